@@ -1,0 +1,166 @@
+// The node's persistent, mergeable state in LMDB.
+//
+// Contract summary:
+// - One Store per process per data directory; other processes (a CLI next to a running
+//   `serve`) may open the same directory: LMDB serialises writers across processes, and
+//   every allocation of sequence numbers and HLC readings happens inside the write
+//   transaction, so two processes writing under the same origin never collide.
+// - Every method is safe to call from any thread (MDB_NOTLS); write transactions are
+//   serialised by LMDB.
+// - Expected failures (I/O, full disk, a missing directory) come back as Error values.
+//   Corrupt data found on disk throws std::runtime_error: it is not a state the program can
+//   continue in.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "store/clock.h"
+#include "store/types.h"
+
+namespace unionsync {
+
+struct StoreInfo {
+  std::string nodeName;
+  std::string nodeId;      // 32 hex digits, fixed for the life of the data directory
+  std::uint32_t epoch = 0;  // bumped on restore
+  Origin origin = 0;        // derived from (nodeId, epoch)
+};
+
+// Counters kept per organization, updated in the same transaction as the records, so that
+// statistics never need a scan. Key: (organization id, counter name).
+using CounterMap = std::map<std::string, std::int64_t, std::less<>>;
+
+// Secondary index lookups: which field of which kind, and the value (exact or prefix).
+struct IndexQuery {
+  Kind kind = Kind::Member;
+  std::string field;
+  std::string value;
+  bool prefix = false;
+  std::size_t limit = 100;
+};
+
+// Result of a batch apply, for status displays and tests.
+struct ApplyStats {
+  std::size_t changes = 0;         // changes in the batch
+  std::size_t fieldsWon = 0;       // field writes that became the current value
+  std::size_t fieldsLost = 0;      // field writes older than what is held
+  std::size_t duplicates = 0;      // field writes already held
+  std::size_t conflicts = 0;       // concurrent overwrites recorded
+};
+
+// A position in the change stream, resumable across calls.
+struct ChangeCursor {
+  Origin origin = 0;
+  std::uint64_t afterSeq = 0;
+  bool started = false;
+};
+
+struct ChangeBatch {
+  std::vector<Change> changes;
+  ChangeCursor next;   // pass back to continue
+  bool done = false;   // no more changes after this batch (at the time of reading)
+  std::size_t bytes = 0;  // approximate encoded size of the batch
+};
+
+// Maps a record's fields to counter increments (organization id hex + counter name -> delta).
+// The store calls it for the old and the new state of every changed record and applies the
+// difference, so the function must depend only on the record.
+using CounterFunction =
+    std::function<void(const Record&, std::vector<std::pair<std::string, std::int64_t>>& out)>;
+
+// Which fields of which kind get a secondary index (exact and prefix lookups).
+struct IndexedField {
+  Kind kind;
+  std::string field;
+};
+
+struct StoreOptions {
+  std::vector<IndexedField> indexedFields;
+  CounterFunction counters;  // may be empty
+  std::size_t initialMapSize = std::size_t{1} << 34;  // 16 GiB of address space, sparse
+};
+
+class Store {
+ public:
+  // Opens an existing data directory. Fails with a message naming the directory when it does
+  // not exist or holds no node (run `init`).
+  static Result<std::unique_ptr<Store>> open(const std::string& dir, StoreOptions options,
+                                             Clock& clock);
+  // Creates a node in `dir` (created if missing). Fails if a node already exists there.
+  static Result<std::unique_ptr<Store>> create(const std::string& dir, const std::string& name,
+                                               StoreOptions options, Clock& clock, Random& random);
+  ~Store();
+
+  StoreInfo info() const;
+  void setNodeName(const std::string& name);
+
+  // The deployment key: a secret shared by the nodes of one deployment, used to derive
+  // member ids from ID numbers (see member_identity.h). 32 bytes.
+  std::string deploymentKey() const;
+  // Replaces the deployment key; only allowed while the store holds no member records.
+  Result<void> adoptDeploymentKey(const std::string& key);
+
+  // --- local writes ---------------------------------------------------------------------
+  // Writes `fields` of one record as one change with a fresh stamp and sequence number.
+  // Fields whose value is unchanged are skipped; returns false if nothing changed.
+  Result<bool> write(Kind kind, const RecordId& id,
+                     const std::vector<std::pair<std::string, std::string>>& fields);
+
+  // Many local writes in one transaction (imports): far faster than write() per record.
+  struct LocalWrite {
+    Kind kind;
+    RecordId id;
+    std::vector<std::pair<std::string, std::string>> fields;
+  };
+  Result<std::size_t> writeMany(const std::vector<LocalWrite>& writes);
+
+  // --- reads ------------------------------------------------------------------------------
+  std::optional<Record> get(Kind kind, const RecordId& id) const;
+  // Calls `visit` for every record of `kind` in id order until it returns false.
+  void forEach(Kind kind, const std::function<bool(const Record&)>& visit) const;
+  std::size_t count(Kind kind) const;
+  // Record ids whose indexed field matches, in (value, id) order.
+  std::vector<RecordId> lookup(const IndexQuery& query) const;
+  // Counter values of one organization (hex id).
+  CounterMap counters(const std::string& orgHex) const;
+
+  // --- merging ------------------------------------------------------------------------------
+  VersionVector versionVector() const;
+  // Changes the holder of `since` lacks, in (origin, seq) order, at most `maxChanges` changes
+  // and about `maxBytes` bytes. Start with a default cursor and pass `next` back.
+  ChangeBatch changesSince(const VersionVector& since, const ChangeCursor& cursor,
+                           std::size_t maxChanges, std::size_t maxBytes) const;
+  // Applies remote changes in one write transaction; the version vector advances in the
+  // same transaction. Idempotent and order-insensitive for the resulting field states.
+  Result<ApplyStats> apply(const std::vector<Change>& changes);
+  // Raises the version vector to at least `vv` (after a peer's catch-up stream is complete:
+  // every write up to its vector has been received or was superseded).
+  Result<void> advanceVersionVector(const VersionVector& vv);
+
+  std::vector<Conflict> conflicts() const;
+  // Forgets the kept conflicts of one field (after the user has reviewed them).
+  Result<void> dismissConflicts(Kind kind, const RecordId& id, const std::string& field);
+
+  // Hash of the replicated state (every field value and stamp of every record). Two stores
+  // have equal digests exactly when they hold the same data. 64 hex digits.
+  std::string digest() const;
+
+  // Copies the store into `file` (compacted, consistent snapshot).
+  Result<void> backup(const std::string& file) const;
+  // Starts a new epoch (new origin); called after a restore from backup.
+  Result<void> startNewEpoch(Random& random);
+
+  // Path of the LMDB environment directory.
+  const std::string& path() const;
+
+  struct Impl;
+
+ private:
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace unionsync
