@@ -1,6 +1,7 @@
 // Time and randomness are passed in, so tests control them (DESIGN.md: no global state).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 

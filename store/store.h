@@ -81,6 +81,9 @@ struct StoreOptions {
   std::vector<IndexedField> indexedFields;
   CounterFunction counters;  // may be empty
   std::size_t initialMapSize = std::size_t{1} << 34;  // 16 GiB of address space, sparse
+  // false skips fsync on commit (tests and benchmarks of throughput only): a crash may then
+  // lose the last transactions, never corrupt the store.
+  bool durable = true;
 };
 
 class Store {

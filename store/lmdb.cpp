@@ -1,0 +1,70 @@
+#include "store/lmdb.h"
+
+namespace unionsync::lmdb {
+
+LmdbError::LmdbError(int code, const std::string& what)
+    : std::runtime_error(what + ": " + mdb_strerror(code)), code_(code) {}
+
+void check(int rc, const char* what) {
+  if (rc != MDB_SUCCESS) throw LmdbError(rc, what);
+}
+
+Txn::Txn(MDB_env* env, bool write) : write_(write) {
+  check(mdb_txn_begin(env, nullptr, write ? 0 : MDB_RDONLY, &txn_), "mdb_txn_begin");
+}
+
+Txn::~Txn() {
+  if (txn_) mdb_txn_abort(txn_);
+}
+
+void Txn::commit() {
+  MDB_txn* txn = txn_;
+  txn_ = nullptr;  // mdb_txn_commit frees the handle even when it fails
+  check(mdb_txn_commit(txn), "mdb_txn_commit");
+}
+
+std::optional<std::string_view> Txn::get(MDB_dbi dbi, std::string_view key) const {
+  MDB_val k = val(key);
+  MDB_val v;
+  int rc = mdb_get(txn_, dbi, &k, &v);
+  if (rc == MDB_NOTFOUND) return std::nullopt;
+  check(rc, "mdb_get");
+  return view(v);
+}
+
+void Txn::put(MDB_dbi dbi, std::string_view key, std::string_view value, unsigned flags) {
+  MDB_val k = val(key);
+  MDB_val v = val(value);
+  check(mdb_put(txn_, dbi, &k, &v, flags), "mdb_put");
+}
+
+bool Txn::del(MDB_dbi dbi, std::string_view key) {
+  MDB_val k = val(key);
+  int rc = mdb_del(txn_, dbi, &k, nullptr);
+  if (rc == MDB_NOTFOUND) return false;
+  check(rc, "mdb_del");
+  return true;
+}
+
+Cursor::Cursor(const Txn& txn, MDB_dbi dbi) {
+  check(mdb_cursor_open(txn.get(), dbi, &cursor_), "mdb_cursor_open");
+}
+
+Cursor::~Cursor() { mdb_cursor_close(cursor_); }
+
+bool Cursor::step(MDB_cursor_op op) {
+  int rc = mdb_cursor_get(cursor_, &key_, &value_, op);
+  if (rc == MDB_NOTFOUND) return false;
+  check(rc, "mdb_cursor_get");
+  return true;
+}
+
+bool Cursor::seek(std::string_view key) {
+  key_ = val(key);
+  return step(MDB_SET_RANGE);
+}
+
+bool Cursor::first() { return step(MDB_FIRST); }
+bool Cursor::next() { return step(MDB_NEXT); }
+
+}  // namespace unionsync::lmdb

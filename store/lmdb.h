@@ -1,0 +1,91 @@
+// Thin RAII layer over LMDB. Internal to store/: nothing outside store/ includes it.
+//
+// Errors from LMDB throw LmdbError: the store catches MDB_MAP_FULL to grow the map and
+// retry, and turns the rest into Error values at its public boundary.
+#pragma once
+
+#include <lmdb.h>
+
+#include <cstring>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace unionsync::lmdb {
+
+class LmdbError : public std::runtime_error {
+ public:
+  LmdbError(int code, const std::string& what);
+  int code() const { return code_; }
+
+ private:
+  int code_;
+};
+
+// Throws LmdbError unless rc == MDB_SUCCESS.
+void check(int rc, const char* what);
+
+inline MDB_val val(std::string_view s) {
+  return MDB_val{s.size(), const_cast<char*>(s.data())};
+}
+inline std::string_view view(const MDB_val& v) {
+  return std::string_view(static_cast<const char*>(v.mv_data), v.mv_size);
+}
+
+// A transaction; aborted on destruction unless committed.
+class Txn {
+ public:
+  Txn(MDB_env* env, bool write);
+  ~Txn();
+  Txn(const Txn&) = delete;
+  Txn& operator=(const Txn&) = delete;
+
+  void commit();
+  MDB_txn* get() const { return txn_; }
+  bool writable() const { return write_; }
+
+  // Empty when absent. The view is valid until the transaction ends or writes to that page.
+  std::optional<std::string_view> get(MDB_dbi dbi, std::string_view key) const;
+  void put(MDB_dbi dbi, std::string_view key, std::string_view value, unsigned flags = 0);
+  // Returns false when the key was absent.
+  bool del(MDB_dbi dbi, std::string_view key);
+
+ private:
+  MDB_txn* txn_ = nullptr;
+  bool write_;
+};
+
+// A cursor over one database inside a transaction.
+class Cursor {
+ public:
+  Cursor(const Txn& txn, MDB_dbi dbi);
+  ~Cursor();
+  Cursor(const Cursor&) = delete;
+  Cursor& operator=(const Cursor&) = delete;
+
+  // Positions at the first key >= `key`; false at the end.
+  bool seek(std::string_view key);
+  bool first();
+  bool next();
+  std::string_view key() const { return view(key_); }
+  std::string_view value() const { return view(value_); }
+
+ private:
+  bool step(MDB_cursor_op op);
+  MDB_cursor* cursor_ = nullptr;
+  MDB_val key_{};
+  MDB_val value_{};
+};
+
+// Big-endian fixed-width integers sort in numeric order as LMDB keys.
+inline void appendBigEndian(std::string& out, std::uint64_t v) {
+  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>(v >> shift));
+}
+inline std::uint64_t readBigEndian(std::string_view in) {
+  std::uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = v << 8 | static_cast<std::uint8_t>(in[i]);
+  return v;
+}
+
+}  // namespace unionsync::lmdb

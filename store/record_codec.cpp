@@ -1,0 +1,118 @@
+#include "store/record_codec.h"
+
+#include <stdexcept>
+
+namespace unionsync::codec {
+
+void putVarint(std::string& out, std::uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>(v | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+
+void putString(std::string& out, std::string_view s) {
+  putVarint(out, s.size());
+  out.append(s);
+}
+
+std::uint64_t getVarint(std::string_view& in) {
+  std::uint64_t v = 0;
+  for (int shift = 0; shift < 64; shift += 7) {
+    if (in.empty()) throw std::runtime_error("stored record is truncated");
+    auto byte = static_cast<std::uint8_t>(in.front());
+    in.remove_prefix(1);
+    v |= std::uint64_t{byte & 0x7fu} << shift;
+    if (!(byte & 0x80)) return v;
+  }
+  throw std::runtime_error("stored record has an overlong number");
+}
+
+std::string_view getString(std::string_view& in) {
+  std::uint64_t size = getVarint(in);
+  if (size > in.size()) throw std::runtime_error("stored record is truncated");
+  std::string_view s = in.substr(0, size);
+  in.remove_prefix(size);
+  return s;
+}
+
+namespace {
+void putStamp(std::string& out, const Stamp& s) {
+  putVarint(out, s.hlc);
+  putVarint(out, s.origin);
+}
+Stamp getStamp(std::string_view& in) {
+  Stamp s;
+  s.hlc = getVarint(in);
+  s.origin = getVarint(in);
+  return s;
+}
+}  // namespace
+
+std::string encodeFields(const FieldMap& fields) {
+  std::string out;
+  putVarint(out, fields.size());
+  for (const auto& [name, f] : fields) {
+    putString(out, name);
+    putString(out, f.value);
+    putStamp(out, f.stamp);
+    putVarint(out, f.seq);
+    putStamp(out, f.base);
+  }
+  return out;
+}
+
+FieldMap decodeFields(std::string_view in) {
+  FieldMap fields;
+  std::uint64_t count = getVarint(in);
+  for (std::uint64_t i = 0; i < count; ++i) {
+    std::string name(getString(in));
+    FieldState f;
+    f.value = std::string(getString(in));
+    f.stamp = getStamp(in);
+    f.seq = getVarint(in);
+    f.base = getStamp(in);
+    fields.emplace_hint(fields.end(), std::move(name), std::move(f));
+  }
+  return fields;
+}
+
+std::string recordKey(Kind kind, const RecordId& id) {
+  std::string key;
+  key.reserve(17);
+  key.push_back(static_cast<char>(kind));
+  key.append(reinterpret_cast<const char*>(id.bytes.data()), id.bytes.size());
+  return key;
+}
+
+void decodeRecordKey(std::string_view key, Kind& kind, RecordId& id) {
+  if (key.size() != 17) throw std::runtime_error("stored record key has the wrong size");
+  kind = static_cast<Kind>(key[0]);
+  std::copy(key.begin() + 1, key.end(), reinterpret_cast<char*>(id.bytes.data()));
+}
+
+std::string encodeConflict(const Conflict& c) {
+  std::string out = recordKey(c.kind, c.id);
+  putString(out, c.field);
+  putString(out, c.winnerValue);
+  putStamp(out, c.winner);
+  putString(out, c.loserValue);
+  putStamp(out, c.loser);
+  return out;
+}
+
+Conflict decodeConflict(std::string_view in) {
+  Conflict c;
+  if (in.size() < 17) throw std::runtime_error("stored conflict is truncated");
+  decodeRecordKey(in.substr(0, 17), c.kind, c.id);
+  in.remove_prefix(17);
+  c.field = std::string(getString(in));
+  c.winnerValue = std::string(getString(in));
+  c.winner = getStamp(in);
+  c.loserValue = std::string(getString(in));
+  c.loser = getStamp(in);
+  return c;
+}
+
+}  // namespace unionsync::codec

@@ -1,0 +1,32 @@
+// Disk encoding of records, conflicts and keys. Internal to store/.
+//
+// Values are a compact varint encoding, stable across versions: fields are identified by
+// name, so adding a field to the schema needs no migration.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "store/types.h"
+
+namespace unionsync::codec {
+
+void putVarint(std::string& out, std::uint64_t v);
+void putString(std::string& out, std::string_view s);
+
+// Reads from the front of `in`, advancing it. Throws std::runtime_error on truncated data:
+// the disk held something this code did not write.
+std::uint64_t getVarint(std::string_view& in);
+std::string_view getString(std::string_view& in);
+
+std::string encodeFields(const FieldMap& fields);
+FieldMap decodeFields(std::string_view in);
+
+// kind byte + 16 id bytes
+std::string recordKey(Kind kind, const RecordId& id);
+void decodeRecordKey(std::string_view key, Kind& kind, RecordId& id);
+
+std::string encodeConflict(const Conflict& c);
+Conflict decodeConflict(std::string_view in);
+
+}  // namespace unionsync::codec

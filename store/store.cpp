@@ -1,0 +1,661 @@
+#include "store/store.h"
+
+#include <sodium.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <algorithm>
+#include <filesystem>
+#include <fmt/format.h>
+#include <mutex>
+#include <set>
+
+#include "store/hlc.h"
+#include "store/lmdb.h"
+#include "store/record_codec.h"
+
+namespace unionsync {
+
+using lmdb::Cursor;
+using lmdb::LmdbError;
+using lmdb::Txn;
+
+namespace {
+
+constexpr std::string_view kMetaNodeName = "node_name";
+constexpr std::string_view kMetaNodeId = "node_id";
+constexpr std::string_view kMetaEpoch = "epoch";
+constexpr std::string_view kMetaOrigin = "origin";
+constexpr std::string_view kMetaHlc = "hlc";
+constexpr std::string_view kMetaDeploymentKey = "deployment_key";
+constexpr std::string_view kMetaCountPrefix = "count:";
+
+std::string u64Value(std::uint64_t v) {
+  std::string s;
+  lmdb::appendBigEndian(s, v);
+  return s;
+}
+std::uint64_t u64Of(std::optional<std::string_view> v) {
+  return v && v->size() == 8 ? lmdb::readBigEndian(*v) : 0;
+}
+
+std::string changeKey(Origin origin, std::uint64_t seq) {
+  std::string key;
+  key.reserve(16);
+  lmdb::appendBigEndian(key, origin);
+  lmdb::appendBigEndian(key, seq);
+  return key;
+}
+
+// LMDB keys are at most 511 bytes: index at most this much of a value, cut at a UTF-8
+// character boundary. Lookups of longer values match on this prefix.
+constexpr std::size_t kMaxIndexedValue = 256;
+
+std::string_view indexedPart(std::string_view value) {
+  if (value.size() <= kMaxIndexedValue) return value;
+  std::size_t end = kMaxIndexedValue;
+  while (end > 0 && (static_cast<unsigned char>(value[end]) & 0xC0) == 0x80) --end;
+  return value.substr(0, end);
+}
+
+std::string indexKey(Kind kind, std::string_view field, std::string_view fullValue,
+                     const RecordId* id) {
+  std::string_view value = indexedPart(fullValue);
+  std::string key;
+  key.push_back(static_cast<char>(kind));
+  key.append(field);
+  key.push_back('\0');
+  key.append(value);
+  if (id) {
+    key.push_back('\0');
+    key.append(reinterpret_cast<const char*>(id->bytes.data()), 16);
+  }
+  return key;
+}
+
+std::string counterKey(std::string_view org, std::string_view name) {
+  std::string key(org);
+  key.push_back('\0');
+  key.append(name);
+  return key;
+}
+
+std::string conflictKeyPrefix(Kind kind, const RecordId& id, std::string_view field) {
+  std::string key = codec::recordKey(kind, id);
+  key.append(field);
+  key.push_back('\0');
+  return key;
+}
+
+std::string conflictKey(const Conflict& c) {
+  std::string key = conflictKeyPrefix(c.kind, c.id, c.field);
+  lmdb::appendBigEndian(key, c.loser.hlc);
+  lmdb::appendBigEndian(key, c.loser.origin);
+  return key;
+}
+
+std::string hex(const unsigned char* data, std::size_t size) {
+  std::string out(size * 2, '0');
+  sodium_bin2hex(out.data(), out.size() + 1, data, size);
+  return out;
+}
+
+// Approximate wire size of a change, for batching by bytes.
+std::size_t approximateSize(const Change& c) {
+  std::size_t size = 48;
+  for (const auto& f : c.fields) size += f.name.size() + f.value.size() + 24;
+  return size;
+}
+
+}  // namespace
+
+struct Store::Impl {
+  std::string dir;
+  MDB_env* env = nullptr;
+  MDB_dbi meta{}, records{}, changes{}, vv{}, index{}, counters{}, conflicts{};
+  StoreOptions options;
+  Clock* clock = nullptr;
+  // Serialises map growth against this process's own transactions.
+  std::mutex resizeMutex;
+
+  ~Impl() {
+    if (env) mdb_env_close(env);
+  }
+
+  // Runs `body` in a write transaction, growing the map and retrying when it is full.
+  template <typename F>
+  auto writeTxn(F&& body) -> decltype(body(std::declval<Txn&>())) {
+    for (int attempt = 0;; ++attempt) {
+      try {
+        Txn txn(env, true);
+        if constexpr (std::is_void_v<decltype(body(txn))>) {
+          body(txn);
+          txn.commit();
+          return;
+        } else {
+          auto result = body(txn);
+          txn.commit();
+          return result;
+        }
+      } catch (const LmdbError& e) {
+        if (attempt >= 8) throw;
+        if (e.code() == MDB_MAP_FULL) {
+          growMap();
+        } else if (e.code() == MDB_MAP_RESIZED) {
+          std::lock_guard lock(resizeMutex);
+          lmdb::check(mdb_env_set_mapsize(env, 0), "mdb_env_set_mapsize");
+        } else {
+          throw;
+        }
+      }
+    }
+  }
+
+  Txn readTxn() {
+    for (int attempt = 0;; ++attempt) {
+      try {
+        return Txn(env, false);
+      } catch (const LmdbError& e) {
+        if (e.code() != MDB_MAP_RESIZED || attempt > 3) throw;
+        std::lock_guard lock(resizeMutex);
+        lmdb::check(mdb_env_set_mapsize(env, 0), "mdb_env_set_mapsize");
+      }
+    }
+  }
+
+  void growMap() {
+    std::lock_guard lock(resizeMutex);
+    MDB_envinfo info;
+    mdb_env_info(env, &info);
+    lmdb::check(mdb_env_set_mapsize(env, info.me_mapsize * 2), "mdb_env_set_mapsize");
+  }
+
+  Origin origin(const Txn& txn) const { return u64Of(txn.get(meta, kMetaOrigin)); }
+
+  std::optional<Record> load(const Txn& txn, Kind kind, const RecordId& id) const {
+    auto v = txn.get(records, codec::recordKey(kind, id));
+    if (!v) return std::nullopt;
+    return Record{kind, id, codec::decodeFields(*v)};
+  }
+
+  void bumpHlc(Txn& txn, Hlc seen) {
+    if (seen > u64Of(txn.get(meta, kMetaHlc))) txn.put(meta, kMetaHlc, u64Value(seen));
+  }
+
+  void raiseVector(Txn& txn, Origin origin, std::uint64_t seq) {
+    std::string key = u64Value(origin);
+    if (seq > u64Of(txn.get(vv, key))) txn.put(vv, key, u64Value(seq));
+  }
+
+  // Persists `after` (the new state of a record that was `before`, or absent) with its
+  // secondary index entries, counters and the compacted change index.
+  void storeRecord(Txn& txn, const std::optional<Record>& before, const Record& after,
+                   const std::set<std::pair<Origin, std::uint64_t>>& displaced) {
+    txn.put(records, codec::recordKey(after.kind, after.id), codec::encodeFields(after.fields));
+    if (!before) {
+      std::string key = std::string(kMetaCountPrefix) + std::string(kindName(after.kind));
+      txn.put(meta, key, u64Value(u64Of(txn.get(meta, key)) + 1));
+    }
+    for (const auto& [origin, seq] : displaced) {
+      bool stillLive = std::any_of(after.fields.begin(), after.fields.end(), [&](const auto& f) {
+        return f.second.stamp.origin == origin && f.second.seq == seq;
+      });
+      if (!stillLive) txn.del(changes, changeKey(origin, seq));
+    }
+    updateIndexes(txn, before, after);
+    updateCounters(txn, before, after);
+  }
+
+  void updateIndexes(Txn& txn, const std::optional<Record>& before, const Record& after) {
+    for (const auto& indexed : options.indexedFields) {
+      if (indexed.kind != after.kind) continue;
+      std::string_view oldValue = before ? before->get(indexed.field) : std::string_view{};
+      std::string_view newValue = after.get(indexed.field);
+      if (oldValue == newValue) continue;
+      if (!oldValue.empty()) txn.del(index, indexKey(after.kind, indexed.field, oldValue, &after.id));
+      if (!newValue.empty()) txn.put(index, indexKey(after.kind, indexed.field, newValue, &after.id), "");
+    }
+  }
+
+  void updateCounters(Txn& txn, const std::optional<Record>& before, const Record& after) {
+    if (!options.counters) return;
+    std::vector<std::pair<std::string, std::int64_t>> deltas;
+    if (before) {
+      options.counters(*before, deltas);
+      for (auto& d : deltas) d.second = -d.second;
+    }
+    options.counters(after, deltas);
+    std::map<std::string, std::int64_t> net;
+    for (auto& [key, delta] : deltas) net[key] += delta;
+    for (const auto& [key, delta] : net) {
+      if (delta == 0) continue;
+      auto old = txn.get(counters, key);
+      auto value = static_cast<std::int64_t>(u64Of(old)) + delta;
+      if (value == 0)
+        txn.del(counters, key);
+      else
+        txn.put(counters, key, u64Value(static_cast<std::uint64_t>(value)));
+    }
+  }
+
+  void recordConflict(Txn& txn, Kind kind, const RecordId& id, const std::string& field,
+                      const FieldState& winner, const std::string& loserValue, Stamp loser) {
+    Conflict c{kind, id, field, winner.value, winner.stamp, loserValue, loser};
+    txn.put(conflicts, conflictKey(c), codec::encodeConflict(c));
+  }
+
+  // Merges one remote change into the transaction. The rule per field: the greater stamp
+  // wins; a pair of differing values is a conflict when the winner's base is older than the
+  // loser (its writer had not seen the loser: every node holds the greatest stamp it has
+  // seen, so a writer that had seen it would have a base at least that great).
+  void applyOne(Txn& txn, const Change& change, ApplyStats& stats) {
+    auto before = load(txn, change.kind, change.id);
+    Record after = before ? *before : Record{change.kind, change.id, {}};
+    std::set<std::pair<Origin, std::uint64_t>> displaced;
+    const Stamp stamp = change.stamp();
+    bool won = false;
+    for (const auto& write : change.fields) {
+      auto it = after.fields.find(write.name);
+      const FieldState* current = it == after.fields.end() ? nullptr : &it->second;
+      Stamp currentStamp = current ? current->stamp : Stamp{};
+      if (stamp == currentStamp) {
+        ++stats.duplicates;
+      } else if (stamp > currentStamp) {
+        FieldState next{write.value, stamp, change.seq, write.base};
+        if (current) {
+          if (write.base < currentStamp && write.value != current->value) {
+            recordConflict(txn, change.kind, change.id, write.name, next, current->value, currentStamp);
+            ++stats.conflicts;
+          }
+          displaced.emplace(currentStamp.origin, current->seq);
+          it->second = std::move(next);
+        } else {
+          after.fields.emplace(write.name, std::move(next));
+        }
+        won = true;
+        ++stats.fieldsWon;
+      } else {
+        if (current->base < stamp && write.value != current->value) {
+          recordConflict(txn, change.kind, change.id, write.name, *current, write.value, stamp);
+          ++stats.conflicts;
+        }
+        ++stats.fieldsLost;
+      }
+    }
+    if (won) {
+      txn.put(changes, changeKey(change.origin, change.seq), codec::recordKey(change.kind, change.id));
+      storeRecord(txn, before, after, displaced);
+    }
+    raiseVector(txn, change.origin, change.seq);
+    bumpHlc(txn, change.hlc);
+  }
+
+  // A local write: next sequence number of this node's origin and a fresh HLC reading.
+  bool writeOne(Txn& txn, Origin origin, const Store::LocalWrite& w) {
+    auto before = load(txn, w.kind, w.id);
+    Record after = before ? *before : Record{w.kind, w.id, {}};
+    std::vector<std::pair<const std::string*, const std::string*>> changed;
+    for (const auto& [name, value] : w.fields)
+      if (after.get(name) != value) changed.emplace_back(&name, &value);
+    if (changed.empty()) return false;
+
+    std::uint64_t seq = u64Of(txn.get(vv, u64Value(origin))) + 1;
+    Hlc hlc = nextHlc(u64Of(txn.get(meta, kMetaHlc)), clock->nowMs());
+    Stamp stamp{hlc, origin};
+    std::set<std::pair<Origin, std::uint64_t>> displaced;
+    for (auto [name, value] : changed) {
+      auto [it, inserted] = after.fields.try_emplace(*name);
+      if (!inserted) displaced.emplace(it->second.stamp.origin, it->second.seq);
+      it->second = FieldState{*value, stamp, seq, inserted ? Stamp{} : it->second.stamp};
+    }
+    txn.put(changes, changeKey(origin, seq), codec::recordKey(w.kind, w.id));
+    storeRecord(txn, before, after, displaced);
+    txn.put(vv, u64Value(origin), u64Value(seq));
+    txn.put(meta, kMetaHlc, u64Value(hlc));
+    return true;
+  }
+};
+
+namespace {
+
+Result<std::unique_ptr<Store::Impl>> openEnv(const std::string& dir, StoreOptions options,
+                                             Clock& clock) {
+  auto impl = std::make_unique<Store::Impl>();
+  impl->dir = dir;
+  impl->options = std::move(options);
+  impl->clock = &clock;
+  try {
+    lmdb::check(mdb_env_create(&impl->env), "mdb_env_create");
+    lmdb::check(mdb_env_set_maxdbs(impl->env, 16), "mdb_env_set_maxdbs");
+    lmdb::check(mdb_env_set_maxreaders(impl->env, 256), "mdb_env_set_maxreaders");
+    lmdb::check(mdb_env_set_mapsize(impl->env, impl->options.initialMapSize), "mdb_env_set_mapsize");
+    unsigned flags = MDB_NOTLS | (impl->options.durable ? 0 : MDB_NOSYNC);
+    int rc = mdb_env_open(impl->env, dir.c_str(), flags, 0600);
+    if (rc != MDB_SUCCESS)
+      return fail(fmt::format("无法打开数据目录 {} / cannot open data directory: {}", dir, mdb_strerror(rc)));
+    Txn txn(impl->env, true);
+    auto open = [&](const char* name, MDB_dbi& dbi) {
+      lmdb::check(mdb_dbi_open(txn.get(), name, MDB_CREATE, &dbi), "mdb_dbi_open");
+    };
+    open("meta", impl->meta);
+    open("records", impl->records);
+    open("changes", impl->changes);
+    open("vv", impl->vv);
+    open("index", impl->index);
+    open("counters", impl->counters);
+    open("conflicts", impl->conflicts);
+    txn.commit();
+  } catch (const LmdbError& e) {
+    return fail(fmt::format("数据目录 {} 无法使用 / data directory unusable: {}", dir, e.what()));
+  }
+  return impl;
+}
+
+}  // namespace
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::~Store() = default;
+
+Result<std::unique_ptr<Store>> Store::open(const std::string& dir, StoreOptions options,
+                                           Clock& clock) {
+  if (!std::filesystem::exists(std::filesystem::path(dir) / "data.mdb"))
+    return fail(fmt::format("{} 中没有节点，请先运行 init / no node in {}: run `unionsync --data {} init --name NAME` first",
+                            dir, dir, dir));
+  auto impl = openEnv(dir, std::move(options), clock);
+  if (!impl) return std::unexpected(impl.error());
+  Txn txn((*impl)->env, false);
+  if (!txn.get((*impl)->meta, kMetaOrigin))
+    return fail(fmt::format("{} 中没有节点，请先运行 init / no node in {}: run init first", dir, dir));
+  return std::unique_ptr<Store>(new Store(std::move(*impl)));
+}
+
+Result<std::unique_ptr<Store>> Store::create(const std::string& dir, const std::string& name,
+                                             StoreOptions options, Clock& clock, Random& random) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return fail(fmt::format("无法创建目录 {} / cannot create directory: {}", dir, ec.message()));
+  if (std::filesystem::exists(std::filesystem::path(dir) / "data.mdb")) {
+    auto existing = openEnv(dir, options, clock);
+    if (!existing) return std::unexpected(existing.error());
+    Txn txn((*existing)->env, false);
+    if (txn.get((*existing)->meta, kMetaOrigin))
+      return fail(fmt::format("{} 中已有节点 / a node already exists in {}", dir, dir));
+  }
+  ::chmod(dir.c_str(), 0700);
+  auto impl = openEnv(dir, std::move(options), clock);
+  if (!impl) return std::unexpected(impl.error());
+  std::uint8_t nodeId[16];
+  random.fill(nodeId, sizeof nodeId);
+  std::uint8_t key[32];
+  random.fill(key, sizeof key);
+  Origin origin = random.next64() | 1;  // never zero: zero means "never written"
+  (*impl)->writeTxn([&](Txn& txn) {
+    txn.put((*impl)->meta, kMetaNodeName, name);
+    txn.put((*impl)->meta, kMetaNodeId, hex(nodeId, sizeof nodeId));
+    txn.put((*impl)->meta, kMetaEpoch, u64Value(0));
+    txn.put((*impl)->meta, kMetaOrigin, u64Value(origin));
+    txn.put((*impl)->meta, kMetaDeploymentKey,
+            std::string_view(reinterpret_cast<const char*>(key), sizeof key));
+  });
+  return std::unique_ptr<Store>(new Store(std::move(*impl)));
+}
+
+StoreInfo Store::info() const {
+  Txn txn = impl_->readTxn();
+  StoreInfo info;
+  info.nodeName = std::string(txn.get(impl_->meta, kMetaNodeName).value_or(""));
+  info.nodeId = std::string(txn.get(impl_->meta, kMetaNodeId).value_or(""));
+  info.epoch = static_cast<std::uint32_t>(u64Of(txn.get(impl_->meta, kMetaEpoch)));
+  info.origin = impl_->origin(txn);
+  return info;
+}
+
+void Store::setNodeName(const std::string& name) {
+  impl_->writeTxn([&](Txn& txn) { txn.put(impl_->meta, kMetaNodeName, name); });
+}
+
+std::string Store::deploymentKey() const {
+  Txn txn = impl_->readTxn();
+  return std::string(txn.get(impl_->meta, kMetaDeploymentKey).value_or(""));
+}
+
+Result<void> Store::adoptDeploymentKey(const std::string& key) {
+  if (key.size() != 32) return fail("部署密钥长度错误 / deployment key must be 32 bytes");
+  return impl_->writeTxn([&](Txn& txn) -> Result<void> {
+    std::string countKey = std::string(kMetaCountPrefix) + std::string(kindName(Kind::Member));
+    if (u64Of(txn.get(impl_->meta, countKey)) > 0)
+      return fail("本节点已有会员，不能更换部署密钥 / this node already holds members; it cannot join another deployment");
+    txn.put(impl_->meta, kMetaDeploymentKey, key);
+    return {};
+  });
+}
+
+Result<bool> Store::write(Kind kind, const RecordId& id,
+                          const std::vector<std::pair<std::string, std::string>>& fields) {
+  try {
+    return impl_->writeTxn([&](Txn& txn) {
+      return impl_->writeOne(txn, impl_->origin(txn), LocalWrite{kind, id, fields});
+    });
+  } catch (const LmdbError& e) {
+    return fail(fmt::format("写入失败 / write failed: {}", e.what()));
+  }
+}
+
+Result<std::size_t> Store::writeMany(const std::vector<LocalWrite>& writes) {
+  try {
+    return impl_->writeTxn([&](Txn& txn) {
+      Origin origin = impl_->origin(txn);
+      std::size_t written = 0;
+      for (const auto& w : writes) written += impl_->writeOne(txn, origin, w) ? 1 : 0;
+      return written;
+    });
+  } catch (const LmdbError& e) {
+    return fail(fmt::format("写入失败 / write failed: {}", e.what()));
+  }
+}
+
+std::optional<Record> Store::get(Kind kind, const RecordId& id) const {
+  Txn txn = impl_->readTxn();
+  return impl_->load(txn, kind, id);
+}
+
+void Store::forEach(Kind kind, const std::function<bool(const Record&)>& visit) const {
+  Txn txn = impl_->readTxn();
+  Cursor cursor(txn, impl_->records);
+  std::string prefix(1, static_cast<char>(kind));
+  for (bool ok = cursor.seek(prefix); ok && cursor.key()[0] == prefix[0]; ok = cursor.next()) {
+    Record r;
+    codec::decodeRecordKey(cursor.key(), r.kind, r.id);
+    r.fields = codec::decodeFields(cursor.value());
+    if (!visit(r)) break;
+  }
+}
+
+std::size_t Store::count(Kind kind) const {
+  Txn txn = impl_->readTxn();
+  return u64Of(txn.get(impl_->meta, std::string(kMetaCountPrefix) + std::string(kindName(kind))));
+}
+
+std::vector<RecordId> Store::lookup(const IndexQuery& query) const {
+  std::vector<RecordId> ids;
+  Txn txn = impl_->readTxn();
+  Cursor cursor(txn, impl_->index);
+  std::string prefix = indexKey(query.kind, query.field, query.value, nullptr);
+  if (!query.prefix) prefix.push_back('\0');
+  const std::size_t valueStart = indexKey(query.kind, query.field, "", nullptr).size();
+  for (bool ok = cursor.seek(prefix); ok && ids.size() < query.limit; ok = cursor.next()) {
+    std::string_view key = cursor.key();
+    if (!key.starts_with(prefix)) break;
+    // The id is the last 16 bytes; exact lookups must also match the value's full length.
+    if (!query.prefix && key.size() != valueStart + indexedPart(query.value).size() + 1 + 16) continue;
+    RecordId id;
+    std::copy(key.end() - 16, key.end(), reinterpret_cast<char*>(id.bytes.data()));
+    ids.push_back(id);
+  }
+  return ids;
+}
+
+CounterMap Store::counters(const std::string& orgHex) const {
+  CounterMap out;
+  Txn txn = impl_->readTxn();
+  Cursor cursor(txn, impl_->counters);
+  std::string prefix = counterKey(orgHex, "");
+  for (bool ok = cursor.seek(prefix); ok && cursor.key().starts_with(prefix); ok = cursor.next())
+    out.emplace(std::string(cursor.key().substr(prefix.size())),
+                static_cast<std::int64_t>(lmdb::readBigEndian(cursor.value())));
+  return out;
+}
+
+VersionVector Store::versionVector() const {
+  VersionVector out;
+  Txn txn = impl_->readTxn();
+  Cursor cursor(txn, impl_->vv);
+  for (bool ok = cursor.first(); ok; ok = cursor.next())
+    out[lmdb::readBigEndian(cursor.key())] = lmdb::readBigEndian(cursor.value());
+  return out;
+}
+
+ChangeBatch Store::changesSince(const VersionVector& since, const ChangeCursor& from,
+                                std::size_t maxChanges, std::size_t maxBytes) const {
+  ChangeBatch batch;
+  batch.next = from;
+  Txn txn = impl_->readTxn();
+  Cursor cursor(txn, impl_->changes);
+  // Start where the cursor stopped, or at the first origin.
+  bool ok = from.started ? cursor.seek(changeKey(from.origin, from.afterSeq + 1)) : cursor.first();
+  while (ok) {
+    std::string_view key = cursor.key();
+    Origin origin = lmdb::readBigEndian(key.substr(0, 8));
+    std::uint64_t seq = lmdb::readBigEndian(key.substr(8, 8));
+    auto known = since.find(origin);
+    std::uint64_t floor = known == since.end() ? 0 : known->second;
+    if (seq <= floor) {  // jump past what the peer holds of this origin
+      ok = cursor.seek(changeKey(origin, floor + 1));
+      continue;
+    }
+    if (batch.changes.size() >= maxChanges || batch.bytes >= maxBytes) return batch;
+    Change change;
+    change.origin = origin;
+    change.seq = seq;
+    codec::decodeRecordKey(cursor.value(), change.kind, change.id);
+    auto record = impl_->load(txn, change.kind, change.id);
+    if (!record) throw std::runtime_error("change index names a record that is missing");
+    for (const auto& [name, f] : record->fields) {
+      if (f.stamp.origin != origin || f.seq != seq) continue;
+      change.hlc = f.stamp.hlc;
+      change.fields.push_back(FieldWrite{name, f.value, f.base});
+    }
+    batch.bytes += approximateSize(change);
+    batch.changes.push_back(std::move(change));
+    batch.next = ChangeCursor{origin, seq, true};
+    ok = cursor.next();
+  }
+  batch.done = true;
+  return batch;
+}
+
+Result<ApplyStats> Store::apply(const std::vector<Change>& changes) {
+  try {
+    return impl_->writeTxn([&](Txn& txn) {
+      ApplyStats stats;
+      stats.changes = changes.size();
+      for (const auto& change : changes) impl_->applyOne(txn, change, stats);
+      return stats;
+    });
+  } catch (const LmdbError& e) {
+    return fail(fmt::format("同步数据写入失败 / could not store received changes: {}", e.what()));
+  }
+}
+
+Result<void> Store::advanceVersionVector(const VersionVector& vv) {
+  try {
+    impl_->writeTxn([&](Txn& txn) {
+      for (const auto& [origin, seq] : vv) impl_->raiseVector(txn, origin, seq);
+    });
+    return {};
+  } catch (const LmdbError& e) {
+    return fail(fmt::format("版本向量写入失败 / could not store version vector: {}", e.what()));
+  }
+}
+
+std::vector<Conflict> Store::conflicts() const {
+  std::vector<Conflict> out;
+  Txn txn = impl_->readTxn();
+  Cursor cursor(txn, impl_->conflicts);
+  for (bool ok = cursor.first(); ok; ok = cursor.next()) out.push_back(codec::decodeConflict(cursor.value()));
+  return out;
+}
+
+Result<void> Store::dismissConflicts(Kind kind, const RecordId& id, const std::string& field) {
+  try {
+    impl_->writeTxn([&](Txn& txn) {
+      std::string prefix = conflictKeyPrefix(kind, id, field);
+      std::vector<std::string> keys;
+      {
+        Cursor cursor(txn, impl_->conflicts);
+        for (bool ok = cursor.seek(prefix); ok && cursor.key().starts_with(prefix); ok = cursor.next())
+          keys.emplace_back(cursor.key());
+      }
+      for (const auto& key : keys) txn.del(impl_->conflicts, key);
+    });
+    return {};
+  } catch (const LmdbError& e) {
+    return fail(fmt::format("冲突记录删除失败 / could not dismiss conflicts: {}", e.what()));
+  }
+}
+
+std::string Store::digest() const {
+  crypto_generichash_state state;
+  crypto_generichash_init(&state, nullptr, 0, 32);
+  auto feed = [&](std::string_view bytes) {
+    std::string len;
+    codec::putVarint(len, bytes.size());
+    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(len.data()), len.size());
+    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+  };
+  Txn txn = impl_->readTxn();
+  Cursor cursor(txn, impl_->records);
+  for (bool ok = cursor.first(); ok; ok = cursor.next()) {
+    feed(cursor.key());
+    // Only what replicates: name, value and stamp (seq and base travel with the stamp).
+    for (const auto& [name, f] : codec::decodeFields(cursor.value())) {
+      feed(name);
+      feed(f.value);
+      feed(u64Value(f.stamp.hlc));
+      feed(u64Value(f.stamp.origin));
+    }
+  }
+  unsigned char out[32];
+  crypto_generichash_final(&state, out, sizeof out);
+  return hex(out, sizeof out);
+}
+
+Result<void> Store::backup(const std::string& file) const {
+  int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (fd < 0)
+    return fail(fmt::format("无法创建备份文件 {} / cannot create backup file: {}", file, std::strerror(errno)));
+  int rc = mdb_env_copyfd2(impl_->env, fd, MDB_CP_COMPACT);
+  ::close(fd);
+  if (rc != MDB_SUCCESS) {
+    std::filesystem::remove(file);
+    return fail(fmt::format("备份失败 / backup failed: {}", mdb_strerror(rc)));
+  }
+  return {};
+}
+
+Result<void> Store::startNewEpoch(Random& random) {
+  Origin origin = random.next64() | 1;
+  impl_->writeTxn([&](Txn& txn) {
+    txn.put(impl_->meta, kMetaEpoch, u64Value(u64Of(txn.get(impl_->meta, kMetaEpoch)) + 1));
+    txn.put(impl_->meta, kMetaOrigin, u64Value(origin));
+  });
+  return {};
+}
+
+const std::string& Store::path() const { return impl_->dir; }
+
+}  // namespace unionsync

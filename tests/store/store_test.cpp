@@ -1,0 +1,240 @@
+#include <doctest/doctest.h>
+
+#include "store/store.h"
+#include "tests/support/temp_dir.h"
+
+using namespace unionsync;
+using unionsync::testing::TempDir;
+
+namespace {
+
+StoreOptions testOptions() {
+  StoreOptions options;
+  options.durable = false;
+  options.initialMapSize = std::size_t{1} << 26;  // small, so map growth is exercised
+  options.indexedFields = {{Kind::Member, "name"}};
+  options.counters = [](const Record& r, std::vector<std::pair<std::string, std::int64_t>>& out) {
+    if (r.kind == Kind::Member && !r.deleted() && !r.get("org").empty())
+      out.emplace_back(std::string(r.get("org")) + std::string(1, '\0') + "members", 1);
+  };
+  return options;
+}
+
+RecordId idOf(std::uint8_t n) {
+  RecordId id;
+  id.bytes[15] = n;
+  return id;
+}
+
+// Copies everything `from` has that `to` lacks, in batches, as the sync layer does.
+void pull(Store& to, const Store& from, std::size_t batchSize = 7) {
+  VersionVector start = from.versionVector();
+  VersionVector since = to.versionVector();
+  ChangeCursor cursor;
+  for (;;) {
+    ChangeBatch batch = from.changesSince(since, cursor, batchSize, 1 << 20);
+    REQUIRE(to.apply(batch.changes).has_value());
+    cursor = batch.next;
+    if (batch.done) break;
+  }
+  REQUIRE(to.advanceVersionVector(start).has_value());
+}
+
+struct Node {
+  TempDir dir;
+  ManualClock clock{1'700'000'000'000};
+  SeededRandom random;
+  std::unique_ptr<Store> store;
+  explicit Node(std::uint64_t seed, const std::string& name = "n") : random(seed) {
+    store = std::move(Store::create(dir.sub("node"), name, testOptions(), clock, random).value());
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a new store opens again with the same identity") {
+  TempDir dir;
+  ManualClock clock(1'700'000'000'000);
+  SeededRandom random(1);
+  StoreInfo created;
+  {
+    auto store = Store::create(dir.sub("a"), "街道总工会", testOptions(), clock, random);
+    REQUIRE(store.has_value());
+    created = (*store)->info();
+    CHECK(created.nodeName == "街道总工会");
+    CHECK((*store)->deploymentKey().size() == 32);
+  }
+  auto reopened = Store::open(dir.sub("a"), testOptions(), clock);
+  REQUIRE(reopened.has_value());
+  CHECK((*reopened)->info().origin == created.origin);
+  CHECK((*reopened)->info().nodeId == created.nodeId);
+  CHECK_FALSE(Store::create(dir.sub("a"), "again", testOptions(), clock, random).has_value());
+}
+
+TEST_CASE("opening a directory without a node says to run init") {
+  TempDir dir;
+  ManualClock clock(0);
+  auto store = Store::open(dir.sub("missing"), testOptions(), clock);
+  REQUIRE_FALSE(store.has_value());
+  CHECK(store.error().message.find("init") != std::string::npos);
+}
+
+TEST_CASE("local writes stamp fields, skip unchanged values and keep one index entry per write") {
+  Node a(1);
+  REQUIRE(a.store->write(Kind::Member, idOf(1), {{"name", "张三"}, {"org", "o1"}}).value());
+  CHECK_FALSE(a.store->write(Kind::Member, idOf(1), {{"name", "张三"}}).value());
+  a.clock.advance(10);
+  REQUIRE(a.store->write(Kind::Member, idOf(1), {{"name", "张叁"}}).value());
+
+  auto r = a.store->get(Kind::Member, idOf(1));
+  REQUIRE(r.has_value());
+  CHECK(r->get("name") == "张叁");
+  CHECK(r->fields.at("name").seq == 2);
+  CHECK(r->fields.at("name").base == r->fields.at("org").stamp);
+  CHECK(a.store->versionVector().at(a.store->info().origin) == 2);
+  CHECK(a.store->count(Kind::Member) == 1);
+  // Both writes are still live (write 1 still holds "org").
+  auto all = a.store->changesSince({}, {}, 100, 1 << 20);
+  CHECK(all.changes.size() == 2);
+  CHECK(all.done);
+  // Overwrite org too: write 1 is fully superseded and leaves the change index.
+  REQUIRE(a.store->write(Kind::Member, idOf(1), {{"org", "o2"}}).value());
+  all = a.store->changesSince({}, {}, 100, 1 << 20);
+  CHECK(all.changes.size() == 2);
+  CHECK(all.changes[0].seq == 2);
+}
+
+TEST_CASE("index lookups by exact value and prefix") {
+  Node a(2);
+  REQUIRE(a.store->write(Kind::Member, idOf(1), {{"name", "王淼"}}).has_value());
+  REQUIRE(a.store->write(Kind::Member, idOf(2), {{"name", "王淼淼"}}).has_value());
+  REQUIRE(a.store->write(Kind::Member, idOf(3), {{"name", "李喆"}}).has_value());
+  CHECK(a.store->lookup({Kind::Member, "name", "王淼", false, 10}) == std::vector<RecordId>{idOf(1)});
+  CHECK(a.store->lookup({Kind::Member, "name", "王", true, 10}).size() == 2);
+  REQUIRE(a.store->write(Kind::Member, idOf(1), {{"name", "赵淼"}}).has_value());
+  CHECK(a.store->lookup({Kind::Member, "name", "王", true, 10}) == std::vector<RecordId>{idOf(2)});
+}
+
+TEST_CASE("counters follow record changes, including deletion") {
+  Node a(3);
+  REQUIRE(a.store->write(Kind::Member, idOf(1), {{"org", "o1"}}).has_value());
+  REQUIRE(a.store->write(Kind::Member, idOf(2), {{"org", "o1"}}).has_value());
+  CHECK(a.store->counters("o1").at("members") == 2);
+  REQUIRE(a.store->write(Kind::Member, idOf(2), {{"deleted", "1"}}).has_value());
+  CHECK(a.store->counters("o1").at("members") == 1);
+  REQUIRE(a.store->write(Kind::Member, idOf(1), {{"org", "o2"}}).has_value());
+  CHECK(a.store->counters("o1").count("members") == 0);
+  CHECK(a.store->counters("o2").at("members") == 1);
+}
+
+TEST_CASE("two replicas exchange changes and converge; concurrent overwrites become conflicts") {
+  Node a(10, "A"), b(20, "B");
+  REQUIRE(a.store->write(Kind::Member, idOf(1), {{"name", "刘䶮"}, {"mobile", "13800000000"}}).has_value());
+  pull(*b.store, *a.store);
+  CHECK(b.store->digest() == a.store->digest());
+  CHECK(b.store->get(Kind::Member, idOf(1))->get("name") == "刘䶮");
+
+  // Both edit the mobile without seeing each other; B edits later, so B wins.
+  a.clock.advance(100);
+  b.clock.advance(200);
+  REQUIRE(a.store->write(Kind::Member, idOf(1), {{"mobile", "13900000001"}}).has_value());
+  REQUIRE(b.store->write(Kind::Member, idOf(1), {{"mobile", "13900000002"}}).has_value());
+  pull(*b.store, *a.store);
+  pull(*a.store, *b.store);
+  CHECK(a.store->digest() == b.store->digest());
+  CHECK(a.store->get(Kind::Member, idOf(1))->get("mobile") == "13900000002");
+  for (Store* s : {a.store.get(), b.store.get()}) {
+    auto conflicts = s->conflicts();
+    REQUIRE(conflicts.size() == 1);
+    CHECK(conflicts[0].winnerValue == "13900000002");
+    CHECK(conflicts[0].loserValue == "13900000001");
+  }
+  // A sequential edit after seeing B's value is not a conflict.
+  a.clock.advance(1000);
+  REQUIRE(a.store->write(Kind::Member, idOf(1), {{"mobile", "13900000003"}}).has_value());
+  pull(*b.store, *a.store);
+  CHECK(b.store->conflicts().size() == 1);
+  REQUIRE(b.store->dismissConflicts(Kind::Member, idOf(1), "mobile").has_value());
+  CHECK(b.store->conflicts().empty());
+}
+
+TEST_CASE("the same record created on two replicas merges into one; equal values are no conflict") {
+  Node a(11), b(12);
+  REQUIRE(a.store->write(Kind::Member, idOf(9), {{"name", "陈堃"}, {"mobile", "13800000001"}}).has_value());
+  REQUIRE(b.store->write(Kind::Member, idOf(9), {{"name", "陈堃"}, {"mobile", "13800000002"}}).has_value());
+  pull(*a.store, *b.store);
+  pull(*b.store, *a.store);
+  CHECK(a.store->digest() == b.store->digest());
+  CHECK(a.store->count(Kind::Member) == 1);
+  auto conflicts = a.store->conflicts();
+  REQUIRE(conflicts.size() == 1);
+  CHECK(conflicts[0].field == "mobile");
+}
+
+TEST_CASE("changesSince skips what the peer holds and resumes from its cursor") {
+  Node a(13);
+  for (std::uint8_t i = 0; i < 20; ++i)
+    REQUIRE(a.store->write(Kind::Member, idOf(i), {{"name", std::to_string(i)}}).has_value());
+  Origin origin = a.store->info().origin;
+  auto batch = a.store->changesSince({{origin, 15}}, {}, 100, 1 << 20);
+  CHECK(batch.changes.size() == 5);
+  CHECK(batch.changes.front().seq == 16);
+  auto first = a.store->changesSince({}, {}, 8, 1 << 20);
+  CHECK(first.changes.size() == 8);
+  CHECK_FALSE(first.done);
+  auto second = a.store->changesSince({}, first.next, 100, 1 << 20);
+  CHECK(second.changes.front().seq == 9);
+  CHECK(second.done);
+}
+
+TEST_CASE("applying a batch twice or in another order gives the same state") {
+  Node a(14), b(15), c(16);
+  for (std::uint8_t i = 0; i < 5; ++i) {
+    REQUIRE(a.store->write(Kind::Activity, idOf(1), {{"p:" + std::to_string(i), "1"}}).has_value());
+    a.clock.advance(1);
+  }
+  auto batch = a.store->changesSince({}, {}, 100, 1 << 20).changes;
+  REQUIRE(b.store->apply(batch).has_value());
+  auto again = b.store->apply(batch);
+  REQUIRE(again.has_value());
+  CHECK(again->duplicates == 5);
+  std::reverse(batch.begin(), batch.end());
+  REQUIRE(c.store->apply(batch).has_value());
+  CHECK(b.store->digest() == a.store->digest());
+  CHECK(c.store->digest() == a.store->digest());
+}
+
+TEST_CASE("the map grows when full instead of failing the write") {
+  Node a(17);
+  std::vector<Store::LocalWrite> writes;
+  for (int i = 0; i < 3000; ++i) {
+    RecordId id;
+    id.bytes[0] = static_cast<std::uint8_t>(i >> 8);
+    id.bytes[1] = static_cast<std::uint8_t>(i);
+    writes.push_back({Kind::Member, id, {{"name", std::string(20000, 'x') + std::to_string(i)}}});
+  }
+  auto written = a.store->writeMany(writes);
+  REQUIRE_MESSAGE(written.has_value(), (written ? "" : written.error().message));
+  CHECK(*written == 3000);
+  CHECK(a.store->count(Kind::Member) == 3000);
+}
+
+TEST_CASE("backup is a consistent copy; a restored node starts a new epoch") {
+  Node a(18);
+  REQUIRE(a.store->write(Kind::Member, idOf(1), {{"name", "x"}}).has_value());
+  std::string file = a.dir.sub("backup.mdb");
+  REQUIRE(a.store->backup(file).has_value());
+  CHECK_FALSE(a.store->backup(file).has_value());  // never overwrites
+  Origin before = a.store->info().origin;
+  REQUIRE(a.store->startNewEpoch(a.random).has_value());
+  CHECK(a.store->info().origin != before);
+  CHECK(a.store->info().epoch == 1);
+}
+
+TEST_CASE("the deployment key can be adopted only while no members are held") {
+  Node a(19), b(20);
+  REQUIRE(b.store->adoptDeploymentKey(a.store->deploymentKey()).has_value());
+  CHECK(b.store->deploymentKey() == a.store->deploymentKey());
+  REQUIRE(a.store->write(Kind::Member, idOf(1), {{"name", "x"}}).has_value());
+  CHECK_FALSE(a.store->adoptDeploymentKey(std::string(32, 'k')).has_value());
+}
