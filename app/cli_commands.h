@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "store/clock.h"
 #include "store/types.h"
 
 namespace unionsync {
@@ -19,6 +20,8 @@ class Node;
 struct CliContext {
   std::string dataDir;  // --data, default: $UNIONSYNC_DATA or ~/.local/share/unionsync
   bool json = false;    // --json, where a command's output is data
+  Clock* clock = nullptr;
+  Random* random = nullptr;
 
   // Opens the node in dataDir; fails with a one-line reason (e.g. "no node in DIR: run init").
   std::function<Result<std::unique_ptr<Node>>()> openNode;
@@ -28,6 +31,10 @@ struct CliContext {
 
 // Turns a failure into the one-line reason on stderr and exit code 1.
 int reportFailure(const Error& error);
+int reportFailure(const std::string& message);
+
+// Adds `--json` to a command that prints data.
+void addJsonFlag(CLI::App* command, CliContext& ctx);
 
 void registerNodeCommands(CLI::App& root, CliContext& ctx);    // init, demo, digest, stats, conflicts, backup, restore
 void registerRecordCommands(CLI::App& root, CliContext& ctx);  // org, employer, member, activity

@@ -1,0 +1,54 @@
+// `unionsync`: the scriptable form of everything the desktop program does.
+#include <cstdlib>
+#include <iostream>
+
+#include "app/cli_commands.h"
+#include "app/node.h"
+
+using namespace unionsync;
+
+namespace {
+
+std::string defaultDataDir() {
+  if (const char* env = std::getenv("UNIONSYNC_DATA"); env && *env) return env;
+  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.local/share/unionsync";
+  return "unionsync-data";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  SystemClock clock;
+  SystemRandom random;
+  CliContext ctx;
+  ctx.dataDir = defaultDataDir();
+  ctx.clock = &clock;
+  ctx.random = &random;
+  ctx.openNode = [&]() { return Node::open(ctx.dataDir, clock, random); };
+
+  CLI::App app{"unionsync — 工会会员与活动记录，多点同步，无需中心服务器 / union records kept in step between offices"};
+  app.set_help_all_flag("--help-all", "所有命令的帮助 / help for every command");
+  app.require_subcommand(1);
+  app.option_defaults()->always_capture_default();
+  app.add_option("--data", ctx.dataDir, "数据目录 / data directory ($UNIONSYNC_DATA)");
+  registerNodeCommands(app, ctx);
+  registerRecordCommands(app, ctx);
+  registerIoCommands(app, ctx);
+  registerSyncCommands(app, ctx);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  if (!ctx.run) {
+    std::cerr << "unionsync: 缺少子命令 / a subcommand is missing; see --help\n";
+    return 2;
+  }
+  try {
+    return ctx.run();
+  } catch (const std::exception& e) {
+    // Only the truly unexpected arrives here (a corrupt store): say so plainly, in one line.
+    std::cerr << "unionsync: 内部错误 / internal error: " << e.what() << "\n";
+    return 3;
+  }
+}

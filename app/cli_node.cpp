@@ -1,0 +1,204 @@
+// Whole-node commands: init, demo, stats, digest, conflicts, backup, restore.
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <iostream>
+
+#include "app/cli_commands.h"
+#include "app/cli_output.h"
+#include "app/demo_data.h"
+#include "app/node.h"
+#include "store/hlc.h"
+
+namespace unionsync {
+
+namespace {
+
+std::string percent(const std::optional<double>& rate) {
+  return rate ? fmt::format("{:.1f}%", *rate * 100) : std::string("—");
+}
+
+nlohmann::json rateJson(const std::optional<double>& rate) {
+  return rate ? nlohmann::json(*rate) : nlohmann::json(nullptr);
+}
+
+void printStats(const Stats& s, const std::string& scope, bool json) {
+  if (json) {
+    std::cout << nlohmann::json{{"scope", scope},
+                                {"year", s.year},
+                                {"organizations", s.organizations},
+                                {"members", s.members},
+                                {"migrant_members", s.migrantMembers},
+                                {"employers", s.employers},
+                                {"unionized_employers", s.unionizedEmployers},
+                                {"unionized_employees", s.unionizedEmployees},
+                                {"unionized_migrant_employees", s.unionizedMigrantEmployees},
+                                {"unionization_rate", rateJson(s.unionizationRate())},
+                                {"membership_rate", rateJson(s.membershipRate())},
+                                {"migrant_membership_rate", rateJson(s.migrantMembershipRate())},
+                                {"new_members", s.newMembersThisYear},
+                                {"new_unions", s.newUnionsThisYear},
+                                {"activities", s.activitiesThisYear},
+                                {"participants", s.participantsThisYear}}
+                     .dump(2)
+              << "\n";
+    return;
+  }
+  std::cout << fmt::format("范围 scope: {}  年度 year: {}\n", scope, s.year)
+            << fmt::format("工会组织数 organizations        {}\n", s.organizations)
+            << fmt::format("会员数 members                 {}\n", s.members)
+            << fmt::format("农民工会员 migrant members      {}\n", s.migrantMembers)
+            << fmt::format("建会率 unionization rate        {}  ({} / {} 家用人单位 employers)\n",
+                           percent(s.unionizationRate()), s.unionizedEmployers, s.employers)
+            << fmt::format("入会率 membership rate          {}  ({} / {} 名建会单位职工 employees of unionized employers)\n",
+                           percent(s.membershipRate()), s.members, s.unionizedEmployees)
+            << fmt::format("农民工入会率 migrant rate        {}  ({} / {})\n", percent(s.migrantMembershipRate()),
+                           s.migrantMembers, s.unionizedMigrantEmployees)
+            << fmt::format("本年发展会员 new members         {}\n", s.newMembersThisYear)
+            << fmt::format("新建工会 new unions             {}\n", s.newUnionsThisYear)
+            << fmt::format("活动次数 activities             {}\n", s.activitiesThisYear)
+            << fmt::format("参与人次 participants           {}\n", s.participantsThisYear);
+}
+
+struct NodeOptions_ {
+  std::string name;
+  std::string org;
+  std::string file;
+  std::size_t members = 2000;
+  std::uint64_t seed = 1;
+  int year = 0;
+};
+
+}  // namespace
+
+void registerNodeCommands(CLI::App& root, CliContext& ctx) {
+  auto opts = std::make_shared<NodeOptions_>();
+
+  auto* init = root.add_subcommand("init", "在数据目录中创建节点 / create a node in the data directory");
+  init->add_option("--name", opts->name, "节点名称，如“某某街道总工会” / node name")->required();
+  init->callback([&ctx, opts] {
+    ctx.run = [&ctx, opts] {
+      auto node = Node::create(ctx.dataDir, opts->name, *ctx.clock, *ctx.random);
+      if (!node) return reportFailure(node.error());
+      std::cout << fmt::format("已创建节点“{}”于 {} / node created\n", opts->name, ctx.dataDir);
+      return 0;
+    };
+  });
+
+  auto* demo = root.add_subcommand("demo", "生成演示数据（一个区的工会）/ build demo data (a district)");
+  demo->add_option("--members", opts->members, "会员人数 / number of members");
+  demo->add_option("--seed", opts->seed, "随机种子 / seed");
+  demo->add_option("--name", opts->name, "若无节点则以此名创建 / create the node with this name if missing");
+  demo->callback([&ctx, opts] {
+    ctx.run = [&ctx, opts] {
+      auto node = ctx.openNode();
+      if (!node && !opts->name.empty()) node = Node::create(ctx.dataDir, opts->name, *ctx.clock, *ctx.random);
+      if (!node) return reportFailure(node.error());
+      auto summary = buildDemoDistrict(**node, DemoOptions{opts->members, opts->seed});
+      if (!summary) return reportFailure(summary.error());
+      std::cout << fmt::format("演示数据 / demo data: {} 个工会组织 organizations, {} 家用人单位 employers, {} 名会员 members, "
+                               "{} 条会籍变动 events, {} 项活动 activities ({} 人次 participants)\n",
+                               summary->organizations, summary->employers, summary->members, summary->events,
+                               summary->activities, summary->participants);
+      return 0;
+    };
+  });
+
+  auto* stats = root.add_subcommand("stats", "统计：会员数、建会率、入会率… / figures rolled up the tree");
+  stats->add_option("--org", opts->org, "工会（名称或编号），默认全部 / union, default all");
+  stats->add_option("--year", opts->year, "年度 / year (default: this year)");
+  addJsonFlag(stats, ctx);
+  stats->callback([&ctx, opts] {
+    ctx.run = [&ctx, opts] {
+      auto node = ctx.openNode();
+      if (!node) return reportFailure(node.error());
+      std::optional<RecordId> org;
+      std::string scope = "全部 all";
+      if (!opts->org.empty()) {
+        auto id = (*node)->resolve(Kind::Organization, opts->org);
+        if (!id) return reportFailure(id.error());
+        org = *id;
+        scope = (*node)->orgTree().path(*id);
+      }
+      printStats((*node)->stats(org, opts->year), scope, ctx.json);
+      return 0;
+    };
+  });
+
+  auto* digest = root.add_subcommand("digest", "复制数据的摘要：两节点相同当且仅当数据相同 / hash of the replicated state");
+  digest->callback([&ctx] {
+    ctx.run = [&ctx] {
+      auto node = ctx.openNode();
+      if (!node) return reportFailure(node.error());
+      std::cout << (*node)->store().digest() << "\n";
+      return 0;
+    };
+  });
+
+  auto* conflicts = root.add_subcommand("conflicts", "并发修改冲突，待核对 / concurrent overwrites kept for review");
+  addJsonFlag(conflicts, ctx);
+  conflicts->callback([&ctx] {
+    ctx.run = [&ctx] {
+      auto node = ctx.openNode();
+      if (!node) return reportFailure(node.error());
+      auto list = (*node)->store().conflicts();
+      nlohmann::json all = nlohmann::json::array();
+      for (const auto& c : list) {
+        auto record = (*node)->get(c.kind, c.id);
+        std::string title = record ? std::string(record->get(kindDef(c.kind).titleField)) : "";
+        const FieldDef* field = findField(c.kind, c.field);
+        std::string label = field ? std::string(field->zh) : c.field;
+        if (ctx.json) {
+          all.push_back({{"kind", kindName(c.kind)}, {"id", c.id.hex()}, {"title", title}, {"field", c.field},
+                         {"kept", c.winnerValue}, {"kept_origin", fmt::format("{:016x}", c.winner.origin)},
+                         {"kept_ms", hlcToMs(c.winner.hlc)}, {"other", c.loserValue},
+                         {"other_origin", fmt::format("{:016x}", c.loser.origin)}, {"other_ms", hlcToMs(c.loser.hlc)}});
+        } else {
+          std::cout << fmt::format("{} {}（{}） {}: 保留 kept “{}”  另一值 other “{}”\n", kindDef(c.kind).zh, title,
+                                   c.id.hex(), label, c.winnerValue, c.loserValue);
+        }
+      }
+      if (ctx.json) std::cout << all.dump(2) << "\n";
+      else if (list.empty()) std::cout << "没有冲突 / no conflicts\n";
+      return 0;
+    };
+  });
+
+  auto* backup = root.add_subcommand("backup", "备份到一个文件 / back up to one file");
+  backup->add_option("--out", opts->file, "备份文件 / backup file")->required();
+  backup->callback([&ctx, opts] {
+    ctx.run = [&ctx, opts] {
+      auto node = ctx.openNode();
+      if (!node) return reportFailure(node.error());
+      auto done = (*node)->store().backup(opts->file);
+      if (!done) return reportFailure(done.error());
+      std::cout << fmt::format("已备份到 {} / backed up\n", opts->file);
+      return 0;
+    };
+  });
+
+  auto* restore = root.add_subcommand("restore", "从备份恢复到空的数据目录 / restore a backup into an empty data directory");
+  restore->add_option("file", opts->file, "备份文件 / backup file")->required();
+  restore->callback([&ctx, opts] {
+    ctx.run = [&ctx, opts] {
+      namespace fs = std::filesystem;
+      if (fs::exists(fs::path(ctx.dataDir) / "data.mdb"))
+        return reportFailure(fmt::format("{} 中已有数据，请指定一个空目录 / {} already holds data: restore into an empty directory",
+                                         ctx.dataDir, ctx.dataDir));
+      std::error_code ec;
+      fs::create_directories(ctx.dataDir, ec);
+      fs::copy_file(opts->file, fs::path(ctx.dataDir) / "data.mdb", ec);
+      if (ec) return reportFailure(fmt::format("无法复制备份 / cannot copy the backup: {}", ec.message()));
+      auto node = ctx.openNode();
+      if (!node) return reportFailure(node.error());
+      // A restored node must never reuse sequence numbers it issued after the backup.
+      auto epoch = (*node)->store().startNewEpoch(*ctx.random);
+      if (!epoch) return reportFailure(epoch.error());
+      std::cout << fmt::format("已恢复，新纪元 {} / restored, new epoch\n", (*node)->store().info().epoch);
+      return 0;
+    };
+  });
+}
+
+}  // namespace unionsync

@@ -1,0 +1,145 @@
+#include "app/cli_output.h"
+
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "app/cli_commands.h"
+#include "store/validation.h"
+
+namespace unionsync {
+
+int reportFailure(const std::string& message) {
+  std::cerr << "unionsync: " << message << "\n";
+  return 1;
+}
+
+int reportFailure(const Error& error) { return reportFailure(error.message); }
+
+void addJsonFlag(CLI::App* command, CliContext& ctx) {
+  command->add_flag("--json", ctx.json, "以JSON输出 / print JSON");
+}
+
+namespace {
+
+std::string titleOf(const Node& node, Kind kind, std::string_view idHex) {
+  auto id = RecordId::fromHex(idHex);
+  if (!id) return {};
+  auto r = node.get(kind, *id);
+  return r ? std::string(r->get(kindDef(kind).titleField)) : std::string();
+}
+
+// The value as a person should see it in a list.
+std::string shown(const Node& node, const FieldDef& field, std::string_view stored, const OutputStyle& style) {
+  if (field.type == FieldType::IdNumber && !style.reveal) return maskIdNumber(stored);
+  if (field.type == FieldType::Ref) return titleOf(node, field.refKind, stored);
+  return displayValue(field, stored);
+}
+
+// Columns of the text listing, per kind.
+std::vector<std::string_view> listColumns(Kind kind) {
+  switch (kind) {
+    case Kind::Organization: return {"name", "org_type", "parent", "status"};
+    case Kind::Employer: return {"name", "credit_code", "employees", "covering_union"};
+    case Kind::Member: return {"name", "gender", "id_number", "mobile", "org", "status"};
+    case Kind::MembershipEvent: return {"event_type", "date", "member", "org"};
+    case Kind::Activity: return {"title", "activity_type", "start_date", "org"};
+  }
+  return {};
+}
+
+std::string padded(std::string_view text, std::size_t width) {
+  std::string out(text);
+  for (std::size_t w = displayWidth(text); w < width; ++w) out.push_back(' ');
+  return out;
+}
+
+}  // namespace
+
+std::size_t displayWidth(std::string_view text) {
+  std::size_t width = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    auto c = static_cast<unsigned char>(text[i]);
+    std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    width += len >= 3 ? 2 : 1;
+    i += len;
+  }
+  return width;
+}
+
+nlohmann::json recordJson(const Node& node, const Record& record, const OutputStyle& style) {
+  nlohmann::json fields = nlohmann::json::object();
+  for (const auto& field : kindDef(record.kind).fields) {
+    std::string_view stored = record.get(field.name);
+    if (stored.empty()) continue;
+    if (field.type == FieldType::IdNumber && !style.reveal) fields[std::string(field.name)] = maskIdNumber(stored);
+    else fields[std::string(field.name)] = displayValue(field, stored, true);
+    if (field.type == FieldType::Ref) fields[std::string(field.name) + "_name"] = titleOf(node, field.refKind, stored);
+  }
+  nlohmann::json j{{"id", record.id.hex()}, {"kind", kindName(record.kind)}, {"deleted", record.deleted()}, {"fields", fields}};
+  if (record.kind == Kind::Activity) {
+    nlohmann::json people = nlohmann::json::array();
+    for (const auto& [member, time] : node.participants(record.id)) people.push_back({{"member", member.hex()}, {"checked_in", time}});
+    j["participants"] = people;
+  }
+  return j;
+}
+
+void printRecord(std::ostream& out, const Node& node, const Record& record, const OutputStyle& style) {
+  if (style.json) {
+    out << recordJson(node, record, style).dump(2) << "\n";
+    return;
+  }
+  out << padded("编号 id", 24) << record.id.hex() << (record.deleted() ? "  [已删除 deleted]" : "") << "\n";
+  for (const auto& field : kindDef(record.kind).fields) {
+    std::string_view stored = record.get(field.name);
+    if (stored.empty()) continue;
+    out << padded(fmt::format("{} {}", field.zh, field.name), 24) << shown(node, field, stored, style) << "\n";
+  }
+  if (record.kind == Kind::Activity) {
+    auto people = node.participants(record.id);
+    out << padded("参加人数 participants", 24) << people.size() << "\n";
+    for (const auto& [member, time] : people) {
+      auto m = node.get(Kind::Member, member);
+      out << "  " << time << "  " << (m ? m->get("name") : "?") << "  " << member.hex() << "\n";
+    }
+  }
+}
+
+void printRecords(std::ostream& out, const Node& node, const std::vector<Record>& records, const OutputStyle& style) {
+  if (style.json) {
+    nlohmann::json all = nlohmann::json::array();
+    for (const auto& r : records) all.push_back(recordJson(node, r, style));
+    out << all.dump(2) << "\n";
+    return;
+  }
+  if (records.empty()) {
+    out << "（没有记录 / no records）\n";
+    return;
+  }
+  Kind kind = records.front().kind;
+  auto columns = listColumns(kind);
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::size_t> widths(columns.size() + 1, 32);
+  std::vector<std::string> header{"编号 id"};
+  for (auto c : columns) header.push_back(std::string(findField(kind, c)->zh));
+  rows.push_back(header);
+  for (const auto& r : records) {
+    std::vector<std::string> row{r.id.hex()};
+    for (auto c : columns) row.push_back(shown(node, *findField(kind, c), r.get(c), style));
+    rows.push_back(std::move(row));
+  }
+  for (std::size_t i = 1; i < widths.size(); ++i) {
+    widths[i] = 0;
+    for (const auto& row : rows) widths[i] = std::max(widths[i], displayWidth(row[i]));
+  }
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i) line += padded(row[i], widths[i] + 2);
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out << line << "\n";
+  }
+  out << fmt::format("共 {} 条 / {} records\n", records.size(), records.size());
+}
+
+}  // namespace unionsync

@@ -1,0 +1,34 @@
+// A realistic demo district, modelled on the seed work reports: a district federation, street
+// and township federations, community joint unions and enterprise unions, employers with and
+// without unions, members with valid ID numbers and plausible names (rare characters
+// included), migrant workers, membership events and activities with participants.
+// Deterministic for a given seed (apart from the node's own stamps).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+#include "app/node.h"
+
+namespace unionsync {
+
+struct DemoOptions {
+  std::size_t members = 2000;
+  std::uint64_t seed = 1;
+};
+
+struct DemoSummary {
+  std::size_t organizations = 0;
+  std::size_t employers = 0;
+  std::size_t members = 0;
+  std::size_t events = 0;
+  std::size_t activities = 0;
+  std::size_t participants = 0;
+};
+
+// Writes the district into `node` (normally an empty one). `progress` (may be empty) is told
+// the number of members written so far.
+Result<DemoSummary> buildDemoDistrict(Node& node, const DemoOptions& options,
+                                      const std::function<void(std::size_t)>& progress = {});
+
+}  // namespace unionsync

@@ -1,0 +1,154 @@
+// The application facade: one open node (its store and what the program knows how to do with
+// it). The CLI, the GUI and the tests all go through this class; it owns no threads.
+//
+// Thread-safety: every method may be called from any thread; writes are serialised by the
+// store. Expected failures (bad input, unknown ids) are Result errors with a message a
+// cadre can act on, naming the field.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/clock.h"
+#include "store/schema.h"
+#include "store/store.h"
+
+namespace unionsync {
+
+// Field name -> value as typed by a person or read from a file (not yet normalized).
+using FieldValues = std::vector<std::pair<std::string, std::string>>;
+
+// One rejected field: which field and why (for forms and import reports).
+struct FieldError {
+  std::string field;  // field name from the schema ("" for the whole record)
+  std::string message;
+};
+
+struct ValidationFailure {
+  std::vector<FieldError> errors;
+  // All messages joined on one line.
+  std::string summary() const;
+};
+
+struct ListQuery {
+  Kind kind = Kind::Member;
+  std::optional<RecordId> org;   // only records owned by this organization or below it
+  std::string search;            // name prefix, ID number, mobile, card no. or id (members);
+                                 // title/name prefix for other kinds
+  bool includeDeleted = false;
+  bool onlyDeleted = false;
+  std::size_t limit = 1000;      // 0 = no limit
+};
+
+// One organization of the union tree, with its children in name order.
+struct OrgNode {
+  RecordId id;
+  std::string name;
+  std::string type;
+  bool deleted = false;
+  std::optional<RecordId> parent;
+  std::vector<RecordId> children;
+};
+
+struct OrgTree {
+  std::map<RecordId, OrgNode> nodes;
+  std::vector<RecordId> roots;
+  // `org` and every organization below it (not deleted ones unless asked).
+  std::vector<RecordId> subtree(const RecordId& org, bool includeDeleted = false) const;
+  // Names from the root down to `org`, joined with " / ".
+  std::string path(const RecordId& org) const;
+};
+
+// The figures headquarters reports (DOMAIN.md), summed over a subtree before dividing.
+struct Stats {
+  std::int64_t organizations = 0;
+  std::int64_t members = 0;             // 会员数: status 正常 or 保留
+  std::int64_t migrantMembers = 0;
+  std::int64_t employers = 0;           // surveyed employers
+  std::int64_t unionizedEmployers = 0;  // with own union or covered by a joint union
+  std::int64_t unionizedEmployees = 0;  // 入会率 denominator
+  std::int64_t unionizedMigrantEmployees = 0;
+  std::int64_t newMembersThisYear = 0;  // 新入会 events in the year
+  std::int64_t newUnionsThisYear = 0;
+  std::int64_t activitiesThisYear = 0;
+  std::int64_t participantsThisYear = 0;  // 参与人次: participants + unregistered head counts
+  int year = 0;
+  // Rates as fractions; empty when the denominator is zero.
+  std::optional<double> unionizationRate() const;  // 建会率
+  std::optional<double> membershipRate() const;    // 入会率
+  std::optional<double> migrantMembershipRate() const;
+};
+
+struct NodeOptions {
+  bool durable = true;  // false only for tests and benchmarks
+};
+
+class Node {
+ public:
+  static Result<std::unique_ptr<Node>> open(const std::string& dataDir, Clock& clock, Random& random,
+                                            NodeOptions options = {});
+  static Result<std::unique_ptr<Node>> create(const std::string& dataDir, const std::string& name,
+                                              Clock& clock, Random& random, NodeOptions options = {});
+
+  Store& store() { return *store_; }
+  const Store& store() const { return *store_; }
+  const std::string& dataDir() const { return dataDir_; }
+  Clock& clock() { return clock_; }
+  Random& random() { return random_; }
+  std::string today() const;
+
+  // --- records ------------------------------------------------------------------------------
+  // Validates and normalizes `values` for a record of `kind`: required fields (when
+  // `creating`), formats, references to existing records, member consistency (birth date and
+  // gender derived from the ID number). Returns the normalized values to store.
+  std::expected<FieldValues, ValidationFailure> validate(Kind kind, const FieldValues& values,
+                                                         bool creating,
+                                                         const std::optional<RecordId>& id = {}) const;
+  // Creates a record. A member's id derives from its ID number (member_identity.h); adding a
+  // member whose ID number is already held fails and names the existing member.
+  std::expected<RecordId, ValidationFailure> add(Kind kind, const FieldValues& values);
+  // Creates the member, or updates the member with the same ID number (imports).
+  struct Upserted {
+    RecordId id;
+    bool created = false;
+  };
+  std::expected<Upserted, ValidationFailure> upsertMember(const FieldValues& values);
+  std::expected<void, ValidationFailure> set(Kind kind, const RecordId& id, const FieldValues& values);
+  Result<void> remove(Kind kind, const RecordId& id);
+  Result<void> restore(Kind kind, const RecordId& id);
+  std::optional<Record> get(Kind kind, const RecordId& id) const;
+
+  // Finds a record from what a person types: a 32-hex id; for members an ID number or card
+  // number; for organizations an exact name. Fails naming what was not found or ambiguous.
+  Result<RecordId> resolve(Kind kind, std::string_view reference) const;
+  // The member id an ID number maps to in this deployment (whether or not it is held).
+  Result<RecordId> memberIdFor(std::string_view idNumber) const;
+
+  // --- queries ------------------------------------------------------------------------------
+  std::vector<Record> list(const ListQuery& query) const;
+  OrgTree orgTree() const;
+  // Figures for `org`'s subtree, or for the whole tree when empty, in `year`
+  // (this year when 0).
+  Stats stats(const std::optional<RecordId>& org, int year = 0) const;
+
+  // --- activities ---------------------------------------------------------------------------
+  Result<void> join(const RecordId& activity, const RecordId& member);
+  Result<void> leave(const RecordId& activity, const RecordId& member);
+  // Current participants' member ids with check-in times.
+  std::vector<std::pair<RecordId, std::string>> participants(const RecordId& activity) const;
+
+ private:
+  Node(std::string dataDir, std::unique_ptr<Store> store, Clock& clock, Random& random);
+  std::string dataDir_;
+  std::unique_ptr<Store> store_;
+  Clock& clock_;
+  Random& random_;
+};
+
+// The store options the application uses: its indexes and statistics counters.
+StoreOptions applicationStoreOptions(NodeOptions options);
+
+}  // namespace unionsync

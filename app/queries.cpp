@@ -1,0 +1,188 @@
+// Read-side of the facade: listings, the organization tree and statistics.
+#include <algorithm>
+#include <set>
+
+#include "app/counters.h"
+#include "app/node.h"
+#include "store/validation.h"
+
+namespace unionsync {
+
+namespace {
+
+// Candidate ids for a member search: ID number, mobile, card number, name prefix.
+std::vector<RecordId> searchMembers(const Node& node, const std::string& text, std::size_t limit) {
+  std::vector<RecordId> ids;
+  if (auto id = node.memberIdFor(text); id && node.store().get(Kind::Member, *id)) ids.push_back(*id);
+  for (const char* field : {"mobile", "card_no", "id_number", "name"}) {
+    auto found = node.store().lookup({Kind::Member, field, text, true, limit});
+    ids.insert(ids.end(), found.begin(), found.end());
+  }
+  return ids;
+}
+
+}  // namespace
+
+std::vector<RecordId> OrgTree::subtree(const RecordId& org, bool includeDeleted) const {
+  std::vector<RecordId> out;
+  std::vector<RecordId> stack{org};
+  std::set<RecordId> seen;  // the tree is merged from many nodes: never trust it to be acyclic
+  while (!stack.empty()) {
+    RecordId id = stack.back();
+    stack.pop_back();
+    auto it = nodes.find(id);
+    if (it == nodes.end() || !seen.insert(id).second) continue;
+    if (it->second.deleted && !includeDeleted) continue;
+    out.push_back(id);
+    stack.insert(stack.end(), it->second.children.rbegin(), it->second.children.rend());
+  }
+  return out;
+}
+
+std::string OrgTree::path(const RecordId& org) const {
+  std::vector<std::string> names;
+  std::set<RecordId> seen;
+  for (std::optional<RecordId> at = org; at && seen.insert(*at).second;) {
+    auto it = nodes.find(*at);
+    if (it == nodes.end()) break;
+    names.push_back(it->second.name);
+    at = it->second.parent;
+  }
+  std::string out;
+  for (auto it = names.rbegin(); it != names.rend(); ++it) out += (out.empty() ? "" : " / ") + *it;
+  return out;
+}
+
+OrgTree Node::orgTree() const {
+  OrgTree tree;
+  store_->forEach(Kind::Organization, [&](const Record& r) {
+    OrgNode node{r.id, std::string(r.get("name")), std::string(r.get("org_type")), r.deleted(), {}, {}};
+    if (auto parent = RecordId::fromHex(r.get("parent"))) node.parent = parent;
+    tree.nodes.emplace(r.id, std::move(node));
+    return true;
+  });
+  for (auto& [id, node] : tree.nodes) {
+    // A parent that is missing (not yet synced) or a cycle makes the node a root.
+    if (node.parent && tree.nodes.count(*node.parent) && *node.parent != id)
+      tree.nodes[*node.parent].children.push_back(id);
+    else
+      tree.roots.push_back(id);
+  }
+  auto byName = [&](const RecordId& a, const RecordId& b) { return tree.nodes[a].name < tree.nodes[b].name; };
+  for (auto& [id, node] : tree.nodes) std::ranges::sort(node.children, byName);
+  std::ranges::sort(tree.roots, byName);
+  // Roots reached only through a cycle are unreachable from any root: list them as roots.
+  std::set<RecordId> reachable;
+  for (const auto& root : tree.roots)
+    for (const auto& id : tree.subtree(root, true)) reachable.insert(id);
+  for (const auto& [id, node] : tree.nodes)
+    if (!reachable.count(id)) {
+      tree.roots.push_back(id);
+      for (const auto& below : tree.subtree(id, true)) reachable.insert(below);
+    }
+  return tree;
+}
+
+std::vector<Record> Node::list(const ListQuery& query) const {
+  std::vector<Record> out;
+  const std::size_t limit = query.limit == 0 ? SIZE_MAX : query.limit;
+  std::set<RecordId> orgs;
+  if (query.org) {
+    auto subtree = orgTree().subtree(*query.org, query.includeDeleted || query.onlyDeleted);
+    orgs.insert(subtree.begin(), subtree.end());
+  }
+  const std::string_view owner = kindDef(query.kind).ownerField;
+  auto accept = [&](const Record& r) {
+    if (query.onlyDeleted ? !r.deleted() : (r.deleted() && !query.includeDeleted)) return false;
+    if (!query.org) return true;
+    if (query.kind == Kind::Organization) return orgs.count(r.id) > 0;
+    auto ownerId = RecordId::fromHex(r.get(owner));
+    return ownerId && orgs.count(*ownerId) > 0;
+  };
+  auto take = [&](const RecordId& id) {
+    auto r = store_->get(query.kind, id);
+    if (r && accept(*r)) out.push_back(std::move(*r));
+    return out.size() < limit;
+  };
+
+  if (!query.search.empty()) {
+    std::vector<RecordId> ids;
+    if (auto exact = RecordId::fromHex(query.search)) ids.push_back(*exact);
+    if (query.kind == Kind::Member) {
+      auto found = searchMembers(*this, query.search, limit);
+      ids.insert(ids.end(), found.begin(), found.end());
+    } else {
+      auto found = store_->lookup({query.kind, std::string(kindDef(query.kind).titleField), query.search, true, limit});
+      ids.insert(ids.end(), found.begin(), found.end());
+    }
+    std::set<RecordId> seen;
+    for (const auto& id : ids)
+      if (seen.insert(id).second && !take(id)) break;
+    return out;
+  }
+  if (query.org && query.kind != Kind::Organization) {
+    // Walk the owner index per organization of the subtree instead of every record.
+    for (const auto& org : orgs) {
+      for (const auto& id : store_->lookup({query.kind, std::string(owner), org.hex(), false, SIZE_MAX}))
+        if (!take(id)) return out;
+    }
+    return out;
+  }
+  store_->forEach(query.kind, [&](const Record& r) {
+    if (accept(r)) out.push_back(r);
+    return out.size() < limit;
+  });
+  return out;
+}
+
+std::optional<double> Stats::unionizationRate() const {
+  if (employers == 0) return std::nullopt;
+  return static_cast<double>(unionizedEmployers) / static_cast<double>(employers);
+}
+
+std::optional<double> Stats::membershipRate() const {
+  if (unionizedEmployees == 0) return std::nullopt;
+  return static_cast<double>(members) / static_cast<double>(unionizedEmployees);
+}
+
+std::optional<double> Stats::migrantMembershipRate() const {
+  if (unionizedMigrantEmployees == 0) return std::nullopt;
+  return static_cast<double>(migrantMembers) / static_cast<double>(unionizedMigrantEmployees);
+}
+
+Stats Node::stats(const std::optional<RecordId>& org, int year) const {
+  Stats stats;
+  stats.year = year != 0 ? year : std::stoi(today().substr(0, 4));
+  OrgTree tree = orgTree();
+  std::vector<RecordId> orgs;
+  if (org) {
+    orgs = tree.subtree(*org);
+  } else {
+    for (const auto& root : tree.roots) {
+      auto below = tree.subtree(root);
+      orgs.insert(orgs.end(), below.begin(), below.end());
+    }
+  }
+  // Sum numerators and denominators over the subtree, then divide (never average rates).
+  for (const auto& id : orgs) {
+    CounterMap c = store_->counters(id.hex());
+    auto get = [&](std::string_view name) {
+      auto it = c.find(name);
+      return it == c.end() ? 0 : it->second;
+    };
+    stats.organizations += get(counter::kOrganizations);
+    stats.members += get(counter::kMembers);
+    stats.migrantMembers += get(counter::kMigrantMembers);
+    stats.employers += get(counter::kEmployers);
+    stats.unionizedEmployers += get(counter::kUnionizedEmployers);
+    stats.unionizedEmployees += get(counter::kUnionizedEmployees);
+    stats.unionizedMigrantEmployees += get(counter::kUnionizedMigrantEmployees);
+    stats.newMembersThisYear += get(counter::yearly(counter::kNewMembers, stats.year));
+    stats.newUnionsThisYear += get(counter::yearly(counter::kNewUnions, stats.year));
+    stats.activitiesThisYear += get(counter::yearly(counter::kActivities, stats.year));
+    stats.participantsThisYear += get(counter::yearly(counter::kParticipants, stats.year));
+  }
+  return stats;
+}
+
+}  // namespace unionsync

@@ -1,0 +1,277 @@
+#include "store/schema.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <stdexcept>
+
+#include "store/validation.h"
+
+namespace unionsync {
+
+namespace {
+
+using sv = std::string_view;
+
+// --- choices -------------------------------------------------------------------------------
+constexpr sv kOrgTypes[] = {"区县总工会", "街道总工会", "乡镇总工会", "社区联合工会", "村工会",
+                            "企业工会", "行业/区域工会联合会", "农民工工会", "教育工会",
+                            "机关事业单位工会"};
+constexpr sv kOrgStatus[] = {"筹备", "正常", "撤销", "合并"};
+constexpr sv kOwnership[] = {"国有", "集体", "私营", "外资/港澳台", "个体", "民办非企业", "机关事业"};
+constexpr sv kGenders[] = {"男", "女"};
+constexpr sv kIdTypes[] = {"居民身份证", "港澳台居民居住证", "护照", "其他"};
+constexpr sv kEducation[] = {"小学", "初中", "高中/中专", "大专", "本科", "研究生"};
+constexpr sv kPolitical[] = {"群众", "共青团员", "中共党员", "中共预备党员", "民主党派"};
+constexpr sv kHukou[] = {"城镇", "农村"};
+constexpr sv kModelWorker[] = {"无", "区级", "市级", "省级", "全国"};
+constexpr sv kMemberStatus[] = {"正常", "保留", "转出", "退会", "去世"};
+constexpr sv kEventTypes[] = {"新入会", "转入", "转出", "保留", "恢复", "退会", "除名", "死亡"};
+constexpr sv kActivityTypes[] = {"文体活动", "培训", "技能比武/劳动竞赛", "送温暖/慰问", "金秋助学",
+                                 "义诊/体检", "宣传", "招聘/就业", "职代会", "会员评家", "其他"};
+
+// --- header aliases offices use ---------------------------------------------------------------
+constexpr sv kAliasName[] = {"姓名", "名字"};
+constexpr sv kAliasGender[] = {"性别"};
+constexpr sv kAliasEthnicity[] = {"民族"};
+constexpr sv kAliasIdType[] = {"证件类型"};
+constexpr sv kAliasIdNumber[] = {"身份证号", "身份证号码", "证件号码", "证件号", "公民身份号码"};
+constexpr sv kAliasBirth[] = {"出生日期", "出生年月"};
+constexpr sv kAliasMobile[] = {"手机", "手机号", "手机号码", "联系电话", "电话"};
+constexpr sv kAliasEmployer[] = {"工作单位", "单位", "单位名称"};
+constexpr sv kAliasPosition[] = {"职务", "岗位"};
+constexpr sv kAliasEducation[] = {"学历", "文化程度"};
+constexpr sv kAliasPolitical[] = {"政治面貌"};
+constexpr sv kAliasHukou[] = {"户籍类型", "户口类型", "户籍"};
+constexpr sv kAliasMigrant[] = {"是否农民工", "农民工"};
+constexpr sv kAliasModel[] = {"劳模", "劳模级别"};
+constexpr sv kAliasOrg[] = {"所属工会", "工会", "工会名称"};
+constexpr sv kAliasJoin[] = {"入会日期", "入会时间"};
+constexpr sv kAliasCard[] = {"会员证号", "会员卡号"};
+constexpr sv kAliasStatus[] = {"会籍状态", "状态"};
+constexpr sv kAliasNotes[] = {"备注"};
+
+// --- kinds -------------------------------------------------------------------------------------
+constexpr FieldDef kOrgFields[] = {
+    {.name = "name", .type = FieldType::Text, .zh = "名称", .en = "Name", .required = true, .indexed = true},
+    {.name = "short_name", .type = FieldType::Text, .zh = "简称", .en = "Short name"},
+    {.name = "org_type", .type = FieldType::Choice, .zh = "类型", .en = "Type", .required = true, .choices = kOrgTypes},
+    {.name = "parent", .type = FieldType::Ref, .zh = "上级工会", .en = "Parent union", .refKind = Kind::Organization},
+    {.name = "credit_code", .type = FieldType::UnionCreditCode, .zh = "工会统一社会信用代码", .en = "Union credit code"},
+    {.name = "founded", .type = FieldType::Date, .zh = "建会日期", .en = "Founded"},
+    {.name = "chair", .type = FieldType::Text, .zh = "主席", .en = "Chair"},
+    {.name = "chair_phone", .type = FieldType::Mobile, .zh = "主席电话", .en = "Chair's mobile"},
+    {.name = "cadres", .type = FieldType::Count, .zh = "专职干部数", .en = "Full-time cadres"},
+    {.name = "employees", .type = FieldType::Count, .zh = "职工人数", .en = "Employees"},
+    {.name = "women_employees", .type = FieldType::Count, .zh = "女职工人数", .en = "Women employees"},
+    {.name = "migrant_employees", .type = FieldType::Count, .zh = "农民工人数", .en = "Migrant employees"},
+    {.name = "status", .type = FieldType::Choice, .zh = "状态", .en = "Status", .choices = kOrgStatus},
+};
+
+constexpr FieldDef kEmployerFields[] = {
+    {.name = "name", .type = FieldType::Text, .zh = "单位名称", .en = "Name", .required = true, .indexed = true},
+    {.name = "credit_code", .type = FieldType::CreditCode, .zh = "统一社会信用代码", .en = "Credit code", .indexed = true},
+    {.name = "industry", .type = FieldType::Text, .zh = "行业", .en = "Industry"},
+    {.name = "ownership", .type = FieldType::Choice, .zh = "经济类型", .en = "Ownership", .choices = kOwnership},
+    {.name = "employees", .type = FieldType::Count, .zh = "职工人数", .en = "Employees"},
+    {.name = "migrant_employees", .type = FieldType::Count, .zh = "农民工人数", .en = "Migrant employees"},
+    {.name = "org", .type = FieldType::Ref, .zh = "所在地工会", .en = "Area union", .required = true, .refKind = Kind::Organization},
+    {.name = "covering_union", .type = FieldType::Ref, .zh = "覆盖工会", .en = "Covering union", .refKind = Kind::Organization},
+    {.name = "surveyed", .type = FieldType::Date, .zh = "普查日期", .en = "Surveyed"},
+};
+
+constexpr FieldDef kMemberFields[] = {
+    {.name = "name", .type = FieldType::Text, .zh = "姓名", .en = "Name", .required = true, .aliases = kAliasName, .indexed = true, .maxLength = 60},
+    {.name = "gender", .type = FieldType::Choice, .zh = "性别", .en = "Gender", .choices = kGenders, .aliases = kAliasGender},
+    {.name = "ethnicity", .type = FieldType::Text, .zh = "民族", .en = "Ethnicity", .aliases = kAliasEthnicity, .maxLength = 30},
+    {.name = "id_type", .type = FieldType::Choice, .zh = "证件类型", .en = "ID type", .choices = kIdTypes, .aliases = kAliasIdType},
+    {.name = "id_number", .type = FieldType::IdNumber, .zh = "证件号码", .en = "ID number", .required = true, .aliases = kAliasIdNumber, .indexed = true},
+    {.name = "birth_date", .type = FieldType::Date, .zh = "出生日期", .en = "Birth date", .aliases = kAliasBirth},
+    {.name = "mobile", .type = FieldType::Mobile, .zh = "手机", .en = "Mobile", .aliases = kAliasMobile, .indexed = true},
+    {.name = "employer", .type = FieldType::Text, .zh = "工作单位", .en = "Employer", .aliases = kAliasEmployer},
+    {.name = "position", .type = FieldType::Text, .zh = "职务", .en = "Position", .aliases = kAliasPosition},
+    {.name = "education", .type = FieldType::Choice, .zh = "学历", .en = "Education", .choices = kEducation, .aliases = kAliasEducation},
+    {.name = "political", .type = FieldType::Choice, .zh = "政治面貌", .en = "Political status", .choices = kPolitical, .aliases = kAliasPolitical},
+    {.name = "hukou", .type = FieldType::Choice, .zh = "户籍类型", .en = "Hukou", .choices = kHukou, .aliases = kAliasHukou},
+    {.name = "migrant", .type = FieldType::Bool, .zh = "是否农民工", .en = "Migrant worker", .aliases = kAliasMigrant},
+    {.name = "model_worker", .type = FieldType::Choice, .zh = "劳模", .en = "Model worker", .choices = kModelWorker, .aliases = kAliasModel},
+    {.name = "org", .type = FieldType::Ref, .zh = "所属工会", .en = "Union", .required = true, .refKind = Kind::Organization, .aliases = kAliasOrg, .indexed = true},
+    {.name = "join_date", .type = FieldType::Date, .zh = "入会日期", .en = "Joined", .aliases = kAliasJoin},
+    {.name = "card_no", .type = FieldType::Text, .zh = "会员证号", .en = "Card no.", .aliases = kAliasCard, .indexed = true, .maxLength = 40},
+    {.name = "status", .type = FieldType::Choice, .zh = "会籍状态", .en = "Status", .choices = kMemberStatus, .aliases = kAliasStatus},
+    {.name = "notes", .type = FieldType::Text, .zh = "备注", .en = "Notes", .aliases = kAliasNotes, .maxLength = 2000},
+};
+
+constexpr FieldDef kEventFields[] = {
+    {.name = "member", .type = FieldType::Ref, .zh = "会员", .en = "Member", .required = true, .refKind = Kind::Member, .indexed = true},
+    {.name = "event_type", .type = FieldType::Choice, .zh = "变动类型", .en = "Event", .required = true, .choices = kEventTypes},
+    {.name = "date", .type = FieldType::Date, .zh = "日期", .en = "Date", .required = true},
+    {.name = "org", .type = FieldType::Ref, .zh = "办理工会", .en = "Union", .required = true, .refKind = Kind::Organization},
+    {.name = "from_org", .type = FieldType::Ref, .zh = "转出工会", .en = "From union", .refKind = Kind::Organization},
+    {.name = "to_org", .type = FieldType::Ref, .zh = "转入工会", .en = "To union", .refKind = Kind::Organization},
+    {.name = "reason", .type = FieldType::Text, .zh = "原因", .en = "Reason", .maxLength = 500},
+};
+
+constexpr FieldDef kActivityFields[] = {
+    {.name = "title", .type = FieldType::Text, .zh = "活动名称", .en = "Title", .required = true, .indexed = true},
+    {.name = "activity_type", .type = FieldType::Choice, .zh = "活动类型", .en = "Kind", .required = true, .choices = kActivityTypes},
+    {.name = "org", .type = FieldType::Ref, .zh = "主办工会", .en = "Organizer", .required = true, .refKind = Kind::Organization},
+    {.name = "start_date", .type = FieldType::Date, .zh = "开始日期", .en = "Start", .required = true},
+    {.name = "end_date", .type = FieldType::Date, .zh = "结束日期", .en = "End"},
+    {.name = "place", .type = FieldType::Text, .zh = "地点", .en = "Place"},
+    {.name = "cost", .type = FieldType::Money, .zh = "经费(元)", .en = "Cost (yuan)"},
+    {.name = "fund_source", .type = FieldType::Text, .zh = "经费来源", .en = "Fund source"},
+    {.name = "extra_attendees", .type = FieldType::Count, .zh = "未登记参加人数", .en = "Unregistered attendees"},
+};
+
+constexpr KindDef kKinds[] = {
+    {Kind::Organization, "工会组织", "Organization", kOrgFields, "parent", "name"},
+    {Kind::Employer, "用人单位", "Employer", kEmployerFields, "org", "name"},
+    {Kind::Member, "会员", "Member", kMemberFields, "org", "name"},
+    {Kind::MembershipEvent, "会籍变动", "Membership event", kEventFields, "org", "event_type"},
+    {Kind::Activity, "活动", "Activity", kActivityFields, "org", "title"},
+};
+
+// Trims ASCII whitespace and the full-width space U+3000 that Chinese input methods leave.
+sv trim(sv s) {
+  auto isSpace = [](sv t) { return !t.empty() && (t[0] == ' ' || t[0] == '\t' || t[0] == '\r' || t[0] == '\n'); };
+  constexpr sv kFullWidthSpace = "\xE3\x80\x80";
+  for (;;) {
+    if (isSpace(s)) s.remove_prefix(1);
+    else if (s.starts_with(kFullWidthSpace)) s.remove_prefix(kFullWidthSpace.size());
+    else if (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
+    else if (s.ends_with(kFullWidthSpace)) s.remove_suffix(kFullWidthSpace.size());
+    else return s;
+  }
+}
+
+bool equalsAsciiNoCase(sv a, sv b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+std::optional<bool> parseBool(sv v) {
+  static constexpr sv kTrue[] = {"1", "是", "Y", "y", "yes", "Yes", "true", "√"};
+  static constexpr sv kFalse[] = {"0", "否", "N", "n", "no", "No", "false", "×"};
+  if (std::find(std::begin(kTrue), std::end(kTrue), v) != std::end(kTrue)) return true;
+  if (std::find(std::begin(kFalse), std::end(kFalse), v) != std::end(kFalse)) return false;
+  return std::nullopt;
+}
+
+std::string withLabel(const FieldDef& f, const std::string& message) {
+  return fmt::format("{}: {}", f.zh, message);
+}
+
+}  // namespace
+
+std::span<const KindDef> allKinds() { return kKinds; }
+
+const KindDef& kindDef(Kind kind) {
+  for (const auto& k : kKinds)
+    if (k.kind == kind) return k;
+  throw std::logic_error("unknown record kind");
+}
+
+const FieldDef* findField(Kind kind, std::string_view name) {
+  for (const auto& f : kindDef(kind).fields)
+    if (f.name == name) return &f;
+  return nullptr;
+}
+
+const FieldDef* fieldForHeader(Kind kind, std::string_view header) {
+  header = trim(header);
+  for (const auto& f : kindDef(kind).fields) {
+    if (equalsAsciiNoCase(f.name, header) || f.zh == header || equalsAsciiNoCase(f.en, header)) return &f;
+    if (std::find(f.aliases.begin(), f.aliases.end(), header) != f.aliases.end()) return &f;
+  }
+  return nullptr;
+}
+
+Result<std::string> normalizeValue(const FieldDef& field, std::string_view raw, std::string_view today) {
+  std::string_view value = trim(raw);
+  if (value.empty()) {
+    if (field.required) return fail(withLabel(field, "必填 / required"));
+    return std::string();
+  }
+  if (value.size() > field.maxLength)
+    return fail(withLabel(field, fmt::format("过长（最多{}字节）/ too long (at most {} bytes)", field.maxLength, field.maxLength)));
+  auto labelled = [&](const Error& e) { return fail(withLabel(field, e.message)); };
+  switch (field.type) {
+    case FieldType::Text:
+      return std::string(value);
+    case FieldType::Date: {
+      auto date = normalizeDate(value);
+      if (!date) return labelled(date.error());
+      if (*date > today) return fail(withLabel(field, fmt::format("日期{}晚于今天 / date is in the future", *date)));
+      return *date;
+    }
+    case FieldType::Count: {
+      auto count = parseCount(value);
+      if (!count) return labelled(count.error());
+      return std::to_string(*count);
+    }
+    case FieldType::Money: {
+      auto fen = parseYuanToFen(value);
+      if (!fen) return labelled(fen.error());
+      return std::to_string(*fen);
+    }
+    case FieldType::Bool: {
+      auto b = parseBool(value);
+      if (!b) return fail(withLabel(field, "应为“是”或“否” / must be yes or no"));
+      return std::string(*b ? "1" : "0");
+    }
+    case FieldType::Choice: {
+      for (auto choice : field.choices)
+        if (choice == value) return std::string(choice);
+      std::string list;
+      for (auto choice : field.choices) list += (list.empty() ? "" : "、") + std::string(choice);
+      return fail(withLabel(field, fmt::format("应为以下之一：{} / must be one of the listed values", list)));
+    }
+    case FieldType::IdNumber: {
+      auto info = parseIdNumber(value, today);
+      if (!info) return labelled(info.error());
+      return info->normalized;
+    }
+    case FieldType::CreditCode: {
+      auto code = normalizeCreditCode(value);
+      if (!code) return labelled(code.error());
+      return *code;
+    }
+    case FieldType::UnionCreditCode: {
+      auto code = normalizeUnionCreditCode(value);
+      if (!code) return labelled(code.error());
+      return *code;
+    }
+    case FieldType::Mobile: {
+      auto mobile = normalizeMobile(value);
+      if (!mobile) return labelled(mobile.error());
+      return *mobile;
+    }
+    case FieldType::Ref: {
+      if (!RecordId::fromHex(value)) return fail(withLabel(field, "不是有效的记录编号 / not a record id"));
+      return std::string(value);
+    }
+  }
+  return fail("unknown field type");
+}
+
+std::string displayValue(const FieldDef& field, std::string_view stored, bool english) {
+  if (stored.empty()) return {};
+  switch (field.type) {
+    case FieldType::Money:
+      try {
+        return formatFen(std::stoll(std::string(stored)));
+      } catch (const std::exception&) {
+        return std::string(stored);
+      }
+    case FieldType::Bool:
+      if (english) return stored == "1" ? "yes" : "no";
+      return stored == "1" ? "是" : "否";
+    default:
+      return std::string(stored);
+  }
+}
+
+}  // namespace unionsync
