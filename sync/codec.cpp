@@ -1,0 +1,301 @@
+#include "sync/codec.h"
+
+#include <cstring>
+#include <exception>
+
+#include <capnp/message.h>
+#include <capnp/serialize.h>
+#include <kj/exception.h>
+
+#include "sync/wire.capnp.h"
+
+namespace unionsync {
+namespace {
+
+bool validUtf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  while (p < end) {
+    unsigned char c = *p;
+    if (c < 0x80) {
+      ++p;
+      continue;
+    }
+    std::size_t n = 0;
+    std::uint32_t cp = 0;
+    if ((c & 0xE0) == 0xC0) {
+      n = 1;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      n = 2;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      n = 3;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (static_cast<std::size_t>(end - p) <= n) return false;
+    for (std::size_t i = 1; i <= n; ++i) {
+      if ((p[i] & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (p[i] & 0x3F);
+    }
+    // Overlong forms, surrogates, beyond U+10FFFF.
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    p += n + 1;
+  }
+  return true;
+}
+
+void fillVector(capnp::List<wire::VersionEntry>::Builder list, const VersionVector& vv) {
+  unsigned i = 0;
+  for (const auto& [origin, seq] : vv) {
+    list[i].setOrigin(origin);
+    list[i].setSeq(seq);
+    ++i;
+  }
+}
+
+void fillChange(wire::Change::Builder out, const Change& c) {
+  out.setKind(static_cast<std::uint8_t>(c.kind));
+  out.setId(kj::arrayPtr(reinterpret_cast<const kj::byte*>(c.id.bytes.data()), c.id.bytes.size()));
+  out.setOrigin(c.origin);
+  out.setSeq(c.seq);
+  out.setHlc(c.hlc);
+  auto fields = out.initFields(static_cast<unsigned>(c.fields.size()));
+  for (unsigned j = 0; j < c.fields.size(); ++j) {
+    const FieldWrite& f = c.fields[j];
+    fields[j].setName(capnp::Text::Reader(f.name.data(), f.name.size()));
+    fields[j].setValue(capnp::Text::Reader(f.value.data(), f.value.size()));
+    fields[j].setBaseHlc(f.base.hlc);
+    fields[j].setBaseOrigin(f.base.origin);
+  }
+}
+
+std::string flatten(capnp::MessageBuilder& builder) {
+  kj::Array<capnp::word> words = capnp::messageToFlatArray(builder);
+  auto bytes = words.asBytes();
+  return std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
+}
+
+// First segment sized so a typical 1 MiB batch fits in one or two segments.
+constexpr unsigned kFirstSegmentWords = 16 * 1024;
+
+struct DecodeFailure {
+  std::string what;
+};
+
+[[noreturn]] void reject(std::string what) { throw DecodeFailure{std::move(what)}; }
+
+std::string textOf(capnp::Text::Reader t, std::size_t maxBytes, const char* what) {
+  if (t.size() > maxBytes) reject(std::string(what) + " too long");
+  std::string_view sv(t.begin(), t.size());
+  if (!validUtf8(sv)) reject(std::string(what) + " is not UTF-8");
+  return std::string(sv);
+}
+
+VersionVector vectorOf(capnp::List<wire::VersionEntry>::Reader list) {
+  if (list.size() > kMaxVersionEntries) reject("version vector too long");
+  VersionVector vv;
+  for (auto e : list) {
+    if (e.getOrigin() == 0) reject("zero origin in version vector");
+    auto& slot = vv[e.getOrigin()];
+    slot = std::max(slot, e.getSeq());
+  }
+  return vv;
+}
+
+Change changeOf(wire::Change::Reader in) {
+  Change c;
+  std::uint8_t kind = in.getKind();
+  if (kind < 1 || kind > 5) reject("unknown record kind " + std::to_string(kind));
+  c.kind = static_cast<Kind>(kind);
+  auto id = in.getId();
+  if (id.size() != 16) reject("record id is not 16 bytes");
+  std::memcpy(c.id.bytes.data(), id.begin(), 16);
+  c.origin = in.getOrigin();
+  c.seq = in.getSeq();
+  c.hlc = in.getHlc();
+  if (c.origin == 0 || c.seq == 0 || c.hlc == 0) reject("change without origin, seq or hlc");
+  auto fields = in.getFields();
+  if (fields.size() == 0) reject("change without fields");
+  if (fields.size() > kMaxFieldsPerChange) reject("too many fields in a change");
+  c.fields.reserve(fields.size());
+  for (auto f : fields) {
+    FieldWrite w;
+    w.name = textOf(f.getName(), kMaxFieldNameBytes, "field name");
+    if (w.name.empty()) reject("empty field name");
+    w.value = textOf(f.getValue(), kMaxMessageBytes, "field value");
+    w.base = Stamp{f.getBaseHlc(), f.getBaseOrigin()};
+    c.fields.push_back(std::move(w));
+  }
+  return c;
+}
+
+WireMessage decodeReader(wire::Message::Reader msg) {
+  switch (msg.which()) {
+    case wire::Message::HELLO: {
+      auto h = msg.getHello();
+      HelloMsg out;
+      out.magic = h.getMagic();
+      out.protocolVersion = h.getProtocolVersion();
+      out.nodeId = textOf(h.getNodeId(), 64, "node id");
+      out.name = textOf(h.getName(), kMaxNameBytes, "node name");
+      out.wallClockMs = h.getWallClockMs();
+      out.versionVector = vectorOf(h.getVersionVector());
+      auto hash = h.getDeploymentKeyHash();
+      if (hash.size() > 64) reject("deployment key hash too long");
+      out.deploymentKeyHash.assign(reinterpret_cast<const char*>(hash.begin()), hash.size());
+      out.memberCount = h.getMemberCount();
+      return out;
+    }
+    case wire::Message::CHANGE_BATCH: {
+      auto b = msg.getChangeBatch();
+      BatchMsg out;
+      out.batchNo = b.getBatchNo();
+      auto changes = b.getChanges();
+      if (changes.size() > kMaxChangesPerBatch) reject("too many changes in a batch");
+      out.changes.reserve(changes.size());
+      for (auto c : changes) out.changes.push_back(changeOf(c));
+      return out;
+    }
+    case wire::Message::ACK:
+      return AckMsg{msg.getAck().getBatchNo()};
+    case wire::Message::CAUGHT_UP: {
+      auto c = msg.getCaughtUp();
+      return CaughtUpMsg{vectorOf(c.getVersionVector()), c.getBatchNo()};
+    }
+    case wire::Message::HEARTBEAT:
+      return HeartbeatMsg{msg.getHeartbeat().getWallClockMs()};
+    case wire::Message::ERROR: {
+      auto e = msg.getError();
+      auto code = static_cast<std::uint16_t>(e.getCode());
+      ErrorMsg out;
+      out.code = code <= static_cast<std::uint16_t>(WireErrorCode::ShuttingDown)
+                     ? static_cast<WireErrorCode>(code)
+                     : WireErrorCode::Unknown;
+      out.reason = textOf(e.getReason(), kMaxReasonBytes, "error reason");
+      return out;
+    }
+    case wire::Message::DEPLOYMENT_KEY: {
+      auto k = msg.getDeploymentKey().getKey();
+      if (k.size() != kDeploymentKeyBytes) reject("deployment key is not 32 bytes");
+      return DeploymentKeyMsg{std::string(reinterpret_cast<const char*>(k.begin()), k.size())};
+    }
+  }
+  return UnknownMsg{};
+}
+
+}  // namespace
+
+std::string_view wireErrorCodeName(WireErrorCode code) {
+  switch (code) {
+    case WireErrorCode::Unknown: return "unknown";
+    case WireErrorCode::BadMagic: return "bad-magic";
+    case WireErrorCode::IncompatibleVersion: return "incompatible-version";
+    case WireErrorCode::Malformed: return "malformed";
+    case WireErrorCode::DifferentDeployment: return "different-deployment";
+    case WireErrorCode::ApplyFailed: return "apply-failed";
+    case WireErrorCode::OutOfOrder: return "out-of-order";
+    case WireErrorCode::NotTrusted: return "not-trusted";
+    case WireErrorCode::DuplicateSession: return "duplicate-session";
+    case WireErrorCode::ShuttingDown: return "shutting-down";
+  }
+  return "unknown";
+}
+
+std::string encodeBatch(std::uint64_t batchNo, const std::vector<Change>& changes) {
+  capnp::MallocMessageBuilder builder(kFirstSegmentWords);
+  auto batch = builder.initRoot<wire::Message>().initChangeBatch();
+  batch.setBatchNo(batchNo);
+  auto list = batch.initChanges(static_cast<unsigned>(changes.size()));
+  for (unsigned i = 0; i < changes.size(); ++i) fillChange(list[i], changes[i]);
+  return flatten(builder);
+}
+
+std::string encodeMessage(const WireMessage& message) {
+  if (const auto* b = std::get_if<BatchMsg>(&message)) return encodeBatch(b->batchNo, b->changes);
+  capnp::MallocMessageBuilder builder(1024);
+  auto root = builder.initRoot<wire::Message>();
+  std::visit(
+      [&](const auto& m) {
+        using T = std::decay_t<decltype(m)>;
+        if constexpr (std::is_same_v<T, HelloMsg>) {
+          auto h = root.initHello();
+          h.setMagic(m.magic);
+          h.setProtocolVersion(m.protocolVersion);
+          h.setNodeId(m.nodeId);
+          h.setName(m.name);
+          h.setWallClockMs(m.wallClockMs);
+          fillVector(h.initVersionVector(static_cast<unsigned>(m.versionVector.size())),
+                     m.versionVector);
+          h.setDeploymentKeyHash(kj::arrayPtr(
+              reinterpret_cast<const kj::byte*>(m.deploymentKeyHash.data()),
+              m.deploymentKeyHash.size()));
+          h.setMemberCount(m.memberCount);
+        } else if constexpr (std::is_same_v<T, AckMsg>) {
+          root.initAck().setBatchNo(m.batchNo);
+        } else if constexpr (std::is_same_v<T, CaughtUpMsg>) {
+          auto c = root.initCaughtUp();
+          fillVector(c.initVersionVector(static_cast<unsigned>(m.versionVector.size())),
+                     m.versionVector);
+          c.setBatchNo(m.batchNo);
+        } else if constexpr (std::is_same_v<T, HeartbeatMsg>) {
+          root.initHeartbeat().setWallClockMs(m.wallClockMs);
+        } else if constexpr (std::is_same_v<T, ErrorMsg>) {
+          auto e = root.initError();
+          e.setCode(static_cast<wire::Error::Code>(m.code));
+          e.setReason(m.reason);
+        } else if constexpr (std::is_same_v<T, DeploymentKeyMsg>) {
+          root.initDeploymentKey().setKey(
+              kj::arrayPtr(reinterpret_cast<const kj::byte*>(m.key.data()), m.key.size()));
+        } else if constexpr (std::is_same_v<T, UnknownMsg>) {
+          root.initHeartbeat();  // nothing meaningful to send; never used
+        }
+      },
+      message);
+  return flatten(builder);
+}
+
+Result<WireMessage> decodeMessage(std::string_view bytes) {
+  if (bytes.size() > kMaxMessageBytes) {
+    return fail("malformed message: " + std::to_string(bytes.size()) + " bytes exceeds the " +
+                std::to_string(kMaxMessageBytes) + "-byte limit");
+  }
+  if (bytes.size() < 8 || bytes.size() % sizeof(capnp::word) != 0) {
+    return fail("malformed message: length " + std::to_string(bytes.size()) +
+                " is not a whole number of words");
+  }
+  // Frames from ZeroMQ carry no alignment guarantee: copy into word-aligned memory.
+  auto words = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
+  std::memcpy(words.begin(), bytes.data(), bytes.size());
+
+  capnp::ReaderOptions options;
+  // Each word may be read at most twice; bounds amplification by pointer tricks.
+  options.traversalLimitInWords = words.size() * 2 + 64;
+  options.nestingLimit = 16;
+  try {
+    kj::ArrayPtr<const capnp::word> view(words.begin(), words.size());
+    capnp::FlatArrayMessageReader reader(view, options);
+    if (reader.getEnd() != view.end()) return fail("malformed message: trailing bytes");
+    return decodeReader(reader.getRoot<wire::Message>());
+  } catch (const DecodeFailure& e) {
+    return fail("malformed message: " + e.what);
+  } catch (const kj::Exception& e) {
+    return fail(std::string("malformed message: ") + e.getDescription().cStr());
+  } catch (const std::exception& e) {
+    return fail(std::string("malformed message: ") + e.what());
+  }
+}
+
+std::string_view messageTypeName(const WireMessage& message) {
+  static constexpr std::string_view kNames[] = {"hello",     "change-batch", "ack",
+                                                "caught-up", "heartbeat",    "error",
+                                                "deployment-key", "unknown"};
+  return kNames[message.index()];
+}
+
+}  // namespace unionsync

@@ -1,0 +1,158 @@
+#include "sync/identity.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include <sodium.h>
+#include <zmq.h>
+
+namespace unionsync {
+namespace {
+
+constexpr std::string_view kFingerprintAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+constexpr std::string_view kFingerprintDomain = "unionsync fingerprint v1";
+
+std::string trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+Result<std::string> readSmallFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return fail("无法读取 " + path + " / cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return trim(ss.str());
+}
+
+// Writes `text` to `path` with `mode` unless it exists; false when another writer won.
+Result<bool> createExclusive(const std::string& path, const std::string& text, mode_t mode) {
+  std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) return fail("无法创建 " + tmp + " / cannot create " + tmp + ": " + std::strerror(errno));
+  ::fchmod(fd, mode);
+  std::string data = text + "\n";
+  bool ok = ::write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size()) &&
+            ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) {
+    ::unlink(tmp.c_str());
+    return fail("无法写入 " + tmp + " / cannot write " + tmp);
+  }
+  // link() fails if the target exists: the first process to create the key wins.
+  int rc = ::link(tmp.c_str(), path.c_str());
+  int err = errno;
+  ::unlink(tmp.c_str());
+  if (rc != 0) {
+    if (err == EEXIST) return false;
+    return fail("无法创建 " + path + " / cannot create " + path + ": " + std::strerror(err));
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<std::string> syncDirectory(const std::string& dataDir) {
+  if (dataDir.empty()) return fail("未指定数据目录 / no data directory given");
+  std::string dir = dataDir + "/sync";
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    return fail("无法创建 " + dir + " / cannot create " + dir + ": " + std::strerror(errno));
+  }
+  return dir;
+}
+
+Result<Identity> loadOrCreateIdentity(const std::string& dataDir) {
+  auto dir = syncDirectory(dataDir);
+  if (!dir) return std::unexpected(dir.error());
+  const std::string secretPath = *dir + "/curve.key";
+  const std::string publicPath = *dir + "/curve.pub";
+
+  struct stat st {};
+  if (::stat(secretPath.c_str(), &st) != 0) {
+    char pub[41] = {};
+    char sec[41] = {};
+    if (zmq_curve_keypair(pub, sec) != 0) {
+      return fail("无法生成 CURVE 密钥 / cannot generate a CURVE key pair: " +
+                  std::string(zmq_strerror(zmq_errno())));
+    }
+    // The first process to link its secret key file wins; the others read the winner's.
+    auto created = createExclusive(secretPath, sec, 0600);
+    sodium_memzero(sec, sizeof sec);
+    if (!created) return std::unexpected(created.error());
+  }
+
+  auto secret = readSmallFile(secretPath);
+  if (!secret) return std::unexpected(secret.error());
+  if (::stat(secretPath.c_str(), &st) == 0 && (st.st_mode & 0077) != 0) {
+    ::chmod(secretPath.c_str(), 0600);
+  }
+  std::array<std::uint8_t, 32> secretRaw{};
+  if (secret->size() != 40 || zmq_z85_decode(secretRaw.data(), secret->c_str()) == nullptr) {
+    return fail("密钥文件损坏：" + secretPath + " / corrupt key file " + secretPath);
+  }
+  char pub[41] = {};
+  if (zmq_curve_public(pub, secret->c_str()) != 0) {
+    return fail("密钥文件损坏：" + secretPath + " / corrupt key file " + secretPath);
+  }
+  sodium_memzero(secretRaw.data(), secretRaw.size());
+  Identity id;
+  id.publicKey = pub;
+  id.secretKey = *secret;
+  id.fingerprint = fingerprintOf(id.publicKey);
+  // curve.pub is for people and scripts; derived from the secret key, so rewrite if missing.
+  if (::stat(publicPath.c_str(), &st) != 0) (void)createExclusive(publicPath, id.publicKey, 0644);
+  return id;
+}
+
+bool isValidPublicKey(std::string_view z85) {
+  if (z85.size() != 40) return false;
+  std::array<std::uint8_t, 32> raw{};
+  std::string copy(z85);
+  return zmq_z85_decode(raw.data(), copy.c_str()) != nullptr;
+}
+
+std::string fingerprintOf(std::string_view publicKeyZ85) {
+  if (!isValidPublicKey(publicKeyZ85)) return {};
+  std::array<std::uint8_t, 32> raw{};
+  std::string copy(publicKeyZ85);
+  zmq_z85_decode(raw.data(), copy.c_str());
+  std::array<std::uint8_t, 20> hash{};
+  crypto_generichash_state state;
+  crypto_generichash_init(&state, nullptr, 0, hash.size());
+  crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(kFingerprintDomain.data()),
+                            kFingerprintDomain.size());
+  crypto_generichash_update(&state, raw.data(), raw.size());
+  crypto_generichash_final(&state, hash.data(), hash.size());
+  // 160 bits -> 32 base32 characters, grouped by 4.
+  std::string out;
+  std::uint32_t buffer = 0;
+  int bits = 0;
+  int chars = 0;
+  for (std::uint8_t byte : hash) {
+    buffer = (buffer << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      if (chars > 0 && chars % 4 == 0) out += '-';
+      out += kFingerprintAlphabet[(buffer >> (bits - 5)) & 31];
+      bits -= 5;
+      ++chars;
+    }
+  }
+  return out;
+}
+
+std::string z85OfRawKey(std::string_view raw) {
+  if (raw.size() != 32) return {};
+  char out[41] = {};
+  zmq_z85_encode(out, reinterpret_cast<const std::uint8_t*>(raw.data()), raw.size());
+  return out;
+}
+
+}  // namespace unionsync

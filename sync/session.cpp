@@ -1,0 +1,340 @@
+#include "sync/session.h"
+
+#include <array>
+
+#include <sodium.h>
+
+namespace unionsync {
+
+std::string_view sessionStateName(SessionState state) {
+  switch (state) {
+    case SessionState::AwaitingHello: return "handshake";
+    case SessionState::AwaitingKey: return "deployment-key";
+    case SessionState::Active: return "active";
+    case SessionState::Closed: return "closed";
+  }
+  return "closed";
+}
+
+bool covers(const VersionVector& holder, const VersionVector& vector) {
+  for (const auto& [origin, seq] : vector) {
+    if (seq == 0) continue;
+    auto it = holder.find(origin);
+    if (it == holder.end() || it->second < seq) return false;
+  }
+  return true;
+}
+
+void mergeVector(VersionVector& into, const VersionVector& other) {
+  for (const auto& [origin, seq] : other) {
+    auto& slot = into[origin];
+    if (seq > slot) slot = seq;
+  }
+}
+
+std::string Session::deploymentKeyHash(const std::string& key) {
+  static constexpr std::string_view kDomain = "unionsync deployment v1";
+  std::array<unsigned char, 16> out{};
+  crypto_generichash_state state;
+  crypto_generichash_init(&state, nullptr, 0, out.size());
+  crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(kDomain.data()), kDomain.size());
+  crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(key.data()), key.size());
+  crypto_generichash_final(&state, out.data(), out.size());
+  return std::string(reinterpret_cast<const char*>(out.data()), out.size());
+}
+
+Session::Session(Store& store, Clock& clock, SessionConfig config, bool initiator, SendFunction send)
+    : store_(store), clock_(clock), config_(config), initiator_(initiator), sendFn_(std::move(send)) {
+  startedMs_ = clock_.nowMs();
+  lastReceiveMs_ = startedMs_;
+  lastSendMs_ = startedMs_;
+}
+
+void Session::start() {
+  if (initiator_) send(makeHello());
+}
+
+HelloMsg Session::makeHello() const {
+  StoreInfo info = store_.info();
+  HelloMsg h;
+  h.nodeId = info.nodeId;
+  h.name = info.nodeName;
+  h.wallClockMs = clock_.nowMs();
+  h.versionVector = store_.versionVector();
+  h.deploymentKeyHash = deploymentKeyHash(store_.deploymentKey());
+  h.memberCount = store_.count(Kind::Member);
+  return h;
+}
+
+std::string Session::peerLabel() const {
+  if (!peerHello_) return "peer";
+  return peerHello_->name.empty() ? peerHello_->nodeId : peerHello_->name;
+}
+
+void Session::send(const WireMessage& message) { sendFrame(encodeMessage(message)); }
+
+void Session::sendFrame(std::string&& frame) {
+  if (state_ == SessionState::Closed) return;
+  stats_.bytesSent += frame.size();
+  lastSendMs_ = clock_.nowMs();
+  sendFn_(std::move(frame));
+}
+
+void Session::close(WireErrorCode code, std::string reason, bool notifyPeer) {
+  if (state_ == SessionState::Closed) return;
+  if (notifyPeer) send(ErrorMsg{code, reason});
+  state_ = SessionState::Closed;
+  closeCode_ = code;
+  closeReason_ = std::move(reason);
+  round_ = Round{};
+}
+
+void Session::onFrame(std::string_view frame) {
+  if (state_ == SessionState::Closed) return;
+  stats_.bytesReceived += frame.size();
+  lastReceiveMs_ = clock_.nowMs();
+  auto decoded = decodeMessage(frame);
+  if (!decoded) {
+    close(WireErrorCode::Malformed, decoded.error().message, true);
+    return;
+  }
+  WireMessage& message = *decoded;
+  if (auto* error = std::get_if<ErrorMsg>(&message)) {
+    state_ = SessionState::Closed;
+    closedByPeer_ = true;
+    closeCode_ = error->code;
+    closeReason_ = error->reason.empty() ? std::string(wireErrorCodeName(error->code)) : error->reason;
+    round_ = Round{};
+    return;
+  }
+  if (std::holds_alternative<HeartbeatMsg>(message) || std::holds_alternative<UnknownMsg>(message)) {
+    return;
+  }
+  if (auto* hello = std::get_if<HelloMsg>(&message)) {
+    if (state_ != SessionState::AwaitingHello) {
+      close(WireErrorCode::OutOfOrder, "unexpected second hello", true);
+      return;
+    }
+    onHello(std::move(*hello));
+    return;
+  }
+  if (state_ == SessionState::AwaitingHello) {
+    close(WireErrorCode::OutOfOrder,
+          "协议错误：握手前收到 " + std::string(messageTypeName(message)) +
+              " / protocol error: " + std::string(messageTypeName(message)) + " before hello",
+          true);
+    return;
+  }
+  if (auto* key = std::get_if<DeploymentKeyMsg>(&message)) {
+    onDeploymentKey(*key);
+    return;
+  }
+  if (state_ == SessionState::AwaitingKey) {
+    close(WireErrorCode::OutOfOrder, "protocol error: records before the deployment key", true);
+    return;
+  }
+  if (auto* batch = std::get_if<BatchMsg>(&message)) {
+    onBatch(std::move(*batch));
+  } else if (auto* ack = std::get_if<AckMsg>(&message)) {
+    onAck(*ack);
+  } else if (auto* caughtUp = std::get_if<CaughtUpMsg>(&message)) {
+    onCaughtUp(*caughtUp);
+  }
+}
+
+void Session::onHello(HelloMsg&& hello) {
+  if (hello.magic != kWireMagic) {
+    close(WireErrorCode::BadMagic, "对方不是 unionsync 节点 / the peer is not a unionsync node (bad magic)", true);
+    return;
+  }
+  if (hello.protocolVersion != kProtocolVersion) {
+    close(WireErrorCode::IncompatibleVersion,
+          "协议版本不兼容：对方 " + std::to_string(hello.protocolVersion) + "，本节点 " +
+              std::to_string(kProtocolVersion) +
+              "，请升级较旧的一方 / incompatible protocol version: peer speaks " +
+              std::to_string(hello.protocolVersion) + ", this node " +
+              std::to_string(kProtocolVersion) + "; upgrade the older node",
+          true);
+    return;
+  }
+  StoreInfo info = store_.info();
+  if (hello.nodeId == info.nodeId) {
+    close(WireErrorCode::DuplicateSession, "连接到了自己 / connected to this node itself", true);
+    return;
+  }
+  peerHello_ = std::move(hello);
+  peerVector_ = peerHello_->versionVector;
+  if (!initiator_) send(makeHello());
+
+  const std::string myHash = deploymentKeyHash(store_.deploymentKey());
+  if (myHash == peerHello_->deploymentKeyHash) {
+    becomeActive();
+    return;
+  }
+  const std::uint64_t mine = store_.count(Kind::Member);
+  const std::uint64_t theirs = peerHello_->memberCount;
+  const bool iAdopt = (mine == 0 && theirs > 0) || (mine == 0 && theirs == 0 && info.nodeId > peerHello_->nodeId);
+  const bool theyAdopt = (theirs == 0 && mine > 0) || (mine == 0 && theirs == 0 && info.nodeId < peerHello_->nodeId);
+  if (iAdopt) {
+    state_ = SessionState::AwaitingKey;
+  } else if (theyAdopt) {
+    send(DeploymentKeyMsg{store_.deploymentKey()});
+    becomeActive();
+  } else {
+    const std::string who = peerLabel();
+    close(WireErrorCode::DifferentDeployment,
+          "不同的部署：节点「" + who +
+              "」使用另一个部署密钥，双方都已有成员记录，不同步任何记录；只与同一部署的节点配对，"
+              "新节点请在录入成员之前先同步 / different deployments: peer '" + who +
+              "' uses another deployment key and both hold members, so no records move; pair only "
+              "nodes of one deployment and sync a new node before adding members",
+          true);
+  }
+}
+
+void Session::onDeploymentKey(const DeploymentKeyMsg& key) {
+  if (state_ != SessionState::AwaitingKey) {
+    if (key.key == store_.deploymentKey()) return;  // already ours
+    close(WireErrorCode::OutOfOrder, "protocol error: unexpected deployment key", true);
+    return;
+  }
+  if (deploymentKeyHash(key.key) != peerHello_->deploymentKeyHash) {
+    close(WireErrorCode::DifferentDeployment, "protocol error: deployment key does not match its hash", true);
+    return;
+  }
+  if (auto r = store_.adoptDeploymentKey(key.key); !r) {
+    const std::string who = peerLabel();
+    close(WireErrorCode::DifferentDeployment,
+          "不同的部署：无法采用节点「" + who + "」的部署密钥（" + r.error().message +
+              "）/ different deployments: cannot adopt the deployment key of peer '" + who +
+              "': " + r.error().message,
+          true);
+    return;
+  }
+  stats_.adoptedDeploymentKey = true;
+  becomeActive();
+}
+
+void Session::becomeActive() {
+  state_ = SessionState::Active;
+  // The first round always runs (possibly empty) so the peer learns we are caught up.
+  round_ = Round{};
+  round_.active = true;
+  round_.startVector = store_.versionVector();
+  pump(round_.startVector);
+}
+
+void Session::pump(const std::optional<VersionVector>& localVector) {
+  if (state_ != SessionState::Active) return;
+  if (!round_.active) {
+    VersionVector local = localVector ? *localVector : store_.versionVector();
+    if (covers(peerVector_, local)) return;
+    round_ = Round{};
+    round_.active = true;
+    round_.startVector = std::move(local);
+  }
+  while (state_ == SessionState::Active && round_.active && !round_.sourceDone &&
+         round_.unacked.size() < config_.window) {
+    ChangeBatch batch =
+        store_.changesSince(peerVector_, round_.cursor, config_.batchMaxChanges, config_.batchMaxBytes);
+    round_.cursor = batch.next;
+    if (!batch.changes.empty()) {
+      const std::uint64_t no = nextOutNo_++;
+      std::string frame = encodeBatch(no, batch.changes);
+      if (frame.size() > kMaxMessageBytes) {
+        close(WireErrorCode::Malformed, "a batch exceeds the message size limit", false);
+        return;
+      }
+      round_.unacked.push_back(no);
+      stats_.batchesSent += 1;
+      stats_.changesSent += batch.changes.size();
+      sendFrame(std::move(frame));
+    }
+    if (batch.done) round_.sourceDone = true;
+    if (batch.changes.empty() && !batch.done) round_.sourceDone = true;  // defensive: no progress
+  }
+  if (state_ == SessionState::Active && round_.active && round_.sourceDone && !round_.caughtUpSent) {
+    const std::uint64_t no = nextOutNo_++;
+    round_.unacked.push_back(no);
+    round_.caughtUpSent = true;
+    send(CaughtUpMsg{round_.startVector, no});
+    mergeVector(peerVector_, round_.startVector);
+  }
+}
+
+void Session::onBatch(BatchMsg&& batch) {
+  if (batch.batchNo != expectedInNo_) {
+    close(WireErrorCode::OutOfOrder,
+          "protocol error: batch " + std::to_string(batch.batchNo) + " where " +
+              std::to_string(expectedInNo_) + " was expected",
+          true);
+    return;
+  }
+  ++expectedInNo_;
+  auto applied = store_.apply(batch.changes);
+  if (!applied) {
+    close(WireErrorCode::ApplyFailed, "无法写入收到的变更 / cannot apply received changes: " + applied.error().message, true);
+    return;
+  }
+  stats_.batchesReceived += 1;
+  stats_.changesReceived += batch.changes.size();
+  stats_.fieldsWon += applied->fieldsWon;
+  stats_.conflicts += applied->conflicts;
+  // The peer holds what it sent us (its stream is in seq order per origin).
+  for (const Change& c : batch.changes) {
+    auto& slot = peerVector_[c.origin];
+    if (c.seq > slot) slot = c.seq;
+  }
+  send(AckMsg{batch.batchNo});
+}
+
+void Session::onCaughtUp(const CaughtUpMsg& caughtUp) {
+  if (caughtUp.batchNo != expectedInNo_) {
+    close(WireErrorCode::OutOfOrder,
+          "protocol error: caught-up " + std::to_string(caughtUp.batchNo) + " where " +
+              std::to_string(expectedInNo_) + " was expected",
+          true);
+    return;
+  }
+  ++expectedInNo_;
+  if (auto r = store_.advanceVersionVector(caughtUp.versionVector); !r) {
+    close(WireErrorCode::ApplyFailed, "cannot advance the version vector: " + r.error().message, true);
+    return;
+  }
+  mergeVector(peerVector_, caughtUp.versionVector);
+  stats_.caughtUpReceived += 1;
+  send(AckMsg{caughtUp.batchNo});
+}
+
+void Session::onAck(const AckMsg& ack) {
+  if (round_.unacked.empty() || ack.batchNo != round_.unacked.front()) {
+    close(WireErrorCode::OutOfOrder, "protocol error: unexpected ack " + std::to_string(ack.batchNo), true);
+    return;
+  }
+  round_.unacked.pop_front();
+  if (round_.caughtUpSent && round_.unacked.empty()) {
+    stats_.roundsAcked += 1;
+    round_ = Round{};
+    pump(std::nullopt);  // start the next round at once if something new is waiting
+    return;
+  }
+  pump(std::nullopt);
+}
+
+void Session::tick() {
+  if (state_ == SessionState::Closed) return;
+  const std::int64_t now = clock_.nowMs();
+  if (state_ == SessionState::AwaitingHello && now - startedMs_ >= config_.helloTimeoutMs) {
+    close(WireErrorCode::Unknown, "无应答 / no answer from the peer", false);
+    return;
+  }
+  if (now - lastReceiveMs_ >= config_.timeoutMs) {
+    close(WireErrorCode::Unknown, "对方无响应 / peer stopped responding", false);
+    return;
+  }
+  if (state_ != SessionState::AwaitingHello && now - lastSendMs_ >= config_.heartbeatMs) {
+    send(HeartbeatMsg{now});
+  }
+}
+
+}  // namespace unionsync

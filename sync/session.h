@@ -1,0 +1,151 @@
+// One sync session with one peer over one connection: the protocol state machine, written
+// against the Store API and free of sockets (the engine moves the frames).
+//
+// Protocol (DESIGN.md "Sync protocol"):
+// 1. The connecting side sends Hello; the listening side answers with its own Hello. A wrong
+//    magic or protocol version is answered with an Error naming the problem, then closed.
+// 2. Deployment key: if the Hello hashes differ and one side holds no members, the other
+//    sends its key (DeploymentKey, only inside the authenticated CURVE session) and the empty
+//    side adopts it; if both hold members, both send Error(differentDeployment) and close;
+//    no record moves.
+// 3. Each side streams what the other lacks: a *round* reads the local version vector S,
+//    sends ChangeBatch 1..n from Store::changesSince(peer vector) with up to `window`
+//    unacknowledged batches in flight (no round trip per batch), then CaughtUp{S}. The
+//    receiver applies each batch in one transaction (Store::apply) and acks it; on CaughtUp it
+//    calls Store::advanceVersionVector(S) and acks. Batches and CaughtUps share one number
+//    sequence per direction; a gap or reordering closes the session.
+// 4. Live: whenever the local vector is not covered by what the peer is known to hold (local
+//    writes, other processes' writes, changes relayed from a third node), a new round starts.
+// 5. Heartbeats every heartbeatMs when nothing else was sent; a peer silent for
+//    timeoutMs is dead (the session closes; the engine reconnects with backoff).
+// Interrupted sessions resume naturally: the next Hello carries the receiver's vector, which
+// advanced with every applied batch.
+//
+// Failure: any malformed frame, protocol violation or apply failure closes the session (an
+// Error is sent when the peer can still read it); the store is never changed by a frame that
+// failed to decode. Not thread-safe: owned by the engine thread.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "store/clock.h"
+#include "store/store.h"
+#include "sync/codec.h"
+
+namespace unionsync {
+
+struct SessionConfig {
+  std::size_t batchMaxChanges = 1000;
+  std::size_t batchMaxBytes = 768 * 1024;  // encoded batches stay below 1 MiB
+  std::size_t window = 8;                  // unacknowledged batches in flight
+  std::int64_t heartbeatMs = 1000;
+  std::int64_t timeoutMs = 6000;      // silence after which the peer is considered dead
+  std::int64_t helloTimeoutMs = 8000;  // no Hello answer within this: unreachable
+};
+
+enum class SessionState { AwaitingHello, AwaitingKey, Active, Closed };
+std::string_view sessionStateName(SessionState state);
+
+struct SessionStats {
+  std::uint64_t changesSent = 0;
+  std::uint64_t changesReceived = 0;
+  std::uint64_t batchesSent = 0;
+  std::uint64_t batchesReceived = 0;
+  std::uint64_t bytesSent = 0;
+  std::uint64_t bytesReceived = 0;
+  std::uint64_t fieldsWon = 0;
+  std::uint64_t conflicts = 0;
+  std::uint64_t roundsAcked = 0;       // our CaughtUps the peer has applied
+  std::uint64_t caughtUpReceived = 0;  // the peer's CaughtUps we have applied
+  bool adoptedDeploymentKey = false;
+};
+
+class Session {
+ public:
+  using SendFunction = std::function<void(std::string&& frame)>;
+
+  Session(Store& store, Clock& clock, SessionConfig config, bool initiator, SendFunction send);
+
+  // The initiator sends its Hello; the responder waits for the peer's.
+  void start();
+  // Handles one received frame (any bytes).
+  void onFrame(std::string_view frame);
+  // Starts or continues streaming. `localVector` is the store's vector read just now (the
+  // engine polls it); without it the session reads it when it needs it.
+  void pump(const std::optional<VersionVector>& localVector = std::nullopt);
+  // Heartbeats and timeouts.
+  void tick();
+  // Ends the session; sends Error{code, reason} first when `notifyPeer`.
+  void close(WireErrorCode code, std::string reason, bool notifyPeer);
+
+  SessionState state() const { return state_; }
+  bool closed() const { return state_ == SessionState::Closed; }
+  bool initiator() const { return initiator_; }
+  // Both directions have completed at least one full round since the session started.
+  bool caughtUpBothWays() const { return stats_.roundsAcked > 0 && stats_.caughtUpReceived > 0; }
+  // Nothing in flight in either direction and nothing known to be missing at the peer.
+  bool outgoingIdle() const { return !round_.active; }
+  const std::optional<HelloMsg>& peerHello() const { return peerHello_; }
+  const VersionVector& peerVector() const { return peerVector_; }
+  const SessionStats& stats() const { return stats_; }
+  // Why the session closed (empty while open); closedByPeer when the peer sent the Error.
+  const std::string& closeReason() const { return closeReason_; }
+  WireErrorCode closeCode() const { return closeCode_; }
+  bool closedByPeer() const { return closedByPeer_; }
+  std::int64_t lastReceiveMs() const { return lastReceiveMs_; }
+
+  // Hash of a deployment key as sent in Hello (16 bytes, BLAKE2b with a domain prefix).
+  static std::string deploymentKeyHash(const std::string& key);
+
+ private:
+  struct Round {
+    bool active = false;
+    bool sourceDone = false;
+    bool caughtUpSent = false;
+    VersionVector startVector;
+    ChangeCursor cursor;
+    std::deque<std::uint64_t> unacked;
+  };
+
+  void send(const WireMessage& message);
+  void sendFrame(std::string&& frame);
+  HelloMsg makeHello() const;
+  void onHello(HelloMsg&& hello);
+  void onBatch(BatchMsg&& batch);
+  void onAck(const AckMsg& ack);
+  void onCaughtUp(const CaughtUpMsg& caughtUp);
+  void onDeploymentKey(const DeploymentKeyMsg& key);
+  void becomeActive();
+  std::string peerLabel() const;
+
+  Store& store_;
+  Clock& clock_;
+  SessionConfig config_;
+  bool initiator_;
+  SendFunction sendFn_;
+
+  SessionState state_ = SessionState::AwaitingHello;
+  std::optional<HelloMsg> peerHello_;
+  VersionVector peerVector_;  // what the peer is known to hold
+  Round round_;
+  std::uint64_t nextOutNo_ = 1;
+  std::uint64_t expectedInNo_ = 1;
+  SessionStats stats_;
+  std::int64_t startedMs_ = 0;
+  std::int64_t lastSendMs_ = 0;
+  std::int64_t lastReceiveMs_ = 0;
+  std::string closeReason_;
+  WireErrorCode closeCode_ = WireErrorCode::Unknown;
+  bool closedByPeer_ = false;
+};
+
+// True when `holder` has every entry of `vector` (holder[o] >= vector[o] for all o).
+bool covers(const VersionVector& holder, const VersionVector& vector);
+// Entry-wise maximum, into `into`.
+void mergeVector(VersionVector& into, const VersionVector& other);
+
+}  // namespace unionsync

@@ -1,0 +1,98 @@
+# unionsync wire protocol (sync/). Every frame on a sync connection is one Message.
+#
+# Compatibility rules: fields and union members are only ever ADDED, with new ordinals;
+# never renumbered, retyped or removed. A peer with another protocolVersion gets an Error
+# (code incompatibleVersion) with a readable reason, then the session is closed.
+@0x920257f573f7c488;
+
+using Cxx = import "/capnp/c++.capnp";
+$Cxx.namespace("unionsync::wire");
+
+# One entry of a version vector: origin -> highest sequence number held.
+struct VersionEntry {
+  origin @0 :UInt64;
+  seq @1 :UInt64;
+}
+
+struct Hello {
+  magic @0 :UInt32;              # kMagic ("USYN"); anything else is not a unionsync peer
+  protocolVersion @1 :UInt16;
+  nodeId @2 :Text;               # 32 hex digits
+  name @3 :Text;
+  wallClockMs @4 :Int64;
+  versionVector @5 :List(VersionEntry);
+  deploymentKeyHash @6 :Data;    # keyed hash of the deployment key, never the key itself
+  memberCount @7 :UInt64;        # a node with no members may adopt the peer's deployment key
+}
+
+struct FieldWrite {
+  name @0 :Text;
+  value @1 :Text;
+  baseHlc @2 :UInt64;
+  baseOrigin @3 :UInt64;
+}
+
+struct Change {
+  kind @0 :UInt8;
+  id @1 :Data;                   # exactly 16 bytes
+  origin @2 :UInt64;
+  seq @3 :UInt64;
+  hlc @4 :UInt64;
+  fields @5 :List(FieldWrite);
+}
+
+# Numbered 1, 2, 3, ... per session and direction; the receiver acks each after applying it.
+struct ChangeBatch {
+  batchNo @0 :UInt64;
+  changes @1 :List(Change);
+}
+
+struct Ack {
+  batchNo @0 :UInt64;
+}
+
+# End of a catch-up stream: the sender held `versionVector` when it started streaming, and
+# every change the receiver lacked up to it has been sent. Numbered like a batch and acked.
+struct CaughtUp {
+  versionVector @0 :List(VersionEntry);
+  batchNo @1 :UInt64;
+}
+
+struct Heartbeat {
+  wallClockMs @0 :Int64;
+}
+
+struct Error {
+  enum Code {
+    unknown @0;
+    badMagic @1;
+    incompatibleVersion @2;
+    malformed @3;
+    differentDeployment @4;
+    applyFailed @5;
+    outOfOrder @6;
+    notTrusted @7;
+    duplicateSession @8;
+    shuttingDown @9;
+  }
+  code @0 :Code;
+  reason @1 :Text;
+}
+
+# The deployment secret, sent only inside an authenticated CURVE session to a peer that holds
+# no member records yet and so may adopt it.
+struct DeploymentKey {
+  key @0 :Data;
+}
+
+struct Message {
+  union {
+    hello @0 :Hello;
+    changeBatch @1 :ChangeBatch;
+    ack @2 :Ack;
+    caughtUp @3 :CaughtUp;
+    heartbeat @4 :Heartbeat;
+    error @5 :Error;
+    deploymentKey @6 :DeploymentKey;
+  }
+}
