@@ -1,0 +1,194 @@
+#include <doctest/doctest.h>
+
+#include "app/node.h"
+#include "tests/support/temp_dir.h"
+
+using namespace unionsync;
+using unionsync::testing::TempDir;
+
+namespace {
+
+// 2026-06-15 12:00 UTC: stats count "this year" as 2026.
+constexpr std::int64_t kNow = 1'781'524'800'000;
+
+struct Fixture {
+  TempDir dir;
+  ManualClock clock{kNow};
+  SeededRandom random;
+  std::unique_ptr<Node> node;
+  RecordId district, street, enterprise;
+
+  explicit Fixture(std::uint64_t seed = 7) : random(seed) {
+    node = std::move(Node::create(dir.sub("node"), "测试", clock, random, NodeOptions{.durable = false}).value());
+    district = addOrg({{"name", "示范区总工会"}, {"org_type", "区县总工会"}});
+    street = addOrg({{"name", "城关街道总工会"}, {"org_type", "街道总工会"}, {"parent", district.hex()},
+                     {"founded", "2026-03-01"}});
+    enterprise = addOrg({{"name", "星光电子有限公司工会"}, {"org_type", "企业工会"}, {"parent", street.hex()}});
+  }
+  RecordId addOrg(const FieldValues& values) { return node->add(Kind::Organization, values).value(); }
+  std::expected<RecordId, ValidationFailure> addMember(const std::string& idNumber, const std::string& name,
+                                                       const RecordId& org, FieldValues extra = {}) {
+    FieldValues values{{"name", name}, {"id_number", idNumber}, {"org", org.hex()}};
+    values.insert(values.end(), extra.begin(), extra.end());
+    return node->add(Kind::Member, values);
+  }
+};
+
+bool mentions(const ValidationFailure& f, const std::string& field) {
+  for (const auto& e : f.errors)
+    if (e.field == field) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("a member gets birth date and gender from the ID number and a status") {
+  Fixture f;
+  auto id = f.addMember("11010519491231002X", "王淼", f.enterprise);
+  REQUIRE(id.has_value());
+  auto m = f.node->get(Kind::Member, *id);
+  CHECK(m->get("birth_date") == "1949-12-31");
+  CHECK(m->get("gender") == "女");
+  CHECK(m->get("status") == "正常");
+}
+
+TEST_CASE("validation names each bad field with a reason") {
+  Fixture f;
+  auto bad = f.addMember("110105194912310021", "", f.enterprise, {{"mobile", "12345"}, {"join_date", "2023-02-29"}});
+  REQUIRE_FALSE(bad.has_value());
+  CHECK(mentions(bad.error(), "id_number"));
+  CHECK(mentions(bad.error(), "name"));
+  CHECK(mentions(bad.error(), "mobile"));
+  CHECK(mentions(bad.error(), "join_date"));
+  auto unknownOrg = f.addMember("11010519491231002X", "王淼", RecordId{});
+  REQUIRE_FALSE(unknownOrg.has_value());
+  CHECK(mentions(unknownOrg.error(), "org"));
+  auto wrongGender = f.addMember("11010519491231002X", "王淼", f.enterprise, {{"gender", "男"}});
+  REQUIRE_FALSE(wrongGender.has_value());
+  CHECK(mentions(wrongGender.error(), "gender"));
+}
+
+TEST_CASE("one person is one member: the same ID number, in 15 or 18 digits, maps to one record") {
+  Fixture f;
+  auto first = f.addMember("11010519491231002X", "王淼", f.enterprise);
+  auto again = f.addMember("11010519491231002x", "王淼", f.enterprise, {{"mobile", "13800000000"}});
+  auto legacy = f.addMember("110105491231002", "王淼", f.enterprise);
+  REQUIRE(first.has_value());
+  REQUIRE(again.has_value());
+  REQUIRE(legacy.has_value());
+  CHECK(*first == *again);
+  CHECK(*first == *legacy);
+  CHECK(f.node->store().count(Kind::Member) == 1);
+  CHECK(f.node->get(Kind::Member, *first)->get("mobile") == "13800000000");
+}
+
+TEST_CASE("two nodes of one deployment derive the same member id; another deployment does not") {
+  Fixture a(1), b(2), c(3);
+  REQUIRE(b.node->store().adoptDeploymentKey(a.node->store().deploymentKey()).has_value());
+  CHECK(a.node->memberIdFor("440524188001010014").value() == b.node->memberIdFor("440524188001010014").value());
+  CHECK(a.node->memberIdFor("440524188001010014").value() != c.node->memberIdFor("440524188001010014").value());
+}
+
+TEST_CASE("the ID number of a member cannot be changed with set") {
+  Fixture f;
+  auto id = f.addMember("11010519491231002X", "王淼", f.enterprise).value();
+  auto changed = f.node->set(Kind::Member, id, {{"id_number", "440524188001010014"}});
+  REQUIRE_FALSE(changed.has_value());
+  CHECK(mentions(changed.error(), "id_number"));
+  REQUIRE(f.node->set(Kind::Member, id, {{"mobile", "13912345678"}}).has_value());
+}
+
+TEST_CASE("delete and restore; listings hide deleted records unless asked") {
+  Fixture f;
+  auto id = f.addMember("11010519491231002X", "王淼", f.enterprise).value();
+  REQUIRE(f.node->remove(Kind::Member, id).has_value());
+  CHECK(f.node->list({.kind = Kind::Member}).empty());
+  CHECK(f.node->list({.kind = Kind::Member, .onlyDeleted = true}).size() == 1);
+  REQUIRE(f.node->restore(Kind::Member, id).has_value());
+  CHECK(f.node->list({.kind = Kind::Member}).size() == 1);
+}
+
+TEST_CASE("an organization that still holds records cannot be deleted") {
+  Fixture f;
+  REQUIRE(f.addMember("11010519491231002X", "王淼", f.enterprise).has_value());
+  CHECK_FALSE(f.node->remove(Kind::Organization, f.enterprise).has_value());
+  CHECK_FALSE(f.node->remove(Kind::Organization, f.district).has_value());
+}
+
+TEST_CASE("an organization cannot be moved under its own subtree") {
+  Fixture f;
+  auto moved = f.node->set(Kind::Organization, f.district, {{"parent", f.enterprise.hex()}});
+  REQUIRE_FALSE(moved.has_value());
+  CHECK(mentions(moved.error(), "parent"));
+}
+
+TEST_CASE("listing by organization covers the subtree; search finds by name prefix, mobile and ID number") {
+  Fixture f;
+  auto a = f.addMember("11010519491231002X", "王淼", f.enterprise, {{"mobile", "13800000001"}}).value();
+  auto b = f.addMember("440524188001010014", "王喆", f.street).value();
+  CHECK(f.node->list({.kind = Kind::Member, .org = f.district}).size() == 2);
+  CHECK(f.node->list({.kind = Kind::Member, .org = f.enterprise}).size() == 1);
+  CHECK(f.node->list({.kind = Kind::Member, .search = "王"}).size() == 2);
+  CHECK(f.node->list({.kind = Kind::Member, .search = "1380000"}).front().id == a);
+  CHECK(f.node->list({.kind = Kind::Member, .search = "440524188001010014"}).front().id == b);
+  CHECK(f.node->list({.kind = Kind::Organization, .org = f.street}).size() == 2);
+}
+
+TEST_CASE("resolve finds organizations by exact name and members by ID number") {
+  Fixture f;
+  auto m = f.addMember("11010519491231002X", "王淼", f.enterprise).value();
+  CHECK(f.node->resolve(Kind::Organization, "城关街道总工会").value() == f.street);
+  CHECK(f.node->resolve(Kind::Member, "11010519491231002X").value() == m);
+  CHECK(f.node->resolve(Kind::Member, m.hex()).value() == m);
+  CHECK_FALSE(f.node->resolve(Kind::Organization, "不存在的工会").has_value());
+}
+
+TEST_CASE("stats sum numerators and denominators over the subtree") {
+  Fixture f;
+  // Street: two employers, one covered by the enterprise union (100 employees, 40 migrant).
+  REQUIRE(f.node->add(Kind::Employer, {{"name", "星光电子有限公司"}, {"org", f.street.hex()},
+                                       {"covering_union", f.enterprise.hex()}, {"employees", "100"},
+                                       {"migrant_employees", "40"}}).has_value());
+  REQUIRE(f.node->add(Kind::Employer, {{"name", "小吃店"}, {"org", f.street.hex()}, {"employees", "5"}}).has_value());
+  auto m1 = f.addMember("11010519491231002X", "王淼", f.enterprise, {{"migrant", "是"}}).value();
+  f.addMember("440524188001010014", "王喆", f.enterprise, {{"status", "退会"}}).value();
+  REQUIRE(f.node->add(Kind::MembershipEvent, {{"member", m1.hex()}, {"event_type", "新入会"}, {"date", "2026-02-01"},
+                                              {"org", f.enterprise.hex()}}).has_value());
+  auto activity = f.node->add(Kind::Activity, {{"title", "送温暖"}, {"activity_type", "送温暖/慰问"},
+                                               {"org", f.street.hex()}, {"start_date", "2026-01-20"},
+                                               {"extra_attendees", "10"}}).value();
+  REQUIRE(f.node->join(activity, m1).has_value());
+
+  Stats s = f.node->stats(f.district);
+  CHECK(s.year == 2026);
+  CHECK(s.organizations == 3);
+  CHECK(s.members == 1);  // 退会 does not count
+  CHECK(s.migrantMembers == 1);
+  CHECK(s.employers == 2);
+  CHECK(s.unionizedEmployers == 1);
+  CHECK(s.unionizationRate().value() == doctest::Approx(0.5));
+  CHECK(s.membershipRate().value() == doctest::Approx(0.01));
+  CHECK(s.migrantMembershipRate().value() == doctest::Approx(1.0 / 40));
+  CHECK(s.newMembersThisYear == 1);
+  CHECK(s.newUnionsThisYear == 1);
+  CHECK(s.activitiesThisYear == 1);
+  CHECK(s.participantsThisYear == 11);
+  // The enterprise subtree has the member but not the street's employers.
+  Stats e = f.node->stats(f.enterprise);
+  CHECK(e.members == 1);
+  CHECK(e.employers == 0);
+  CHECK_FALSE(e.unionizationRate().has_value());
+}
+
+TEST_CASE("activity participants join and leave as per-member flags") {
+  Fixture f;
+  auto m = f.addMember("11010519491231002X", "王淼", f.enterprise).value();
+  auto a = f.node->add(Kind::Activity, {{"title", "义诊"}, {"activity_type", "义诊/体检"}, {"org", f.street.hex()},
+                                        {"start_date", "2026-05-01"}}).value();
+  REQUIRE(f.node->join(a, m).has_value());
+  REQUIRE(f.node->join(a, m).has_value());
+  CHECK(f.node->participants(a).size() == 1);
+  REQUIRE(f.node->leave(a, m).has_value());
+  CHECK(f.node->participants(a).empty());
+  CHECK_FALSE(f.node->join(a, RecordId{}).has_value());
+}
