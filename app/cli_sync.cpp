@@ -1,0 +1,434 @@
+// Sync commands: peer key|trust|revoke|list, serve, sync, status.
+//
+// Scripts depend on these names and on `peer key` printing the public key alone on its first
+// line. Failures print one line on stderr and exit non-zero (reportFailure).
+#include <signal.h>
+#include <time.h>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <sstream>
+
+#include "app/cli_commands.h"
+#include "app/node.h"
+#include "sync/engine.h"
+#include "sync/identity.h"
+#include "sync/trust_store.h"
+
+namespace unionsync {
+
+namespace {
+
+struct SyncCliOptions {
+  std::string key;
+  std::string name;
+  std::string address;
+  std::string keyOrName;
+  std::string listen = std::string(kDefaultListen);
+  std::string discovery = "on";
+  std::uint16_t discoveryPort = kDefaultDiscoveryPort;
+  std::vector<std::string> beaconTargets;
+  double beaconInterval = 5.0;
+  std::string peer;
+  double timeout = 30.0;
+};
+
+std::string timeText(std::int64_t ms) {
+  if (ms <= 0) return "—";
+  std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  return buf;
+}
+
+std::string originHex(Origin origin) { return fmt::format("{:016x}", origin); }
+
+nlohmann::json vectorJson(const VersionVector& vv) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [origin, seq] : vv) j[originHex(origin)] = seq;
+  return j;
+}
+
+// The status a running `serve` of this data directory wrote, if it is alive.
+std::optional<nlohmann::json> serveStatus(const std::string& dataDir) {
+  auto dir = syncDirectory(dataDir);
+  if (!dir) return std::nullopt;
+  std::ifstream in(*dir + "/status.json");
+  if (!in) return std::nullopt;
+  try {
+    nlohmann::json j = nlohmann::json::parse(in);
+    long pid = j.value("pid", 0L);
+    if (pid <= 0 || ::kill(static_cast<pid_t>(pid), 0) != 0) return std::nullopt;
+    return j;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+// Changes the peer lacks according to its last known vector (capped: the count is a scan).
+std::pair<std::size_t, bool> pendingFor(const Store& store, const VersionVector& peerVector) {
+  constexpr std::size_t kCap = 10000;
+  ChangeBatch batch = store.changesSince(peerVector, ChangeCursor{}, kCap, SIZE_MAX);
+  return {batch.changes.size(), !batch.done};
+}
+
+// Serialises status lines from the engine thread and the main thread.
+struct LinePrinter {
+  std::mutex mutex;
+  void operator()(const std::string& line) {
+    std::lock_guard lock(mutex);
+    std::cout << "[" << timeText(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count())
+              << "] " << line << std::endl;
+  }
+};
+
+int runPeerKey(CliContext& ctx) {
+  auto node = ctx.openNode();
+  if (!node) return reportFailure(node.error());
+  auto id = loadOrCreateIdentity(ctx.dataDir);
+  if (!id) return reportFailure(id.error());
+  std::cout << id->publicKey << "\n" << id->fingerprint << "\n";
+  return 0;
+}
+
+int runPeerTrust(CliContext& ctx, const SyncCliOptions& o) {
+  auto node = ctx.openNode();
+  if (!node) return reportFailure(node.error());
+  auto id = loadOrCreateIdentity(ctx.dataDir);
+  if (!id) return reportFailure(id.error());
+  if (o.key == id->publicKey) return reportFailure("这是本节点自己的公钥 / this is this node's own key");
+  auto trust = TrustStore::open(ctx.dataDir);
+  if (!trust) return reportFailure(trust.error());
+  auto peer = trust->trust(o.key, o.name, o.address, ctx.clock->nowMs());
+  if (!peer) return reportFailure(peer.error());
+  std::cout << fmt::format("已信任「{}」，指纹 {} / trusted '{}', fingerprint {}\n", peer->name,
+                           fingerprintOf(peer->publicKey), peer->name, fingerprintOf(peer->publicKey));
+  std::cout << fmt::format("请与对方核对指纹；对方也需运行 / compare the fingerprint with the peer; it must also run:\n"
+                           "  unionsync peer trust {}\n",
+                           id->publicKey);
+  return 0;
+}
+
+int runPeerRevoke(CliContext& ctx, const SyncCliOptions& o) {
+  auto node = ctx.openNode();
+  if (!node) return reportFailure(node.error());
+  auto trust = TrustStore::open(ctx.dataDir);
+  if (!trust) return reportFailure(trust.error());
+  auto peer = trust->revoke(o.keyOrName);
+  if (!peer) return reportFailure(peer.error());
+  std::cout << fmt::format("已撤销对「{}」的信任 / revoked trust in '{}'\n", peer->name, peer->name);
+  return 0;
+}
+
+int runPeerList(CliContext& ctx) {
+  auto node = ctx.openNode();
+  if (!node) return reportFailure(node.error());
+  auto trust = TrustStore::open(ctx.dataDir);
+  if (!trust) return reportFailure(trust.error());
+  auto live = serveStatus(ctx.dataDir);
+  auto liveState = [&](const std::string& key) -> std::string {
+    if (!live) return "";
+    for (const auto& p : (*live)["peers"]) {
+      if (p.value("key", "") == key) return p.value("state", "");
+    }
+    return "";
+  };
+  if (ctx.json) {
+    nlohmann::json out{{"trusted", nlohmann::json::array()}, {"discovered", nlohmann::json::array()}};
+    for (const auto& p : trust->peers()) {
+      std::string state = p.state == TrustState::Revoked ? "revoked" : liveState(p.publicKey);
+      out["trusted"].push_back({{"key", p.publicKey},
+                                {"name", p.name},
+                                {"fingerprint", fingerprintOf(p.publicKey)},
+                                {"addresses", p.addresses},
+                                {"trust", std::string(trustStateName(p.state))},
+                                {"state", state.empty() ? "offline" : state},
+                                {"added", p.addedMs},
+                                {"lastContact", p.lastContactMs},
+                                {"lastSync", p.lastSyncMs},
+                                {"lastError", p.lastError}});
+    }
+    if (live) {
+      for (const auto& d : (*live)["discovered"]) out["discovered"].push_back(d);
+    }
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << "已信任的节点 / trusted peers:\n";
+  if (trust->peers().empty()) std::cout << "  （无 / none）\n";
+  for (const auto& p : trust->peers()) {
+    std::string state = p.state == TrustState::Revoked ? "revoked" : liveState(p.publicKey);
+    std::cout << fmt::format("  {}  {}  [{}]\n", p.name, fingerprintOf(p.publicKey), state.empty() ? "offline" : state)
+              << fmt::format("    key {}\n", p.publicKey)
+              << fmt::format("    地址 address: {}\n", p.addresses.empty() ? "—" : fmt::format("{}", fmt::join(p.addresses, ", ")))
+              << fmt::format("    最近联系 last contact: {}   最近同步 last sync: {}\n", timeText(p.lastContactMs),
+                             timeText(p.lastSyncMs));
+    if (!p.lastError.empty()) std::cout << fmt::format("    最近错误 last error: {}\n", p.lastError);
+  }
+  std::cout << "发现但未信任 / discovered, not trusted:\n";
+  if (!live) {
+    std::cout << "  （serve 未运行 / serve is not running）\n";
+  } else if ((*live)["discovered"].empty()) {
+    std::cout << "  （无 / none）\n";
+  } else {
+    for (const auto& d : (*live)["discovered"]) {
+      std::cout << fmt::format("  {}  {}  {}{}\n    key {}\n", d.value("name", "?"), d.value("fingerprint", ""),
+                               d.value("address", ""), d.value("refused", false) ? "  (曾被拒绝 refused)" : "",
+                               d.value("key", ""));
+    }
+  }
+  return 0;
+}
+
+int runServe(CliContext& ctx, const SyncCliOptions& o) {
+  if (o.discovery != "on" && o.discovery != "off") return reportFailure("--discovery 应为 on 或 off / must be on or off");
+  auto node = ctx.openNode();
+  if (!node) return reportFailure(node.error());
+
+  // Block the stop signals before the engine thread starts, so only sigtimedwait sees them.
+  sigset_t stopSignals;
+  sigemptyset(&stopSignals);
+  sigaddset(&stopSignals, SIGINT);
+  sigaddset(&stopSignals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+
+  auto printer = std::make_shared<LinePrinter>();
+  EngineOptions options;
+  options.dataDir = ctx.dataDir;
+  options.listen = {o.listen};
+  options.discovery = o.discovery == "on";
+  options.discoveryOptions.port = o.discoveryPort;
+  options.discoveryOptions.targets = o.beaconTargets;
+  options.beaconIntervalMs = static_cast<std::int64_t>(o.beaconInterval * 1000);
+  options.writeStatusFile = true;
+  options.log = [printer](const std::string& line) { (*printer)(line); };
+  auto engine = Engine::start((*node)->store(), (*node)->clock(), options);
+  if (!engine) return reportFailure(engine.error());
+  auto status = (*engine)->status();
+  (*printer)(fmt::format("节点「{}」开始服务 / serving node '{}'", status->name, status->name));
+  for (const auto& ep : status->listenEndpoints) (*printer)(fmt::format("监听 / listening on {}", ep));
+  (*printer)(fmt::format("公钥 / key {}  指纹 / fingerprint {}", status->publicKey, status->fingerprint));
+  if (options.discovery) (*printer)(fmt::format("局域网发现 / discovery on UDP port {}", status->discoveryPort));
+  (*printer)(fmt::format("已信任 {} 个节点；按 Ctrl-C 停止 / {} trusted peers; Ctrl-C stops", status->peers.size(),
+                         status->peers.size()));
+
+  std::string lastSummary;
+  while (true) {
+    timespec wait{1, 0};
+    int sig = sigtimedwait(&stopSignals, nullptr, &wait);
+    if (sig == SIGINT || sig == SIGTERM) break;
+    auto s = (*engine)->status();
+    if (!s->running) break;
+    std::string summary;
+    for (const auto& p : s->peers) summary += fmt::format("{}={} ", p.name, p.state);
+    if (summary != lastSummary && !summary.empty()) {
+      lastSummary = summary;
+      (*printer)(fmt::format("节点状态 / peers: {}", summary));
+    }
+  }
+  (*printer)("正在停止 / stopping");
+  (*engine)->stop();
+  engine->reset();
+  (*printer)("已停止 / stopped");
+  pthread_sigmask(SIG_UNBLOCK, &stopSignals, nullptr);
+  return 0;
+}
+
+int runSync(CliContext& ctx, const SyncCliOptions& o) {
+  if (o.peer.rfind("tcp://", 0) != 0) return reportFailure("--peer 应为 tcp://HOST:PORT / --peer must look like tcp://HOST:PORT");
+  auto node = ctx.openNode();
+  if (!node) return reportFailure(node.error());
+  auto trust = TrustStore::open(ctx.dataDir);
+  if (!trust) return reportFailure(trust.error());
+  std::string key;
+  std::size_t trusted = 0;
+  for (const auto& p : trust->peers()) {
+    if (p.state != TrustState::Trusted) continue;
+    ++trusted;
+    if (std::find(p.addresses.begin(), p.addresses.end(), o.peer) != p.addresses.end()) key = p.publicKey;
+  }
+  if (trusted == 0) {
+    return reportFailure("尚未信任任何节点：先运行 peer trust KEY --address " + o.peer +
+                         " / no trusted peers: run peer trust KEY --address " + o.peer + " first");
+  }
+  EngineOptions options;
+  options.dataDir = ctx.dataDir;
+  options.autoConnect = false;
+  auto engine = Engine::start((*node)->store(), (*node)->clock(), options);
+  if (!engine) return reportFailure(engine.error());
+  (*engine)->connect(o.peer, key);
+
+  auto matches = [&](const PeerStatus& p) { return key.empty() ? p.address == o.peer : p.publicKey == key; };
+  auto [status, done] = (*engine)->waitFor(
+      [&](const SyncStatus& s) {
+        for (const auto& p : s.peers) {
+          if (!matches(p)) continue;
+          if (p.caughtUp) return true;
+          if (p.state == "refused" || p.state == "different-deployment" || p.state == "error") return true;
+        }
+        return false;
+      },
+      std::chrono::milliseconds(static_cast<std::int64_t>(o.timeout * 1000)));
+  (*engine)->stop();
+  const PeerStatus* peer = nullptr;
+  for (const auto& p : status->peers) {
+    if (matches(p)) peer = &p;
+  }
+  if (!done || !peer || !peer->caughtUp) {
+    std::string reason = peer && !peer->lastError.empty() ? peer->lastError : status->lastConnectError;
+    if (reason.empty()) reason = fmt::format("{} 秒内无应答 / no answer within {} s", o.timeout, o.timeout);
+    return reportFailure(fmt::format("与 {} 同步失败 / sync with {} failed: {}", o.peer, o.peer, reason));
+  }
+  const SessionStats& s = peer->current;
+  if (ctx.json) {
+    std::cout << nlohmann::json{{"peer", peer->name},
+                                {"key", peer->publicKey},
+                                {"address", o.peer},
+                                {"changesSent", s.changesSent},
+                                {"changesReceived", s.changesReceived},
+                                {"fieldsWon", s.fieldsWon},
+                                {"conflicts", s.conflicts},
+                                {"bytesSent", s.bytesSent},
+                                {"bytesReceived", s.bytesReceived},
+                                {"adoptedDeploymentKey", s.adoptedDeploymentKey},
+                                {"digest", (*node)->store().digest()}}
+                     .dump(2)
+              << "\n";
+    return 0;
+  }
+  std::cout << fmt::format("已与「{}」同步 / synced with '{}' ({})\n", peer->name, peer->name, o.peer)
+            << fmt::format("  发送 sent: {} 条变更 changes   接收 received: {} 条变更 changes\n", s.changesSent,
+                           s.changesReceived)
+            << fmt::format("  新冲突 new conflicts: {}   线上字节 bytes: {} out / {} in\n", s.conflicts, s.bytesSent,
+                           s.bytesReceived);
+  if (s.adoptedDeploymentKey) std::cout << "  已采用对方的部署密钥 / adopted the peer's deployment key\n";
+  return 0;
+}
+
+int runStatus(CliContext& ctx) {
+  auto node = ctx.openNode();
+  if (!node) return reportFailure(node.error());
+  auto id = loadOrCreateIdentity(ctx.dataDir);
+  if (!id) return reportFailure(id.error());
+  auto trust = TrustStore::open(ctx.dataDir);
+  if (!trust) return reportFailure(trust.error());
+  const Store& store = (*node)->store();
+  StoreInfo info = store.info();
+  VersionVector vv = store.versionVector();
+  auto live = serveStatus(ctx.dataDir);
+  const std::size_t conflicts = store.conflicts().size();
+
+  nlohmann::json peers = nlohmann::json::array();
+  std::int64_t lastSync = 0;
+  for (const auto& p : trust->peers()) {
+    std::string state = p.state == TrustState::Revoked ? "revoked" : "offline";
+    if (live && p.state == TrustState::Trusted) {
+      for (const auto& lp : (*live)["peers"]) {
+        if (lp.value("key", "") == p.publicKey) state = lp.value("state", state);
+      }
+    }
+    auto [pending, capped] = pendingFor(store, p.versionVector);
+    lastSync = std::max(lastSync, p.lastSyncMs);
+    peers.push_back({{"name", p.name},
+                     {"key", p.publicKey},
+                     {"fingerprint", fingerprintOf(p.publicKey)},
+                     {"state", state},
+                     {"addresses", p.addresses},
+                     {"lastContact", p.lastContactMs},
+                     {"lastSync", p.lastSyncMs},
+                     {"pending", pending},
+                     {"pendingCapped", capped},
+                     {"lastError", p.lastError}});
+  }
+  if (ctx.json) {
+    nlohmann::json out{{"nodeId", info.nodeId},
+                       {"name", info.nodeName},
+                       {"origin", originHex(info.origin)},
+                       {"publicKey", id->publicKey},
+                       {"fingerprint", id->fingerprint},
+                       {"versionVector", vectorJson(vv)},
+                       {"serving", live.has_value()},
+                       {"listen", live ? (*live)["listen"] : nlohmann::json::array()},
+                       {"conflicts", conflicts},
+                       {"lastSync", lastSync},
+                       {"peers", peers}};
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << fmt::format("节点 node: {} ({})\n", info.nodeName, info.nodeId)
+            << fmt::format("指纹 fingerprint: {}\n", id->fingerprint)
+            << fmt::format("服务 serve: {}\n",
+                           live ? fmt::format("运行中 running, pid {}, {}", (*live)["pid"].get<long>(),
+                                              fmt::join((*live)["listen"].get<std::vector<std::string>>(), ", "))
+                                : std::string("未运行 not running"))
+            << "版本向量 version vector:\n";
+  for (const auto& [origin, seq] : vv) {
+    std::cout << fmt::format("  {}  {}{}\n", originHex(origin), seq, origin == info.origin ? "  (本节点 this node)" : "");
+  }
+  std::cout << fmt::format("待核对冲突 conflicts to review: {}\n", conflicts)
+            << fmt::format("最近同步 last sync: {}\n", timeText(lastSync)) << "节点 peers:\n";
+  if (peers.empty()) std::cout << "  （无 / none）\n";
+  for (const auto& p : peers) {
+    std::cout << fmt::format("  {}  [{}]  待发送 pending: {}{}  最近同步 last sync: {}\n", p["name"].get<std::string>(),
+                             p["state"].get<std::string>(), p["pending"].get<std::size_t>(),
+                             p["pendingCapped"].get<bool>() ? "+" : "", timeText(p["lastSync"].get<std::int64_t>()));
+  }
+  return 0;
+}
+
+}  // namespace
+
+void registerSyncCommands(CLI::App& root, CliContext& ctx) {
+  auto o = std::make_shared<SyncCliOptions>();
+
+  auto* peer = root.add_subcommand("peer", "配对：公钥、信任、撤销、列表 / pairing: key, trust, revoke, list");
+  peer->require_subcommand(1);
+
+  auto* key = peer->add_subcommand("key", "本节点公钥（第一行）和指纹 / this node's public key (first line) and fingerprint");
+  key->callback([&ctx] { ctx.run = [&ctx] { return runPeerKey(ctx); }; });
+
+  auto* trust = peer->add_subcommand("trust", "信任一个节点的公钥 / trust a node's public key");
+  trust->add_option("KEY", o->key, "对方的公钥（Z85，40 个字符）/ the peer's public key (Z85)")->required();
+  trust->add_option("--name", o->name, "名称 / name");
+  trust->add_option("--address", o->address, "地址 / address tcp://HOST:PORT");
+  trust->callback([&ctx, o] { ctx.run = [&ctx, o] { return runPeerTrust(ctx, *o); }; });
+
+  auto* revoke = peer->add_subcommand("revoke", "撤销信任 / revoke trust");
+  revoke->add_option("KEY_OR_NAME", o->keyOrName, "公钥或名称 / key or name")->required();
+  revoke->callback([&ctx, o] { ctx.run = [&ctx, o] { return runPeerRevoke(ctx, *o); }; });
+
+  auto* list = peer->add_subcommand("list", "已信任与已发现的节点 / trusted and discovered peers");
+  addJsonFlag(list, ctx);
+  list->callback([&ctx] { ctx.run = [&ctx] { return runPeerList(ctx); }; });
+
+  auto* serve = root.add_subcommand("serve", "运行节点并与已信任的节点同步，直到 Ctrl-C / run the node until SIGINT/SIGTERM");
+  serve->add_option("--listen", o->listen, "监听地址 / listen address tcp://IP:PORT");
+  serve->add_option("--discovery", o->discovery, "局域网发现 on|off / LAN discovery");
+  serve->add_option("--discovery-port", o->discoveryPort, "发现端口 / discovery UDP port");
+  serve->add_option("--beacon-target", o->beaconTargets,
+                    "信标发往 IP:PORT（默认广播；测试用 127.0.0.1）/ send beacons to IP:PORT (default broadcast)");
+  serve->add_option("--beacon-interval", o->beaconInterval, "信标间隔秒数 / seconds between beacons");
+  serve->callback([&ctx, o] { ctx.run = [&ctx, o] { return runServe(ctx, *o); }; });
+
+  auto* sync = root.add_subcommand("sync", "与一个已信任的节点同步一次 / one sync session with a trusted peer");
+  sync->add_option("--peer", o->peer, "对方地址 / peer address tcp://HOST:PORT")->required();
+  sync->add_option("--timeout", o->timeout, "超时秒数 / timeout in seconds");
+  addJsonFlag(sync, ctx);
+  sync->callback([&ctx, o] { ctx.run = [&ctx, o] { return runSync(ctx, *o); }; });
+
+  auto* status = root.add_subcommand("status", "同步状态：版本向量、节点、待发送、最近同步 / sync status");
+  addJsonFlag(status, ctx);
+  status->callback([&ctx] { ctx.run = [&ctx] { return runStatus(ctx); }; });
+}
+
+}  // namespace unionsync
