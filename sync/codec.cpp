@@ -1,5 +1,6 @@
 #include "sync/codec.h"
 
+#include <algorithm>
 #include <cstring>
 #include <exception>
 
@@ -131,6 +132,13 @@ Change changeOf(wire::Change::Reader in) {
     w.value = textOf(f.getValue(), kMaxMessageBytes, "field value");
     w.base = Stamp{f.getBaseHlc(), f.getBaseOrigin()};
     c.fields.push_back(std::move(w));
+  }
+  if (c.fields.size() > 1) {
+    std::vector<std::string_view> names;
+    names.reserve(c.fields.size());
+    for (const auto& f : c.fields) names.push_back(f.name);
+    std::sort(names.begin(), names.end());
+    if (std::adjacent_find(names.begin(), names.end()) != names.end()) reject("a field appears twice in a change");
   }
   return c;
 }
