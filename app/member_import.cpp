@@ -1,0 +1,524 @@
+#include "app/member_import.h"
+
+#include <fmt/format.h>
+
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <unordered_map>
+
+#include "app/csv.h"
+#include "app/member_identity.h"
+#include "store/validation.h"
+
+namespace unionsync {
+
+namespace {
+
+// Title rows above the header are searched this far down.
+constexpr std::size_t kHeaderSearchRows = 10;
+constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+constexpr std::string_view kResidentId = "居民身份证";
+
+struct RecordIdHash {
+  std::size_t operator()(const RecordId& id) const {
+    // Member ids are keyed hashes already: their first bytes are uniformly distributed.
+    std::size_t h;
+    std::memcpy(&h, id.bytes.data(), sizeof h);
+    return h;
+  }
+};
+
+Result<std::string> readFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail(fmt::format("无法打开文件 {} / cannot open the file", path));
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  if (in.bad()) return fail(fmt::format("读取文件 {} 失败 / cannot read the file", path));
+  return std::move(bytes).str();
+}
+
+std::string_view cellAt(const CsvRow& row, int column) {
+  return column >= 0 && static_cast<std::size_t>(column) < row.fields.size() ? row.fields[column] : std::string_view{};
+}
+
+// --- columns ---------------------------------------------------------------------------------
+
+// Which schema field each column of the file feeds.
+struct Columns {
+  std::vector<std::string> headers;
+  std::vector<const FieldDef*> fields;  // per column; nullptr when ignored
+  std::vector<ColumnMapping> mapping;
+
+  int columnOf(std::string_view field) const {
+    for (std::size_t i = 0; i < fields.size(); ++i)
+      if (fields[i] && fields[i]->name == field) return static_cast<int>(i);
+    return -1;
+  }
+  std::string headerOf(std::string_view field) const {
+    int column = columnOf(field);
+    return column >= 0 ? headers[column] : std::string(findField(Kind::Member, field)->zh);
+  }
+};
+
+Columns mapColumns(const std::vector<std::string>& headers) {
+  Columns columns;
+  columns.headers = headers;
+  for (const auto& header : headers) {
+    const FieldDef* field = fieldForHeader(Kind::Member, header);
+    ColumnMapping mapping{header, "", ""};
+    if (!field) {
+      mapping.note = "未识别的列，已忽略 / unknown column, ignored";
+    } else if (columns.columnOf(field->name) >= 0) {
+      mapping.note = fmt::format("与前面的“{}”列重复，已忽略 / second column for {}, ignored",
+                                 columns.headerOf(field->name), field->name);
+      field = nullptr;
+    } else {
+      mapping.field = std::string(field->name);
+    }
+    columns.fields.push_back(field);
+    columns.mapping.push_back(std::move(mapping));
+  }
+  return columns;
+}
+
+bool looksLikeHeader(const std::vector<std::string>& headers) {
+  auto columns = mapColumns(headers);
+  return columns.columnOf("name") >= 0 && columns.columnOf("id_number") >= 0;
+}
+
+Result<void> checkRequiredColumns(const Columns& columns, bool haveDefaultOrg) {
+  std::vector<std::string_view> missing;
+  for (const auto& field : kindDef(Kind::Member).fields) {
+    if (!field.required || columns.columnOf(field.name) >= 0) continue;
+    if (field.name == "org" && haveDefaultOrg) continue;
+    missing.push_back(field.zh);
+  }
+  if (missing.empty()) return {};
+  std::string list;
+  for (auto zh : missing) list += (list.empty() ? "" : "、") + std::string(zh);
+  return fail(fmt::format("文件缺少必需的列：{}{}，未导入任何数据 / the file lacks required columns ({}); nothing was imported",
+                          list, haveDefaultOrg ? "" : "（或用 --org 指定工会）", list));
+}
+
+// The header row and the number of data rows below it, read in a first pass so that a
+// malformed file is refused before anything is stored.
+struct FileShape {
+  std::size_t headerLine = 0;
+  std::vector<std::string> headers;
+  std::size_t dataRows = 0;
+};
+
+Result<FileShape> readShape(std::string_view text) {
+  CsvReader reader(text);
+  FileShape shape;
+  std::size_t rows = 0, headerRow = 0;
+  for (;;) {
+    auto row = reader.next();
+    if (!row) return fail(fmt::format("文件不是有效的CSV，未导入任何数据 / the file is not valid CSV, nothing was imported: {}",
+                                      row.error().message));
+    if (!*row) break;
+    ++rows;
+    if (headerRow != 0 || rows > kHeaderSearchRows) continue;
+    std::vector<std::string> fields((*row)->fields.begin(), (*row)->fields.end());
+    // The first row stands as header unless a row below it names the key columns.
+    if (rows == 1 || looksLikeHeader(fields)) {
+      shape.headers = std::move(fields);
+      shape.headerLine = (*row)->line;
+      if (looksLikeHeader(shape.headers)) headerRow = rows;
+    }
+  }
+  // No row names both key columns: the first row is the header, and the column check will
+  // say what is missing.
+  if (headerRow == 0 && rows > 0) headerRow = 1;
+  shape.dataRows = rows - headerRow;
+  return shape;
+}
+
+// --- unions ------------------------------------------------------------------------------------
+
+// Organization names to ids, read once per import. Names held by several unions are ambiguous.
+class OrgNames {
+ public:
+  explicit OrgNames(const Store& store) {
+    store.forEach(Kind::Organization, [&](const Record& r) {
+      if (r.deleted()) return true;
+      ids_.emplace(r.id, true);
+      auto [it, inserted] = byName_.emplace(std::string(r.get("name")), r.id);
+      if (!inserted) it->second = RecordId{};  // zero id: ambiguous
+      return true;
+    });
+  }
+
+  Result<RecordId> resolve(std::string_view text) const {
+    if (auto id = RecordId::fromHex(text)) {
+      if (ids_.contains(*id)) return *id;
+      return fail(fmt::format("找不到编号为{}的工会 / no union with this id", text));
+    }
+    auto it = byName_.find(std::string(text));
+    if (it == byName_.end()) return fail(fmt::format("找不到名为“{}”的工会 / no union named \"{}\"", text, text));
+    if (it->second.isZero())
+      return fail(fmt::format("有多个工会名为“{}”，请填写工会编号 / several unions are named \"{}\": use the id", text, text));
+    return it->second;
+  }
+
+ private:
+  std::unordered_map<std::string, RecordId> byName_;
+  std::unordered_map<RecordId, bool, RecordIdHash> ids_;
+};
+
+// --- rows ----------------------------------------------------------------------------------------
+
+struct RowProblem {
+  std::string column;
+  std::string reason;
+};
+
+// A row turned into the member it describes: its id and the normalized non-blank values.
+struct PreparedRow {
+  RecordId id;
+  FieldValues values;
+  bool hasOrg = false;
+};
+
+std::string_view valueOf(const FieldValues& values, std::string_view name) {
+  for (const auto& [field, value] : values)
+    if (field == name) return value;
+  return {};
+}
+
+void setValue(FieldValues& values, std::string_view name, std::string value) {
+  for (auto& [field, v] : values)
+    if (field == name) {
+      v = std::move(value);
+      return;
+    }
+  values.emplace_back(std::string(name), std::move(value));
+}
+
+// Validates rows as Node::validate validates a new member, with the per-import work (column
+// lookup, union names, today's date, the deployment key) done once.
+class RowPreparer {
+ public:
+  RowPreparer(const Columns& columns, const OrgNames& orgs, std::optional<RecordId> defaultOrg,
+              std::string today, std::string deploymentKey)
+      : columns_(columns),
+        orgs_(orgs),
+        defaultOrg_(std::move(defaultOrg)),
+        today_(std::move(today)),
+        key_(std::move(deploymentKey)),
+        idTypeColumn_(columns.columnOf("id_type")),
+        orgText_(*findField(Kind::Member, "org")) {
+    // Union cells are names: trimmed and length-checked as text, then looked up.
+    orgText_.type = FieldType::Text;
+    orgText_.required = false;
+  }
+
+  std::expected<PreparedRow, std::vector<RowProblem>> prepare(const CsvRow& row) const {
+    PreparedRow out;
+    std::vector<RowProblem> problems;
+    std::string idType;
+    if (auto type = normalizeValue(*findField(Kind::Member, "id_type"), cellAt(row, idTypeColumn_), today_))
+      idType = *type;
+    const bool resident = idType.empty() || idType == kResidentId;
+    for (std::size_t c = 0; c < columns_.fields.size(); ++c) {
+      const FieldDef* field = columns_.fields[c];
+      if (!field) continue;
+      auto value = normalizeCell(*field, cellAt(row, static_cast<int>(c)), resident);
+      if (!value) problems.push_back({columns_.headers[c], value.error().message});
+      else if (!value->empty()) out.values.emplace_back(std::string(field->name), std::move(*value));
+    }
+    for (std::size_t c = columns_.fields.size(); c < row.fields.size(); ++c)
+      if (!row.fields[c].empty())
+        problems.push_back({"", fmt::format("第{}个单元格在表头之外 / cell {} is beyond the header", c + 1, c + 1)});
+    if (!hasValue(out.values, "org") && defaultOrg_) out.values.emplace_back("org", defaultOrg_->hex());
+    out.hasOrg = hasValue(out.values, "org");
+    if (resident) deriveFromIdNumber(out.values, problems);
+    if (!problems.empty()) return std::unexpected(std::move(problems));
+    out.id = memberIdFromIdNumber(key_, idType, valueOf(out.values, "id_number"));
+    return out;
+  }
+
+ private:
+  static bool hasValue(const FieldValues& values, std::string_view name) { return !valueOf(values, name).empty(); }
+
+  Result<std::string> normalizeCell(const FieldDef& field, std::string_view cell, bool resident) const {
+    if (field.name == "org") {
+      auto name = normalizeValue(orgText_, cell, today_);
+      if (!name || name->empty()) return name;
+      auto id = orgs_.resolve(*name);
+      if (!id) return fail(fmt::format("{}: {}", field.zh, id.error().message));
+      return id->hex();
+    }
+    // Other documents than the resident ID card have no checksum: keep them as typed.
+    if (field.type == FieldType::IdNumber && !resident) {
+      std::string text(cell);
+      std::erase(text, ' ');
+      if (text.empty()) return fail(fmt::format("{}: 必填 / required", field.zh));
+      return text;
+    }
+    return normalizeValue(field, cell, today_);
+  }
+
+  // A resident ID number fixes the birth date and gender: columns that give them must agree.
+  void deriveFromIdNumber(FieldValues& values, std::vector<RowProblem>& problems) const {
+    auto number = valueOf(values, "id_number");
+    if (number.empty()) return;
+    auto info = parseIdNumber(number, today_);
+    if (!info) return;
+    if (auto birth = valueOf(values, "birth_date"); !birth.empty() && birth != info->birthDate)
+      problems.push_back({columns_.headerOf("birth_date"),
+                          fmt::format("出生日期{}与身份证号不符（应为{}）/ birth date does not match the ID number", birth,
+                                      info->birthDate)});
+    std::string_view gender = info->male ? "男" : "女";
+    if (auto given = valueOf(values, "gender"); !given.empty() && given != gender)
+      problems.push_back({columns_.headerOf("gender"),
+                          fmt::format("性别与身份证号不符（应为{}）/ gender does not match the ID number", gender)});
+    setValue(values, "birth_date", info->birthDate);
+    setValue(values, "gender", std::string(gender));
+  }
+
+  const Columns& columns_;
+  const OrgNames& orgs_;
+  std::optional<RecordId> defaultOrg_;
+  std::string today_;
+  std::string key_;
+  int idTypeColumn_;
+  FieldDef orgText_;
+};
+
+// --- the report file -------------------------------------------------------------------------
+
+class ReportFile {
+ public:
+  explicit ReportFile(const Columns& columns) : width_(columns.headers.size()) {
+    std::vector<std::string> header{"行号/line", "列/column", "原因/reason"};
+    header.insert(header.end(), columns.headers.begin(), columns.headers.end());
+    appendCsvRow(text_, header);
+  }
+
+  // One line per rejected row: all its faulty columns and reasons, then the row as read.
+  void add(const CsvRow& row, const std::vector<RowProblem>& problems) {
+    std::string columns, reasons;
+    for (const auto& p : problems) {
+      if (!p.column.empty() && columns.find(p.column) == std::string::npos)
+        columns += (columns.empty() ? "" : "；") + p.column;
+      reasons += (reasons.empty() ? "" : "；") + p.reason;
+    }
+    std::vector<std::string> line{std::to_string(row.line), columns, reasons};
+    line.insert(line.end(), row.fields.begin(), row.fields.end());
+    if (line.size() < width_ + 3) line.resize(width_ + 3);
+    appendCsvRow(text_, line);
+  }
+
+  std::size_t size() const { return text_.size(); }
+  void truncate(std::size_t size) { text_.resize(size); }
+
+  Result<void> save(const std::string& path) const {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << kUtf8Bom << text_;
+    out.close();
+    if (!out) return fail(fmt::format("无法写入报告文件 {} / cannot write the report file", path));
+    return {};
+  }
+
+ private:
+  std::size_t width_;
+  std::string text_;
+};
+
+// --- storing ---------------------------------------------------------------------------------------
+
+enum class Outcome { Created, Updated, Unchanged, Duplicate };
+
+// Rows processed since the last stored chunk, with their counts, committed together.
+struct Chunk {
+  std::vector<Store::LocalWrite> writes;
+  std::size_t rows = 0, created = 0, updated = 0, unchanged = 0, duplicates = 0, rejected = 0;
+  std::size_t lastLine = 0;
+  std::size_t reportMark = 0;  // report size before this chunk
+
+  void count(Outcome outcome) {
+    switch (outcome) {
+      case Outcome::Created: ++created; break;
+      case Outcome::Updated: ++updated; break;
+      case Outcome::Unchanged: ++unchanged; break;
+      case Outcome::Duplicate: ++duplicates; break;
+    }
+  }
+  void addTo(ImportReport& report) const {
+    report.rows += rows;
+    report.created += created;
+    report.updated += updated;
+    report.unchanged += unchanged;
+    report.duplicates += duplicates;
+    report.rejected += rejected;
+    report.storedThroughLine = lastLine;
+  }
+};
+
+class Importer {
+ public:
+  Importer(Node& node, const Columns& columns, const ImportOptions& options, std::size_t totalRows)
+      : node_(node),
+        options_(options),
+        orgs_(node.store()),
+        preparer_(columns, orgs_, options.defaultOrg, node.today(), node.store().deploymentKey()),
+        columns_(columns),
+        report_(columns),
+        totalRows_(totalRows) {
+    seen_.reserve(totalRows);
+  }
+
+  // Imports the data rows of `text` below the header line.
+  void run(std::string_view text, std::size_t headerLine, ImportReport& result) {
+    CsvReader reader(text);
+    Chunk chunk;
+    chunk.reportMark = report_.size();
+    for (;;) {
+      auto row = reader.next();
+      if (!row || !*row) break;  // the first pass has seen the file is well-formed
+      if ((*row)->line <= headerLine) continue;
+      take(**row, chunk);
+      if (chunk.rows >= options_.chunkRows && !commit(chunk, result)) return;
+    }
+    if (chunk.rows > 0) commit(chunk, result);
+  }
+
+  Result<void> saveReport(const std::string& path) const { return report_.save(path); }
+
+ private:
+  void take(const CsvRow& row, Chunk& chunk) {
+    ++chunk.rows;
+    chunk.lastLine = row.line;
+    auto prepared = preparer_.prepare(row);
+    if (!prepared) {
+      reject(row, prepared.error(), chunk);
+      return;
+    }
+    auto [it, first] = seen_.try_emplace(prepared->id, row.line);
+    if (!first) {
+      report_.add(row, {{columns_.headerOf("id_number"),
+                         fmt::format("与第{}行是同一人，本行已导入，非空单元格覆盖前面的值 / same person as line {}: "
+                                     "imported, this row's filled cells replace the earlier values",
+                                     it->second, it->second)}});
+      it->second = row.line;
+      chunk.count(Outcome::Duplicate);
+      chunk.writes.push_back({Kind::Member, prepared->id, std::move(prepared->values)});
+      return;
+    }
+    auto existing = node_.store().get(Kind::Member, prepared->id);
+    Outcome outcome = classify(existing, *prepared);
+    if (outcome == Outcome::Created && !prepared->hasOrg) {
+      seen_.erase(it);
+      reject(row, {{columns_.headerOf("org"), fmt::format("{}: 必填 / required", findField(Kind::Member, "org")->zh)}},
+             chunk);
+      return;
+    }
+    chunk.count(outcome);
+    if (outcome != Outcome::Unchanged) chunk.writes.push_back({Kind::Member, prepared->id, std::move(prepared->values)});
+  }
+
+  void reject(const CsvRow& row, const std::vector<RowProblem>& problems, Chunk& chunk) {
+    report_.add(row, problems);
+    ++chunk.rejected;
+  }
+
+  // Created members get the defaults Node::upsertMember gives them.
+  static Outcome classify(const std::optional<Record>& existing, PreparedRow& row) {
+    if (!existing || existing->deleted()) {
+      setValue(row.values, kDeletedField, "0");
+      if (valueOf(row.values, "status").empty()) row.values.emplace_back("status", "正常");
+      return Outcome::Created;
+    }
+    for (const auto& [name, value] : row.values)
+      if (existing->get(name) != value) return Outcome::Updated;
+    return Outcome::Unchanged;
+  }
+
+  // Stores the chunk; false when the import must stop (cancelled or failed).
+  bool commit(Chunk& chunk, ImportReport& result) {
+    if (options_.cancel && options_.cancel->load()) {
+      result.cancelled = true;
+      report_.truncate(chunk.reportMark);
+      return false;
+    }
+    if (!chunk.writes.empty()) {
+      auto written = node_.store().writeMany(chunk.writes);
+      if (!written) {
+        result.failure = written.error().message;
+        report_.truncate(chunk.reportMark);
+        return false;
+      }
+    }
+    chunk.addTo(result);
+    if (options_.progress) options_.progress(ImportProgress{result.rows, totalRows_});
+    chunk = Chunk{};
+    chunk.reportMark = report_.size();
+    return true;
+  }
+
+  Node& node_;
+  const ImportOptions& options_;
+  OrgNames orgs_;
+  RowPreparer preparer_;
+  const Columns& columns_;
+  ReportFile report_;
+  std::size_t totalRows_;
+  // Members seen in this file -> the last line that named them.
+  std::unordered_map<RecordId, std::size_t, RecordIdHash> seen_;
+};
+
+Result<void> checkWritable(const std::string& path) {
+  std::ofstream probe(path, std::ios::binary | std::ios::app);
+  if (!probe) return fail(fmt::format("无法写入报告文件 {}，未导入任何数据 / cannot write the report file; nothing was imported", path));
+  return {};
+}
+
+}  // namespace
+
+std::vector<std::string> ImportReport::ignoredHeaders() const {
+  std::vector<std::string> out;
+  for (const auto& m : headerMapping)
+    if (m.field.empty()) out.push_back(m.header);
+  return out;
+}
+
+std::string defaultReportPath(const std::string& inputPath) {
+  std::string base = inputPath;
+  if (base.size() > 4 && (base.ends_with(".csv") || base.ends_with(".CSV"))) base.resize(base.size() - 4);
+  return base + ".rejected.csv";
+}
+
+Result<ImportReport> importMembers(Node& node, const std::string& path, const ImportOptions& options) {
+  auto bytes = readFile(path);
+  if (!bytes) return std::unexpected(bytes.error());
+  auto decoded = decodeText(*bytes, options.encoding);
+  if (!decoded) return fail(fmt::format("无法读取文件 {} 的文字编码 / cannot decode the file: {}", path, decoded.error().message));
+  bytes->clear();
+  bytes->shrink_to_fit();
+
+  auto shape = readShape(decoded->utf8);
+  if (!shape) return std::unexpected(shape.error());
+  if (shape->headerLine == 0) return fail(fmt::format("文件 {} 是空的 / the file is empty", path));
+  Columns columns = mapColumns(shape->headers);
+  if (auto ok = checkRequiredColumns(columns, options.defaultOrg.has_value()); !ok) return std::unexpected(ok.error());
+
+  ImportReport report;
+  report.detectedEncoding = decoded->detected;
+  report.headerLine = shape->headerLine;
+  report.headerMapping = columns.mapping;
+  report.reportPath = options.reportPath.empty() ? defaultReportPath(path) : options.reportPath;
+  if (auto ok = checkWritable(report.reportPath); !ok) return std::unexpected(ok.error());
+
+  Importer importer(node, columns, options, shape->dataRows);
+  importer.run(decoded->utf8, shape->headerLine, report);
+  if (auto saved = importer.saveReport(report.reportPath); !saved) {
+    // The rows are stored: say so rather than failing as if nothing happened.
+    std::string message = saved.error().message;
+    report.failure = report.failure ? *report.failure + "；" + message : message;
+  }
+  return report;
+}
+
+}  // namespace unionsync
