@@ -1,0 +1,61 @@
+// CURVE identity files and fingerprints.
+#include <doctest/doctest.h>
+
+#include <sys/stat.h>
+
+#include <regex>
+
+#include "sync/identity.h"
+#include "tests/support/temp_dir.h"
+
+using namespace unionsync;
+using unionsync::testing::TempDir;
+
+TEST_CASE("identity: created once, secret key mode 0600, stable across loads") {
+  TempDir dir;
+  auto first = loadOrCreateIdentity(dir.path());
+  REQUIRE(first.has_value());
+  CHECK(first->publicKey.size() == 40);
+  CHECK(isValidPublicKey(first->publicKey));
+  struct stat st {};
+  REQUIRE(::stat((dir.path() + "/sync/curve.key").c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  auto second = loadOrCreateIdentity(dir.path());
+  REQUIRE(second.has_value());
+  CHECK(second->publicKey == first->publicKey);
+  CHECK(second->secretKey == first->secretKey);
+  CHECK(second->fingerprint == first->fingerprint);
+
+  TempDir other;
+  CHECK(loadOrCreateIdentity(other.path())->publicKey != first->publicKey);
+}
+
+TEST_CASE("identity: a corrupt key file is an error, not a crash") {
+  TempDir dir;
+  REQUIRE(loadOrCreateIdentity(dir.path()).has_value());
+  {
+    FILE* f = std::fopen((dir.path() + "/sync/curve.key").c_str(), "w");
+    std::fputs("not a key\n", f);
+    std::fclose(f);
+  }
+  CHECK_FALSE(loadOrCreateIdentity(dir.path()).has_value());
+}
+
+TEST_CASE("fingerprint: 8 groups of 4 readable characters, deterministic, key-dependent") {
+  TempDir a, b;
+  auto ia = loadOrCreateIdentity(a.path()).value();
+  auto ib = loadOrCreateIdentity(b.path()).value();
+  std::regex shape("^([0-9A-HJKMNP-TV-Z]{4}-){7}[0-9A-HJKMNP-TV-Z]{4}$");
+  CHECK(std::regex_match(ia.fingerprint, shape));
+  CHECK(fingerprintOf(ia.publicKey) == ia.fingerprint);
+  CHECK(ia.fingerprint != ib.fingerprint);
+  CHECK(fingerprintOf("too short").empty());
+  CHECK(fingerprintOf(std::string(40, '"')).empty());  // not Z85
+  // Known answer: the fingerprint algorithm must never change silently (users compare them).
+  CHECK(fingerprintOf("rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7") == "KB2Y-3S19-C7Z5-7SNC-3CJ4-AR73-EKCV-XXA0");
+}
+
+TEST_CASE("z85OfRawKey: only 32-byte keys") {
+  CHECK(z85OfRawKey(std::string(32, '\0')).size() == 40);
+  CHECK(z85OfRawKey("short").empty());
+}
