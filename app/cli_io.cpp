@@ -1,0 +1,159 @@
+// `import` and `export` commands: member rosters in, records out, as CSV files.
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <iostream>
+
+#include "app/cli_commands.h"
+#include "app/csv_export.h"
+#include "app/member_import.h"
+#include "app/node.h"
+
+namespace unionsync {
+
+namespace {
+
+struct IoOptions {
+  std::string file;
+  std::string encoding;
+  std::string org;
+  std::string report;
+};
+
+// Ctrl-C during an import stops it after the chunk being stored, so the summary can say
+// exactly what was stored.
+std::atomic<bool> gInterrupted{false};
+void onInterrupt(int) { gInterrupted = true; }
+
+Result<Encoding> parseEncoding(const std::string& name, Encoding fallback) {
+  if (name.empty()) return fallback;
+  auto encoding = encodingFromName(name);
+  if (!encoding) return fail(fmt::format("不认识的编码“{}”，应为 auto、utf-8 或 gbk / unknown encoding \"{}\"", name, name));
+  return *encoding;
+}
+
+Result<std::optional<RecordId>> resolveOrg(const Node& node, const std::string& org) {
+  if (org.empty()) return std::optional<RecordId>{};
+  auto id = node.resolve(Kind::Organization, org);
+  if (!id) return std::unexpected(id.error());
+  return std::optional<RecordId>(*id);
+}
+
+void printProgress(const ImportProgress& p) {
+  std::cerr << fmt::format("\r已处理 {} / {} 行 rows", p.rowsDone, p.rowsTotal) << std::flush;
+}
+
+void printImportSummary(const ImportReport& r, bool json) {
+  if (json) {
+    nlohmann::json ignored = r.ignoredHeaders();
+    std::cout << nlohmann::json{{"rows", r.rows},
+                                {"created", r.created},
+                                {"updated", r.updated},
+                                {"unchanged", r.unchanged},
+                                {"duplicates", r.duplicates},
+                                {"rejected", r.rejected},
+                                {"encoding", encodingName(r.detectedEncoding)},
+                                {"ignored_columns", ignored},
+                                {"report", r.reportPath},
+                                {"stored_through_line", r.storedThroughLine},
+                                {"complete", r.complete()}}
+                     .dump(2)
+              << "\n";
+    return;
+  }
+  std::cout << fmt::format("读取 rows {}：新增 created {}，更新 updated {}，未变 unchanged {}，重复行 duplicates {}，拒绝 rejected {}\n",
+                           r.rows, r.created, r.updated, r.unchanged, r.duplicates, r.rejected)
+            << fmt::format("文件编码 encoding: {}\n", encodingName(r.detectedEncoding));
+  if (auto ignored = r.ignoredHeaders(); !ignored.empty())
+    std::cout << fmt::format("已忽略的列 ignored columns: {}\n", fmt::join(ignored, "，"));
+  std::cout << fmt::format("报告 report: {}\n", r.reportPath);
+}
+
+int runImport(CliContext& ctx, const IoOptions& opts) {
+  auto encoding = parseEncoding(opts.encoding, Encoding::Auto);
+  if (!encoding) return reportFailure(encoding.error());
+  auto node = ctx.openNode();
+  if (!node) return reportFailure(node.error());
+  auto org = resolveOrg(**node, opts.org);
+  if (!org) return reportFailure(org.error());
+
+  ImportOptions options{.encoding = *encoding, .defaultOrg = *org, .reportPath = opts.report, .cancel = &gInterrupted};
+  const bool interactive = ::isatty(STDERR_FILENO) && !ctx.json;
+  if (interactive) options.progress = printProgress;
+  auto previous = std::signal(SIGINT, onInterrupt);
+  auto report = importMembers(**node, opts.file, options);
+  std::signal(SIGINT, previous);
+  if (interactive) std::cerr << "\n";
+  if (!report) return reportFailure(report.error());
+
+  printImportSummary(*report, ctx.json);
+  if (report->cancelled)
+    return reportFailure(fmt::format("导入已中断：第{}行及之前的行已处理并保存，之后的未导入 / interrupted: rows up to line {} were stored, the rest was not",
+                                     report->storedThroughLine, report->storedThroughLine));
+  if (report->failure)
+    return reportFailure(fmt::format("导入未完成：第{}行及之前的行已保存 / import incomplete: rows up to line {} were stored: {}",
+                                     report->storedThroughLine, report->storedThroughLine, *report->failure));
+  return 0;
+}
+
+int runExport(CliContext& ctx, Kind kind, const IoOptions& opts) {
+  auto encoding = parseEncoding(opts.encoding, Encoding::Utf8);
+  if (!encoding) return reportFailure(encoding.error());
+  if (*encoding == Encoding::Auto) return reportFailure("导出时请选择 utf-8 或 gbk / choose utf-8 or gbk for an export");
+  auto node = ctx.openNode();
+  if (!node) return reportFailure(node.error());
+  auto org = resolveOrg(**node, opts.org);
+  if (!org) return reportFailure(org.error());
+
+  auto summary = exportCsv(**node, kind, opts.file, ExportOptions{*encoding, *org});
+  if (!summary) return reportFailure(summary.error());
+  std::cout << fmt::format("已导出 {} 条{}到 {}（{}）/ exported {} records\n", summary->records, kindDef(kind).zh,
+                           opts.file, encodingName(*encoding), summary->records);
+  if (!summary->personalColumns.empty())
+    std::cout << fmt::format("注意：文件含有个人信息（{}），请妥善保管，用后删除 / note: the file holds personal information; keep it safe\n",
+                             fmt::join(summary->personalColumns, "、"));
+  return 0;
+}
+
+struct ExportTarget {
+  const char* name;
+  Kind kind;
+};
+constexpr ExportTarget kExportTargets[] = {{"members", Kind::Member},
+                                           {"orgs", Kind::Organization},
+                                           {"activities", Kind::Activity},
+                                           {"employers", Kind::Employer}};
+
+}  // namespace
+
+void registerIoCommands(CLI::App& root, CliContext& ctx) {
+  auto opts = std::make_shared<IoOptions>();
+
+  auto* import = root.add_subcommand("import", "从CSV文件导入 / import from a CSV file");
+  import->require_subcommand(1);
+  auto* members = import->add_subcommand(
+      "members", "导入会员名册（UTF-8或GBK，中文表头）/ import a member roster (UTF-8 or GBK, Chinese headers)");
+  members->add_option("file", opts->file, "CSV文件 / CSV file")->required();
+  members->add_option("--encoding", opts->encoding, "auto|utf-8|gbk，默认自动识别 / default: detect");
+  members->add_option("--org", opts->org, "“所属工会”为空或缺列时使用的工会（名称或编号）/ union for rows without one");
+  members->add_option("--report", opts->report, "拒绝行报告文件，默认 FILE.rejected.csv / report file");
+  addJsonFlag(members, ctx);
+  members->callback([&ctx, opts] { ctx.run = [&ctx, opts] { return runImport(ctx, *opts); }; });
+
+  auto* exportCmd = root.add_subcommand("export", "导出为CSV文件 / export to a CSV file");
+  exportCmd->require_subcommand(1);
+  for (const auto& target : kExportTargets) {
+    const Kind kind = target.kind;
+    auto* cmd = exportCmd->add_subcommand(target.name, fmt::format("导出{} / export {} records", kindDef(kind).zh,
+                                                                   kindDef(kind).en));
+    cmd->add_option("--out", opts->file, "输出文件 / output file")->required();
+    cmd->add_option("--org", opts->org, "只导出该工会及下级 / only this union and below");
+    cmd->add_option("--encoding", opts->encoding, "utf-8（默认，带BOM）或 gbk / utf-8 (default, with BOM) or gbk");
+    cmd->callback([&ctx, opts, kind] { ctx.run = [&ctx, opts, kind] { return runExport(ctx, kind, *opts); }; });
+  }
+}
+
+}  // namespace unionsync

@@ -1,0 +1,48 @@
+// Exporting records to CSV, for an office's own spreadsheets and for moving a roster to
+// another deployment by import.
+//
+// Contract:
+// - One row per record that is not deleted, in id order; one column per schema field of the
+//   kind, headed by its Chinese label, which importMembers recognises. Activities get one
+//   more column, 参加会员数, the number of members checked in.
+// - Values as a person reads them: money in yuan, booleans 是/否, dates YYYY-MM-DD.
+//   References (所属工会, 上级工会 ...) are written as the referenced record's name, or as its
+//   32-hex id when that name is not unique, so an import finds the same record again.
+// - ID numbers and mobiles are written in full: the file is personal information
+//   (ExportSummary::personalColumns says which columns; the file is created readable by its
+//   owner only). Digit strings that Excel would turn into a rounded or zero-stripped number
+//   (12 digits or more, or a leading 0) get a leading tab, which Excel shows as text and
+//   every import here trims.
+// - UTF-8 files start with a byte-order mark, so Excel reads them; GBK files (GB18030) have
+//   none. The file is written under a temporary name and renamed into place: a failed
+//   export leaves no partial file.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/node.h"
+#include "app/text_encoding.h"
+
+namespace unionsync {
+
+struct ExportOptions {
+  Encoding encoding = Encoding::Utf8;  // Utf8 or Gbk
+  std::optional<RecordId> org;         // only records of this union and the unions below it
+};
+
+struct ExportSummary {
+  std::size_t records = 0;
+  std::vector<std::string> personalColumns;  // headers of columns holding personal information
+};
+
+// Writes the records of `kind` to the CSV file `path`. Fails with a message naming the file
+// when it cannot be written, or when `encoding` is Auto.
+Result<ExportSummary> exportCsv(const Node& node, Kind kind, const std::string& path,
+                                const ExportOptions& options = {});
+
+// The same rows as UTF-8 CSV text without a byte-order mark.
+std::string exportCsvText(const Node& node, Kind kind, const ExportOptions& options = {});
+
+}  // namespace unionsync
