@@ -27,18 +27,6 @@ bool isPersonal(const FieldDef& field) {
   return field.type == FieldType::IdNumber || field.type == FieldType::Mobile;
 }
 
-// Excel reads an all-digit cell as a number: 12+ digits are shown rounded (and saved so),
-// leading zeros vanish. A leading tab keeps such a cell text there; imports trim it.
-std::string excelSafe(std::string value) {
-  bool digits = !value.empty() && value.find_first_not_of("0123456789") == std::string::npos;
-  if (!digits || (value.size() < 12 && (value.size() < 2 || value[0] != '0'))) return value;
-  std::string text;  // built by appending: g++ 12 warns falsely (-Wrestrict) on insert at 0
-  text.reserve(value.size() + 1);
-  text.push_back('\t');
-  text.append(value);
-  return text;
-}
-
 // Titles of the records a reference may point to; a title held by several records is
 // written as the id instead, so that an import resolves it to the same record.
 class RefTitles {
@@ -131,7 +119,7 @@ class Exporter {
       if (field.type == FieldType::Ref)
         row.push_back(stored.empty() ? std::string() : refs_.at(field.refKind).shown(stored));
       else
-        row.push_back(excelSafe(displayValue(field, stored)));
+        row.push_back(excelText(displayValue(field, stored)));
     }
     if (kind_ == Kind::Activity) row.push_back(std::to_string(participantCount(r)));
   }
@@ -191,6 +179,16 @@ class AtomicFile {
 };
 
 }  // namespace
+
+std::string excelText(std::string_view value) {
+  const bool digits = !value.empty() && value.find_first_not_of("0123456789") == std::string_view::npos;
+  if (!digits || (value.size() < 12 && (value.size() < 2 || value[0] != '0'))) return std::string(value);
+  std::string text;
+  text.reserve(value.size() + 1);
+  text.push_back('\t');
+  text.append(value);
+  return text;
+}
 
 Result<ExportSummary> exportCsv(const Node& node, Kind kind, const std::string& path, const ExportOptions& options) {
   if (options.encoding == Encoding::Auto) return fail("请选择导出编码 utf-8 或 gbk / choose an export encoding: utf-8 or gbk");

@@ -42,6 +42,11 @@ struct ExportSummary {
 Result<ExportSummary> exportCsv(const Node& node, Kind kind, const std::string& path,
                                 const ExportOptions& options = {});
 
+// `value` as written into a CSV cell for Excel: a digit string Excel would turn into a number
+// that changes it (12 digits or more are rounded, a leading 0 is dropped) gets a leading tab,
+// which Excel shows as text and imports trim; anything else is unchanged.
+std::string excelText(std::string_view value);
+
 // The same rows as UTF-8 CSV text without a byte-order mark.
 std::string exportCsvText(const Node& node, Kind kind, const ExportOptions& options = {});
 

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "app/csv.h"
+#include "app/csv_export.h"
 #include "app/member_identity.h"
 #include "store/validation.h"
 
@@ -306,7 +307,8 @@ class ReportFile {
       reasons += (reasons.empty() ? "" : "；") + p.reason;
     }
     std::vector<std::string> line{std::to_string(row.line), columns, reasons};
-    line.insert(line.end(), row.fields.begin(), row.fields.end());
+    // The row as read, with long digit strings kept as text for Excel.
+    for (auto cell : row.fields) line.push_back(excelText(cell));
     if (line.size() < width_ + 3) line.resize(width_ + 3);
     appendCsvRow(text_, line);
   }
