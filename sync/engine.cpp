@@ -117,6 +117,9 @@ struct PeerEntry {
   std::int64_t lastPersistMs = 0;
   bool persistPending = false;
   VersionVector peerVector;
+  // Batches shrink (halve, down to 1/16) after a session with this peer broke off before it
+  // caught up: on a link that keeps dropping, large batches would never get through.
+  std::size_t batchDivisor = 1;
   std::uint64_t sessions = 0;
   SessionStats current;
   SessionStats total;
@@ -430,6 +433,16 @@ struct Engine::Core {
     return false;
   }
 
+  SessionConfig sessionConfigFor(const std::string& key) const {
+    SessionConfig config = options.session;
+    auto it = peers.find(key);
+    if (it != peers.end() && it->second.batchDivisor > 1) {
+      config.batchMaxChanges = std::max<std::size_t>(16, config.batchMaxChanges / it->second.batchDivisor);
+      config.batchMaxBytes = std::max<std::size_t>(16 * 1024, config.batchMaxBytes / it->second.batchDivisor);
+    }
+    return config;
+  }
+
   // --- outbound -------------------------------------------------------------------------------
   Link* openOutboundTo(const std::string& key, const std::string& address, bool probe) {
     auto link = std::make_unique<Link>();
@@ -465,7 +478,7 @@ struct Engine::Core {
       return nullptr;
     }
     Link* raw = link.get();
-    raw->session = std::make_unique<Session>(store, clock, options.session, true, [this, raw](std::string&& frame) {
+    raw->session = std::make_unique<Session>(store, clock, sessionConfigFor(key), true, [this, raw](std::string&& frame) {
       if (raw->sendFailed) return;
       try {
         if (!raw->dealer->send(zmq::buffer(frame), zmq::send_flags::dontwait)) raw->sendFailed = true;
@@ -746,7 +759,7 @@ struct Engine::Core {
     link->outbound = false;
     link->routingId = rid;
     Link* raw = link.get();
-    raw->session = std::make_unique<Session>(store, clock, options.session, false,
+    raw->session = std::make_unique<Session>(store, clock, sessionConfigFor(key), false,
                                              [this, raw](std::string&& frame) { sendToRouter(raw, std::move(frame)); });
     links.push_back(std::move(link));
     raw->session->onFrame(payload);
@@ -842,6 +855,7 @@ struct Engine::Core {
       dirty = true;
       if (!link.reportedCaughtUp) {
         link.reportedCaughtUp = true;
+        e.batchDivisor = 1;
         log(fmt::format("与「{}」同步完成：发送 {} 条，接收 {} 条变更，冲突 {} / caught up with '{}': sent {}, "
                         "received {} changes, {} conflicts",
                         e.name, s.stats().changesSent, s.stats().changesReceived, s.stats().conflicts, e.name,
@@ -934,6 +948,10 @@ struct Engine::Core {
     PeerEntry& e = it->second;
     addStats(e.total, s.stats());
     e.current = s.stats();
+    if (link.reachedActive && !s.caughtUpBothWays() && !s.closedByPeer() &&
+        s.closeCode() != WireErrorCode::ShuttingDown && s.closeCode() != WireErrorCode::DuplicateSession) {
+      e.batchDivisor = std::min<std::size_t>(e.batchDivisor * 2, 16);
+    }
     if (!benign && !reason.empty() && s.closeCode() != WireErrorCode::DuplicateSession) {
       const bool quiet = e.failState == failState && e.lastError == reason;  // repeated failure
       e.lastError = reason;

@@ -5,6 +5,8 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <memory>
 #include <string>
@@ -97,6 +99,10 @@ inline EngineOptions testEngineOptions(const TestNode& node, bool listen = true)
   o.session.heartbeatMs = 300;
   o.session.timeoutMs = 3000;
   o.session.helloTimeoutMs = 3000;
+  if (std::getenv("UNIONSYNC_TEST_LOG")) {
+    std::string who = node.store->info().nodeName;
+    o.log = [who](const std::string& line) { std::fprintf(stderr, "[%s] %s\n", who.c_str(), line.c_str()); };
+  }
   return o;
 }
 
