@@ -2,8 +2,6 @@
 // offices checking the same person in or out resolve deterministically.
 #include <fmt/format.h>
 
-#include <ctime>
-
 #include "app/node.h"
 
 namespace unionsync {
@@ -12,15 +10,6 @@ namespace {
 
 std::string participantField(const RecordId& member) {
   return std::string(kParticipantPrefix) + member.hex();
-}
-
-std::string checkInTime(std::int64_t ms) {
-  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  localtime_r(&seconds, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
-  return buf;
 }
 
 Result<Record> liveRecord(const Node& node, Kind kind, const RecordId& id) {
@@ -37,7 +26,7 @@ Result<void> Node::join(const RecordId& activity, const RecordId& member) {
   if (!a) return std::unexpected(a.error());
   if (auto m = liveRecord(*this, Kind::Member, member); !m) return std::unexpected(m.error());
   if (!a->get(participantField(member)).empty()) return {};  // already checked in
-  auto written = store_->write(Kind::Activity, activity, {{participantField(member), checkInTime(clock_.nowMs())}});
+  auto written = store_->write(Kind::Activity, activity, {{participantField(member), localTimeText(clock_.nowMs(), "%Y-%m-%d %H:%M")}});
   if (!written) return std::unexpected(written.error());
   return {};
 }

@@ -27,13 +27,6 @@ std::string yearlyKey(std::string_view prefix, std::string_view year) {
 
 std::string yearly(std::string_view prefix, int year) { return yearlyKey(prefix, std::to_string(year)); }
 
-std::string counterKey(std::string_view orgHex, std::string_view name) {
-  std::string key(orgHex);
-  key.push_back('\0');
-  key.append(name);
-  return key;
-}
-
 void countRecord(const Record& r, std::vector<std::pair<std::string, std::int64_t>>& out) {
   if (r.deleted()) return;
   auto add = [&](std::string_view org, std::string_view name, std::int64_t delta) {

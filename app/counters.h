@@ -28,7 +28,4 @@ std::string yearly(std::string_view prefix, int year);
 // The CounterFunction for StoreOptions. Keys are "<org hex>\0<counter>".
 void countRecord(const Record& record, std::vector<std::pair<std::string, std::int64_t>>& out);
 
-// Key for the store's counter table.
-std::string counterKey(std::string_view orgHex, std::string_view name);
-
 }  // namespace unionsync::counter

@@ -30,13 +30,13 @@ void SeededRandom::fill(void* out, std::size_t size) {
   }
 }
 
-std::string dateOf(std::int64_t ms) {
+std::string localTimeText(std::int64_t ms, const char* format) {
   std::time_t seconds = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
   localtime_r(&seconds, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
+  char buf[64];
+  std::size_t size = std::strftime(buf, sizeof buf, format, &tm);
+  return std::string(buf, size);
 }
 
 }  // namespace unionsync

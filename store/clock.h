@@ -62,7 +62,9 @@ class SeededRandom final : public Random {
   std::uint64_t state_;
 };
 
-// Today's date as YYYY-MM-DD in local time, from a clock.
-std::string dateOf(std::int64_t ms);
+// Local time of `ms` formatted with strftime `format` (e.g. "%Y-%m-%d %H:%M").
+std::string localTimeText(std::int64_t ms, const char* format);
+// The date of `ms` as YYYY-MM-DD in local time.
+inline std::string dateOf(std::int64_t ms) { return localTimeText(ms, "%Y-%m-%d"); }
 
 }  // namespace unionsync

@@ -77,13 +77,6 @@ std::string indexKey(Kind kind, std::string_view field, std::string_view fullVal
   return key;
 }
 
-std::string counterKey(std::string_view org, std::string_view name) {
-  std::string key(org);
-  key.push_back('\0');
-  key.append(name);
-  return key;
-}
-
 std::string conflictKeyPrefix(Kind kind, const RecordId& id, std::string_view field) {
   std::string key = codec::recordKey(kind, id);
   key.append(field);
@@ -356,6 +349,13 @@ Result<std::unique_ptr<Store::Impl>> openEnv(const std::string& dir, StoreOption
 }
 
 }  // namespace
+
+std::string counterKey(std::string_view orgHex, std::string_view name) {
+  std::string key(orgHex);
+  key.push_back('\0');
+  key.append(name);
+  return key;
+}
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::~Store() = default;

@@ -32,6 +32,8 @@ struct StoreInfo {
 // Counters kept per organization, updated in the same transaction as the records, so that
 // statistics never need a scan. Key: (organization id, counter name).
 using CounterMap = std::map<std::string, std::int64_t, std::less<>>;
+// The key of counter `name` of organization `orgHex`, as a CounterFunction must emit it.
+std::string counterKey(std::string_view orgHex, std::string_view name);
 
 // Secondary index lookups: which field of which kind, and the value (exact or prefix).
 struct IndexQuery {

@@ -1,5 +1,7 @@
 #include "store/validation.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <cassert>
@@ -421,8 +423,8 @@ std::string formatFen(std::int64_t fen) {
   const std::uint64_t magnitude =
       negative ? 0 - static_cast<std::uint64_t>(fen) : static_cast<std::uint64_t>(fen);
   const std::uint64_t cents = magnitude % 100;
-  return (negative ? "-" : "") + std::to_string(magnitude / 100) + (cents < 10 ? ".0" : ".") +
-         std::to_string(cents);
+  // fmt rather than string concatenation: GCC 12 warns falsely (-Wrestrict) on the latter.
+  return fmt::format("{}{}.{:02}", negative ? "-" : "", magnitude / 100, cents);
 }
 
 std::string maskIdNumber(std::string_view normalized) {
