@@ -29,7 +29,7 @@ constexpr std::size_t kMaxClosedRoutingIds = 4096;
 constexpr std::int64_t kTickMs = 250;
 constexpr std::int64_t kTrustCheckMs = 1000;
 constexpr std::int64_t kPersistMs = 5000;
-constexpr std::int64_t kStatusFileMs = 2000;
+constexpr std::int64_t kStatusFileMs = 250;
 constexpr std::int64_t kDifferentDeploymentBackoffMs = 5 * 60 * 1000;
 constexpr int kShutdownLingerMs = 200;
 
@@ -157,6 +157,7 @@ struct Engine::Core {
   std::int64_t nextBeaconMs = 0;
   std::int64_t nextStatusFileMs = 0;
   std::string lastStatusFileText;
+  std::uint64_t lastStatusFileGeneration = 0;
   bool dirty = true;
   bool localChanged = false;
 
@@ -1037,7 +1038,8 @@ struct Engine::Core {
       std::lock_guard lock(statusMutex);
       return snapshot;
     }();
-    if (!s) return;
+    if (!s || s->generation == lastStatusFileGeneration) return;
+    lastStatusFileGeneration = s->generation;
     nlohmann::json j;
     j["pid"] = static_cast<long>(::getpid());
     j["updated"] = clock.nowMs();
