@@ -58,7 +58,8 @@ void pairWithCli(const std::string& a, const std::string& b, std::uint16_t portA
 
 }  // namespace
 
-TEST_CASE("cli: two nodes paired with the CLI replicate both ways; refused and unreachable peers fail in one line") {
+TEST_SUITE("integration") {
+TEST_CASE("cli: two nodes paired with the CLI replicate both ways and refused or unreachable peers fail in one line") {
   TempDir tmp;
   const std::string a = tmp.sub("a"), b = tmp.sub("b"), c = tmp.sub("c");
   REQUIRE(runCli(a, {"init", "--name", "东城"}).exitCode == 0);
@@ -158,6 +159,9 @@ TEST_CASE("the same person registered on two nodes offline is one member after s
   CHECK(mobileConflict);
 }
 
+}  // TEST_SUITE integration
+
+TEST_SUITE("slow") {
 TEST_CASE("[slow] serve processes killed with SIGKILL mid catch-up recover and converge") {
   TempDir tmp;
   const std::string a = tmp.sub("a"), b = tmp.sub("b");
@@ -200,3 +204,4 @@ TEST_CASE("[slow] serve processes killed with SIGKILL mid catch-up recover and c
   CHECK(sa->stop(SIGTERM) == 0);
   CHECK(sb->stop(SIGTERM) == 0);
 }
+}  // TEST_SUITE slow
