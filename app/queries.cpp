@@ -106,13 +106,16 @@ std::vector<Record> Node::list(const ListQuery& query) const {
   };
 
   if (!query.search.empty()) {
+    // Candidates beyond the first `limit` may be the ones that pass the filters; index
+    // entries are cheap, records are loaded only until `limit` have passed.
+    const std::size_t candidates = SIZE_MAX;
     std::vector<RecordId> ids;
     if (auto exact = RecordId::fromHex(query.search)) ids.push_back(*exact);
     if (query.kind == Kind::Member) {
-      auto found = searchMembers(*this, query.search, limit);
+      auto found = searchMembers(*this, query.search, candidates);
       ids.insert(ids.end(), found.begin(), found.end());
     } else {
-      auto found = store_->lookup({query.kind, std::string(kindDef(query.kind).titleField), query.search, true, limit});
+      auto found = store_->lookup({query.kind, std::string(kindDef(query.kind).titleField), query.search, true, candidates});
       ids.insert(ids.end(), found.begin(), found.end());
     }
     std::set<RecordId> seen;
