@@ -299,7 +299,7 @@ struct Engine::Core {
       std::int64_t now = clock.nowMs();
       std::int64_t wait = std::max<std::int64_t>(0, std::min({nextPollMs, nextTickMs}) - now);
       for (const auto& [key, e] : peers) {
-        if (wantsConnection(e)) wait = std::min(wait, std::max<std::int64_t>(0, e.nextAttemptMs - now));
+        if (wantsConnection(e) && !hasLink(key)) wait = std::min(wait, std::max<std::int64_t>(0, e.nextAttemptMs - now));
       }
       if (discovery) wait = std::min(wait, std::max<std::int64_t>(0, nextBeaconMs - now));
       wait = std::min<std::int64_t>(wait, 1000);

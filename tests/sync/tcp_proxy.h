@@ -53,6 +53,7 @@ class TcpProxy {
   std::uint16_t port() const { return port_; }
   int connections() const { return connections_; }
   int cuts() const { return cuts_; }
+  std::uint64_t bytes() const { return bytes_; }  // forwarded, both directions
 
  private:
   void acceptLoop() {
@@ -122,6 +123,7 @@ class TcpProxy {
           off += static_cast<std::size_t>(w);
         }
         total += send;
+        bytes_ += send;
       }
       if (closed) break;
     }
@@ -138,6 +140,7 @@ class TcpProxy {
   std::atomic<bool> stop_{false};
   std::atomic<int> connections_{0};
   std::atomic<int> cuts_{0};
+  std::atomic<std::uint64_t> bytes_{0};
   std::thread acceptor_;
   std::vector<std::thread> workers_;
 };
