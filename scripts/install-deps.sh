@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages unionsync needs (see docs/DEPENDENCIES.md), only when missing.
+# Installs the Debian packages unionsync needs, only those missing. Debian's packages only:
+# nothing is downloaded from anywhere else.
 set -euo pipefail
 
 packages=(
