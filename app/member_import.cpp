@@ -2,8 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
+#include <future>
+#include <map>
+#include <set>
 #include <sstream>
 #include <unordered_map>
 
@@ -138,34 +142,36 @@ Result<FileShape> readShape(std::string_view text) {
 
 // --- unions ------------------------------------------------------------------------------------
 
-// Organization names to ids, read once per import. Names held by several unions are ambiguous.
+// Organization names to ids (as stored: hex), read once per import. Names held by several
+// unions are ambiguous.
 class OrgNames {
  public:
   explicit OrgNames(const Store& store) {
     store.forEach(Kind::Organization, [&](const Record& r) {
       if (r.deleted()) return true;
-      ids_.emplace(r.id, true);
-      auto [it, inserted] = byName_.emplace(std::string(r.get("name")), r.id);
-      if (!inserted) it->second = RecordId{};  // zero id: ambiguous
+      std::string hex = r.id.hex();
+      ids_.insert(hex);
+      auto [it, inserted] = byName_.emplace(std::string(r.get("name")), hex);
+      if (!inserted) it->second.clear();  // ambiguous
       return true;
     });
   }
 
-  Result<RecordId> resolve(std::string_view text) const {
+  Result<std::string> resolve(std::string_view text) const {
     if (auto id = RecordId::fromHex(text)) {
-      if (ids_.contains(*id)) return *id;
+      if (auto it = ids_.find(id->hex()); it != ids_.end()) return *it;
       return fail(fmt::format("找不到编号为{}的工会 / no union with this id", text));
     }
-    auto it = byName_.find(std::string(text));
+    auto it = byName_.find(text);
     if (it == byName_.end()) return fail(fmt::format("找不到名为“{}”的工会 / no union named \"{}\"", text, text));
-    if (it->second.isZero())
+    if (it->second.empty())
       return fail(fmt::format("有多个工会名为“{}”，请填写工会编号 / several unions are named \"{}\": use the id", text, text));
     return it->second;
   }
 
  private:
-  std::unordered_map<std::string, RecordId> byName_;
-  std::unordered_map<RecordId, bool, RecordIdHash> ids_;
+  std::map<std::string, std::string, std::less<>> byName_;
+  std::set<std::string, std::less<>> ids_;
 };
 
 // --- rows ----------------------------------------------------------------------------------------
@@ -217,15 +223,19 @@ class RowPreparer {
 
   std::expected<PreparedRow, std::vector<RowProblem>> prepare(const CsvRow& row) const {
     PreparedRow out;
+    out.values.reserve(columns_.fields.size() + 4);
     std::vector<RowProblem> problems;
     std::string idType;
     if (auto type = normalizeValue(*findField(Kind::Member, "id_type"), cellAt(row, idTypeColumn_), today_))
       idType = *type;
     const bool resident = idType.empty() || idType == kResidentId;
+    std::optional<IdNumberInfo> idInfo;
     for (std::size_t c = 0; c < columns_.fields.size(); ++c) {
       const FieldDef* field = columns_.fields[c];
       if (!field) continue;
-      auto value = normalizeCell(*field, cellAt(row, static_cast<int>(c)), resident);
+      std::string_view cell = cellAt(row, static_cast<int>(c));
+      auto value = field->type == FieldType::IdNumber ? normalizeIdNumber(*field, cell, resident, idInfo)
+                                                      : normalizeCell(*field, cell);
       if (!value) problems.push_back({columns_.headers[c], value.error().message});
       else if (!value->empty()) out.values.emplace_back(std::string(field->name), std::move(*value));
     }
@@ -234,7 +244,7 @@ class RowPreparer {
         problems.push_back({"", fmt::format("第{}个单元格在表头之外 / cell {} is beyond the header", c + 1, c + 1)});
     if (!hasValue(out.values, "org") && defaultOrg_) out.values.emplace_back("org", defaultOrg_->hex());
     out.hasOrg = hasValue(out.values, "org");
-    if (resident) deriveFromIdNumber(out.values, problems);
+    if (idInfo) deriveFromIdNumber(*idInfo, out.values, problems);
     if (!problems.empty()) return std::unexpected(std::move(problems));
     out.id = memberIdFromIdNumber(key_, idType, valueOf(out.values, "id_number"));
     return out;
@@ -243,39 +253,43 @@ class RowPreparer {
  private:
   static bool hasValue(const FieldValues& values, std::string_view name) { return !valueOf(values, name).empty(); }
 
-  Result<std::string> normalizeCell(const FieldDef& field, std::string_view cell, bool resident) const {
-    if (field.name == "org") {
-      auto name = normalizeValue(orgText_, cell, today_);
-      if (!name || name->empty()) return name;
-      auto id = orgs_.resolve(*name);
-      if (!id) return fail(fmt::format("{}: {}", field.zh, id.error().message));
-      return id->hex();
-    }
-    // Other documents than the resident ID card have no checksum: keep them as typed.
-    if (field.type == FieldType::IdNumber && !resident) {
+  Result<std::string> normalizeCell(const FieldDef& field, std::string_view cell) const {
+    if (field.name != "org") return normalizeValue(field, cell, today_);
+    auto name = normalizeValue(orgText_, cell, today_);
+    if (!name || name->empty()) return name;
+    auto id = orgs_.resolve(*name);
+    if (!id) return fail(fmt::format("{}: {}", field.zh, id.error().message));
+    return *id;
+  }
+
+  // A resident ID number is parsed once, here, for its normalized form, birth date and gender
+  // (normalizeValue would parse it and drop the rest).
+  Result<std::string> normalizeIdNumber(const FieldDef& field, std::string_view cell, bool resident,
+                                        std::optional<IdNumberInfo>& info) const {
+    if (!resident) {
+      // Other documents than the resident ID card have no checksum: keep them as typed.
       std::string text(cell);
       std::erase(text, ' ');
       if (text.empty()) return fail(fmt::format("{}: 必填 / required", field.zh));
       return text;
     }
-    return normalizeValue(field, cell, today_);
+    auto parsed = parseIdNumber(cell, today_);
+    if (!parsed) return normalizeValue(field, cell, today_);  // fails too, with the schema's wording
+    info = std::move(*parsed);
+    return info->normalized;
   }
 
   // A resident ID number fixes the birth date and gender: columns that give them must agree.
-  void deriveFromIdNumber(FieldValues& values, std::vector<RowProblem>& problems) const {
-    auto number = valueOf(values, "id_number");
-    if (number.empty()) return;
-    auto info = parseIdNumber(number, today_);
-    if (!info) return;
-    if (auto birth = valueOf(values, "birth_date"); !birth.empty() && birth != info->birthDate)
+  void deriveFromIdNumber(const IdNumberInfo& info, FieldValues& values, std::vector<RowProblem>& problems) const {
+    if (auto birth = valueOf(values, "birth_date"); !birth.empty() && birth != info.birthDate)
       problems.push_back({columns_.headerOf("birth_date"),
                           fmt::format("出生日期{}与身份证号不符（应为{}）/ birth date does not match the ID number", birth,
-                                      info->birthDate)});
-    std::string_view gender = info->male ? "男" : "女";
+                                      info.birthDate)});
+    std::string_view gender = info.male ? "男" : "女";
     if (auto given = valueOf(values, "gender"); !given.empty() && given != gender)
       problems.push_back({columns_.headerOf("gender"),
                           fmt::format("性别与身份证号不符（应为{}）/ gender does not match the ID number", gender)});
-    setValue(values, "birth_date", info->birthDate);
+    setValue(values, "birth_date", info.birthDate);
     setValue(values, "gender", std::string(gender));
   }
 
@@ -382,9 +396,10 @@ class Importer {
       if (!row || !*row) break;  // the first pass has seen the file is well-formed
       if ((*row)->line <= headerLine) continue;
       take(**row, chunk);
-      if (chunk.rows >= options_.chunkRows && !commit(chunk, result)) return;
+      if (chunk.rows >= options_.chunkRows && !submit(chunk, result)) return;
     }
-    if (chunk.rows > 0) commit(chunk, result);
+    if (chunk.rows > 0 && !submit(chunk, result)) return;
+    finishWrite(result);
   }
 
   Result<void> saveReport(const std::string& path) const { return report_.save(path); }
@@ -438,27 +453,49 @@ class Importer {
     return Outcome::Unchanged;
   }
 
-  // Stores the chunk; false when the import must stop (cancelled or failed).
-  bool commit(Chunk& chunk, ImportReport& result) {
+  // Hands the chunk to a second thread to store while the next chunk is read and checked
+  // (the store's write path and the row checks take comparable time), after the previous
+  // chunk is stored. False when the import must stop (cancelled, or storing failed).
+  bool submit(Chunk& chunk, ImportReport& result) {
+    if (!finishWrite(result)) return false;
     if (options_.cancel && options_.cancel->load()) {
       result.cancelled = true;
       report_.truncate(chunk.reportMark);
       return false;
     }
-    if (!chunk.writes.empty()) {
-      auto written = node_.store().writeMany(chunk.writes);
-      if (!written) {
-        result.failure = written.error().message;
-        report_.truncate(chunk.reportMark);
-        return false;
-      }
-    }
-    chunk.addTo(result);
-    if (options_.progress) options_.progress(ImportProgress{result.rows, totalRows_});
+    // In key order LMDB finds each record's page next to the previous one's; a stable sort
+    // keeps a person's rows in file order, so the later row still wins.
+    std::ranges::stable_sort(chunk.writes, {}, &Store::LocalWrite::id);
+    auto& inFlight = inFlight_.emplace();
+    inFlight.chunk = std::move(chunk);
+    inFlight.written = std::async(std::launch::async, [&store = node_.store(), &writes = inFlight.chunk.writes] {
+      return writes.empty() ? Result<std::size_t>(0) : store.writeMany(writes);
+    });
     chunk = Chunk{};
     chunk.reportMark = report_.size();
     return true;
   }
+
+  // Waits for the chunk being stored and counts it; false when storing it failed.
+  bool finishWrite(ImportReport& result) {
+    if (!inFlight_) return true;
+    auto written = inFlight_->written.get();
+    Chunk done = std::move(inFlight_->chunk);
+    inFlight_.reset();
+    if (!written) {
+      result.failure = written.error().message;
+      report_.truncate(done.reportMark);  // the lines of this chunk and of the one after it
+      return false;
+    }
+    done.addTo(result);
+    if (options_.progress) options_.progress(ImportProgress{result.rows, totalRows_});
+    return true;
+  }
+
+  struct InFlight {
+    Chunk chunk;
+    std::future<Result<std::size_t>> written;  // declared after chunk: waited for before it dies
+  };
 
   Node& node_;
   const ImportOptions& options_;
@@ -467,6 +504,7 @@ class Importer {
   const Columns& columns_;
   ReportFile report_;
   std::size_t totalRows_;
+  std::optional<InFlight> inFlight_;
   // Members seen in this file -> the last line that named them.
   std::unordered_map<RecordId, std::size_t, RecordIdHash> seen_;
 };

@@ -1,0 +1,412 @@
+// Store benchmark: CSV import of a member roster against a raw LMDB load of the same size,
+// lookups by id and by ID number, name-prefix search, statistics, store size and memory.
+//
+//   store_bench [--members N] [--chunk ROWS] [--keep DIR] [--no-sync]
+//
+// Run it from a Release build. Targets (issue 2, docs/BENCHMARKS.md): import >= 100k rows/s,
+// lookups >= 200k/s, search and stats <= 100 ms, with 1M members.
+#include <lmdb.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "app/member_identity.h"
+#include "app/member_import.h"
+#include "app/node.h"
+#include "store/validation.h"
+
+using namespace unionsync;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Args {
+  std::size_t members = 1'000'000;
+  std::size_t chunk = 20'000;
+  std::string keep;  // keep the data directory and the CSV here instead of a temporary one
+  bool sync = true;  // --no-sync: no fsync on commit, to separate CPU from disk time
+};
+
+Args parseArgs(int argc, char** argv) {
+  Args args;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) throw std::runtime_error(arg + " needs a value");
+      return argv[++i];
+    };
+    if (arg == "--members") args.members = std::stoull(value());
+    else if (arg == "--chunk") args.chunk = std::stoull(value());
+    else if (arg == "--keep") args.keep = value();
+    else if (arg == "--no-sync") args.sync = false;
+    else throw std::runtime_error("usage: store_bench [--members N] [--chunk ROWS] [--keep DIR] [--no-sync]");
+  }
+  return args;
+}
+
+double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+template <typename F>
+double timed(F&& f) {
+  auto start = std::chrono::steady_clock::now();
+  f();
+  return secondsSince(start);
+}
+
+// User + system CPU seconds of this process so far.
+double cpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+// Bytes this process has handed to write(2) and friends so far (/proc/self/io "wchar").
+double writtenBytes() {
+  std::ifstream io("/proc/self/io");
+  std::string name;
+  double value = 0;
+  while (io >> name >> value)
+    if (name == "wchar:") return value;
+  return 0;
+}
+
+// The 1-minute load average: other programs on the machine skew every timing here.
+std::string loadAverage() {
+  std::ifstream in("/proc/loadavg");
+  std::string one;
+  in >> one;
+  return one;
+}
+
+long peakRssKb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;  // kilobytes on Linux
+}
+
+void check(bool ok, const std::string& what) {
+  if (!ok) throw std::runtime_error(what);
+}
+
+// --- the roster --------------------------------------------------------------------------------
+
+constexpr std::string_view kSurnames[] = {"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周",
+                                          "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "欧阳"};
+constexpr std::string_view kGiven[] = {"伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳",
+                                       "杰", "娟", "涛", "明", "超", "秀英", "霞", "平", "刚", "桂英", "堃", "喆",
+                                       "淼", "䶮", "建国", "海燕", "晓东", "志强"};
+constexpr std::string_view kEmployers[] = {"幸福超市", "红星机械厂", "蓝天物流有限公司", "城南建筑工程队", "惠民家政服务中心",
+                                           "绿源食品厂", "平安快递站", "光明纺织厂", "新华书店", "康泰医药连锁"};
+constexpr std::string_view kEducation[] = {"初中", "高中/中专", "大专", "本科"};
+
+struct District {
+  std::vector<std::string> unionNames;  // where members belong
+};
+
+// A district federation, 10 street federations, 10 community joint unions under each.
+District buildDistrict(Node& node) {
+  District d;
+  auto add = [&](const std::string& name, const std::string& type, const std::optional<RecordId>& parent) {
+    FieldValues values{{"name", name}, {"org_type", type}};
+    if (parent) values.emplace_back("parent", parent->hex());
+    auto id = node.add(Kind::Organization, values);
+    check(id.has_value(), "cannot add a union");
+    return *id;
+  };
+  RecordId district = add("新城区总工会", "区县总工会", {});
+  for (int s = 1; s <= 10; ++s) {
+    std::string street = fmt::format("第{}街道总工会", s);
+    RecordId streetId = add(street, "街道总工会", district);
+    d.unionNames.push_back(street);
+    for (int c = 1; c <= 10; ++c) {
+      std::string community = fmt::format("第{}街道第{}社区联合工会", s, c);
+      add(community, "社区联合工会", streetId);
+      d.unionNames.push_back(community);
+    }
+  }
+  return d;
+}
+
+// Distinct valid ID numbers: 999 sequence numbers per birth date, dates walking forward from
+// 1960-01-01, regions in turn.
+class IdNumbers {
+ public:
+  std::string next() {
+    if (++seq_ > 999) {
+      seq_ = 1;
+      nextDay();
+    }
+    static constexpr std::string_view kRegions[] = {"110105", "310104", "440305", "510107", "330106"};
+    std::string first17 = fmt::format("{}{:04}{:02}{:02}{:03}", kRegions[seq_ % 5], y_, m_, d_, seq_);
+    return first17 + idNumberCheckChar(first17);
+  }
+
+ private:
+  void nextDay() {
+    static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = y_ % 4 == 0 && (y_ % 100 != 0 || y_ % 400 == 0);
+    if (++d_ <= kDays[m_ - 1] + (m_ == 2 && leap ? 1 : 0)) return;
+    d_ = 1;
+    if (++m_ > 12) m_ = 1, ++y_;
+  }
+  int y_ = 1960, m_ = 1, d_ = 1, seq_ = 0;
+};
+
+struct Roster {
+  std::vector<std::string> idNumbers;
+  std::size_t bytes = 0;
+};
+
+// Writes the roster CSV (UTF-8 with BOM, CRLF, Chinese headers as offices write them).
+Roster writeRoster(const std::string& path, std::size_t members, const District& district) {
+  std::mt19937_64 rng(42);
+  auto pick = [&](auto& list) -> std::string_view { return list[rng() % std::size(list)]; };
+  Roster roster;
+  roster.idNumbers.reserve(members);
+  std::ofstream out(path, std::ios::binary);
+  std::string text = "\xEF\xBB\xBF序号,姓名,性别,民族,身份证号码,手机号码,工作单位,所属工会,入会日期,会员证号,是否农民工,学历\r\n";
+  IdNumbers idNumbers;
+  for (std::size_t i = 0; i < members; ++i) {
+    std::string id = idNumbers.next();
+    text += fmt::format("{},{}{},,汉族,{},1{:010},{},{},{}-{:02}-{:02},HY{:08},{},{}\r\n", i + 1, pick(kSurnames),
+                        pick(kGiven), id, 3000000000 + i * 7, pick(kEmployers), pick(district.unionNames),
+                        2000 + rng() % 25, 1 + rng() % 12, 1 + rng() % 28, i, rng() % 10 < 3 ? "是" : "否",
+                        pick(kEducation));
+    roster.idNumbers.push_back(std::move(id));
+    if (text.size() > (8u << 20)) {
+      out << text;
+      roster.bytes += text.size();
+      text.clear();
+    }
+  }
+  out << text;
+  roster.bytes += text.size();
+  check(static_cast<bool>(out), "cannot write the roster");
+  return roster;
+}
+
+// --- raw LMDB ------------------------------------------------------------------------------------
+
+void lmdbCheck(int rc, const char* what) {
+  if (rc != MDB_SUCCESS) throw std::runtime_error(fmt::format("{}: {}", what, mdb_strerror(rc)));
+}
+
+// Average key + value size of the store's member records, read from its "records" table.
+double averageRecordBytes(const std::string& dir, std::size_t& keyBytes) {
+  MDB_env* env = nullptr;
+  lmdbCheck(mdb_env_create(&env), "mdb_env_create");
+  mdb_env_set_maxdbs(env, 16);
+  lmdbCheck(mdb_env_open(env, dir.c_str(), MDB_RDONLY, 0600), "mdb_env_open");
+  MDB_txn* txn = nullptr;
+  lmdbCheck(mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn), "mdb_txn_begin");
+  MDB_dbi dbi;
+  lmdbCheck(mdb_dbi_open(txn, "records", 0, &dbi), "mdb_dbi_open");
+  MDB_cursor* cursor = nullptr;
+  lmdbCheck(mdb_cursor_open(txn, dbi, &cursor), "mdb_cursor_open");
+  MDB_val key, value;
+  std::size_t count = 0, bytes = 0;
+  for (int rc = mdb_cursor_get(cursor, &key, &value, MDB_FIRST); rc == MDB_SUCCESS;
+       rc = mdb_cursor_get(cursor, &key, &value, MDB_NEXT)) {
+    if (static_cast<const char*>(key.mv_data)[0] != static_cast<char>(Kind::Member)) continue;
+    ++count;
+    bytes += value.mv_size;
+    keyBytes = key.mv_size;
+  }
+  mdb_cursor_close(cursor);
+  mdb_txn_abort(txn);
+  mdb_env_close(env);
+  return count ? static_cast<double>(bytes) / static_cast<double>(count) : 0;
+}
+
+// Puts `n` pre-built records (random 17-byte keys, values of `valueBytes`) in transactions of
+// `chunk` records, durably as the store writes. Returns the seconds spent writing.
+double rawLmdbLoad(const std::string& dir, std::size_t n, std::size_t keyBytes, std::size_t valueBytes, std::size_t chunk,
+                   bool sync) {
+  fs::create_directories(dir);
+  std::mt19937_64 rng(7);
+  std::vector<std::string> keys(n, std::string(keyBytes, '\0'));
+  for (auto& k : keys)
+    for (auto& c : k) c = static_cast<char>(rng());
+  std::string value(valueBytes, 'v');
+  for (auto& c : value) c = static_cast<char>('a' + rng() % 26);
+
+  MDB_env* env = nullptr;
+  lmdbCheck(mdb_env_create(&env), "mdb_env_create");
+  lmdbCheck(mdb_env_set_mapsize(env, std::size_t{1} << 34), "mdb_env_set_mapsize");
+  lmdbCheck(mdb_env_open(env, dir.c_str(), sync ? 0 : MDB_NOSYNC, 0600), "mdb_env_open");
+  double seconds = timed([&] {
+    for (std::size_t start = 0; start < n; start += chunk) {
+      MDB_txn* txn = nullptr;
+      lmdbCheck(mdb_txn_begin(env, nullptr, 0, &txn), "mdb_txn_begin");
+      MDB_dbi dbi;
+      lmdbCheck(mdb_dbi_open(txn, nullptr, 0, &dbi), "mdb_dbi_open");
+      for (std::size_t i = start; i < std::min(n, start + chunk); ++i) {
+        MDB_val k{keys[i].size(), keys[i].data()}, v{value.size(), value.data()};
+        lmdbCheck(mdb_put(txn, dbi, &k, &v, 0), "mdb_put");
+      }
+      lmdbCheck(mdb_txn_commit(txn), "mdb_txn_commit");
+    }
+  });
+  mdb_env_close(env);
+  return seconds;
+}
+
+// --- reporting -----------------------------------------------------------------------------------
+
+void figure(const std::string& name, const std::string& value, const std::string& target = "") {
+  std::cout << fmt::format("  {:<44} {:>16}  {}\n", name, value, target);
+  std::cout.flush();
+}
+
+std::string verdict(bool met) { return met ? "met" : "MISSED"; }
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+  const Args args = parseArgs(argc, argv);
+  const bool keep = !args.keep.empty();
+  std::string root = args.keep;
+  if (!keep) {
+    std::string pattern = (fs::temp_directory_path() / "store-bench-XXXXXX").string();
+    check(mkdtemp(pattern.data()) != nullptr, "mkdtemp failed");
+    root = pattern;
+  }
+  fs::create_directories(root);
+  const std::string dataDir = root + "/node", csvPath = root + "/members.csv";
+  const std::size_t n = args.members;
+  std::cout << fmt::format("store_bench: {} members, {} rows per transaction, {}, in {}; load average {}\n", n,
+                           args.chunk, args.sync ? "durable commits" : "no fsync", root, loadAverage());
+
+  SystemClock clock;
+  SystemRandom random;
+  District district;
+  {
+    auto node = Node::create(dataDir, "bench", clock, random, NodeOptions{args.sync});
+    check(node.has_value(), node ? "" : node.error().message);
+    district = buildDistrict(**node);
+  }
+  Roster roster;
+  double genSeconds = timed([&] { roster = writeRoster(csvPath, n, district); });
+  figure("roster CSV generated", fmt::format("{:.1f} MB", roster.bytes / 1e6), fmt::format("({:.1f} s)", genSeconds));
+
+  // Import, through the same function the CLI uses.
+  ImportReport report;
+  double importSeconds = 0, importCpu = cpuSeconds(), importWritten = writtenBytes();
+  {
+    auto node = Node::open(dataDir, clock, random, NodeOptions{args.sync});
+    check(node.has_value(), node ? "" : node.error().message);
+    importSeconds = timed([&] {
+      auto r = importMembers(**node, csvPath, ImportOptions{.chunkRows = args.chunk});
+      check(r.has_value(), r ? "" : r.error().message);
+      report = *r;
+    });
+  }
+  importCpu = cpuSeconds() - importCpu;
+  importWritten = writtenBytes() - importWritten;
+  check(report.created == n && report.rejected == 0, fmt::format("import: {} created, {} rejected", report.created, report.rejected));
+  const double importRate = n / importSeconds;
+  figure("import (rows/s)", fmt::format("{:.0f}", importRate),
+         fmt::format("{:.2f} s; target >= 100000: {}", importSeconds, verdict(importRate >= 100'000)));
+  figure("import CPU time (user + system)", fmt::format("{:.2f} s", importCpu),
+         fmt::format("{:.0f}% of wall time", 100 * importCpu / importSeconds));
+  figure("bytes written by the import", fmt::format("{:.1f} GB", importWritten / 1e9),
+         fmt::format("{:.0f} bytes per row", importWritten / n));
+  figure("peak RSS after import", fmt::format("{:.0f} MB", peakRssKb() / 1024.0));
+
+  // Raw LMDB: the same number of records of the same size, same transaction size, durable.
+  std::size_t keyBytes = 17;
+  const double recordBytes = averageRecordBytes(dataDir, keyBytes);
+  double rawWritten = writtenBytes();
+  const double rawSeconds = rawLmdbLoad(root + "/raw", n, keyBytes, static_cast<std::size_t>(recordBytes), args.chunk, args.sync);
+  figure("raw LMDB load of same-size records (puts/s)", fmt::format("{:.0f}", n / rawSeconds),
+         fmt::format("{:.2f} s, {} + {:.0f} bytes per record", rawSeconds, keyBytes, recordBytes));
+  figure("bytes written by the raw load", fmt::format("{:.1f} GB", (writtenBytes() - rawWritten) / 1e9));
+  figure("import time / raw LMDB time", fmt::format("{:.1f}x", importSeconds / rawSeconds));
+  fs::remove_all(root + "/raw");
+
+  auto node = Node::open(dataDir, clock, random, NodeOptions{args.sync});
+  check(node.has_value(), node ? "" : node.error().message);
+  Node& nd = **node;
+
+  // Lookups of random members, by record id and by ID number.
+  const std::size_t lookups = std::min<std::size_t>(200'000, n);
+  std::mt19937_64 rng(3);
+  std::vector<std::string> sample(lookups);
+  for (auto& s : sample) s = roster.idNumbers[rng() % n];
+  const std::string key = nd.store().deploymentKey();
+  std::vector<RecordId> ids;
+  ids.reserve(lookups);
+  for (const auto& s : sample) ids.push_back(memberIdFromIdNumber(key, "", s));
+  std::size_t found = 0;
+  double byIdSeconds = timed([&] {
+    for (const auto& id : ids) found += nd.get(Kind::Member, id).has_value();
+  });
+  check(found == lookups, "lookup by id missed members");
+  // By ID number as `member show <ID number>` does it: resolve to the id, then read.
+  found = 0;
+  double byNumberSeconds = timed([&] {
+    for (const auto& s : sample)
+      if (auto id = nd.resolve(Kind::Member, s)) found += nd.get(Kind::Member, *id).has_value();
+  });
+  check(found == lookups, "lookup by ID number missed members");
+  // The same with the key and date fetched once: parse, keyed hash, read.
+  const std::string today = nd.today();
+  found = 0;
+  double byNumberDirectSeconds = timed([&] {
+    for (const auto& s : sample)
+      if (auto info = parseIdNumber(s, today))
+        found += nd.get(Kind::Member, memberIdFromIdNumber(key, "", info->normalized)).has_value();
+  });
+  check(found == lookups, "direct lookup by ID number missed members");
+  figure("lookup by id (lookups/s)", fmt::format("{:.0f}", lookups / byIdSeconds),
+         fmt::format("target >= 200000: {}", verdict(lookups / byIdSeconds >= 200'000)));
+  figure("lookup by ID number, Node::resolve + get", fmt::format("{:.0f}", lookups / byNumberSeconds),
+         fmt::format("target >= 200000: {}", verdict(lookups / byNumberSeconds >= 200'000)));
+  figure("lookup by ID number, parse + hash + get", fmt::format("{:.0f}", lookups / byNumberDirectSeconds),
+         fmt::format("target >= 200000: {}", verdict(lookups / byNumberDirectSeconds >= 200'000)));
+
+  // Name-prefix search as `member list --search` runs it, the worst of several prefixes.
+  double worstSearchMs = 0;
+  std::size_t hits = 0;
+  for (std::string_view prefix : {"王", "欧阳", "张伟", "李", "䶮", "吴淼"}) {
+    double ms = 1000 * timed([&] { hits = nd.list(ListQuery{.kind = Kind::Member, .search = std::string(prefix), .limit = 100}).size(); });
+    worstSearchMs = std::max(worstSearchMs, ms);
+    figure(fmt::format("search name prefix \"{}\", limit 100 (ms)", prefix), fmt::format("{:.2f}", ms),
+           fmt::format("{} found", hits));
+  }
+  figure("search, worst (ms)", fmt::format("{:.2f}", worstSearchMs),
+         fmt::format("target <= 100: {}", verdict(worstSearchMs <= 100)));
+
+  Stats stats;
+  double statsMs = 1000 * timed([&] { stats = nd.stats(std::nullopt); });
+  check(stats.members == static_cast<std::int64_t>(n), fmt::format("stats counted {} members", stats.members));
+  figure("stats over the whole tree (ms)", fmt::format("{:.2f}", statsMs),
+         fmt::format("target <= 100: {}", verdict(statsMs <= 100)));
+
+  const auto dataBytes = fs::file_size(dataDir + "/data.mdb");
+  figure("store size (data.mdb)", fmt::format("{:.0f} MB", dataBytes / 1e6));
+  figure("store size per member (bytes)", fmt::format("{:.0f}", static_cast<double>(dataBytes) / n));
+  figure("peak RSS of this process", fmt::format("{:.0f} MB", peakRssKb() / 1024.0));
+  std::cout << fmt::format("load average at the end: {}\n", loadAverage());
+
+  node->reset();
+  if (!keep) fs::remove_all(root);
+  return 0;
+} catch (const std::exception& e) {
+  std::cerr << "store_bench: " << e.what() << "\n";
+  return 1;
+}
