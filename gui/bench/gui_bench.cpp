@@ -1,0 +1,199 @@
+// gui_bench: the desktop program's performance with a large store, under a real window
+// (run it with xvfb-run on a machine without a display; Mesa's software GL then renders).
+//
+//   gui_bench [--members N] [--dir DIR]     benchmark (default 1,000,000 members; DIR is
+//                                           reused when it already holds a node)
+//   gui_bench --make-demo DIR [--members N] a demo node for screenshots and tests: the demo
+//                                           district plus edits a second office made to the
+//                                           same members concurrently (so Conflicts and the
+//                                           history panel have something to show)
+//
+// Prints: time to first frame, time until the member table is loaded, frame times while
+// scrolling the member table, and search latency after a keystroke (until the frame that
+// shows the results).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/demo_data.h"
+#include "gui/bench/bench_data.h"
+#include "gui/gui_app.h"
+
+namespace {
+
+using namespace unionsync;
+using Steady = std::chrono::steady_clock;
+
+double msSince(Steady::time_point t) { return std::chrono::duration<double, std::milli>(Steady::now() - t).count(); }
+
+struct Summary {
+  double mean, p50, p95, max;
+};
+
+Summary summarize(std::vector<double> v) {
+  std::ranges::sort(v);
+  double sum = 0;
+  for (double x : v) sum += x;
+  auto at = [&](double q) { return v[std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())))]; };
+  return {sum / static_cast<double>(v.size()), at(0.5), at(0.95), v.back()};
+}
+
+// Writes the same fields of a few members on a second store sharing the deployment, as an
+// office that had not synced yet would, then applies those writes here: the store keeps the
+// concurrent values as conflicts.
+Result<void> addConcurrentEdits(Node& node, const std::string& scratchDir) {
+  SystemClock clock;
+  SystemRandom random;
+  auto other = Store::create(scratchDir, "东城社区联合工会", applicationStoreOptions({.durable = false}), clock, random);
+  if (!other) return std::unexpected(other.error());
+  if (auto adopted = (*other)->adoptDeploymentKey(node.store().deploymentKey()); !adopted) return adopted;
+  // The other office first holds everything this one has...
+  for (ChangeCursor cursor;;) {
+    ChangeBatch batch = node.store().changesSince({}, cursor, 5000, SIZE_MAX);
+    if (auto applied = (*other)->apply(batch.changes); !applied) return std::unexpected(applied.error());
+    if (batch.done || batch.changes.empty()) break;
+    cursor = batch.next;
+  }
+  const VersionVector shared = (*other)->versionVector();
+  // ...then both edit the same members before they sync again.
+  const std::vector<Record> members = node.list(ListQuery{.kind = Kind::Member, .limit = 4});
+  const char* mobiles[] = {"13800138000", "13912345678", "13700001111", "13611112222"};
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    if (auto w = (*other)->write(Kind::Member, members[i].id, {{"mobile", mobiles[i]}, {"position", "车间主任"}}); !w)
+      return std::unexpected(w.error());
+    if (auto s = node.set(Kind::Member, members[i].id, {{"position", "工会小组长"}}); !s) return fail(s.error().summary());
+  }
+  for (ChangeCursor cursor;;) {
+    ChangeBatch batch = (*other)->changesSince(shared, cursor, 5000, SIZE_MAX);
+    if (auto applied = node.store().apply(batch.changes); !applied) return std::unexpected(applied.error());
+    if (batch.done || batch.changes.empty()) break;
+    cursor = batch.next;
+  }
+  return {};
+}
+
+int makeDemo(const std::string& dir, std::size_t members) {
+  SystemClock clock;
+  SystemRandom random;
+  auto node = Node::create(dir, "示范区总工会", clock, random);
+  if (!node) {
+    fmt::print(stderr, "{}\n", node.error().message);
+    return 1;
+  }
+  auto summary = buildDemoDistrict(**node, DemoOptions{.members = members});
+  if (!summary) {
+    fmt::print(stderr, "{}\n", summary.error().message);
+    return 1;
+  }
+  const std::string scratch = dir + ".other";
+  auto edits = addConcurrentEdits(**node, scratch);
+  std::filesystem::remove_all(scratch);
+  if (!edits) {
+    fmt::print(stderr, "{}\n", edits.error().message);
+    return 1;
+  }
+  fmt::print("{}: {} members, {} conflicts\n", dir, summary->members, (*node)->store().conflicts().size());
+  return 0;
+}
+
+int bench(const std::string& dir, std::size_t members, Steady::time_point processStart) {
+  if (!std::filesystem::exists(dir + "/data.mdb")) {
+    fmt::print("building {} members in {} ...\n", members, dir);
+    const auto t = Steady::now();
+    auto built = gui::bench::buildBenchNode(dir, "基准测试区总工会", {.members = members}, [](std::size_t n) {
+      if (n % 200'000 == 0) fmt::print("  {} written\n", n);
+    });
+    if (!built) {
+      fmt::print(stderr, "{}\n", built.error().message);
+      return 1;
+    }
+    fmt::print("built in {:.1f} s\n", msSince(t) / 1000);
+    processStart = Steady::now();  // time to first frame counts from a start on existing data
+  }
+  gui::GuiArgs args;
+  args.dataDir = dir;
+  args.view = gui::ViewId::Members;
+  args.lang = gui::Lang::Zh;
+  args.listen = "tcp://127.0.0.1:0";
+  args.width = 1280;
+  args.height = 800;
+  args.continuous = true;
+  auto app = gui::GuiApp::create(args);
+  if (!app) {
+    fmt::print(stderr, "{}\n", app.error());
+    return 1;
+  }
+  gui::GuiApp& a = **app;
+  a.frame();
+  const double firstFrame = msSince(processStart);
+  gui::GuiContext& ctx = *a.context();
+  while (!a.ready()) a.frame();
+  const double loaded = msSince(processStart);
+  const std::size_t rows = ctx.members.view().rows.size();
+
+  // Scrolling: a screenful and a half per frame, down through the whole table.
+  std::vector<double> frames;
+  for (int i = 0; i < 400; ++i) {
+    ctx.automation.memberScrollRows = static_cast<float>(i) * static_cast<float>(rows / 400);
+    a.frame();
+    frames.push_back(a.lastFrameMs());
+  }
+  const Summary scroll = summarize(frames);
+
+  // Search as you type: each keystroke until the frame that shows its results.
+  const char* keystrokes[] = {"王", "王伟", "李", "李娜", "䶮", "1101", "11010519", "HY0001", "HY00012", "138", "张"};
+  std::vector<double> latencies;
+  std::vector<std::string> lines;
+  for (const char* typed : keystrokes) {
+    const auto t = Steady::now();
+    ctx.automation.memberSearch = typed;
+    do a.frame();
+    while (ctx.members.view().query.filter.search != typed);
+    latencies.push_back(msSince(t));
+    lines.push_back(fmt::format("    \"{}\": {:.0f} ms, {} results (query {:.0f} ms)", typed, latencies.back(),
+                                ctx.members.view().rows.size(), ctx.members.view().queryMs));
+  }
+  const Summary search = summarize(latencies);
+  std::vector<double> idle;
+  for (int i = 0; i < 60; ++i) {
+    a.frame();
+    idle.push_back(a.lastFrameMs());
+  }
+
+  fmt::print("members: {}\n", rows);
+  fmt::print("time to first frame: {:.0f} ms (target <= 2000)\n", firstFrame);
+  fmt::print("member table loaded: {:.0f} ms after start\n", loaded);
+  fmt::print("frame while scrolling: mean {:.1f} ms, p50 {:.1f}, p95 {:.1f}, max {:.1f} (target <= 16)\n", scroll.mean,
+             scroll.p50, scroll.p95, scroll.max);
+  fmt::print("frame at rest: p50 {:.1f} ms\n", summarize(idle).p50);
+  fmt::print("search latency: median {:.0f} ms, p95 {:.0f}, max {:.0f} (target <= 100)\n", search.p50, search.p95,
+             search.max);
+  for (const auto& line : lines) fmt::print("{}\n", line);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const auto processStart = Steady::now();
+  std::string dir = "/tmp/unionsync-gui-bench";
+  std::string demoDir;
+  std::optional<std::size_t> members;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--members" && i + 1 < argc) members = std::stoul(argv[++i]);
+    else if (a == "--dir" && i + 1 < argc) dir = argv[++i];
+    else if (a == "--make-demo" && i + 1 < argc) demoDir = argv[++i];
+    else {
+      fmt::print(stderr, "usage: gui_bench [--members N] [--dir DIR] | --make-demo DIR [--members N]\n");
+      return 2;
+    }
+  }
+  if (!demoDir.empty()) return makeDemo(demoDir, members.value_or(2000));
+  return bench(dir, members.value_or(1'000'000), processStart);
+}

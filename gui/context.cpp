@@ -1,0 +1,37 @@
+#include "gui/context.h"
+
+#include <imgui.h>
+
+namespace unionsync::gui {
+
+void EngineLog::add(std::string line) {
+  constexpr std::size_t kKeep = 200;
+  std::lock_guard lock(mutex_);
+  lines_.push_back(std::move(line));
+  if (lines_.size() > kKeep) lines_.pop_front();
+}
+
+std::deque<std::string> EngineLog::lines() const {
+  std::lock_guard lock(mutex_);
+  return lines_;
+}
+
+GuiContext::GuiContext(Node& n, Tr t, std::function<void()> w)
+    : node(n), tr(t), wake(std::move(w)), tasks(wake), members(n, wake) {}
+
+void GuiContext::notify(std::string text, bool error) {
+  note(text);
+  notice = Notice{std::move(text), error, ImGui::GetTime()};
+}
+
+void GuiContext::wrote() {
+  if (engine) engine->notifyLocalChange();
+  storeDirty = true;
+}
+
+std::string_view GuiContext::orgName(const RecordId& id) const {
+  const OrgRow* row = orgs->find(id);
+  return row ? std::string_view(row->name) : std::string_view("—");
+}
+
+}  // namespace unionsync::gui

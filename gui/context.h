@@ -1,0 +1,93 @@
+// What every view shares: the open node, the sync engine, the translator, the background
+// workers and the data they keep current. Owned by GuiApp; views get it by reference each
+// frame and touch it only on the UI thread.
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "app/node.h"
+#include "gui/background.h"
+#include "gui/glyph_set.h"
+#include "gui/i18n.h"
+#include "gui/member_table.h"
+#include "gui/org_model.h"
+#include "gui/settings_file.h"
+#include "sync/engine.h"
+
+namespace unionsync::gui {
+
+// Lines the sync engine logs (on its own thread), kept for the Sync view.
+class EngineLog {
+ public:
+  void add(std::string line);
+  std::deque<std::string> lines() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::deque<std::string> lines_;
+};
+
+// Requests from gui_bench and tests, applied by the views as if typed (no effect otherwise).
+struct Automation {
+  std::optional<std::string> memberSearch;  // replaces the member search text
+  std::optional<float> memberScrollRows;     // scrolls the member table to this row
+};
+
+struct GuiContext {
+  GuiContext(Node& node, Tr tr, std::function<void()> wake);
+
+  Node& node;
+  Tr tr;
+  std::function<void()> wake;  // wakes the event loop from any thread
+  TaskQueue tasks;
+  MemberTableModel members;
+
+  std::unique_ptr<Engine> engine;  // null when it could not start (engineError says why)
+  std::string engineError;
+  std::string listenAddress;
+  std::shared_ptr<EngineLog> engineLog = std::make_shared<EngineLog>();
+  std::shared_ptr<const SyncStatus> sync;  // the engine's latest snapshot (null without engine)
+
+  std::shared_ptr<const OrgSummary> orgs = std::make_shared<OrgSummary>();
+  bool orgsLoaded = false;
+  std::optional<RecordId> scope;  // the organization subtree Overview/Members/Activities show
+  std::size_t conflictCount = 0;
+  std::size_t memberCount = 0;    // all member records (for load progress)
+
+  std::uint64_t dataVersion = 1;  // increases whenever the store changed
+  GlyphSet glyphs;                // what the font atlas must hold
+  ViewId view = ViewId::Overview;
+  bool screenshotMode = false;
+  bool focusSearch = false;       // Ctrl+F was pressed: the view's search box takes focus
+  bool revealPersonal = false;    // show full ID numbers and mobiles
+  std::string comboFilter;        // typed into the open organization picker (one is open at a time)
+  Automation automation;
+
+  struct Notice {
+    std::string text;
+    bool error = false;
+    double shownAt = 0;  // ImGui time
+  };
+  std::optional<Notice> notice;
+  void notify(std::string text, bool error = false);
+  // The store was changed here (a write, a dismissed conflict): push it to peers now and
+  // refresh what depends on the data.
+  void wrote();
+  bool storeDirty = false;  // set by wrote(); the app refreshes before the next frame
+
+  // Adds the characters of `text` to the font's set (rebuilt before the next frame if new).
+  void note(std::string_view text) { glyphs.addText(text); }
+  // `text` as ImGui can draw it (noted; characters above U+FFFF as their stand-ins).
+  std::string shown(std::string_view text) {
+    glyphs.addText(text);
+    return glyphs.displayable(text);
+  }
+  // Name of an organization for tables ("—" when unknown).
+  std::string_view orgName(const RecordId& id) const;
+};
+
+}  // namespace unionsync::gui

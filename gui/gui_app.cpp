@@ -1,0 +1,441 @@
+#include "gui/gui_app.h"
+
+#include <GLFW/glfw3.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <imgui.h>
+#include <imgui_internal.h>
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <utility>
+
+#include "app/demo_data.h"
+#include "gui/screenshot.h"
+#include "gui/widgets.h"
+
+namespace unionsync::gui {
+
+namespace {
+
+// Screenshots wait at most this long for data and fonts, then are taken anyway.
+constexpr double kScreenshotDeadlineSeconds = 120;
+// How often the store's version vector is read to notice writes by sync or other processes.
+constexpr double kStoreCheckSeconds = 0.25;
+constexpr float kNavWidth = 172;
+constexpr float kStatusHeight = 30;
+constexpr std::size_t kDemoMembers = 2000;
+
+void glfwError(int code, const char* description) { std::fprintf(stderr, "GLFW %d: %s\n", code, description); }
+
+T navLabel(ViewId view) {
+  static constexpr T kLabels[] = {T::NavOverview, T::NavOrgs,   T::NavMembers,   T::NavActivities,
+                                  T::NavImport,   T::NavSync, T::NavConflicts, T::NavSettings};
+  return kLabels[static_cast<int>(view)];
+}
+
+}  // namespace
+
+std::expected<std::unique_ptr<GuiApp>, std::string> GuiApp::create(const GuiArgs& args) {
+  std::unique_ptr<GuiApp> app(new GuiApp());
+  app->args_ = args;
+  app->settings_ = loadSettings(settingsPath(args.dataDir));
+  if (args.lang) app->settings_.lang = *args.lang;
+  if (args.view) app->settings_.view = *args.view;
+  app->tr_.setLang(app->settings_.lang);
+  const bool screenshot = !args.screenshot.empty();
+  int width = args.width ? args.width : screenshot ? 1280 : app->settings_.width;
+  int height = args.height ? args.height : screenshot ? 800 : app->settings_.height;
+
+  glfwSetErrorCallback(glfwError);
+  if (!glfwInit())
+    return std::unexpected(std::string("无法打开窗口：没有图形显示（DISPLAY）/ cannot open a window: no display (DISPLAY)"));
+  glfwWindowHint(GLFW_RESIZABLE, screenshot ? GLFW_FALSE : GLFW_TRUE);
+  app->window_ = glfwCreateWindow(width, height, "unionsync 工会会员管理", nullptr, nullptr);
+  if (!app->window_) return std::unexpected(std::string("无法创建 OpenGL 窗口 / cannot create an OpenGL window"));
+  glfwMakeContextCurrent(app->window_);
+  glfwSwapInterval(screenshot || args.continuous ? 0 : 1);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // the program remembers its own settings (settings_file.h)
+  io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+  // Screenshots show the screen as it rests, without hover effects from wherever the
+  // virtual display leaves its pointer.
+  if (screenshot) io.ConfigFlags |= ImGuiConfigFlags_NoMouse;
+  ui::applyTheme();
+  ImGui_ImplGlfw_InitForOpenGL(app->window_, true);
+  ImGui_ImplOpenGL3_Init("#version 130");
+
+  app->welcome_.dataDir = args.dataDir;
+  app->welcome_.screenshotMode = screenshot;
+  app->openNode();
+  std::string fontError;
+  GlyphSet& glyphs = app->ctx_ ? app->ctx_->glyphs : app->welcomeGlyphs_;
+  if (!app->fonts_.init(glyphs, fontError)) return std::unexpected(fontError);
+  app->startedAt_ = glfwGetTime();
+  return app;
+}
+
+GuiApp::~GuiApp() {
+  persistSettings();
+  creation_.reset();
+  // Views and the context own worker threads that wake the event loop: stop them first.
+  for (auto& view : views_) view.reset();
+  ctx_.reset();
+  node_.reset();
+  if (window_) {
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+    glfwDestroyWindow(window_);
+  }
+  glfwTerminate();
+}
+
+bool GuiApp::openNode() {
+  auto node = Node::open(args_.dataDir, clock_, random_);
+  if (!node) {
+    welcome_.openError = node.error().message;
+    return false;
+  }
+  node_ = std::move(*node);
+  startContext();
+  return true;
+}
+
+void GuiApp::startContext() {
+  ctx_ = std::make_unique<GuiContext>(*node_, tr_, [] { glfwPostEmptyEvent(); });
+  ctx_->screenshotMode = !args_.screenshot.empty();
+  ctx_->view = settings_.view;
+  if (!args_.search.empty()) ctx_->automation.memberSearch = args_.search;
+  ctx_->glyphs.merge(welcomeGlyphs_);
+  ctx_->note(node_->store().info().nodeName);
+  ctx_->note(args_.dataDir);
+  views_ = {makeOverviewView(), makeOrgsView(),  makeMembersView(),    makeActivitiesView(),
+            makeImportView(),   makeSyncView(), makeConflictsView(), makeSettingsView()};
+  startEngine();
+  refreshOrgs();
+  refreshCounts();
+  lastVector_ = node_->store().versionVector();
+}
+
+void GuiApp::startEngine() {
+  GuiContext& ctx = *ctx_;
+  ctx.engine.reset();
+  ctx.engineError.clear();
+  const std::string listen = args_.listen.empty() ? std::string(kDefaultListen) : args_.listen;
+  ctx.listenAddress = listen;
+  EngineOptions options;
+  options.dataDir = args_.dataDir;
+  options.listen = {listen};
+  options.discovery = true;
+  options.log = [log = ctx.engineLog](const std::string& line) { log->add(line); };
+  auto engine = Engine::start(node_->store(), clock_, options);
+  if (!engine) {
+    // LAN discovery may be what failed (no broadcast on this network): try without it.
+    options.discovery = false;
+    engine = Engine::start(node_->store(), clock_, options);
+  }
+  if (!engine) {
+    // Listening is what failed (the port is busy): keep the node syncing outwards, and say
+    // in the Sync view why other computers cannot connect in.
+    ctx.engineError = engine.error().message;
+    options.listen.clear();
+    engine = Engine::start(node_->store(), clock_, options);
+  }
+  if (engine) ctx.engine = std::move(*engine);
+  else if (ctx.engineError.empty()) ctx.engineError = engine.error().message;
+  if (ctx.engine) ctx.sync = ctx.engine->status();
+}
+
+void GuiApp::refreshOrgs() {
+  if (orgRefreshRunning_) {
+    orgRefreshAgain_ = true;
+    return;
+  }
+  orgRefreshRunning_ = true;
+  ctx_->tasks.run<OrgSummary>([node = node_.get()] { return buildOrgSummary(*node); },
+                              [this](OrgSummary summary) {
+                                GuiContext& ctx = *ctx_;
+                                auto shared = std::make_shared<const OrgSummary>(std::move(summary));
+                                ctx.glyphs.merge(shared->glyphs);
+                                ctx.members.setOrgTree(shared->tree);
+                                // One union tree with one root (the usual office): show its
+                                // subtree rather than "all", so charts list its children.
+                                if (!ctx.orgsLoaded && !ctx.scope && shared->tree->roots.size() == 1)
+                                  ctx.scope = shared->tree->roots.front();
+                                if (ctx.scope && !shared->find(*ctx.scope)) ctx.scope.reset();
+                                ctx.orgs = std::move(shared);
+                                ctx.orgsLoaded = true;
+                                orgRefreshRunning_ = false;
+                                if (std::exchange(orgRefreshAgain_, false)) refreshOrgs();
+                              },
+                              [this](const std::string& error) {
+                                orgRefreshRunning_ = false;
+                                ctx_->notify(error, true);
+                              });
+}
+
+void GuiApp::refreshCounts() {
+  using Counts = std::pair<std::size_t, std::size_t>;
+  ctx_->tasks.run<Counts>(
+      [node = node_.get()] { return Counts{node->store().conflicts().size(), node->store().count(Kind::Member)}; },
+      [this](Counts counts) {
+        ctx_->conflictCount = counts.first;
+        ctx_->memberCount = counts.second;
+      });
+}
+
+void GuiApp::checkStore() {
+  GuiContext& ctx = *ctx_;
+  const double now = glfwGetTime();
+  if (!ctx.storeDirty && now - lastStoreCheck_ < kStoreCheckSeconds) return;
+  lastStoreCheck_ = now;
+  // A local write or a dismissed conflict (which leaves the version vector alone) counts as a
+  // change without looking.
+  const bool wrote = std::exchange(ctx.storeDirty, false);
+  VersionVector vector = node_->store().versionVector();
+  if (vector == lastVector_ && !wrote) return;
+  lastVector_ = std::move(vector);
+  ++ctx.dataVersion;
+  ctx.members.storeChanged();
+  refreshOrgs();
+  refreshCounts();
+}
+
+void GuiApp::pump() {
+  GuiContext& ctx = *ctx_;
+  ctx.tasks.drain();
+  if (ctx.members.poll()) {
+    const auto& snapshot = ctx.members.view().snapshot;
+    if (snapshot) ctx.glyphs.merge(snapshot->glyphs());
+  }
+  if (ctx.engine) ctx.sync = ctx.engine->status();
+  checkStore();
+}
+
+bool GuiApp::busy() const {
+  if (creation_) return true;
+  if (!ctx_) return false;
+  return ctx_->tasks.pending() > 0 || ctx_->members.busy() || ctx_->members.loading();
+}
+
+bool GuiApp::ready() const {
+  if (!ctx_) return !creation_;
+  const GuiContext& ctx = *ctx_;
+  return ctx.orgsLoaded && ctx.tasks.pending() == 0 && !ctx.members.busy() &&
+         views_[static_cast<int>(ctx.view)]->ready(ctx);
+}
+
+void GuiApp::switchView(ViewId view) {
+  ctx_->view = view;
+  settings_.view = view;
+}
+
+void GuiApp::persistSettings() {
+  // Screenshots and benchmarks must not change what the person sees next time.
+  if (!args_.screenshot.empty() || !node_ || !window_) return;
+  glfwGetWindowSize(window_, &settings_.width, &settings_.height);
+  settings_.lang = ctx_ ? ctx_->tr.lang() : tr_.lang();
+  if (auto saved = saveSettings(settingsPath(args_.dataDir), settings_); !saved)
+    std::fprintf(stderr, "%s\n", saved.error().message.c_str());
+}
+
+void GuiApp::handleShortcuts() {
+  GuiContext& ctx = *ctx_;
+  const ImGuiIO& io = ImGui::GetIO();
+  if (!io.KeyCtrl) return;
+  if (ImGui::IsKeyPressed(GLFW_KEY_F, false)) {
+    if (ctx.view != ViewId::Members && ctx.view != ViewId::Activities) switchView(ViewId::Members);
+    ctx.focusSearch = true;
+  }
+  for (int i = 0; i < kViewCount; ++i)
+    if (ImGui::IsKeyPressed(GLFW_KEY_1 + i, false)) switchView(static_cast<ViewId>(i));
+}
+
+void GuiApp::drawNav() {
+  GuiContext& ctx = *ctx_;
+  ImGui::BeginChild("##nav", {kNavWidth, 0}, true);
+  ImGui::PushStyleColor(ImGuiCol_Text, ui::toneColor(Tone::Bad));
+  ui::textWrapped(ctx, node_->store().info().nodeName);
+  ImGui::PopStyleColor();
+  ImGui::Separator();
+  ImGui::Spacing();
+  ImGui::PushStyleVar(ImGuiStyleVar_SelectableTextAlign, {0.0f, 0.5f});
+  for (int i = 0; i < kViewCount; ++i) {
+    const auto view = static_cast<ViewId>(i);
+    std::string label = ctx.tr(navLabel(view));
+    if (view == ViewId::Conflicts && ctx.conflictCount > 0) label += fmt::format("  ({})", ctx.conflictCount);
+    label += fmt::format("###nav{}", i);
+    if (ImGui::Selectable(label.c_str(), ctx.view == view, 0, {0, 34})) switchView(view);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Ctrl+%d", i + 1);
+  }
+  ImGui::PopStyleVar();
+  ImGui::EndChild();
+}
+
+void GuiApp::drawStatusBar() {
+  GuiContext& ctx = *ctx_;
+  ImGui::Separator();
+  if (ctx.notice) {
+    const bool stale = !ctx.notice->error && ImGui::GetTime() - ctx.notice->shownAt > 10;
+    if (stale) ctx.notice.reset();
+  }
+  if (ctx.notice) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ctx.notice->error ? ui::errorColor() : ui::toneColor(Tone::Good));
+    ui::text(ctx, ctx.notice->text);
+    ImGui::PopStyleColor();
+    if (ImGui::IsItemClicked()) ctx.notice.reset();
+    ImGui::SameLine();
+  }
+  // Right-aligned: members loaded and the sync summary.
+  std::string right;
+  if (ctx.members.loading())
+    right = ctx.tr.format(T::StatusLoadingMembers, ui::grouped(static_cast<std::int64_t>(ctx.members.rowsLoaded())),
+                          ui::grouped(static_cast<std::int64_t>(ctx.memberCount)));
+  else if (ctx.members.view().snapshot)
+    right = ctx.tr.format(T::StatusMembers, ui::grouped(static_cast<std::int64_t>(ctx.members.view().snapshot->size())));
+  PeerLine sync = ctx.sync ? summarizeSync(*ctx.sync, ctx.tr) : PeerLine{ctx.tr(T::SyncOff), {}, Tone::Bad};
+  const std::string line = right + "    " + sync.state;
+  const float width = ImGui::CalcTextSize(line.c_str()).x;
+  ImGui::SetCursorPosX(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - width));
+  ui::textMuted(ctx, right);
+  ImGui::SameLine();
+  ui::textColored(ctx, ui::toneColor(sync.tone), sync.state);
+}
+
+void GuiApp::drawFrame() {
+  const ImGuiViewport* viewport = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(viewport->WorkPos);
+  ImGui::SetNextWindowSize(viewport->WorkSize);
+  constexpr ImGuiWindowFlags kFlags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                      ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
+  ImGui::Begin("##main", nullptr, kFlags);
+  if (!ctx_) {
+    drawWelcomeScreen();
+    ImGui::End();
+    return;
+  }
+  GuiContext& ctx = *ctx_;
+  handleShortcuts();
+  const float contentHeight = ImGui::GetContentRegionAvail().y - kStatusHeight;
+  ImGui::BeginChild("##body", {0, contentHeight}, false);
+  drawNav();
+  ImGui::SameLine();
+  ImGui::BeginChild("##view", {0, 0}, false);
+  try {
+    views_[static_cast<int>(ctx.view)]->draw(ctx);
+  } catch (const std::exception& e) {
+    // A failure in one view (corrupt data, a bug) becomes a message, not a crash: unwind
+    // ImGui's stacks to this window and go on.
+    ImGui::ErrorCheckEndWindowRecover(nullptr);
+    ctx.notify(ctx.tr.format(T::ErrorUnexpected, ctx.tr.message(e.what())), true);
+  }
+  ImGui::EndChild();
+  ImGui::EndChild();
+  drawStatusBar();
+  ImGui::End();
+}
+
+void GuiApp::drawWelcomeScreen() {
+  welcome_.creating = creation_ != nullptr;
+  welcome_.progress = creation_ ? creation_->fraction() : std::nullopt;
+  if (!drawWelcome(welcome_, tr_, welcomeGlyphs_)) return;
+  // Create the node (and the demo district) on a worker: 2000 members take a few seconds.
+  auto slot = std::make_shared<std::unique_ptr<Node>>();
+  auto error = creationError_;
+  error->clear();
+  welcome_.createError.clear();
+  creation_ = std::make_unique<Job>(
+      [this, slot, error, name = welcome_.name, demo = welcome_.withDemo](Job::Control& control) {
+        auto node = Node::create(args_.dataDir, name, clock_, random_);
+        if (!node) {
+          *error = node.error().message;
+          return;
+        }
+        if (demo) {
+          control.total = kDemoMembers;
+          auto built = buildDemoDistrict(**node, DemoOptions{.members = kDemoMembers},
+                                         [&](std::size_t done) { control.done = done; });
+          if (!built) *error = built.error().message;
+        }
+        *slot = std::move(*node);
+      },
+      [] { glfwPostEmptyEvent(); });
+  creationSlot_ = slot;
+}
+
+void GuiApp::finishCreation() {
+  if (!creation_ || !creation_->finished()) return;
+  creation_.reset();
+  if (!creationError_->empty()) welcome_.createError = *creationError_;
+  if (creationSlot_ && *creationSlot_) {
+    node_ = std::move(*creationSlot_);
+    startContext();
+    if (!creationError_->empty()) ctx_->notify(tr_.message(*creationError_), true);
+    fonts_.update(ctx_->glyphs);
+  }
+  creationSlot_.reset();
+}
+
+bool GuiApp::frame() {
+  const auto started = std::chrono::steady_clock::now();
+  if (busy() || !args_.screenshot.empty() || args_.continuous) glfwPollEvents();
+  else glfwWaitEventsTimeout(kStoreCheckSeconds);
+  if (glfwWindowShouldClose(window_)) return false;
+
+  finishCreation();
+  if (ctx_) {
+    pump();
+    // Rebuilding the atlas must happen between frames; new characters were noted last frame.
+    fonts_.update(ctx_->glyphs);
+  } else {
+    fonts_.update(welcomeGlyphs_);
+  }
+
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  ImGui::NewFrame();
+  drawFrame();
+  ImGui::Render();
+  int width = 0, height = 0;
+  glfwGetFramebufferSize(window_, &width, &height);
+  glViewport(0, 0, width, height);
+  glClearColor(0.97f, 0.97f, 0.96f, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  ++frames_;
+
+  if (!args_.screenshot.empty()) {
+    const GlyphSet& glyphs = ctx_ ? ctx_->glyphs : welcomeGlyphs_;
+    // Characters noted while drawing this frame are not in the atlas yet: wait for them.
+    const bool settled = ready() && !fonts_.update(glyphs) && frames_ >= 3;
+    readyFrames_ = settled ? readyFrames_ + 1 : 0;
+    const bool late = glfwGetTime() - startedAt_ > kScreenshotDeadlineSeconds;
+    if (readyFrames_ >= 3 || late) {
+      if (late) std::fprintf(stderr, "截图等待数据超时 / screenshot taken before the data finished loading\n");
+      std::string error;
+      if (!writeScreenshot(args_.screenshot, width, height, error)) {
+        std::fprintf(stderr, "%s\n", error.c_str());
+        exitCode_ = 1;
+      }
+      done_ = true;
+    }
+  }
+  glfwSwapBuffers(window_);
+  lastFrameMs_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  return !done_;
+}
+
+int GuiApp::run() {
+  while (frame()) {
+  }
+  return exitCode_;
+}
+
+}  // namespace unionsync::gui

@@ -1,0 +1,224 @@
+// The member table behind the Members view: a compact in-memory copy of every member
+// (MemberSnapshot), the filter/sort/search that turns it into the rows shown (MemberQueryEngine)
+// and the worker thread that keeps both current (MemberTableModel).
+//
+// Why a copy: a virtualized table over a million members must answer "which member is row
+// 734 512 under this sort and filter" every frame without touching LMDB, and must re-sort and
+// re-filter within a keystroke. A row is ~70 bytes plus its strings, so 1M members take about
+// 150 MB. The copy is immutable and shared (std::shared_ptr<const>): the worker builds a new
+// one when the store changes (only the members written since the last copy are re-read, via
+// Store::changesSince) and the UI thread swaps pointers, so no LMDB read transaction lives
+// across frames and the UI never waits for the worker.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "app/node.h"
+#include "gui/glyph_set.h"
+
+namespace unionsync::gui {
+
+enum class MemberColumn : std::uint8_t {
+  Name,
+  Gender,
+  IdNumber,
+  Mobile,
+  Org,
+  Employer,
+  CardNo,
+  JoinDate,
+  Status,
+  Migrant,
+  Count_
+};
+inline constexpr std::size_t kMemberColumns = static_cast<std::size_t>(MemberColumn::Count_);
+// The schema field each column shows.
+std::string_view memberColumnField(MemberColumn column);
+
+struct StrRef {
+  std::uint32_t offset = 0;
+  std::uint32_t size = 0;
+};
+
+inline constexpr std::uint32_t kNoOrg = UINT32_MAX;
+
+struct MemberRow {
+  RecordId id;
+  StrRef name, idNumber, mobile, cardNo, employer;
+  std::uint32_t org = kNoOrg;  // index into MemberSnapshot::orgIds()
+  std::uint32_t joinDate = 0;  // YYYYMMDD, 0 when empty
+  std::uint8_t status = 0;     // 1 + index into the schema's status choices, 0 when empty
+  std::uint8_t gender = 0;     // 1 + index into the schema's gender choices, 0 when empty
+  bool migrant = false;
+  bool deleted = false;
+};
+
+class MemberSnapshot {
+ public:
+  // Reads every member (deleted ones included) in one pass. `progress(rowsRead)` is called
+  // every few thousand rows; when it returns false the load stops and returns nullptr.
+  static std::shared_ptr<const MemberSnapshot> load(const Store& store,
+                                                    const std::function<bool(std::size_t)>& progress = {});
+  // A copy brought up to date with the members written since this one was read; nullptr
+  // when nothing changed. Falls back to a full load when very many members changed.
+  std::shared_ptr<const MemberSnapshot> refreshed(const Store& store) const;
+
+  std::size_t size() const { return rows_.size(); }
+  const MemberRow& row(std::size_t index) const { return rows_[index]; }
+  std::string_view text(StrRef ref) const { return std::string_view(pool_).substr(ref.offset, ref.size); }
+  // The column as stored (choices in Chinese, dates YYYY-MM-DD); org as its hex id.
+  std::string value(const MemberRow& row, MemberColumn column) const;
+  // Row index of a member, by binary search (rows are in id order).
+  std::optional<std::size_t> find(const RecordId& id) const;
+  const std::vector<RecordId>& orgIds() const { return orgIds_; }
+  std::uint32_t orgIndex(const RecordId& org) const;
+  // Every character of the names and employers: the font needs them.
+  const GlyphSet& glyphs() const { return glyphs_; }
+  // The store's version vector read just before this snapshot (changes after it are not
+  // necessarily included).
+  const VersionVector& version() const { return version_; }
+  // Counts every time a snapshot is built, so caches can tell snapshots apart.
+  std::uint64_t serial() const { return serial_; }
+
+ private:
+  friend class SnapshotBuilder;
+  std::vector<MemberRow> rows_;
+  std::string pool_;
+  std::vector<RecordId> orgIds_;
+  std::unordered_map<std::string, std::uint32_t> orgIndex_;  // hex -> index
+  GlyphSet glyphs_;
+  VersionVector version_;
+  std::uint64_t serial_ = 0;
+};
+
+enum class MigrantFilter : std::uint8_t { Any, Yes, No };
+
+struct MemberFilter {
+  std::string search;            // name prefix, ID number, mobile, card no. (see matchesSearch)
+  std::uint8_t status = 0;       // MemberRow::status value; 0 = any
+  MigrantFilter migrant = MigrantFilter::Any;
+  std::optional<RecordId> org;   // this organization and every one below it
+  bool deleted = false;          // the recycle bin: only deleted members instead of live ones
+  bool operator==(const MemberFilter&) const = default;
+};
+
+struct MemberSort {
+  MemberColumn column = MemberColumn::Name;
+  bool ascending = true;
+  bool operator==(const MemberSort&) const = default;
+};
+
+struct MemberQuery {
+  MemberFilter filter;
+  MemberSort sort;
+  bool operator==(const MemberQuery&) const = default;
+};
+
+// What a person typed in the search box, normalized once: spaces dropped, full-width digits
+// and letters read as ASCII (Chinese input methods produce them).
+struct SearchKey {
+  std::string text;         // for names
+  std::string upper;        // ASCII letters upper-cased: card numbers, the ID check character
+  bool digitsOnly = false;  // digits (and a final X): may be the tail of an ID number or mobile
+};
+SearchKey makeSearchKey(std::string_view typed);
+
+// A member matches when the key is a prefix of the name, ID number, mobile or card number,
+// or (four or more digits) the end of the ID number or mobile: lists show ID numbers as
+// 110105********002X, so a cadre searches by the last four characters.
+bool matchesSearch(const MemberSnapshot& snapshot, const MemberRow& row, const SearchKey& key);
+
+// Hides the middle of a mobile number: 138****5678 (anything but 11 characters: unchanged
+// when empty, fully masked otherwise).
+std::string maskMobile(std::string_view mobile);
+
+// The rows a query selects, in display order.
+struct MemberView {
+  std::shared_ptr<const MemberSnapshot> snapshot;
+  std::vector<std::uint32_t> rows;  // indices into the snapshot
+  MemberQuery query;
+  std::uint64_t generation = 0;     // of the query request that produced it
+  double queryMs = 0;               // filter + sort time on the worker
+};
+
+// Filters and sorts snapshots. Keeps, per snapshot, the full order of every column used so
+// far, so a new search is one linear pass over a ready-made order (tens of milliseconds on
+// 1M rows) and only a new sort column costs a sort. Names, organizations and employers sort
+// in Chinese (pinyin) order. Not thread-safe: owned by one worker.
+class MemberQueryEngine {
+ public:
+  MemberQueryEngine();
+  ~MemberQueryEngine();
+  MemberQueryEngine(const MemberQueryEngine&) = delete;
+  MemberQueryEngine& operator=(const MemberQueryEngine&) = delete;
+
+  MemberView run(const std::shared_ptr<const MemberSnapshot>& snapshot, const OrgTree& orgs, const MemberQuery& query);
+
+ private:
+  const std::vector<std::uint32_t>& order(const MemberSnapshot& snapshot, const OrgTree& orgs, MemberColumn column);
+  struct Collation;
+  std::unique_ptr<Collation> collation_;
+  std::uint64_t cachedSerial_ = 0;
+  std::uint64_t cachedOrgNames_ = 0;
+  std::vector<std::uint32_t> orders_[kMemberColumns];
+};
+
+// Keeps a MemberView current on its own thread. The UI thread calls setQuery / setOrgTree /
+// storeChanged (cheap, never blocking on work) and poll() once per frame; `wake` is called
+// from the worker when a new view or progress is ready (to wake an idle event loop).
+class MemberTableModel {
+ public:
+  MemberTableModel(const Node& node, std::function<void()> wake);
+  ~MemberTableModel();
+  MemberTableModel(const MemberTableModel&) = delete;
+  MemberTableModel& operator=(const MemberTableModel&) = delete;
+
+  // Returns the generation that a view answering this query will carry.
+  std::uint64_t setQuery(const MemberQuery& query);
+  void setOrgTree(std::shared_ptr<const OrgTree> tree);
+  // The store changed (a local edit, sync, an import): refresh the snapshot.
+  void storeChanged();
+
+  // Takes the newest finished view; true when it replaced the current one.
+  bool poll();
+  const MemberView& view() const { return view_; }
+  const MemberQuery& query() const { return query_; }
+  // True until the first snapshot is loaded; rowsLoaded counts progress.
+  bool loading() const { return !view_.snapshot; }
+  std::size_t rowsLoaded() const { return rowsLoaded_.load(); }
+  // A query (or refresh) newer than the shown view is being worked on.
+  bool busy() const;
+
+ private:
+  void run();
+
+  const Node& node_;
+  std::function<void()> wake_;
+  MemberQuery query_;  // UI thread's latest request
+  MemberView view_;    // UI thread's current view
+
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  MemberQuery pendingQuery_;
+  std::uint64_t requested_ = 0;       // generation of the latest query request
+  std::uint64_t answered_ = 0;        // generation of the latest published view
+  bool storeDirty_ = false;
+  std::shared_ptr<const OrgTree> pendingOrgs_;
+  std::optional<MemberView> finished_;
+  bool stop_ = false;
+  std::atomic<std::size_t> rowsLoaded_{0};
+  std::thread thread_;
+};
+
+}  // namespace unionsync::gui

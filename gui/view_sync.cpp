@@ -1,0 +1,365 @@
+// 同步: this computer's name, fingerprint and addresses; the computers it trusts with their
+// state; computers seen on the network (or refused) with a pairing flow that shows both
+// fingerprints to compare; adding a computer by address and key; revoking trust.
+#include <ifaddrs.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <fmt/format.h>
+
+#include "gui/field_history.h"
+#include <utility>
+
+#include "gui/views.h"
+#include "gui/widgets.h"
+#include "sync/identity.h"
+
+namespace unionsync::gui {
+
+namespace {
+
+// The machine's IPv4 addresses (not loopback): what another office types to reach it.
+std::vector<std::string> localAddresses() {
+  std::vector<std::string> out;
+  ifaddrs* list = nullptr;
+  if (getifaddrs(&list) != 0) return out;
+  for (ifaddrs* a = list; a; a = a->ifa_next) {
+    if (!a->ifa_addr || a->ifa_addr->sa_family != AF_INET) continue;
+    char text[INET_ADDRSTRLEN];
+    const auto* in = reinterpret_cast<const sockaddr_in*>(a->ifa_addr);
+    if (!inet_ntop(AF_INET, &in->sin_addr, text, sizeof text)) continue;
+    if (std::string_view(text).starts_with("127.")) continue;
+    out.emplace_back(text);
+  }
+  freeifaddrs(list);
+  return out;
+}
+
+// "tcp://0.0.0.0:7400" -> the addresses others can use, "tcp://192.168.1.5:7400".
+std::vector<std::string> reachableEndpoints(const std::vector<std::string>& endpoints) {
+  std::vector<std::string> out;
+  const auto ips = localAddresses();
+  for (const std::string& ep : endpoints) {
+    constexpr std::string_view kAny = "tcp://0.0.0.0:";
+    if (!ep.starts_with(kAny) || ips.empty()) {
+      out.push_back(ep);
+      continue;
+    }
+    for (const std::string& ip : ips) out.push_back(fmt::format("tcp://{}:{}", ip, ep.substr(kAny.size())));
+  }
+  return out;
+}
+
+struct Pairing {
+  std::string key;
+  std::string name;
+  std::string address;
+};
+
+class SyncView final : public View {
+ public:
+  void draw(GuiContext& ctx) override {
+    const Tr& tr = ctx.tr;
+    ui::title(ctx, tr(T::NavSync));
+    ImGui::BeginChild("##sync");
+    thisNode(ctx);
+    peers(ctx);
+    discovered(ctx);
+    addByAddress(ctx);
+    log(ctx);
+    ImGui::EndChild();
+    // Opened here, in the same ID scope as the modal (buttons sit in tables and children).
+    if (std::exchange(openPairing_, false)) ImGui::OpenPopup("##pair");
+    pairingModal(ctx);
+  }
+
+  bool ready(const GuiContext& ctx) const override { return ctx.sync != nullptr || !ctx.engineError.empty(); }
+
+ private:
+  void section(GuiContext& ctx, T label) {
+    ImGui::Spacing();
+    ImGui::Spacing();
+    ui::textColored(ctx, ui::toneColor(Tone::Bad), ctx.tr(label));
+    ImGui::Separator();
+  }
+
+  void thisNode(GuiContext& ctx) {
+    const Tr& tr = ctx.tr;
+    section(ctx, T::SyncThisNode);
+    if (!ctx.sync) {
+      ui::errorText(ctx, tr.format(T::SyncEngineFailed, tr.message(ctx.engineError)));
+      return;
+    }
+    const SyncStatus& s = *ctx.sync;
+    ImGui::BeginTable("##me", 2, ImGuiTableFlags_SizingFixedFit);
+    ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed, tr.english() ? 110.0f : 80.0f);
+    ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthFixed, 700);
+    auto row = [&](T label, auto&& value) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::AlignTextToFramePadding();
+      ui::textMuted(ctx, tr(label));
+      ImGui::TableNextColumn();
+      value();
+    };
+    row(T::SyncName, [&] { ui::text(ctx, s.name); });
+    row(T::SyncFingerprint, [&] {
+      ImGui::PushFont(ImGui::GetIO().Fonts->Fonts[1]);
+      ui::text(ctx, s.fingerprint);
+      ImGui::PopFont();
+    });
+    row(T::SyncPublicKey, [&] { ui::copyableText(ctx, "##key", s.publicKey, 440); });
+    row(T::SyncAddresses, [&] {
+      if (s.listenEndpoints.empty()) {
+        ui::errorText(ctx, tr.format(T::SyncNotListening, ctx.listenAddress, tr.message(ctx.engineError)));
+        if (ImGui::Button(tr(T::SyncRetryOtherPort))) retryOtherPort_ = true;
+        return;
+      }
+      for (const std::string& ep : reachableEndpoints(s.listenEndpoints)) {
+        ImGui::PushID(ep.c_str());
+        ui::copyableText(ctx, "##ep", ep, 440);
+        ImGui::PopID();
+      }
+    });
+    if (s.discoveryPort != 0) row(T::SyncDiscovery, [&] { ui::text(ctx, tr.format(T::SyncDiscoveryOn, s.discoveryPort)); });
+    ImGui::EndTable();
+    if (retryOtherPort_) restartOnFreePort(ctx);
+  }
+
+  // The default port was busy (another unionsync on this machine): listen on any free port.
+  void restartOnFreePort(GuiContext& ctx) {
+    retryOtherPort_ = false;
+    if (!ctx.engine) return;
+    ctx.engine.reset();
+    EngineOptions options;
+    options.dataDir = ctx.node.dataDir();
+    options.listen = {"tcp://0.0.0.0:0"};
+    options.discovery = true;
+    options.log = [log = ctx.engineLog](const std::string& line) { log->add(line); };
+    auto engine = Engine::start(ctx.node.store(), ctx.node.clock(), options);
+    if (!engine) {
+      options.discovery = false;
+      engine = Engine::start(ctx.node.store(), ctx.node.clock(), options);
+    }
+    if (!engine) {
+      ctx.engineError = engine.error().message;
+      ctx.sync.reset();
+      return;
+    }
+    ctx.engine = std::move(*engine);
+    ctx.engineError.clear();
+    ctx.listenAddress = options.listen.front();
+    ctx.sync = ctx.engine->status();
+  }
+
+  void peers(GuiContext& ctx) {
+    const Tr& tr = ctx.tr;
+    section(ctx, T::SyncTrusted);
+    if (!ctx.sync || ctx.sync->peers.empty()) {
+      ui::textMuted(ctx, tr(T::SyncNoTrusted));
+      return;
+    }
+    constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersInnerH |
+                                       ImGuiTableFlags_SizingStretchProp;
+    if (!ImGui::BeginTable("##peers", 5, kFlags)) return;
+    ImGui::TableSetupColumn(tr(T::SyncName), ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableSetupColumn(tr(T::SyncFingerprint), ImGuiTableColumnFlags_WidthFixed, 200);
+    ImGui::TableSetupColumn(tr(T::SyncAddress), ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableSetupColumn(tr(T::SyncState), ImGuiTableColumnFlags_WidthStretch, 1.6f);
+    ImGui::TableSetupColumn("##actions", ImGuiTableColumnFlags_WidthFixed, 150);
+    ImGui::TableHeadersRow();
+    for (const PeerStatus& p : ctx.sync->peers) {
+      ImGui::PushID(p.publicKey.c_str());
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ui::text(ctx, p.name.empty() ? std::string("—") : p.name);
+      ImGui::TableNextColumn();
+      ui::textWrapped(ctx, p.fingerprint);
+      ImGui::TableNextColumn();
+      ui::textWrapped(ctx, p.address.empty() ? std::string("—") : p.address);
+      ImGui::TableNextColumn();
+      const PeerLine line = describePeer(p, tr);
+      ui::textColored(ctx, ui::toneColor(line.tone), line.state);
+      if (!line.detail.empty()) ui::textMuted(ctx, line.detail);
+      if (p.total.changesReceived + p.total.changesSent > 0)
+        ui::textMuted(ctx, tr.format(T::SyncTraffic, p.total.changesSent, p.total.changesReceived));
+      ImGui::TableNextColumn();
+      if (p.state == "revoked") {
+        if (ImGui::SmallButton(tr(T::SyncTrustAgain))) trust(ctx, {p.publicKey, p.name, p.address});
+      } else {
+        if (!p.address.empty() && ImGui::SmallButton(tr(T::SyncConnect))) ctx.engine->connect(p.address, p.publicKey);
+        ImGui::SameLine();
+        if (ImGui::SmallButton(tr(T::SyncRevoke))) revoke(ctx, p.publicKey, p.name);
+      }
+      ImGui::PopID();
+    }
+    ImGui::EndTable();
+  }
+
+  void discovered(GuiContext& ctx) {
+    const Tr& tr = ctx.tr;
+    section(ctx, T::SyncDiscovered);
+    if (!ctx.sync || ctx.sync->discovered.empty()) {
+      ui::textMuted(ctx, tr(T::SyncNoneDiscovered));
+      return;
+    }
+    constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_SizingStretchProp;
+    if (!ImGui::BeginTable("##found", 4, kFlags)) return;
+    ImGui::TableSetupColumn(tr(T::SyncName), ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableSetupColumn(tr(T::SyncFingerprint), ImGuiTableColumnFlags_WidthFixed, 200);
+    ImGui::TableSetupColumn(tr(T::SyncAddress), ImGuiTableColumnFlags_WidthStretch, 1.2f);
+    ImGui::TableSetupColumn("##pair", ImGuiTableColumnFlags_WidthFixed, 90);
+    ImGui::TableHeadersRow();
+    for (const DiscoveredPeer& d : ctx.sync->discovered) {
+      ImGui::PushID(d.publicKey.c_str());
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ui::text(ctx, d.name.empty() ? std::string("—") : d.name);
+      if (d.refused) ui::textMuted(ctx, tr(T::SyncTriedToConnect));
+      ImGui::TableNextColumn();
+      ui::textWrapped(ctx, d.fingerprint);
+      ImGui::TableNextColumn();
+      ui::textWrapped(ctx, d.address);
+      ImGui::TableNextColumn();
+      if (ImGui::SmallButton(tr(T::SyncPair)) && !d.publicKey.empty()) {
+        pairing_ = Pairing{d.publicKey, d.name, d.refused ? std::string() : d.address};
+        openPairing_ = true;
+      }
+      ImGui::PopID();
+    }
+    ImGui::EndTable();
+  }
+
+  void addByAddress(GuiContext& ctx) {
+    const Tr& tr = ctx.tr;
+    section(ctx, T::SyncAddByAddress);
+    ui::textMuted(ctx, tr(T::SyncAddHint));
+    constexpr float kLabel = 120;
+    ImGui::AlignTextToFramePadding();
+    ui::text(ctx, tr(T::SyncAddress));
+    ImGui::SameLine(kLabel);
+    ui::input(ctx, "##addr", manual_.address, "tcp://192.168.1.20:7400", 0, 440);
+    ImGui::AlignTextToFramePadding();
+    ui::text(ctx, tr(T::SyncPublicKey));
+    ImGui::SameLine(kLabel);
+    ui::input(ctx, "##key", manual_.key, tr(T::SyncKeyHint), 0, 440);
+    ImGui::AlignTextToFramePadding();
+    ui::text(ctx, tr(T::SyncName));
+    ImGui::SameLine(kLabel);
+    ui::input(ctx, "##name", manual_.name, tr(T::SyncNameHint), 0, 440);
+    const bool keyValid = isValidPublicKey(manual_.key);
+    const bool addressValid = manual_.address.starts_with("tcp://");
+    if (!manual_.key.empty()) {
+      if (keyValid) ui::text(ctx, tr.format(T::SyncTheirFingerprint, fingerprintOf(manual_.key)));
+      else ui::errorText(ctx, tr(T::SyncKeyInvalid));
+    }
+    if (!manual_.address.empty() && !addressValid) ui::errorText(ctx, tr(T::SyncAddressInvalid));
+    if (ui::primaryButton(tr(T::SyncCompareAndTrust), keyValid && addressValid)) {
+      pairing_ = manual_;
+      openPairing_ = true;
+    }
+  }
+
+  // Both fingerprints side by side: the cadre compares them with the other office (on the
+  // phone, or both screens side by side) before trusting.
+  void pairingModal(GuiContext& ctx) {
+    const Tr& tr = ctx.tr;
+    ImGui::SetNextWindowSize({640, 0});
+    if (!ImGui::BeginPopupModal("##pair", nullptr, ImGuiWindowFlags_NoResize | ImGuiWindowFlags_AlwaysAutoResize)) return;
+    ui::text(ctx, tr.format(T::SyncPairTitle, pairing_.name.empty() ? std::string("—") : pairing_.name));
+    ImGui::Separator();
+    ui::textWrapped(ctx, tr(T::SyncPairExplain));
+    ImGui::Spacing();
+    const float half = 300;
+    ImGui::BeginGroup();
+    ui::textMuted(ctx, tr(T::SyncPairMine));
+    ImGui::PushFont(ImGui::GetIO().Fonts->Fonts[1]);
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + half);
+    ui::text(ctx, ctx.sync ? ctx.sync->fingerprint : std::string("—"));
+    ImGui::PopTextWrapPos();
+    ImGui::PopFont();
+    ImGui::EndGroup();
+    ImGui::SameLine(0, 30);
+    ImGui::BeginGroup();
+    ui::textMuted(ctx, tr(T::SyncPairTheirs));
+    ImGui::PushFont(ImGui::GetIO().Fonts->Fonts[1]);
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + half);
+    ui::text(ctx, fingerprintOf(pairing_.key));
+    ImGui::PopTextWrapPos();
+    ImGui::PopFont();
+    ImGui::EndGroup();
+    ImGui::Spacing();
+    ui::input(ctx, "##pairname", pairing_.name, tr(T::SyncNameHint), 0, 400);
+    ImGui::Spacing();
+    if (ui::primaryButton(tr(T::SyncPairConfirm))) {
+      trust(ctx, pairing_);
+      ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button(tr(T::Cancel)) || ui::escapePressed()) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+  }
+
+  // Trust store changes take a file lock that a CLI in another process may hold: worker.
+  void trust(GuiContext& ctx, const Pairing& p) {
+    ctx.tasks.run<Result<TrustedPeer>>(
+        [dir = ctx.node.dataDir(), p, now = ctx.node.clock().nowMs()] {
+          auto store = TrustStore::open(dir);
+          if (!store) return Result<TrustedPeer>(std::unexpected(store.error()));
+          return store->trust(p.key, p.name, p.address, now);
+        },
+        [this, &ctx, p](Result<TrustedPeer> peer) {
+          if (!peer) {
+            ctx.notify(ctx.tr.message(peer.error().message), true);
+            return;
+          }
+          if (ctx.engine) {
+            ctx.engine->trustChanged();
+            if (!p.address.empty()) ctx.engine->connect(p.address, p.key);
+          }
+          manual_ = {};
+          ctx.notify(ctx.tr.format(T::SyncTrustDone, peer->name.empty() ? fingerprintOf(peer->publicKey) : peer->name));
+        });
+  }
+
+  void revoke(GuiContext& ctx, const std::string& key, const std::string& name) {
+    ctx.tasks.run<Result<TrustedPeer>>(
+        [dir = ctx.node.dataDir(), key] {
+          auto store = TrustStore::open(dir);
+          if (!store) return Result<TrustedPeer>(std::unexpected(store.error()));
+          return store->revoke(key);
+        },
+        [&ctx, name](Result<TrustedPeer> peer) {
+          if (!peer) {
+            ctx.notify(ctx.tr.message(peer.error().message), true);
+            return;
+          }
+          if (ctx.engine) ctx.engine->trustChanged();
+          ctx.notify(ctx.tr.format(T::SyncRevoked, name));
+        });
+  }
+
+  void log(GuiContext& ctx) {
+    section(ctx, T::SyncLog);
+    const auto lines = ctx.engineLog->lines();
+    if (lines.empty()) {
+      ui::textMuted(ctx, ctx.tr(T::SyncLogEmpty));
+      return;
+    }
+    ImGui::BeginChild("##log", {0, 160}, true);
+    for (const std::string& line : lines) ui::textMuted(ctx, line);
+    if (ImGui::GetScrollY() >= ImGui::GetScrollMaxY()) ImGui::SetScrollHereY(1.0f);
+    ImGui::EndChild();
+  }
+
+  Pairing pairing_;
+  bool openPairing_ = false;
+  Pairing manual_;
+  bool retryOtherPort_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<View> makeSyncView() { return std::make_unique<SyncView>(); }
+
+}  // namespace unionsync::gui

@@ -1,0 +1,337 @@
+#include "gui/widgets.h"
+
+#include <imgui_stdlib.h>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "store/validation.h"
+
+namespace unionsync::gui::ui {
+
+namespace {
+const ImVec4 kAccent{0.75f, 0.13f, 0.15f, 1.0f};  // union red, for the main actions
+const ImVec4 kBar{0.27f, 0.47f, 0.70f, 1.0f};
+}  // namespace
+
+ImVec4 toneColor(Tone tone) {
+  switch (tone) {
+    case Tone::Good: return {0.13f, 0.55f, 0.25f, 1.0f};
+    case Tone::Busy: return {0.80f, 0.50f, 0.05f, 1.0f};
+    case Tone::Bad: return errorColor();
+    case Tone::Quiet: break;
+  }
+  return mutedColor();
+}
+ImVec4 mutedColor() { return {0.42f, 0.42f, 0.45f, 1.0f}; }
+ImVec4 errorColor() { return {0.78f, 0.10f, 0.10f, 1.0f}; }
+
+void applyTheme() {
+  ImGui::StyleColorsLight();
+  ImGuiStyle& s = ImGui::GetStyle();
+  s.WindowRounding = 0;
+  s.ChildRounding = 4;
+  s.FrameRounding = 4;
+  s.PopupRounding = 4;
+  s.GrabRounding = 4;
+  s.TabRounding = 4;
+  s.FramePadding = {8, 5};
+  s.ItemSpacing = {10, 7};
+  s.CellPadding = {6, 4};
+  s.WindowPadding = {14, 12};
+  s.ScrollbarSize = 16;
+  s.FrameBorderSize = 1;  // inputs and check boxes stay visible on the light background
+  ImVec4* c = s.Colors;
+  c[ImGuiCol_WindowBg] = {0.97f, 0.97f, 0.96f, 1.0f};
+  c[ImGuiCol_ChildBg] = {1, 1, 1, 0};
+  c[ImGuiCol_Header] = {0.75f, 0.13f, 0.15f, 0.18f};
+  c[ImGuiCol_HeaderHovered] = {0.75f, 0.13f, 0.15f, 0.28f};
+  c[ImGuiCol_HeaderActive] = {0.75f, 0.13f, 0.15f, 0.38f};
+  c[ImGuiCol_TableHeaderBg] = {0.90f, 0.90f, 0.88f, 1.0f};
+  c[ImGuiCol_TableRowBgAlt] = {0.95f, 0.95f, 0.94f, 1.0f};
+  c[ImGuiCol_TabActive] = {1, 1, 1, 1};
+  c[ImGuiCol_CheckMark] = kAccent;
+  c[ImGuiCol_PlotHistogram] = kBar;
+  c[ImGuiCol_NavHighlight] = kAccent;
+}
+
+void text(GuiContext& ctx, std::string_view s) {
+  const std::string shown = ctx.shown(s);
+  ImGui::TextUnformatted(shown.data(), shown.data() + shown.size());
+}
+
+void textColored(GuiContext& ctx, const ImVec4& color, std::string_view s) {
+  ImGui::PushStyleColor(ImGuiCol_Text, color);
+  text(ctx, s);
+  ImGui::PopStyleColor();
+}
+
+void textWrapped(GuiContext& ctx, std::string_view s) {
+  const std::string shown = ctx.shown(s);
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextUnformatted(shown.data(), shown.data() + shown.size());
+  ImGui::PopTextWrapPos();
+}
+
+void textMuted(GuiContext& ctx, std::string_view s) {
+  ImGui::PushStyleColor(ImGuiCol_Text, mutedColor());
+  textWrapped(ctx, s);
+  ImGui::PopStyleColor();
+}
+
+void errorText(GuiContext& ctx, std::string_view s) {
+  ImGui::PushStyleColor(ImGuiCol_Text, errorColor());
+  textWrapped(ctx, s);
+  ImGui::PopStyleColor();
+}
+
+void title(GuiContext& ctx, const char* s) {
+  ctx.note(s);
+  ImGui::PushFont(ImGui::GetIO().Fonts->Fonts.Size > 1 ? ImGui::GetIO().Fonts->Fonts[1] : nullptr);
+  ImGui::TextUnformatted(s);
+  ImGui::PopFont();
+  ImGui::Separator();
+}
+
+void copyableText(GuiContext& ctx, const char* id, const std::string& s, float width) {
+  std::string copy = ctx.shown(s);
+  ImGui::SetNextItemWidth(width);
+  ImGui::InputText(id, &copy, ImGuiInputTextFlags_ReadOnly);
+}
+
+bool input(GuiContext& ctx, const char* id, std::string& value, const char* hint, ImGuiInputTextFlags flags,
+           float width) {
+  ImGui::SetNextItemWidth(width);
+  const bool changed = hint ? ImGui::InputTextWithHint(id, hint, &value, flags) : ImGui::InputText(id, &value, flags);
+  ctx.note(value);
+  return changed;
+}
+
+bool enterPressed() {
+  return ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter), false) ||
+         ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_KeyPadEnter), false);
+}
+
+bool escapePressed() { return ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false); }
+
+bool button(const char* label, bool enabled) {
+  if (!enabled) ImGui::BeginDisabled();
+  const bool pressed = ImGui::Button(label);
+  if (!enabled) ImGui::EndDisabled();
+  return pressed && enabled;
+}
+
+bool primaryButton(const char* label, bool enabled) {
+  ImGui::PushStyleColor(ImGuiCol_Button, kAccent);
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4{0.85f, 0.22f, 0.22f, 1.0f});
+  ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImVec4{0.62f, 0.08f, 0.10f, 1.0f});
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4{1, 1, 1, 1});
+  const bool pressed = button(label, enabled);
+  ImGui::PopStyleColor(4);
+  return pressed;
+}
+
+bool orgCombo(GuiContext& ctx, const char* id, std::optional<RecordId>& value, const char* allLabel, float width) {
+  std::string preview = value ? std::string(ctx.orgName(*value)) : std::string(allLabel ? allLabel : "");
+  if (!value && !allLabel) preview = ctx.tr(T::ChooseOrg);
+  preview = ctx.shown(preview);
+  ImGui::SetNextItemWidth(width);
+  bool changed = false;
+  if (!ImGui::BeginCombo(id, preview.c_str(), ImGuiComboFlags_HeightLarge)) return false;
+  std::string& filter = ctx.comboFilter;
+  if (ImGui::IsWindowAppearing()) {
+    filter.clear();
+    ImGui::SetKeyboardFocusHere();
+  }
+  input(ctx, "##filter", filter, ctx.tr(T::FilterHint));
+  if (allLabel && filter.empty() && ImGui::Selectable(allLabel, !value)) {
+    value.reset();
+    changed = true;
+  }
+  for (const OrgRow* row : ctx.orgs->liveRows()) {
+    if (!filter.empty() && row->name.find(filter) == std::string::npos) continue;
+    ImGui::PushID(row);
+    ImGui::Indent(filter.empty() ? 14.0f * static_cast<float>(row->depth) + 1 : 1);
+    if (ImGui::Selectable(ctx.shown(row->name).c_str(), value == row->id)) {
+      value = row->id;
+      changed = true;
+    }
+    ImGui::Unindent(filter.empty() ? 14.0f * static_cast<float>(row->depth) + 1 : 1);
+    ImGui::PopID();
+  }
+  ImGui::EndCombo();
+  return changed;
+}
+
+namespace {
+
+void choiceCombo(GuiContext& ctx, FormField& f) {
+  const std::string preview = f.value.empty() ? std::string(ctx.tr(T::NotFilled)) : std::string(ctx.tr.choice(f.value));
+  ImGui::SetNextItemWidth(-1);
+  if (!ImGui::BeginCombo("##v", preview.c_str())) return;
+  if (ImGui::Selectable(ctx.tr(T::NotFilled), f.value.empty())) f.value.clear();
+  for (std::string_view choice : f.def->choices) {
+    const std::string shown(ctx.tr.choice(choice));
+    if (ImGui::Selectable(shown.c_str(), f.value == choice)) {
+      f.value = std::string(choice);
+      f.error.clear();
+    }
+  }
+  ImGui::EndCombo();
+}
+
+const char* hintFor(GuiContext& ctx, const FieldDef& def) {
+  switch (def.type) {
+    case FieldType::Date: return ctx.tr(T::HintDate);
+    case FieldType::Money: return ctx.tr(T::HintMoney);
+    case FieldType::Mobile: return ctx.tr(T::HintMobile);
+    case FieldType::IdNumber: return ctx.tr(T::HintIdNumber);
+    case FieldType::Count: return "0";
+    default: return nullptr;
+  }
+}
+
+}  // namespace
+
+bool formFields(GuiContext& ctx, FormModel& form) {
+  bool submit = false;
+  if (!ImGui::BeginTable("##form", 2, ImGuiTableFlags_SizingStretchProp)) return false;
+  ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed, ctx.tr.english() ? 150.0f : 110.0f);
+  ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
+  for (FormField& f : form.fields()) {
+    ImGui::PushID(f.def->name.data(), f.def->name.data() + f.def->name.size());
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::AlignTextToFramePadding();
+    std::string label(ctx.tr.label(*f.def));
+    if (f.def->required) label += " *";
+    if (!f.error.empty()) textColored(ctx, errorColor(), label);
+    else text(ctx, label);
+    ImGui::TableNextColumn();
+    if (f.readOnly || hasAstral(f.value)) {
+      const bool personal = f.def->type == FieldType::IdNumber && !ctx.revealPersonal;
+      copyableText(ctx, "##v", personal ? maskIdNumber(f.value) : f.value);
+      // An ImGui input would turn the character into U+FFFD on the next keystroke.
+      if (!f.readOnly) textMuted(ctx, ctx.tr(T::FormAstralReadOnly));
+    } else {
+      switch (f.def->type) {
+        case FieldType::Choice: choiceCombo(ctx, f); break;
+        case FieldType::Bool: {
+          bool on = f.value == "1";
+          if (ImGui::Checkbox("##v", &on)) {
+            f.value.assign(1, on ? '1' : '0');  // not operator=: GCC 12 warns falsely (-Wrestrict)
+            f.error.clear();
+          }
+          break;
+        }
+        case FieldType::Ref:
+          if (f.def->refKind == Kind::Organization) {
+            std::optional<RecordId> org = RecordId::fromHex(f.value);
+            if (orgCombo(ctx, "##v", org, nullptr, -1)) {
+              f.value = org ? org->hex() : std::string();
+              f.error.clear();
+            }
+            break;
+          }
+          [[fallthrough]];
+        default:
+          if (input(ctx, "##v", f.value, hintFor(ctx, *f.def))) f.error.clear();
+          if (ImGui::IsItemFocused() && enterPressed()) submit = true;
+      }
+    }
+    if (!f.error.empty()) errorText(ctx, f.error);
+    ImGui::PopID();
+  }
+  ImGui::EndTable();
+  if (!form.formError().empty()) errorText(ctx, form.formError());
+  return submit;
+}
+
+bool confirmModal(GuiContext& ctx, const char* id, const std::string& message, const char* confirmLabel) {
+  bool confirmed = false;
+  ImGui::SetNextWindowSize({420, 0});
+  if (ImGui::BeginPopupModal(id, nullptr, ImGuiWindowFlags_NoResize | ImGuiWindowFlags_AlwaysAutoResize)) {
+    textWrapped(ctx, message);
+    ImGui::Spacing();
+    if (primaryButton(confirmLabel) || enterPressed()) {
+      confirmed = true;
+      ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button(ctx.tr(T::Cancel)) || escapePressed()) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+  }
+  return confirmed;
+}
+
+void barChart(GuiContext& ctx, const char* id, std::span<const Bar> bars, double max, float width) {
+  const float line = ImGui::GetTextLineHeight();
+  const float rowHeight = line + 8;
+  const float labelWidth = std::min(220.0f, width * 0.38f);
+  const float valueWidth = 90;
+  const float barSpace = std::max(40.0f, width - labelWidth - valueWidth - 16);
+  for (const Bar& b : bars) max = std::max(max, b.value);
+  max = niceCeiling(max);
+  ImGui::PushID(id);
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const ImU32 barColor = ImGui::GetColorU32(ImGuiCol_PlotHistogram);
+  const ImU32 textColor = ImGui::GetColorU32(ImGuiCol_Text);
+  const ImU32 gridColor = ImGui::GetColorU32(ImVec4{0, 0, 0, 0.08f});
+  for (int g = 0; g <= 4; ++g) {
+    const float x = origin.x + labelWidth + barSpace * static_cast<float>(g) / 4;
+    draw->AddLine({x, origin.y}, {x, origin.y + rowHeight * static_cast<float>(bars.size())}, gridColor);
+  }
+  for (std::size_t i = 0; i < bars.size(); ++i) {
+    const Bar& b = bars[i];
+    const float y = origin.y + rowHeight * static_cast<float>(i);
+    const std::string label = ctx.shown(b.label);
+    // Clip long names to their column.
+    draw->PushClipRect({origin.x, y}, {origin.x + labelWidth - 8, y + rowHeight}, true);
+    draw->AddText({origin.x, y + 4}, textColor, label.c_str());
+    draw->PopClipRect();
+    const float w = static_cast<float>(b.value / max) * barSpace;
+    draw->AddRectFilled({origin.x + labelWidth, y + 3}, {origin.x + labelWidth + std::max(w, 1.0f), y + rowHeight - 3},
+                        barColor, 2);
+    draw->AddText({origin.x + labelWidth + w + 6, y + 4}, textColor, b.shown.c_str());
+  }
+  ImGui::Dummy({width, rowHeight * static_cast<float>(bars.size())});
+  // The name in full when the pointer rests on a row.
+  if (ImGui::IsItemHovered()) {
+    const auto row = static_cast<std::size_t>((ImGui::GetIO().MousePos.y - origin.y) / rowHeight);
+    if (row < bars.size()) ImGui::SetTooltip("%s: %s", ctx.shown(bars[row].label).c_str(), bars[row].shown.c_str());
+  }
+  ImGui::PopID();
+}
+
+void figureCard(GuiContext& ctx, const char* label, const std::string& value, const std::string& note, float width) {
+  ImGui::BeginGroup();
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4{1, 1, 1, 1});
+  ImGui::BeginChild(label, {width, 108}, true, ImGuiWindowFlags_NoScrollbar);
+  textMuted(ctx, label);
+  ImGui::PushFont(ImGui::GetIO().Fonts->Fonts[1]);
+  text(ctx, value);
+  ImGui::PopFont();
+  if (!note.empty()) textMuted(ctx, note);
+  ImGui::EndChild();
+  ImGui::PopStyleColor();
+  ImGui::EndGroup();
+}
+
+std::string grouped(std::int64_t n) {
+  std::string digits = std::to_string(n < 0 ? -n : n);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return n < 0 ? "-" + out : out;
+}
+
+std::string percent(std::optional<double> fraction) {
+  if (!fraction) return "—";
+  return fmt::format("{:.1f}%", *fraction * 100);
+}
+
+}  // namespace unionsync::gui::ui

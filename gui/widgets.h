@@ -1,0 +1,72 @@
+// Widgets shared by the views. Everything that shows data goes through these, so its
+// characters reach the font's glyph set (GuiContext::note) and '?' never stays on screen.
+#pragma once
+
+#include <imgui.h>
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "gui/context.h"
+#include "gui/form_model.h"
+#include "gui/sync_model.h"
+
+namespace unionsync::gui::ui {
+
+// Colours of the theme (see applyTheme).
+ImVec4 toneColor(Tone tone);
+ImVec4 mutedColor();
+ImVec4 errorColor();
+void applyTheme();
+
+void text(GuiContext& ctx, std::string_view s);
+void textColored(GuiContext& ctx, const ImVec4& color, std::string_view s);
+void textWrapped(GuiContext& ctx, std::string_view s);
+void textMuted(GuiContext& ctx, std::string_view s);
+void errorText(GuiContext& ctx, std::string_view s);
+// A view's heading in the large font.
+void title(GuiContext& ctx, const char* s);
+// Selectable text that can be copied (fingerprints, keys, paths): a read-only input.
+void copyableText(GuiContext& ctx, const char* id, const std::string& s, float width = -1);
+
+// A text input for std::string that notes what is typed (input methods bring any character).
+bool input(GuiContext& ctx, const char* id, std::string& value, const char* hint = nullptr,
+           ImGuiInputTextFlags flags = 0, float width = -1);
+
+bool enterPressed();
+bool escapePressed();
+// A button that is greyed out and does nothing when `enabled` is false.
+bool button(const char* label, bool enabled = true);
+// A button drawn in the accent colour (the main action of a panel).
+bool primaryButton(const char* label, bool enabled = true);
+
+// Picks an organization from the tree (indented, filterable). With `allLabel`, the empty
+// choice means "all organizations". Returns true when the choice changed.
+bool orgCombo(GuiContext& ctx, const char* id, std::optional<RecordId>& value, const char* allLabel, float width);
+
+// The fields of a form generated from the schema, with each field's error under it.
+// Returns true when Enter was pressed in the form (save).
+bool formFields(GuiContext& ctx, FormModel& form);
+
+// A yes/no modal. Call every frame after OpenPopup(id); returns true once when confirmed.
+bool confirmModal(GuiContext& ctx, const char* id, const std::string& message, const char* confirmLabel);
+
+struct Bar {
+  std::string label;
+  double value = 0;
+  std::string shown;  // the value as printed after the bar
+};
+// Horizontal bar chart drawn with ImGui's draw list; `max` 0 = from the data.
+void barChart(GuiContext& ctx, const char* id, std::span<const Bar> bars, double max, float width);
+
+// A figure card: label above, the number in the large font, a note below.
+void figureCard(GuiContext& ctx, const char* label, const std::string& value, const std::string& note, float width);
+
+// "1,234,567"
+std::string grouped(std::int64_t n);
+// "87.5%" or "—" when empty.
+std::string percent(std::optional<double> fraction);
+
+}  // namespace unionsync::gui::ui
