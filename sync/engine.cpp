@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <fstream>
@@ -165,6 +166,7 @@ struct Engine::Core {
   std::mutex commandMutex;
   std::deque<std::function<void()>> commands;
   bool stopRequested = false;
+  std::atomic<bool> stopping{false};  // read inside long frame loops
 
   // Published snapshot (engine thread -> any thread).
   mutable std::mutex statusMutex;
@@ -356,6 +358,13 @@ struct Engine::Core {
     shutdown();
   }
 
+  // Frame loops stop after this much work so commands, timers and other peers get their turn
+  // (a fast sender would otherwise keep one loop busy for the whole catch-up).
+  static constexpr std::chrono::milliseconds kWorkBudget{50};
+  bool overBudget(std::chrono::steady_clock::time_point start) const {
+    return stopping.load(std::memory_order_relaxed) || std::chrono::steady_clock::now() - start > kWorkBudget;
+  }
+
   bool runCommands() {
     std::deque<std::function<void()>> batch;
     bool stop = false;
@@ -508,7 +517,8 @@ struct Engine::Core {
   }
 
   void handleDealer(Link& link) {
-    for (std::size_t i = 0; i < kFramesPerWake && !link.session->closed(); ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    for (std::size_t i = 0; i < kFramesPerWake && !link.session->closed() && !overBudget(start); ++i) {
       zmq::message_t msg;
       std::optional<std::size_t> got;
       try {
@@ -691,7 +701,8 @@ struct Engine::Core {
   }
 
   void handleRouter() {
-    for (std::size_t i = 0; i < kFramesPerWake; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    for (std::size_t i = 0; i < kFramesPerWake && !overBudget(start); ++i) {
       std::vector<zmq::message_t> parts;
       while (true) {
         zmq::message_t part;
@@ -1157,6 +1168,7 @@ void Engine::stop() {
     std::lock_guard lock(core_->commandMutex);
     core_->stopRequested = true;
   }
+  core_->stopping = true;
   std::uint64_t one = 1;
   (void)!::write(core_->wakeFd, &one, sizeof one);
   if (core_->thread.joinable()) core_->thread.join();

@@ -115,7 +115,7 @@ class TcpProxy {
           ++cuts_;
         }
         for (std::size_t off = 0; off < send;) {
-          ssize_t w = ::write(to, buf.data() + off, send - off);
+          ssize_t w = ::send(to, buf.data() + off, send - off, MSG_NOSIGNAL);
           if (w <= 0) {
             closed = true;
             break;
