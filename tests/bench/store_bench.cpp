@@ -33,7 +33,7 @@ namespace {
 
 struct Args {
   std::size_t members = 1'000'000;
-  std::size_t chunk = 20'000;
+  std::size_t chunk = ImportOptions{}.chunkRows;
   std::string keep;  // keep the data directory and the CSV here instead of a temporary one
   bool sync = true;  // --no-sync: no fsync on commit, to separate CPU from disk time
 };
