@@ -1,0 +1,154 @@
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "gui/member_table.h"
+#include "tests/gui/gui_fixture.h"
+
+using namespace unionsync;
+using namespace unionsync::gui;
+using unionsync::gui::testing::GuiFixture;
+
+namespace {
+
+// The names of a view's rows, in order.
+std::vector<std::string> names(const MemberView& v) {
+  std::vector<std::string> out;
+  for (auto i : v.rows) out.emplace_back(v.snapshot->text(v.snapshot->row(i).name));
+  return out;
+}
+
+struct TableFixture : GuiFixture {
+  RecordId wang, li, zhang, an, bai;
+  TableFixture() {
+    wang = member(1, "王伟", enterprise, {{"mobile", "13800138000"}, {"card_no", "HY0001"}, {"migrant", "是"}, {"join_date", "2020-05-01"}});
+    li = member(2, "李䶮", street, {{"mobile", "13912345678"}, {"card_no", "HY0002"}, {"join_date", "2019-01-01"}});
+    zhang = member(3, "张三", district, {{"card_no", "HY0103"}, {"status", "保留"}, {"join_date", "2021-07-01"}});
+    an = member(4, "安宁", enterprise, {{"migrant", "是"}});
+    bai = member(5, "白雪", enterprise, {{"status", "退会"}});
+  }
+  MemberView run(MemberQueryEngine& engine, const MemberQuery& q) {
+    return engine.run(MemberSnapshot::load(node->store()), node->orgTree(), q);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("the snapshot holds every member with its columns") {
+  TableFixture f;
+  auto s = MemberSnapshot::load(f.node->store());
+  REQUIRE(s->size() == 5);
+  const auto at = s->find(f.li);
+  REQUIRE(at.has_value());
+  const MemberRow& row = s->row(*at);
+  CHECK(s->text(row.name) == "李䶮");
+  CHECK(s->value(row, MemberColumn::Mobile) == "13912345678");
+  CHECK(s->value(row, MemberColumn::JoinDate) == "2019-01-01");
+  CHECK(s->value(row, MemberColumn::Status) == "正常");
+  CHECK(s->value(row, MemberColumn::Org) == f.street.hex());
+  CHECK(s->glyphs().contains(U'䶮'));
+  CHECK_FALSE(s->find(f.district).has_value());
+}
+
+TEST_CASE("names sort in pinyin order, other columns by value, missing values last") {
+  TableFixture f;
+  MemberQueryEngine engine;
+  auto v = f.run(engine, {});
+  CHECK(names(v) == std::vector<std::string>{"安宁", "白雪", "李䶮", "王伟", "张三"});
+  v = f.run(engine, {.sort = {MemberColumn::Name, false}});
+  CHECK(names(v).front() == "张三");
+  v = f.run(engine, {.sort = {MemberColumn::JoinDate, true}});
+  // The two without a join date come last (between themselves in id order).
+  const auto byDate = names(v);
+  CHECK(std::vector<std::string>(byDate.begin(), byDate.begin() + 3) == std::vector<std::string>{"李䶮", "王伟", "张三"});
+  v = f.run(engine, {.sort = {MemberColumn::Org, true}});
+  // 城关街道 (cheng) < 示范区 (shi) < 星光电子 (xing)
+  CHECK(names(v).front() == "李䶮");
+  CHECK(names(v)[1] == "张三");
+}
+
+TEST_CASE("search matches name prefix, card number, ID number and mobile, including their last digits") {
+  TableFixture f;
+  MemberQueryEngine engine;
+  auto search = [&](const std::string& text) {
+    return names(f.run(engine, {.filter = {.search = text}}));
+  };
+  CHECK(search("王") == std::vector<std::string>{"王伟"});
+  CHECK(search("李䶮") == std::vector<std::string>{"李䶮"});
+  CHECK(search("hy010") == std::vector<std::string>{"张三"});  // case-insensitive card number
+  CHECK(search("139") == std::vector<std::string>{"李䶮"});
+  CHECK(search("5678") == std::vector<std::string>{"李䶮"});    // the tail of a mobile
+  const std::string id = std::string(f.node->get(Kind::Member, f.zhang)->get("id_number"));
+  CHECK(search(id) == std::vector<std::string>{"张三"});
+  CHECK(search(id.substr(14)) == std::vector<std::string>{"张三"});  // last four, as lists show them
+  CHECK(search("１３８００") == std::vector<std::string>{"王伟"});     // full-width digits
+  CHECK(search("伟").empty());                                       // not a prefix
+  CHECK(search("").size() == 5);
+}
+
+TEST_CASE("filters: status, migrant workers, organization subtree, recycle bin") {
+  TableFixture f;
+  MemberQueryEngine engine;
+  auto q = [&](MemberFilter filter) { return names(f.run(engine, {.filter = filter})); };
+  const std::uint8_t retained = 2;  // 保留 is the second status choice
+  CHECK(q({.status = retained}) == std::vector<std::string>{"张三"});
+  CHECK(q({.migrant = MigrantFilter::Yes}) == std::vector<std::string>{"安宁", "王伟"});
+  CHECK(q({.migrant = MigrantFilter::No}).size() == 3);
+  CHECK(q({.org = f.street}) == std::vector<std::string>{"安宁", "白雪", "李䶮", "王伟"});
+  CHECK(q({.org = f.enterprise}).size() == 3);
+  REQUIRE(f.node->remove(Kind::Member, f.wang));
+  CHECK(q({.org = f.enterprise}).size() == 2);
+  CHECK(q({.deleted = true}) == std::vector<std::string>{"王伟"});
+}
+
+TEST_CASE("a refreshed snapshot re-reads only what changed") {
+  TableFixture f;
+  auto s = MemberSnapshot::load(f.node->store());
+  CHECK(s->refreshed(f.node->store()) == nullptr);
+  REQUIRE(f.node->set(Kind::Member, f.wang, {{"name", "王伟华"}}));
+  const RecordId added = f.member(6, "欧阳𫖯", f.street);
+  auto next = s->refreshed(f.node->store());
+  REQUIRE(next != nullptr);
+  CHECK(next->size() == 6);
+  CHECK(next->serial() != s->serial());
+  CHECK(next->text(next->row(*next->find(f.wang)).name) == "王伟华");
+  CHECK(next->text(next->row(*next->find(added)).name) == "欧阳𫖯");
+  CHECK(next->text(next->row(*next->find(f.li)).name) == "李䶮");
+  CHECK(next->glyphs().astral().size() == 1);
+  // Rows stay in id order, so lookups still work.
+  for (std::size_t i = 1; i < next->size(); ++i) CHECK(next->row(i - 1).id < next->row(i).id);
+  CHECK(s->size() == 5);  // the old snapshot is untouched (the UI may still be drawing it)
+}
+
+TEST_CASE("the threaded model answers queries and follows the store") {
+  TableFixture f;
+  MemberTableModel model(*f.node, {});
+  model.setOrgTree(std::make_shared<OrgTree>(f.node->orgTree()));
+  auto waitFor = [&](auto done) {
+    for (int i = 0; i < 500; ++i) {
+      model.poll();
+      if (done()) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+  };
+  REQUIRE(waitFor([&] { return !model.loading() && !model.busy(); }));
+  CHECK(model.view().rows.size() == 5);
+  const auto generation = model.setQuery({.filter = {.search = "李"}});
+  REQUIRE(waitFor([&] { return model.view().generation == generation; }));
+  CHECK(names(model.view()) == std::vector<std::string>{"李䶮"});
+  f.member(7, "李明", f.enterprise);
+  model.storeChanged();
+  REQUIRE(waitFor([&] { return model.view().rows.size() == 2; }));
+  CHECK(model.view().query.filter.search == "李");
+}
+
+TEST_CASE("masking") {
+  CHECK(maskMobile("13912345678") == "139****5678");
+  CHECK(maskMobile("") == "");
+  CHECK(maskMobile("12345") == "*****");
+  CHECK(makeSearchKey(" ａｂ１２３ｘ ").text == "ab123x");
+  CHECK(makeSearchKey("11010519491231002x").digitsOnly);
+  CHECK_FALSE(makeSearchKey("王1").digitsOnly);
+}

@@ -1,0 +1,58 @@
+#include <doctest/doctest.h>
+
+#include "gui/sync_model.h"
+
+using namespace unionsync;
+using namespace unionsync::gui;
+
+namespace {
+PeerStatus peer(std::string state) {
+  PeerStatus p;
+  p.name = "东城";
+  p.state = std::move(state);
+  p.address = "tcp://192.168.1.20:7400";
+  return p;
+}
+}  // namespace
+
+TEST_CASE("peer states in a cadre's words") {
+  const Tr zh(Lang::Zh), en(Lang::En);
+  PeerStatus p = peer("live");
+  p.caughtUp = true;
+  CHECK(describePeer(p, zh).state == "已同步");
+  CHECK(describePeer(p, en).tone == Tone::Good);
+  p.pendingEstimate = 120;
+  CHECK(describePeer(p, en).state == "Syncing 120 changes");
+  CHECK(describePeer(peer("catching-up"), zh).tone == Tone::Busy);
+  CHECK(describePeer(peer("connecting"), en).state == "Connecting");
+
+  PeerStatus down = peer("backoff");
+  CHECK(describePeer(down, en).state == "Unreachable");
+  down.lastContactMs = 1'781'524'800'000;
+  down.lastError = "连接超时 / connection timed out";
+  const PeerLine line = describePeer(down, en);
+  CHECK(line.state.starts_with("Unreachable since "));
+  CHECK(line.detail == "connection timed out");
+  CHECK(line.tone == Tone::Bad);
+
+  PeerStatus refused = peer("refused");
+  CHECK(describePeer(refused, zh).state == "被拒绝");
+  CHECK_FALSE(describePeer(refused, zh).detail.empty());  // says what to do
+  CHECK(describePeer(peer("different-deployment"), en).tone == Tone::Bad);
+  CHECK(describePeer(peer("revoked"), en).state == "Revoked");
+  PeerStatus idle = peer("idle");
+  idle.address.clear();
+  CHECK_FALSE(describePeer(idle, zh).detail.empty());
+}
+
+TEST_CASE("the status bar sums the peers up") {
+  const Tr en(Lang::En);
+  SyncStatus s;
+  CHECK(summarizeSync(s, en).state == "Not paired with any computer");
+  PeerStatus a = peer("live");
+  a.caughtUp = true;
+  s.peers = {a, peer("backoff"), peer("revoked")};
+  CHECK(summarizeSync(s, en).state == "1 of 2 in sync, 1 unreachable");
+  s.peers.push_back(peer("catching-up"));
+  CHECK(summarizeSync(s, en).tone == Tone::Busy);
+}
