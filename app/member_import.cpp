@@ -1,14 +1,15 @@
 #include "app/member_import.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <future>
 #include <map>
 #include <set>
-#include <sstream>
 #include <unordered_map>
 
 #include "app/csv.h"
@@ -35,12 +36,14 @@ struct RecordIdHash {
 };
 
 Result<std::string> readFile(const std::string& path) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
   std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(fmt::format("无法打开文件 {} / cannot open the file", path));
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  if (in.bad()) return fail(fmt::format("读取文件 {} 失败 / cannot read the file", path));
-  return std::move(bytes).str();
+  if (ec || !in) return fail(fmt::format("无法打开文件 {} / cannot open the file", path));
+  std::string bytes(size, '\0');
+  if (!in.read(bytes.data(), static_cast<std::streamsize>(size)))
+    return fail(fmt::format("读取文件 {} 失败 / cannot read the file", path));
+  return bytes;
 }
 
 std::string_view cellAt(const CsvRow& row, int column) {
@@ -314,13 +317,13 @@ class ReportFile {
 
   // One line per rejected row: all its faulty columns and reasons, then the row as read.
   void add(const CsvRow& row, const std::vector<RowProblem>& problems) {
-    std::string columns, reasons;
+    std::vector<std::string_view> columns;
+    std::string reasons;
     for (const auto& p : problems) {
-      if (!p.column.empty() && columns.find(p.column) == std::string::npos)
-        columns += (columns.empty() ? "" : "；") + p.column;
+      if (!p.column.empty() && std::ranges::find(columns, p.column) == columns.end()) columns.push_back(p.column);
       reasons += (reasons.empty() ? "" : "；") + p.reason;
     }
-    std::vector<std::string> line{std::to_string(row.line), columns, reasons};
+    std::vector<std::string> line{std::to_string(row.line), fmt::format("{}", fmt::join(columns, "；")), reasons};
     // The row as read, with long digit strings kept as text for Excel.
     for (auto cell : row.fields) line.push_back(excelText(cell));
     if (line.size() < width_ + 3) line.resize(width_ + 3);
@@ -509,7 +512,10 @@ class Importer {
   std::unordered_map<RecordId, std::size_t, RecordIdHash> seen_;
 };
 
-Result<void> checkWritable(const std::string& path) {
+Result<void> checkWritable(const std::string& path, const std::string& input) {
+  std::error_code ec;
+  if (std::filesystem::equivalent(path, input, ec))
+    return fail("报告文件不能是要导入的文件本身 / the report cannot overwrite the file being imported");
   std::ofstream probe(path, std::ios::binary | std::ios::app);
   if (!probe) return fail(fmt::format("无法写入报告文件 {}，未导入任何数据 / cannot write the report file; nothing was imported", path));
   return {};
@@ -549,7 +555,7 @@ Result<ImportReport> importMembers(Node& node, const std::string& path, const Im
   report.headerLine = shape->headerLine;
   report.headerMapping = columns.mapping;
   report.reportPath = options.reportPath.empty() ? defaultReportPath(path) : options.reportPath;
-  if (auto ok = checkWritable(report.reportPath); !ok) return std::unexpected(ok.error());
+  if (auto ok = checkWritable(report.reportPath, path); !ok) return std::unexpected(ok.error());
 
   Importer importer(node, columns, options, shape->dataRows);
   importer.run(decoded->utf8, shape->headerLine, report);

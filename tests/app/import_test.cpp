@@ -352,3 +352,17 @@ TEST_CASE("the report can be fixed and imported itself") {
   CHECK(second.created == 1);
   CHECK(second.ignoredHeaders() == std::vector<std::string>{"行号/line", "列/column", "原因/reason"});
 }
+
+TEST_CASE("cells beyond the header reject the row; the report never overwrites the input") {
+  ImportFixture f;
+  const std::string path = f.writeRoster("x.csv", {"姓名,身份证号,所属工会", "张伟," + f.idZhang + ",幸福街道总工会,多余",
+                                                   "李喆," + f.idLi + ",幸福街道总工会,,"});
+  ImportReport report = f.import(path);
+  CHECK(report.rejected == 1);
+  CHECK(report.created == 1);
+  CHECK(reportByLine(report.reportPath)["2"].second.find("表头之外") != std::string::npos);
+
+  auto same = importMembers(*f.t.node, path, ImportOptions{.reportPath = path});
+  REQUIRE_FALSE(same.has_value());
+  CHECK(readFile(path).starts_with("姓名"));
+}
