@@ -25,7 +25,7 @@ namespace {
 constexpr const char* kZapEndpoint = "inproc://zeromq.zap.01";
 constexpr const char* kZapDomain = "unionsync";
 constexpr int kSocketHwm = 10000;
-constexpr std::size_t kFramesPerWake = 256;
+constexpr std::size_t kFramesPerWake = 64;
 constexpr std::size_t kMaxClosedRoutingIds = 4096;
 constexpr std::int64_t kTickMs = 250;
 constexpr std::int64_t kTrustCheckMs = 1000;
@@ -518,22 +518,31 @@ struct Engine::Core {
 
   void handleDealer(Link& link) {
     const auto start = std::chrono::steady_clock::now();
-    for (std::size_t i = 0; i < kFramesPerWake && !link.session->closed() && !overBudget(start); ++i) {
-      zmq::message_t msg;
-      std::optional<std::size_t> got;
-      try {
-        got = link.dealer->recv(msg, zmq::recv_flags::dontwait);
-      } catch (const zmq::error_t&) {
-        break;
+    while (!link.session->closed() && !overBudget(start)) {
+      // Take what has arrived, then hand it over at once: consecutive batches share a commit.
+      std::vector<zmq::message_t> frames;
+      while (frames.size() < kFramesPerWake) {
+        zmq::message_t msg;
+        std::optional<std::size_t> got;
+        try {
+          got = link.dealer->recv(msg, zmq::recv_flags::dontwait);
+        } catch (const zmq::error_t&) {
+          break;
+        }
+        if (!got) break;
+        bool more = msg.more();
+        while (more) {  // a DEALER peer frame is one part; drop extra parts
+          zmq::message_t extra;
+          (void)link.dealer->recv(extra, zmq::recv_flags::dontwait);
+          more = extra.more();
+        }
+        frames.push_back(std::move(msg));
       }
-      if (!got) break;
-      bool more = msg.more();
-      while (more) {  // a DEALER peer frame is one part; drop extra parts
-        zmq::message_t extra;
-        (void)link.dealer->recv(extra, zmq::recv_flags::dontwait);
-        more = extra.more();
-      }
-      link.session->onFrame(std::string_view(static_cast<const char*>(msg.data()), msg.size()));
+      if (frames.empty()) break;
+      std::vector<std::string_view> views;
+      views.reserve(frames.size());
+      for (const auto& f : frames) views.emplace_back(static_cast<const char*>(f.data()), f.size());
+      link.session->onFrames(views);
       dirty = true;
     }
   }
@@ -702,51 +711,73 @@ struct Engine::Core {
 
   void handleRouter() {
     const auto start = std::chrono::steady_clock::now();
-    for (std::size_t i = 0; i < kFramesPerWake && !overBudget(start); ++i) {
-      std::vector<zmq::message_t> parts;
-      while (true) {
-        zmq::message_t part;
-        std::optional<std::size_t> got;
-        try {
-          got = router->recv(part, zmq::recv_flags::dontwait);
-        } catch (const zmq::error_t&) {
-          break;
+    while (!overBudget(start)) {
+      std::vector<std::pair<std::string, zmq::message_t>> frames;  // (routing id, payload)
+      while (frames.size() < kFramesPerWake) {
+        std::vector<zmq::message_t> parts;
+        while (true) {
+          zmq::message_t part;
+          std::optional<std::size_t> got;
+          try {
+            got = router->recv(part, zmq::recv_flags::dontwait);
+          } catch (const zmq::error_t&) {
+            break;
+          }
+          if (!got) break;
+          bool more = part.more();
+          parts.push_back(std::move(part));
+          if (!more) break;
         }
-        if (!got) break;
-        bool more = part.more();
-        parts.push_back(std::move(part));
-        if (!more) break;
+        if (parts.empty()) break;
+        if (parts.size() != 2) continue;  // a DEALER sends exactly one part
+        frames.emplace_back(std::string(static_cast<const char*>(parts[0].data()), parts[0].size()),
+                            std::move(parts[1]));
       }
-      if (parts.empty()) return;
+      if (frames.empty()) return;
       dirty = true;
-      if (parts.size() != 2) continue;  // a DEALER sends exactly one part
-      std::string rid(static_cast<const char*>(parts[0].data()), parts[0].size());
-      std::string_view payload(static_cast<const char*>(parts[1].data()), parts[1].size());
-      std::string key;
-      try {
-        const char* userId = parts[1].gets("User-Id");
-        if (userId) key = userId;
-      } catch (const zmq::error_t&) {
+      // Consecutive frames of one connection are handled together.
+      for (std::size_t i = 0; i < frames.size();) {
+        std::size_t j = i + 1;
+        while (j < frames.size() && frames[j].first == frames[i].first) ++j;
+        handleRouterFrames(frames, i, j);
+        i = j;
       }
-      if (closedRoutingIdSet.count(rid)) continue;
-      Link* link = nullptr;
-      for (auto& l : links) {
-        if (!l->outbound && l->routingId == rid) link = l.get();
-      }
-      if (link) {
-        link->session->onFrame(payload);
-        continue;
-      }
-      acceptInbound(rid, key, payload);
     }
   }
 
-  void acceptInbound(const std::string& rid, const std::string& key, std::string_view payload) {
+  void handleRouterFrames(std::vector<std::pair<std::string, zmq::message_t>>& frames, std::size_t from,
+                          std::size_t to) {
+    const std::string& rid = frames[from].first;
+    if (closedRoutingIdSet.count(rid)) return;
+    Link* link = nullptr;
+    for (auto& l : links) {
+      if (!l->outbound && l->routingId == rid) link = l.get();
+    }
+    if (!link) {
+      std::string key;
+      try {
+        const char* userId = frames[from].second.gets("User-Id");
+        if (userId) key = userId;
+      } catch (const zmq::error_t&) {
+      }
+      zmq::message_t& first = frames[from].second;
+      link = acceptInbound(rid, key, std::string_view(static_cast<const char*>(first.data()), first.size()));
+      ++from;
+      if (!link) return;
+    }
+    std::vector<std::string_view> views;
+    for (std::size_t k = from; k < to; ++k) {
+      views.emplace_back(static_cast<const char*>(frames[k].second.data()), frames[k].second.size());
+    }
+    if (!views.empty()) link->session->onFrames(views);
+  }
+
+  Link* acceptInbound(const std::string& rid, const std::string& key, std::string_view payload) {
     auto it = peers.find(key);
     if (key.empty() || it == peers.end() || !it->second.trusted) {
       replyError(rid, WireErrorCode::NotTrusted, "本节点不信任你 / this node does not trust you");
       rememberClosedRoutingId(rid);
-      return;
+      return nullptr;
     }
     // One session per pair of nodes: when both connected at once, keep the connection made by
     // the node with the smaller key (both sides apply the same rule).
@@ -756,7 +787,7 @@ struct Engine::Core {
         if (identity.publicKey < key) {
           replyError(rid, WireErrorCode::DuplicateSession, "duplicate session: keeping mine");
           rememberClosedRoutingId(rid);
-          return;
+          return nullptr;
         }
         l->failure.clear();
         l->session->close(WireErrorCode::DuplicateSession, "duplicate session: keeping the peer's", false);
@@ -775,6 +806,7 @@ struct Engine::Core {
                                              [this, raw](std::string&& frame) { sendToRouter(raw, std::move(frame)); });
     links.push_back(std::move(link));
     raw->session->onFrame(payload);
+    return raw;
   }
 
   // --- discovery ------------------------------------------------------------------------------

@@ -89,16 +89,28 @@ void Session::close(WireErrorCode code, std::string reason, bool notifyPeer) {
   round_ = Round{};
 }
 
-void Session::onFrame(std::string_view frame) {
+void Session::onFrame(std::string_view frame) { onFrames({frame}); }
+
+void Session::onFrames(const std::vector<std::string_view>& frames) {
+  for (std::string_view frame : frames) {
+    if (state_ == SessionState::Closed) break;
+    handleFrame(frame);
+  }
+  flushBatches();
+}
+
+void Session::handleFrame(std::string_view frame) {
   if (state_ == SessionState::Closed) return;
   stats_.bytesReceived += frame.size();
   lastReceiveMs_ = clock_.nowMs();
   auto decoded = decodeMessage(frame);
   if (!decoded) {
+    flushBatches();  // what arrived intact before the bad frame is kept
     close(WireErrorCode::Malformed, decoded.error().message, true);
     return;
   }
   WireMessage& message = *decoded;
+  if (!std::holds_alternative<BatchMsg>(message)) flushBatches();
   if (auto* error = std::get_if<ErrorMsg>(&message)) {
     state_ = SessionState::Closed;
     closedByPeer_ = true;
@@ -264,6 +276,7 @@ void Session::pump(const std::optional<VersionVector>& localVector) {
 
 void Session::onBatch(BatchMsg&& batch) {
   if (batch.batchNo != expectedInNo_) {
+    flushBatches();
     close(WireErrorCode::OutOfOrder,
           "protocol error: batch " + std::to_string(batch.batchNo) + " where " +
               std::to_string(expectedInNo_) + " was expected",
@@ -271,21 +284,38 @@ void Session::onBatch(BatchMsg&& batch) {
     return;
   }
   ++expectedInNo_;
-  auto applied = store_.apply(batch.changes);
+  if (pendingChanges_.empty()) {
+    pendingChanges_ = std::move(batch.changes);
+  } else {
+    pendingChanges_.insert(pendingChanges_.end(), std::make_move_iterator(batch.changes.begin()),
+                           std::make_move_iterator(batch.changes.end()));
+  }
+  pendingBatches_.push_back(batch.batchNo);
+  if (pendingChanges_.size() >= 8 * config_.batchMaxChanges) flushBatches();
+}
+
+void Session::flushBatches() {
+  if (pendingBatches_.empty()) return;
+  std::vector<Change> changes = std::move(pendingChanges_);
+  std::vector<std::uint64_t> numbers = std::move(pendingBatches_);
+  pendingChanges_.clear();
+  pendingBatches_.clear();
+  if (state_ == SessionState::Closed) return;
+  auto applied = store_.apply(changes);
   if (!applied) {
     close(WireErrorCode::ApplyFailed, "无法写入收到的变更 / cannot apply received changes: " + applied.error().message, true);
     return;
   }
-  stats_.batchesReceived += 1;
-  stats_.changesReceived += batch.changes.size();
+  stats_.batchesReceived += numbers.size();
+  stats_.changesReceived += changes.size();
   stats_.fieldsWon += applied->fieldsWon;
   stats_.conflicts += applied->conflicts;
   // The peer holds what it sent us (its stream is in seq order per origin).
-  for (const Change& c : batch.changes) {
+  for (const Change& c : changes) {
     auto& slot = peerVector_[c.origin];
     if (c.seq > slot) slot = c.seq;
   }
-  send(AckMsg{batch.batchNo});
+  for (std::uint64_t no : numbers) send(AckMsg{no});
 }
 
 void Session::onCaughtUp(const CaughtUpMsg& caughtUp) {

@@ -31,6 +31,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "store/clock.h"
 #include "store/store.h"
@@ -74,6 +75,10 @@ class Session {
   void start();
   // Handles one received frame (any bytes).
   void onFrame(std::string_view frame);
+  // Handles frames that arrived together, in order. Consecutive change batches among them
+  // are applied in one store transaction (fewer commits while catching up) and then each is
+  // acknowledged; the result is the same as handling them one by one.
+  void onFrames(const std::vector<std::string_view>& frames);
   // Starts or continues streaming. `localVector` is the store's vector read just now (the
   // engine polls it); without it the session reads it when it needs it.
   void pump(const std::optional<VersionVector>& localVector = std::nullopt);
@@ -115,7 +120,9 @@ class Session {
   void sendFrame(std::string&& frame);
   HelloMsg makeHello() const;
   void onHello(HelloMsg&& hello);
+  void handleFrame(std::string_view frame);
   void onBatch(BatchMsg&& batch);
+  void flushBatches();
   void onAck(const AckMsg& ack);
   void onCaughtUp(const CaughtUpMsg& caughtUp);
   void onDeploymentKey(const DeploymentKeyMsg& key);
@@ -134,6 +141,8 @@ class Session {
   Round round_;
   std::uint64_t nextOutNo_ = 1;
   std::uint64_t expectedInNo_ = 1;
+  std::vector<Change> pendingChanges_;        // received batches not yet applied
+  std::vector<std::uint64_t> pendingBatches_;
   SessionStats stats_;
   std::int64_t startedMs_ = 0;
   std::int64_t lastSendMs_ = 0;
