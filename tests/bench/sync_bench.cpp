@@ -2,7 +2,7 @@
 // compared with a local bulk write of the same data in the same run; then the latency and
 // bytes on the wire of one changed member; then the idle CPU of two connected nodes.
 //
-//   sync_bench [--members N] [--no-fsync] [--dir DIR]
+//   sync_bench [--members N] [--no-fsync] [--dir DIR] [--verbose]
 #include <sys/resource.h>
 
 #include <fmt/format.h>
@@ -54,15 +54,18 @@ Store::LocalWrite memberWrite(const std::string& key, std::size_t i, const std::
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   std::size_t members = 1'000'000;
   bool durable = true;
+  bool verbose = false;
   std::string base;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--members") && i + 1 < argc) members = std::stoull(argv[++i]);
     else if (!std::strcmp(argv[i], "--no-fsync")) durable = false;
     else if (!std::strcmp(argv[i], "--dir") && i + 1 < argc) base = argv[++i];
+    else if (!std::strcmp(argv[i], "--verbose")) verbose = true;
     else {
-      fmt::print("usage: sync_bench [--members N] [--no-fsync] [--dir DIR]\n");
+      fmt::print("usage: sync_bench [--members N] [--no-fsync] [--dir DIR] [--verbose]\n");
       return 2;
     }
   }
@@ -97,8 +100,14 @@ int main(int argc, char** argv) {
   // 2. Full catch-up A -> B over CURVE on 127.0.0.1.
   const auto idA = loadOrCreateIdentity(a->dataDir()).value();
   const auto idB = loadOrCreateIdentity(b->dataDir()).value();
+  auto logTo = [verbose](const char* who) {
+    return [verbose, who](const std::string& line) {
+      if (verbose) fmt::print(stderr, "[{}] {}\n", who, line);
+    };
+  };
   EngineOptions oa;
   oa.dataDir = a->dataDir();
+  oa.log = logTo("A");
   oa.listen = {"tcp://127.0.0.1:0"};
   auto ea = Engine::start(a->store(), clock, oa).value();
   const std::string endpointA = ea->status()->listenEndpoints.at(0);
@@ -107,6 +116,7 @@ int main(int argc, char** argv) {
   ea->trustChanged();
   EngineOptions ob;
   ob.dataDir = b->dataDir();
+  ob.log = logTo("B");
   const VersionVector target = a->store().versionVector();
   auto t1 = Clock_::now();
   auto eb = Engine::start(b->store(), clock, ob).value();
@@ -123,7 +133,8 @@ int main(int argc, char** argv) {
   }
   const PeerStatus* pb = status->findPeer(idA.publicKey);
   fmt::print("full catch-up:        {:.2f} s  {:>9.0f} records/s  ({:.2f}x the local bulk write time; {:.1f} MB received)\n",
-             catchUp, members / catchUp, catchUp / bulk, pb->current.bytesReceived / 1e6);
+             catchUp, members / catchUp, catchUp / bulk, (pb->total.bytesReceived) / 1e6);
+  fmt::print("sessions during catch-up: {}\n", pb->sessions);
   const bool equal = a->store().digest() == b->store().digest();
   fmt::print("digests equal:        {}\n", equal ? "yes" : "NO");
 
