@@ -205,31 +205,71 @@ void lmdbCheck(int rc, const char* what) {
   if (rc != MDB_SUCCESS) throw std::runtime_error(fmt::format("{}: {}", what, mdb_strerror(rc)));
 }
 
-// Average key + value size of the store's member records, read from its "records" table.
-double averageRecordBytes(const std::string& dir, std::size_t& keyBytes) {
-  MDB_env* env = nullptr;
-  lmdbCheck(mdb_env_create(&env), "mdb_env_create");
-  mdb_env_set_maxdbs(env, 16);
-  lmdbCheck(mdb_env_open(env, dir.c_str(), MDB_RDONLY, 0600), "mdb_env_open");
-  MDB_txn* txn = nullptr;
-  lmdbCheck(mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn), "mdb_txn_begin");
-  MDB_dbi dbi;
-  lmdbCheck(mdb_dbi_open(txn, "records", 0, &dbi), "mdb_dbi_open");
-  MDB_cursor* cursor = nullptr;
-  lmdbCheck(mdb_cursor_open(txn, dbi, &cursor), "mdb_cursor_open");
-  MDB_val key, value;
-  std::size_t count = 0, bytes = 0;
-  for (int rc = mdb_cursor_get(cursor, &key, &value, MDB_FIRST); rc == MDB_SUCCESS;
-       rc = mdb_cursor_get(cursor, &key, &value, MDB_NEXT)) {
-    if (static_cast<const char*>(key.mv_data)[0] != static_cast<char>(Kind::Member)) continue;
-    ++count;
-    bytes += value.mv_size;
-    keyBytes = key.mv_size;
+// A read transaction on a store's LMDB environment, opened read-only beside the program's
+// own use of it (after the node is closed: LMDB allows one open per process).
+class ReadOnlyStore {
+ public:
+  explicit ReadOnlyStore(const std::string& dir) {
+    lmdbCheck(mdb_env_create(&env_), "mdb_env_create");
+    mdb_env_set_maxdbs(env_, 16);
+    lmdbCheck(mdb_env_open(env_, dir.c_str(), MDB_RDONLY, 0600), "mdb_env_open");
+    lmdbCheck(mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn_), "mdb_txn_begin");
   }
-  mdb_cursor_close(cursor);
-  mdb_txn_abort(txn);
-  mdb_env_close(env);
+  ~ReadOnlyStore() {
+    mdb_txn_abort(txn_);
+    mdb_env_close(env_);
+  }
+  ReadOnlyStore(const ReadOnlyStore&) = delete;
+  ReadOnlyStore& operator=(const ReadOnlyStore&) = delete;
+
+  // Calls `visit(key, value)` for every entry of the table `name` (the main table when null).
+  template <typename F>
+  void forEach(const char* name, F&& visit) const {
+    MDB_dbi dbi;
+    lmdbCheck(mdb_dbi_open(txn_, name, 0, &dbi), "mdb_dbi_open");
+    MDB_cursor* cursor = nullptr;
+    lmdbCheck(mdb_cursor_open(txn_, dbi, &cursor), "mdb_cursor_open");
+    MDB_val key, value;
+    for (int rc = mdb_cursor_get(cursor, &key, &value, MDB_FIRST); rc == MDB_SUCCESS;
+         rc = mdb_cursor_get(cursor, &key, &value, MDB_NEXT))
+      visit(std::string_view(static_cast<const char*>(key.mv_data), key.mv_size),
+            std::string_view(static_cast<const char*>(value.mv_data), value.mv_size));
+    mdb_cursor_close(cursor);
+  }
+
+  // Bytes of the pages a table uses.
+  std::size_t tableBytes(const std::string& name) const {
+    MDB_dbi dbi;
+    lmdbCheck(mdb_dbi_open(txn_, name.c_str(), 0, &dbi), "mdb_dbi_open");
+    MDB_stat st{};
+    lmdbCheck(mdb_stat(txn_, dbi, &st), "mdb_stat");
+    return (st.ms_branch_pages + st.ms_leaf_pages + st.ms_overflow_pages) * st.ms_psize;
+  }
+
+ private:
+  MDB_env* env_ = nullptr;
+  MDB_txn* txn_ = nullptr;
+};
+
+// Average value size of the store's member records, and their key size.
+double averageRecordBytes(const ReadOnlyStore& store, std::size_t& keyBytes) {
+  std::size_t count = 0, bytes = 0;
+  store.forEach("records", [&](std::string_view key, std::string_view value) {
+    if (key[0] != static_cast<char>(Kind::Member)) return;
+    ++count;
+    bytes += value.size();
+    keyBytes = key.size();
+  });
   return count ? static_cast<double>(bytes) / static_cast<double>(count) : 0;
+}
+
+// Pages in use per table (named tables are the keys of the main table).
+std::vector<std::pair<std::string, std::size_t>> tableSizes(const ReadOnlyStore& store) {
+  std::vector<std::pair<std::string, std::size_t>> out;
+  std::vector<std::string> names;
+  store.forEach(nullptr, [&](std::string_view key, std::string_view) { names.emplace_back(key); });
+  for (const auto& name : names) out.emplace_back(name, store.tableBytes(name));
+  return out;
 }
 
 // Puts `n` pre-built records (random 17-byte keys, values of `valueBytes`) in transactions of
@@ -329,7 +369,13 @@ int main(int argc, char** argv) try {
 
   // Raw LMDB: the same number of records of the same size, same transaction size, durable.
   std::size_t keyBytes = 17;
-  const double recordBytes = averageRecordBytes(dataDir, keyBytes);
+  double recordBytes = 0;
+  std::vector<std::pair<std::string, std::size_t>> tables;
+  {
+    ReadOnlyStore store(dataDir);
+    recordBytes = averageRecordBytes(store, keyBytes);
+    tables = tableSizes(store);
+  }
   double rawWritten = writtenBytes();
   const double rawSeconds = rawLmdbLoad(root + "/raw", n, keyBytes, static_cast<std::size_t>(recordBytes), args.chunk, args.sync);
   figure("raw LMDB load of same-size records (puts/s)", fmt::format("{:.0f}", n / rawSeconds),
@@ -399,7 +445,15 @@ int main(int argc, char** argv) try {
 
   const auto dataBytes = fs::file_size(dataDir + "/data.mdb");
   figure("store size (data.mdb)", fmt::format("{:.0f} MB", dataBytes / 1e6));
-  figure("store size per member (bytes)", fmt::format("{:.0f}", static_cast<double>(dataBytes) / n));
+  figure("store size per member (bytes)", fmt::format("{:.0f}", static_cast<double>(dataBytes) / n),
+         "file size; LMDB reuses its free pages for later writes");
+  std::size_t live = 0;
+  for (const auto& [name, bytes] : tables) {
+    live += bytes;
+    figure(fmt::format("  table {} (pages in use)", name), fmt::format("{:.0f} MB", bytes / 1e6),
+           fmt::format("{:.0f} bytes per member", static_cast<double>(bytes) / n));
+  }
+  figure("pages in use per member (bytes)", fmt::format("{:.0f}", static_cast<double>(live) / n));
   figure("peak RSS of this process", fmt::format("{:.0f} MB", peakRssKb() / 1024.0));
   std::cout << fmt::format("load average at the end: {}\n", loadAverage());
 
