@@ -29,7 +29,7 @@ constexpr std::size_t kFramesPerWake = 64;
 constexpr std::size_t kMaxClosedRoutingIds = 4096;
 constexpr std::int64_t kTickMs = 250;
 constexpr std::int64_t kTrustCheckMs = 1000;
-constexpr std::int64_t kPersistMs = 5000;
+constexpr std::int64_t kPersistMs = 60000;  // contact bookkeeping; catch-ups are saved at once
 constexpr std::int64_t kStatusFileMs = 250;
 constexpr std::int64_t kDifferentDeploymentBackoffMs = 5 * 60 * 1000;
 constexpr int kShutdownLingerMs = 200;
@@ -962,11 +962,8 @@ struct Engine::Core {
     observe(link);
     Session& s = *link.session;
     std::string reason = link.failure.empty() ? s.closeReason() : link.failure;
-    if (s.closedByPeer()) reason = "对方：" + reason + " / peer: " + std::string(wireErrorCodeName(s.closeCode()));
-    if (s.closedByPeer() && s.closeCode() != WireErrorCode::ShuttingDown &&
-        s.closeCode() != WireErrorCode::DuplicateSession) {
-      reason = s.closeReason();
-    }
+    // Errors a peer sends carry their own bilingual reason.
+    if (s.closedByPeer() && s.closeCode() == WireErrorCode::ShuttingDown) reason = "对方已停止 / the peer stopped";
     std::string failState = link.failState;
     if (s.closeCode() == WireErrorCode::DifferentDeployment) failState = "different-deployment";
     if (s.closeCode() == WireErrorCode::NotTrusted && s.closedByPeer()) failState = "refused", reason = refusedByPeerReason();
