@@ -3,8 +3,10 @@
 #include <imgui.h>
 #include <backends/imgui_impl_opengl3.h>
 #include <stb_truetype.h>
+#include <GL/gl.h>
 
 #include <chrono>
+#include <cstdint>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -69,8 +71,19 @@ bool Fonts::update(const GlyphSet& glyphs) {
   if (glyphs.size() == builtSize_) return false;
   build(glyphs);
   ImGui_ImplOpenGL3_DestroyFontsTexture();
-  ImGui_ImplOpenGL3_CreateFontsTexture();
+  upload();
   return true;
+}
+
+void Fonts::upload() {
+  ImGui_ImplOpenGL3_CreateFontsTexture();
+  // Glyphs are rasterised at their display size and drawn on whole pixels (no oversampling,
+  // PixelSnapH), so nearest sampling gives the same picture as the backend's bilinear one at a
+  // quarter of the texture reads: it matters under software GL.
+  const auto texture = static_cast<GLuint>(reinterpret_cast<std::uintptr_t>(ImGui::GetIO().Fonts->TexID));
+  glBindTexture(GL_TEXTURE_2D, texture);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
 }
 
 void Fonts::build(const GlyphSet& glyphs) {

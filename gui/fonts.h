@@ -23,6 +23,8 @@ class Fonts {
   // Rebuilds the atlas and its texture when `glyphs` grew since the last build. Returns true
   // when it rebuilt.
   bool update(const GlyphSet& glyphs);
+  // Creates the OpenGL texture of the atlas (after the OpenGL backend is initialised).
+  void upload();
 
   ImFont* regular() const { return regular_; }
   ImFont* large() const { return large_; }

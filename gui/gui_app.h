@@ -39,7 +39,20 @@ class GuiApp {
   GuiContext* context() { return ctx_.get(); }
   // The current view's data is loaded and the fonts hold its characters.
   bool ready() const;
-  double lastFrameMs() const { return lastFrameMs_; }
+  // Where the last frame's time went (gui_bench): waiting for events, background results and
+  // fonts, building the UI (ImGui), drawing it (OpenGL, finished), presenting it.
+  struct FrameTimes {
+    double waitMs = 0, updateMs = 0, uiMs = 0, glMs = 0, swapMs = 0;
+    double totalMs() const { return updateMs + uiMs + glMs + swapMs; }  // without the wait
+  };
+  double lastFrameMs() const { return lastFrame_.totalMs(); }
+  const FrameTimes& lastFrame() const { return lastFrame_; }
+  // Wakes the event loop, as input would (for requests made between frames).
+  void wake();
+  // The OpenGL renderer ("llvmpipe (LLVM 15.0.6, 256 bits)" under Mesa's software GL).
+  std::string renderer() const;
+  // Draw frames back to back instead of waiting for events (benchmarks).
+  void setContinuous(bool continuous) { continuous_ = continuous; }
 
  private:
   GuiApp() = default;
@@ -83,7 +96,8 @@ class GuiApp {
   std::size_t frames_ = 0;
   std::size_t readyFrames_ = 0;
   double startedAt_ = 0;
-  double lastFrameMs_ = 0;
+  FrameTimes lastFrame_;
+  bool continuous_ = false;
   bool done_ = false;
   int exitCode_ = 0;
 };

@@ -362,15 +362,8 @@ const std::vector<std::uint32_t>& MemberQueryEngine::order(const MemberSnapshot&
   return out;
 }
 
-MemberView MemberQueryEngine::run(const std::shared_ptr<const MemberSnapshot>& snapshot, const OrgTree& orgs,
-                                  const MemberQuery& query) {
-  const auto started = std::chrono::steady_clock::now();
-  MemberView view;
-  view.snapshot = snapshot;
-  view.query = query;
-  const MemberSnapshot& s = *snapshot;
+std::vector<std::uint32_t> MemberQueryEngine::scan(const MemberSnapshot& s, const OrgTree& orgs, const MemberQuery& query) {
   const MemberFilter& f = query.filter;
-
   std::vector<char> orgAllowed;
   if (f.org) {
     orgAllowed.assign(s.orgIds().size(), 0);
@@ -378,26 +371,67 @@ MemberView MemberQueryEngine::run(const std::shared_ptr<const MemberSnapshot>& s
       if (auto index = s.orgIndex(id); index != kNoOrg) orgAllowed[index] = 1;
   }
   const SearchKey key = makeSearchKey(f.search);
-  // Filter in row order (sequential memory), then walk the column's ready-made order.
+  // Filter in row order (sequential memory), split over the cores, then walk the column's
+  // ready-made order.
   std::vector<char> match(s.size(), 0);
-  std::size_t matches = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const MemberRow& r = s.row(i);
-    if (r.deleted != f.deleted) continue;
-    if (f.status != 0 && r.status != f.status) continue;
-    if (f.migrant != MigrantFilter::Any && r.migrant != (f.migrant == MigrantFilter::Yes)) continue;
-    if (f.org && (r.org == kNoOrg || !orgAllowed[r.org])) continue;
-    if (!matchesSearch(s, r, key)) continue;
-    match[i] = 1;
-    ++matches;
+  auto filter = [&](std::size_t begin, std::size_t end) {
+    std::size_t matches = 0;
+    for (std::size_t i = begin; i < end; ++i) {
+      const MemberRow& r = s.row(i);
+      if (r.deleted != f.deleted) continue;
+      if (f.status != 0 && r.status != f.status) continue;
+      if (f.migrant != MigrantFilter::Any && r.migrant != (f.migrant == MigrantFilter::Yes)) continue;
+      if (f.org && (r.org == kNoOrg || !orgAllowed[r.org])) continue;
+      if (!matchesSearch(s, r, key)) continue;
+      match[i] = 1;
+      ++matches;
+    }
+    return matches;
+  };
+  constexpr std::size_t kRowsPerThread = 200'000;
+  const std::size_t threads = std::clamp<std::size_t>(s.size() / kRowsPerThread, 1, std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::size_t> counts(threads);
+  {
+    std::vector<std::jthread> helpers;
+    const std::size_t chunk = (s.size() + threads - 1) / threads;
+    for (std::size_t t = 1; t < threads; ++t)
+      helpers.emplace_back([&, t] { counts[t] = filter(t * chunk, std::min(s.size(), (t + 1) * chunk)); });
+    counts[0] = filter(0, std::min(s.size(), chunk));
   }
-  view.rows.reserve(matches);
+  std::vector<std::uint32_t> rows;
+  rows.reserve(std::accumulate(counts.begin(), counts.end(), std::size_t{0}));
   const auto& ordered = order(s, orgs, query.sort.column);
   auto take = [&](std::uint32_t i) {
-    if (match[i]) view.rows.push_back(i);
+    if (match[i]) rows.push_back(i);
   };
   if (query.sort.ascending) std::ranges::for_each(ordered, take);
   else std::for_each(ordered.rbegin(), ordered.rend(), take);
+  return rows;
+}
+
+MemberView MemberQueryEngine::run(const std::shared_ptr<const MemberSnapshot>& snapshot,
+                                  const std::shared_ptr<const OrgTree>& orgs, const MemberQuery& query) {
+  const auto started = std::chrono::steady_clock::now();
+  MemberView view;
+  view.snapshot = snapshot;
+  view.query = query;
+  // Narrowing: same data and filters, and the search only grew. A key of four or more digits
+  // also matches number tails, which the shorter key's result need not hold.
+  const SearchKey key = makeSearchKey(query.filter.search);
+  const SearchKey lastKey = makeSearchKey(last_.query.filter.search);
+  MemberFilter lastFilter = last_.query.filter;
+  lastFilter.search = query.filter.search;
+  const bool narrowing = last_.snapshot == snapshot && lastOrgs_ == orgs && last_.query.sort == query.sort &&
+                         lastFilter == query.filter && !lastKey.text.empty() && key.text.starts_with(lastKey.text) &&
+                         !(key.digitsOnly && key.upper.size() >= 4);
+  if (narrowing) {
+    for (std::uint32_t i : last_.rows)
+      if (matchesSearch(*snapshot, snapshot->row(i), key)) view.rows.push_back(i);
+  } else {
+    view.rows = scan(*snapshot, *orgs, query);
+  }
+  last_ = view;
+  lastOrgs_ = orgs;
   view.queryMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   return view;
 }
@@ -485,7 +519,7 @@ void MemberTableModel::run() {
       if (auto next = snapshot->refreshed(node_.store())) snapshot = std::move(next);
       else if (generation == answered_) continue;  // nothing changed and nothing asked
     }
-    MemberView view = engine.run(snapshot, *orgs, query);
+    MemberView view = engine.run(snapshot, orgs, query);
     view.generation = generation;
     {
       std::lock_guard lock(mutex_);

@@ -154,8 +154,11 @@ struct MemberView {
 
 // Filters and sorts snapshots. Keeps, per snapshot, the full order of every column used so
 // far, so a new search is one linear pass over a ready-made order (tens of milliseconds on
-// 1M rows) and only a new sort column costs a sort. Names, organizations and employers sort
-// in Chinese (pinyin) order. Not thread-safe: owned by one worker.
+// 1M rows, split over the cores) and only a new sort column costs a sort. A keystroke that
+// extends the previous search only re-checks the previous result (matches of "王伟" are among
+// those of "王"), except where the tail-of-number rule makes a longer key match other rows.
+// Names, organizations and employers sort in Chinese (pinyin) order. Not thread-safe: owned
+// by one worker.
 class MemberQueryEngine {
  public:
   MemberQueryEngine();
@@ -163,15 +166,20 @@ class MemberQueryEngine {
   MemberQueryEngine(const MemberQueryEngine&) = delete;
   MemberQueryEngine& operator=(const MemberQueryEngine&) = delete;
 
-  MemberView run(const std::shared_ptr<const MemberSnapshot>& snapshot, const OrgTree& orgs, const MemberQuery& query);
+  MemberView run(const std::shared_ptr<const MemberSnapshot>& snapshot, const std::shared_ptr<const OrgTree>& orgs,
+                 const MemberQuery& query);
 
  private:
   const std::vector<std::uint32_t>& order(const MemberSnapshot& snapshot, const OrgTree& orgs, MemberColumn column);
+  // Rows of the whole snapshot matching the filter, in the column's order.
+  std::vector<std::uint32_t> scan(const MemberSnapshot& snapshot, const OrgTree& orgs, const MemberQuery& query);
   struct Collation;
   std::unique_ptr<Collation> collation_;
   std::uint64_t cachedSerial_ = 0;
   std::uint64_t cachedOrgNames_ = 0;
   std::vector<std::uint32_t> orders_[kMemberColumns];
+  MemberView last_;                        // the previous answer, for narrowing
+  std::shared_ptr<const OrgTree> lastOrgs_;
 };
 
 // Keeps a MemberView current on its own thread. The UI thread calls setQuery / setOrgTree /

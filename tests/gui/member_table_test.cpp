@@ -29,7 +29,7 @@ struct TableFixture : GuiFixture {
     bai = member(5, "白雪", enterprise, {{"status", "退会"}});
   }
   MemberView run(MemberQueryEngine& engine, const MemberQuery& q) {
-    return engine.run(MemberSnapshot::load(node->store()), node->orgTree(), q);
+    return engine.run(MemberSnapshot::load(node->store()), std::make_shared<OrgTree>(node->orgTree()), q);
   }
 };
 
@@ -85,6 +85,24 @@ TEST_CASE("search matches name prefix, card number, ID number and mobile, includ
   CHECK(search("１３８００") == std::vector<std::string>{"王伟"});     // full-width digits
   CHECK(search("伟").empty());                                       // not a prefix
   CHECK(search("").size() == 5);
+}
+
+TEST_CASE("typing on narrows the previous result, and still finds number tails") {
+  TableFixture f;
+  f.member(8, "王伟华", f.street, {{"mobile", "13955550138"}});
+  MemberQueryEngine engine;
+  const auto snapshot = MemberSnapshot::load(f.node->store());
+  const auto orgs = std::make_shared<OrgTree>(f.node->orgTree());
+  auto search = [&](const std::string& text) { return names(engine.run(snapshot, orgs, {.filter = {.search = text}})); };
+  CHECK(search("王") == std::vector<std::string>{"王伟", "王伟华"});
+  CHECK(search("王伟") == std::vector<std::string>{"王伟", "王伟华"});
+  CHECK(search("王伟华") == std::vector<std::string>{"王伟华"});
+  CHECK(search("01").empty());
+  // "0138" is not a prefix of anything, but the tail of a mobile: a longer key may match rows
+  // the shorter one did not.
+  CHECK(search("013") .empty());
+  CHECK(search("0138") == std::vector<std::string>{"王伟华"});
+  CHECK(search("王").size() == 2);  // a shorter key starts afresh
 }
 
 TEST_CASE("filters: status, migrant workers, organization subtree, recycle bin") {
