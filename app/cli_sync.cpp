@@ -332,12 +332,17 @@ int runStatus(CliContext& ctx) {
   std::int64_t lastSync = 0;
   for (const auto& p : trust->peers()) {
     std::string state = p.state == TrustState::Revoked ? "revoked" : "offline";
+    std::optional<std::size_t> livePending;
     if (live && p.state == TrustState::Trusted) {
       for (const auto& lp : (*live)["peers"]) {
-        if (lp.value("key", "") == p.publicKey) state = lp.value("state", state);
+        if (lp.value("key", "") != p.publicKey) continue;
+        state = lp.value("state", state);
+        if (state == "live") livePending = lp.value("pendingEstimate", std::size_t{0});
       }
     }
-    auto [pending, capped] = pendingFor(store, p.versionVector);
+    // A live peer's vector is known to the running serve; otherwise use the last one saved.
+    auto [pending, capped] = livePending ? std::pair<std::size_t, bool>{*livePending, false}
+                                         : pendingFor(store, p.versionVector);
     lastSync = std::max(lastSync, p.lastSyncMs);
     peers.push_back({{"name", p.name},
                      {"key", p.publicKey},
