@@ -82,23 +82,23 @@ TEST_CASE("cli: two nodes paired with the CLI replicate both ways and refused or
     const std::string keyA = firstLine(runCli(a, {"peer", "key"}).out);
     REQUIRE(runCli(c, {"peer", "trust", keyA, "--address", "tcp://127.0.0.1:" + std::to_string(pa)}).exitCode == 0);
     auto refused = runCli(c, {"sync", "--peer", "tcp://127.0.0.1:" + std::to_string(pa), "--timeout", "10"});
-    CHECK(refused.exitCode != 0);
-    CHECK(refused.out.find("does not trust") != std::string::npos);
-    CHECK(std::count(refused.out.begin(), refused.out.end(), '\n') == 1);
+    CHECK_MESSAGE(refused.exitCode != 0, refused.out);
+    CHECK_MESSAGE(refused.out.find("does not trust") != std::string::npos, refused.out);
+    CHECK_MESSAGE(std::count(refused.out.begin(), refused.out.end(), '\n') == 1, refused.out);
     const std::string keyC = firstLine(runCli(c, {"peer", "key"}).out);
     CHECK(eventually([&] { return runCli(a, {"peer", "list", "--json"}).out.find(keyC) != std::string::npos; }, 5s));  // listed for pairing
     CHECK(serveA.stop(SIGTERM) == 0);
   }
   auto unreachable = runCli(b, {"sync", "--peer", "tcp://127.0.0.1:" + std::to_string(pa), "--timeout", "2"});
-  CHECK(unreachable.exitCode != 0);
-  CHECK(std::count(unreachable.out.begin(), unreachable.out.end(), '\n') == 1);
+  CHECK_MESSAGE(unreachable.exitCode != 0, unreachable.out);
+  CHECK_MESSAGE(std::count(unreachable.out.begin(), unreachable.out.end(), '\n') == 1, unreachable.out);
 
   // Both serve; writes made by the CLI next to a running serve replicate both ways.
   Process serveA(a, {"serve", "--listen", "tcp://127.0.0.1:" + std::to_string(pa), "--discovery", "off"}, tmp.sub("a.log"));
   Process serveB(b, {"serve", "--listen", "tcp://127.0.0.1:" + std::to_string(pb), "--discovery", "off"}, tmp.sub("b.log"));
   REQUIRE(runCli(a, {"org", "add", "name=甲方新工会", "type=企业工会"}).exitCode == 0);
   REQUIRE(runCli(b, {"org", "add", "name=乙方新工会", "type=企业工会"}).exitCode == 0);
-  CHECK(eventually([&] { return digestOf(a) == digestOf(b); }, 15s));
+  CHECK_MESSAGE(eventually([&] { return digestOf(a) == digestOf(b); }, 15s), runCli(b, {"status"}).out);
   CHECK(runCli(b, {"org", "list"}).out.find("甲方新工会") != std::string::npos);
   CHECK(runCli(a, {"org", "list"}).out.find("乙方新工会") != std::string::npos);
   CHECK(eventually([&] {
