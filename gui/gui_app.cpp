@@ -401,11 +401,18 @@ bool GuiApp::frame() {
     into = std::chrono::duration<double, std::milli>(now - mark).count();
     mark = now;
   };
-  if (continuous_ || !args_.screenshot.empty()) glfwPollEvents();
-  // Background work wakes the loop when it has a result; the timeout only paces progress
-  // bars, so waiting never delays a result and the UI does not compete with the workers.
-  else if (busy()) glfwWaitEventsTimeout(1.0 / 30);
-  else glfwWaitEventsTimeout(kStoreCheckSeconds);
+  if (continuous_ || !args_.screenshot.empty() || settleFrames_ > 0) {
+    glfwPollEvents();
+    settleFrames_ = std::max(0, settleFrames_ - 1);
+  } else {
+    // Background work wakes the loop when it has a result; the timeout only paces progress
+    // bars, so waiting never delays a result and the UI does not compete with the workers.
+    const double timeout = busy() ? 1.0 / 30 : kStoreCheckSeconds;
+    glfwWaitEventsTimeout(timeout);
+    // Input arrived: ImGui needs a few more frames to finish what it started (a click is a
+    // press and a release; new tables and tab bars size themselves on their second frame).
+    if (std::chrono::steady_clock::now() - mark < std::chrono::duration<double>(timeout * 0.9)) settleFrames_ = 3;
+  }
   lap(lastFrame_.waitMs);
   if (glfwWindowShouldClose(window_)) return false;
 

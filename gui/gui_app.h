@@ -97,6 +97,7 @@ class GuiApp {
   std::size_t readyFrames_ = 0;
   double startedAt_ = 0;
   FrameTimes lastFrame_;
+  int settleFrames_ = 0;  // frames still to draw without waiting, after input
   bool continuous_ = false;
   bool done_ = false;
   int exitCode_ = 0;

@@ -20,7 +20,7 @@ struct ColumnSpec {
   float width;
 };
 constexpr ColumnSpec kColumns[] = {
-    {MemberColumn::Name, 96},      {MemberColumn::Gender, 44},  {MemberColumn::IdNumber, 176},
+    {MemberColumn::Name, 96},      {MemberColumn::Gender, 62},  {MemberColumn::IdNumber, 176},
     {MemberColumn::Mobile, 112},   {MemberColumn::Org, 200},    {MemberColumn::Employer, 180},
     {MemberColumn::CardNo, 160},   {MemberColumn::JoinDate, 100}, {MemberColumn::Status, 72},
     {MemberColumn::Migrant, 64},
@@ -50,8 +50,8 @@ class MembersView final : public View {
       detail(ctx);
     }
     // Opened here, in the same ID scope as the modal (the button sits in the side panel).
-    if (std::exchange(askDelete_, false)) ImGui::OpenPopup("##confirm-delete");
-    if (ui::confirmModal(ctx, "##confirm-delete", ctx.tr.format(T::MemberDeleteConfirm, form_.field("name")->original),
+    if (std::exchange(askDelete_, false)) ui::openModal("confirm-delete");
+    if (ui::confirmModal(ctx, "confirm-delete", ctx.tr.format(T::MemberDeleteConfirm, form_.field("name")->original),
                          ctx.tr(T::Delete)))
       remove(ctx);
   }

@@ -37,18 +37,18 @@ class OrgsView final : public View {
       detail(ctx);
     }
     if (move_) {
-      ImGui::OpenPopup("##confirm-move");
+      ui::openModal("confirm-move");
       moveAsked_ = *move_;
       move_.reset();
     }
     if (!moveAsked_.first.isZero() &&
-        ui::confirmModal(ctx, "##confirm-move",
+        ui::confirmModal(ctx, "confirm-move",
                          tr.format(T::OrgsMoveConfirm, ctx.orgName(moveAsked_.first), ctx.orgName(moveAsked_.second)),
                          tr(T::OrgsMove)))
       moveOrg(ctx, moveAsked_.first, moveAsked_.second);
     // Opened here, in the same ID scope as the modals (buttons sit in the table and panel).
-    if (std::exchange(askDelete_, false)) ImGui::OpenPopup("##confirm-delete");
-    if (ui::confirmModal(ctx, "##confirm-delete", tr.format(T::OrgsDeleteConfirm, form_.field("name")->original),
+    if (std::exchange(askDelete_, false)) ui::openModal("confirm-delete");
+    if (ui::confirmModal(ctx, "confirm-delete", tr.format(T::OrgsDeleteConfirm, form_.field("name")->original),
                          tr(T::Delete)))
       remove(ctx);
   }

@@ -69,7 +69,7 @@ class SyncView final : public View {
     log(ctx);
     ImGui::EndChild();
     // Opened here, in the same ID scope as the modal (buttons sit in tables and children).
-    if (std::exchange(openPairing_, false)) ImGui::OpenPopup("##pair");
+    if (std::exchange(openPairing_, false)) ui::openModal("pair");
     pairingModal(ctx);
   }
 
@@ -265,9 +265,9 @@ class SyncView final : public View {
   void pairingModal(GuiContext& ctx) {
     const Tr& tr = ctx.tr;
     ImGui::SetNextWindowSize({640, 0});
-    if (!ImGui::BeginPopupModal("##pair", nullptr, ImGuiWindowFlags_NoResize | ImGuiWindowFlags_AlwaysAutoResize)) return;
-    ui::text(ctx, tr.format(T::SyncPairTitle, pairing_.name.empty() ? std::string("—") : pairing_.name));
-    ImGui::Separator();
+    const std::string title =
+        ctx.shown(tr.format(T::SyncPairTitle, pairing_.name.empty() ? std::string("—") : pairing_.name)) + "###pair";
+    if (!ImGui::BeginPopupModal(title.c_str(), nullptr, ImGuiWindowFlags_NoResize | ImGuiWindowFlags_AlwaysAutoResize)) return;
     ui::textWrapped(ctx, tr(T::SyncPairExplain));
     ImGui::Spacing();
     const float half = 300;

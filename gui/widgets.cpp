@@ -248,10 +248,14 @@ bool formFields(GuiContext& ctx, FormModel& form) {
   return submit;
 }
 
+void openModal(const char* id) { ImGui::OpenPopup(fmt::format("###{}", id).c_str()); }
+
 bool confirmModal(GuiContext& ctx, const char* id, const std::string& message, const char* confirmLabel) {
   bool confirmed = false;
   ImGui::SetNextWindowSize({420, 0});
-  if (ImGui::BeginPopupModal(id, nullptr, ImGuiWindowFlags_NoResize | ImGuiWindowFlags_AlwaysAutoResize)) {
+  // The title is translated; the popup's identity is `id`.
+  const std::string title = fmt::format("{}###{}", ctx.tr(T::ConfirmTitle), id);
+  if (ImGui::BeginPopupModal(title.c_str(), nullptr, ImGuiWindowFlags_NoResize | ImGuiWindowFlags_AlwaysAutoResize)) {
     textWrapped(ctx, message);
     ImGui::Spacing();
     if (primaryButton(confirmLabel) || enterPressed()) {
@@ -308,7 +312,7 @@ void barChart(GuiContext& ctx, const char* id, std::span<const Bar> bars, double
 void figureCard(GuiContext& ctx, const char* label, const std::string& value, const std::string& note, float width) {
   ImGui::BeginGroup();
   ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4{1, 1, 1, 1});
-  ImGui::BeginChild(label, {width, 108}, true, ImGuiWindowFlags_NoScrollbar);
+  ImGui::BeginChild(label, {width, 110}, true, ImGuiWindowFlags_NoScrollbar);
   textMuted(ctx, label);
   ImGui::PushFont(ImGui::GetIO().Fonts->Fonts[1]);
   text(ctx, value);

@@ -50,8 +50,11 @@ bool orgCombo(GuiContext& ctx, const char* id, std::optional<RecordId>& value, c
 // Returns true when Enter was pressed in the form (save).
 bool formFields(GuiContext& ctx, FormModel& form);
 
-// A yes/no modal. Call every frame after OpenPopup(id); returns true once when confirmed.
+// A yes/no modal. Call every frame; open it with openModal(id) from the same ID scope.
+// Returns true once when confirmed.
 bool confirmModal(GuiContext& ctx, const char* id, const std::string& message, const char* confirmLabel);
+// Opens a modal whose title is translated ("Title###id").
+void openModal(const char* id);
 
 struct Bar {
   std::string label;
