@@ -115,6 +115,19 @@ struct Store::Impl {
   // Serialises map growth against this process's own transactions.
   std::mutex resizeMutex;
 
+  // Bookkeeping that many writes of one transaction touch (version vector, clock, record
+  // counts, statistics counters) is summed here and written once before commit: a batch of
+  // 20k changes then costs a handful of puts for it instead of several per change. Only the
+  // thread holding LMDB's write lock uses it.
+  struct Pending {
+    std::map<Origin, std::uint64_t> vv;  // entries read or raised in this transaction
+    std::optional<Hlc> hlc;
+    bool hlcChanged = false;
+    std::set<Origin> vvChanged;
+    std::map<std::string, std::int64_t> counters;
+    std::map<Kind, std::uint64_t> created;
+  } pending;
+
   ~Impl() {
     if (env) mdb_env_close(env);
   }
@@ -125,12 +138,15 @@ struct Store::Impl {
     for (int attempt = 0;; ++attempt) {
       try {
         Txn txn(env, true);
+        pending = Pending{};
         if constexpr (std::is_void_v<decltype(body(txn))>) {
           body(txn);
+          flushPending(txn);
           txn.commit();
           return;
         } else {
           auto result = body(txn);
+          flushPending(txn);
           txn.commit();
           return result;
         }
@@ -175,13 +191,46 @@ struct Store::Impl {
     return Record{kind, id, codec::decodeFields(*v)};
   }
 
-  void bumpHlc(Txn& txn, Hlc seen) {
-    if (seen > u64Of(txn.get(meta, kMetaHlc))) txn.put(meta, kMetaHlc, u64Value(seen));
+  Hlc& lastHlc(const Txn& txn) {
+    if (!pending.hlc) pending.hlc = u64Of(txn.get(meta, kMetaHlc));
+    return *pending.hlc;
   }
 
-  void raiseVector(Txn& txn, Origin origin, std::uint64_t seq) {
-    std::string key = u64Value(origin);
-    if (seq > u64Of(txn.get(vv, key))) txn.put(vv, key, u64Value(seq));
+  void bumpHlc(const Txn& txn, Hlc seen) {
+    Hlc& last = lastHlc(txn);
+    if (seen > last) {
+      last = seen;
+      pending.hlcChanged = true;
+    }
+  }
+
+  std::uint64_t heldSeq(const Txn& txn, Origin origin) {
+    auto [it, inserted] = pending.vv.try_emplace(origin, 0);
+    if (inserted) it->second = u64Of(txn.get(vv, u64Value(origin)));
+    return it->second;
+  }
+
+  void raiseVector(const Txn& txn, Origin origin, std::uint64_t seq) {
+    if (seq <= heldSeq(txn, origin)) return;
+    pending.vv[origin] = seq;
+    pending.vvChanged.insert(origin);
+  }
+
+  void flushPending(Txn& txn) {
+    for (Origin origin : pending.vvChanged) txn.put(vv, u64Value(origin), u64Value(pending.vv[origin]));
+    if (pending.hlcChanged) txn.put(meta, kMetaHlc, u64Value(*pending.hlc));
+    for (const auto& [kind, created] : pending.created) {
+      std::string key = std::string(kMetaCountPrefix) + std::string(kindName(kind));
+      txn.put(meta, key, u64Value(u64Of(txn.get(meta, key)) + created));
+    }
+    for (const auto& [key, delta] : pending.counters) {
+      if (delta == 0) continue;
+      auto value = static_cast<std::int64_t>(u64Of(txn.get(counters, key))) + delta;
+      if (value == 0)
+        txn.del(counters, key);
+      else
+        txn.put(counters, key, u64Value(static_cast<std::uint64_t>(value)));
+    }
   }
 
   // Persists `after` (the new state of a record that was `before`, or absent) with its
@@ -189,10 +238,7 @@ struct Store::Impl {
   void storeRecord(Txn& txn, const std::optional<Record>& before, const Record& after,
                    const std::set<std::pair<Origin, std::uint64_t>>& displaced) {
     txn.put(records, codec::recordKey(after.kind, after.id), codec::encodeFields(after.fields));
-    if (!before) {
-      std::string key = std::string(kMetaCountPrefix) + std::string(kindName(after.kind));
-      txn.put(meta, key, u64Value(u64Of(txn.get(meta, key)) + 1));
-    }
+    if (!before) ++pending.created[after.kind];
     for (const auto& [origin, seq] : displaced) {
       bool stillLive = std::any_of(after.fields.begin(), after.fields.end(), [&](const auto& f) {
         return f.second.stamp.origin == origin && f.second.seq == seq;
@@ -200,7 +246,7 @@ struct Store::Impl {
       if (!stillLive) txn.del(changes, changeKey(origin, seq));
     }
     updateIndexes(txn, before, after);
-    updateCounters(txn, before, after);
+    updateCounters(before, after);
   }
 
   void updateIndexes(Txn& txn, const std::optional<Record>& before, const Record& after) {
@@ -214,7 +260,7 @@ struct Store::Impl {
     }
   }
 
-  void updateCounters(Txn& txn, const std::optional<Record>& before, const Record& after) {
+  void updateCounters(const std::optional<Record>& before, const Record& after) {
     if (!options.counters) return;
     std::vector<std::pair<std::string, std::int64_t>> deltas;
     if (before) {
@@ -222,17 +268,7 @@ struct Store::Impl {
       for (auto& d : deltas) d.second = -d.second;
     }
     options.counters(after, deltas);
-    std::map<std::string, std::int64_t> net;
-    for (auto& [key, delta] : deltas) net[key] += delta;
-    for (const auto& [key, delta] : net) {
-      if (delta == 0) continue;
-      auto old = txn.get(counters, key);
-      auto value = static_cast<std::int64_t>(u64Of(old)) + delta;
-      if (value == 0)
-        txn.del(counters, key);
-      else
-        txn.put(counters, key, u64Value(static_cast<std::uint64_t>(value)));
-    }
+    for (auto& [key, delta] : deltas) pending.counters[key] += delta;
   }
 
   void recordConflict(Txn& txn, Kind kind, const RecordId& id, const std::string& field,
@@ -296,8 +332,8 @@ struct Store::Impl {
       if (after.get(name) != value) changed.emplace_back(&name, &value);
     if (changed.empty()) return false;
 
-    std::uint64_t seq = u64Of(txn.get(vv, u64Value(origin))) + 1;
-    Hlc hlc = nextHlc(u64Of(txn.get(meta, kMetaHlc)), clock->nowMs());
+    std::uint64_t seq = heldSeq(txn, origin) + 1;
+    Hlc hlc = nextHlc(lastHlc(txn), clock->nowMs());
     Stamp stamp{hlc, origin};
     std::set<std::pair<Origin, std::uint64_t>> displaced;
     for (auto [name, value] : changed) {
@@ -307,8 +343,8 @@ struct Store::Impl {
     }
     txn.put(changes, changeKey(origin, seq), codec::recordKey(w.kind, w.id));
     storeRecord(txn, before, after, displaced);
-    txn.put(vv, u64Value(origin), u64Value(seq));
-    txn.put(meta, kMetaHlc, u64Value(hlc));
+    raiseVector(txn, origin, seq);
+    bumpHlc(txn, hlc);
     return true;
   }
 };
