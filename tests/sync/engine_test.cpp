@@ -235,7 +235,7 @@ TEST_CASE("engine: stopped mid catch-up, restarted, completes without resending 
   CHECK(eb->status()->findPeer(ka)->current.changesReceived <= 30000 - partial + 2000);
 }
 
-TEST_CASE("engine: bad network (delays, cuts, stalls through a proxy): sync still completes") {
+TEST_CASE("engine: bad network (delays and cuts and stalls through a proxy): sync still completes" * doctest::test_suite("slow")) {
   TestNode a("A", 1), b("B", 2);
   writeRecords(*a.store, 20000, 1);
   writeRecords(*b.store, 2000, 2);
