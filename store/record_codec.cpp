@@ -50,15 +50,30 @@ Stamp getStamp(std::string_view& in) {
 }
 }  // namespace
 
+// Fields written by one change share its stamp and sequence number, and a field's first
+// write has no base: flags say so, which halves the size of a typical member record.
+constexpr std::uint8_t kSameStampAsPrevious = 1;
+constexpr std::uint8_t kNoBase = 2;
+
 std::string encodeFields(const FieldMap& fields) {
   std::string out;
   putVarint(out, fields.size());
+  Stamp previousStamp;
+  std::uint64_t previousSeq = 0;
   for (const auto& [name, f] : fields) {
+    std::uint8_t flags = 0;
+    if (f.stamp == previousStamp && f.seq == previousSeq) flags |= kSameStampAsPrevious;
+    if (f.base.isZero()) flags |= kNoBase;
+    out.push_back(static_cast<char>(flags));
     putString(out, name);
     putString(out, f.value);
-    putStamp(out, f.stamp);
-    putVarint(out, f.seq);
-    putStamp(out, f.base);
+    if (!(flags & kSameStampAsPrevious)) {
+      putStamp(out, f.stamp);
+      putVarint(out, f.seq);
+    }
+    if (!(flags & kNoBase)) putStamp(out, f.base);
+    previousStamp = f.stamp;
+    previousSeq = f.seq;
   }
   return out;
 }
@@ -66,13 +81,25 @@ std::string encodeFields(const FieldMap& fields) {
 FieldMap decodeFields(std::string_view in) {
   FieldMap fields;
   std::uint64_t count = getVarint(in);
+  Stamp previousStamp;
+  std::uint64_t previousSeq = 0;
   for (std::uint64_t i = 0; i < count; ++i) {
+    if (in.empty()) throw std::runtime_error("stored record is truncated");
+    auto flags = static_cast<std::uint8_t>(in.front());
+    in.remove_prefix(1);
     std::string name(getString(in));
     FieldState f;
     f.value = std::string(getString(in));
-    f.stamp = getStamp(in);
-    f.seq = getVarint(in);
-    f.base = getStamp(in);
+    if (flags & kSameStampAsPrevious) {
+      f.stamp = previousStamp;
+      f.seq = previousSeq;
+    } else {
+      f.stamp = getStamp(in);
+      f.seq = getVarint(in);
+    }
+    if (!(flags & kNoBase)) f.base = getStamp(in);
+    previousStamp = f.stamp;
+    previousSeq = f.seq;
     fields.emplace_hint(fields.end(), std::move(name), std::move(f));
   }
   return fields;

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include "store/record_codec.h"
 #include "store/store.h"
 #include "tests/support/temp_dir.h"
 
@@ -237,4 +238,23 @@ TEST_CASE("the deployment key can be adopted only while no members are held") {
   CHECK(b.store->deploymentKey() == a.store->deploymentKey());
   REQUIRE(a.store->write(Kind::Member, idOf(1), {{"name", "x"}}).has_value());
   CHECK_FALSE(a.store->adoptDeploymentKey(std::string(32, 'k')).has_value());
+}
+
+TEST_CASE("record encoding round-trips fields with shared and distinct stamps and bases") {
+  FieldMap fields;
+  fields["a"] = FieldState{"1", Stamp{100, 7}, 3, Stamp{}};
+  fields["b"] = FieldState{"二", Stamp{100, 7}, 3, Stamp{90, 8}};
+  fields["c"] = FieldState{"", Stamp{120, 9}, 1, Stamp{100, 7}};
+  fields["d"] = FieldState{std::string(300, 'x'), Stamp{120, 9}, 2, Stamp{}};
+  std::string encoded = codec::encodeFields(fields);
+  FieldMap decoded = codec::decodeFields(encoded);
+  REQUIRE(decoded.size() == fields.size());
+  for (const auto& [name, f] : fields) {
+    CAPTURE(name);
+    CHECK(decoded.at(name).value == f.value);
+    CHECK(decoded.at(name).stamp == f.stamp);
+    CHECK(decoded.at(name).seq == f.seq);
+    CHECK(decoded.at(name).base == f.base);
+  }
+  CHECK_THROWS(codec::decodeFields(std::string_view(encoded).substr(0, encoded.size() - 5)));
 }
