@@ -42,7 +42,9 @@ namespace unionsync {
 struct SessionConfig {
   std::size_t batchMaxChanges = 1000;
   std::size_t batchMaxBytes = 768 * 1024;  // encoded batches stay below 1 MiB
-  std::size_t window = 8;                  // unacknowledged batches in flight
+  // Unacknowledged batches in flight: enough that the receiver finds several waiting and
+  // applies them in one transaction (one commit per few thousand changes, not per batch).
+  std::size_t window = 24;
   std::int64_t heartbeatMs = 1000;
   std::int64_t timeoutMs = 6000;      // silence after which the peer is considered dead
   std::int64_t helloTimeoutMs = 8000;  // no Hello answer within this: unreachable
