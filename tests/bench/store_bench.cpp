@@ -484,6 +484,14 @@ int main(int argc, char** argv) try {
     root = pattern;
   }
   fs::create_directories(root);
+  // Gigabytes at 1M members: removed however the run ends, unless asked to keep them.
+  struct RemoveAtExit {
+    std::string dir;
+    ~RemoveAtExit() {
+      std::error_code ec;
+      if (!dir.empty()) fs::remove_all(dir, ec);
+    }
+  } cleanup{keep ? std::string() : root};
   const std::string dataDir = root + "/node", csvPath = root + "/members.csv";
   std::cout << fmt::format("store_bench: {} members, {} rows per transaction, {}, in {}; load average {}\n",
                            args.members, args.chunk, args.sync ? "durable commits" : "no fsync", root, loadAverage());
@@ -506,7 +514,6 @@ int main(int argc, char** argv) try {
   sizePhase(dataDir, args.members);
   figure("peak RSS of this process", fmt::format("{:.0f} MB", peakRssKb() / 1024.0));
   std::cout << fmt::format("load average at the end: {}\n", loadAverage());
-  if (!keep) fs::remove_all(root);
   return 0;
 } catch (const std::exception& e) {
   std::cerr << "store_bench: " << e.what() << "\n";
