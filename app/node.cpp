@@ -222,12 +222,12 @@ std::optional<Record> Node::get(Kind kind, const RecordId& id) const { return st
 
 Result<RecordId> Node::resolve(Kind kind, std::string_view reference) const {
   if (auto id = RecordId::fromHex(reference)) {
-    if (store_->get(kind, *id)) return *id;
+    if (store_->contains(kind, *id)) return *id;
     return fail(fmt::format("找不到{} {} / no such {}", kindDef(kind).zh, reference, kindDef(kind).en));
   }
   std::vector<RecordId> found;
   if (kind == Kind::Member) {
-    if (auto id = memberIdFor(reference); id && store_->get(kind, *id)) return *id;
+    if (auto id = memberIdFor(reference); id && store_->contains(kind, *id)) return *id;
     found = store_->lookup({Kind::Member, "card_no", std::string(reference), false, 2});
   } else {
     found = store_->lookup({kind, std::string(kindDef(kind).titleField), std::string(reference), false, 10});

@@ -112,6 +112,8 @@ struct Store::Impl {
   MDB_dbi meta{}, records{}, changes{}, vv{}, index{}, counters{}, conflicts{};
   StoreOptions options;
   Clock* clock = nullptr;
+  std::mutex keyMutex;
+  std::string deploymentKey;  // cache; empty until first read
   // Serialises map growth against this process's own transactions.
   std::mutex resizeMutex;
 
@@ -455,19 +457,28 @@ void Store::setNodeName(const std::string& name) {
 }
 
 std::string Store::deploymentKey() const {
-  Txn txn = impl_->readTxn();
-  return std::string(txn.get(impl_->meta, kMetaDeploymentKey).value_or(""));
+  std::lock_guard lock(impl_->keyMutex);
+  if (impl_->deploymentKey.empty()) {
+    Txn txn = impl_->readTxn();
+    impl_->deploymentKey = std::string(txn.get(impl_->meta, kMetaDeploymentKey).value_or(""));
+  }
+  return impl_->deploymentKey;
 }
 
 Result<void> Store::adoptDeploymentKey(const std::string& key) {
   if (key.size() != 32) return fail("部署密钥长度错误 / deployment key must be 32 bytes");
-  return impl_->writeTxn([&](Txn& txn) -> Result<void> {
+  auto adopted = impl_->writeTxn([&](Txn& txn) -> Result<void> {
     std::string countKey = std::string(kMetaCountPrefix) + std::string(kindName(Kind::Member));
     if (u64Of(txn.get(impl_->meta, countKey)) > 0)
       return fail("本节点已有会员，不能更换部署密钥 / this node already holds members; it cannot join another deployment");
     txn.put(impl_->meta, kMetaDeploymentKey, key);
     return {};
   });
+  if (adopted) {
+    std::lock_guard lock(impl_->keyMutex);
+    impl_->deploymentKey = key;
+  }
+  return adopted;
 }
 
 Result<bool> Store::write(Kind kind, const RecordId& id,
@@ -497,6 +508,11 @@ Result<std::size_t> Store::writeMany(const std::vector<LocalWrite>& writes) {
 std::optional<Record> Store::get(Kind kind, const RecordId& id) const {
   Txn txn = impl_->readTxn();
   return impl_->load(txn, kind, id);
+}
+
+bool Store::contains(Kind kind, const RecordId& id) const {
+  Txn txn = impl_->readTxn();
+  return txn.get(impl_->records, codec::recordKey(kind, id)).has_value();
 }
 
 void Store::forEach(Kind kind, const std::function<bool(const Record&)>& visit) const {

@@ -103,7 +103,8 @@ class Store {
   void setNodeName(const std::string& name);
 
   // The deployment key: a secret shared by the nodes of one deployment, used to derive
-  // member ids from ID numbers (see member_identity.h). 32 bytes.
+  // member ids from ID numbers (see member_identity.h). 32 bytes. Read once and cached: it
+  // changes only through adoptDeploymentKey, before any member exists.
   std::string deploymentKey() const;
   // Replaces the deployment key; only allowed while the store holds no member records.
   Result<void> adoptDeploymentKey(const std::string& key);
@@ -124,6 +125,8 @@ class Store {
 
   // --- reads ------------------------------------------------------------------------------
   std::optional<Record> get(Kind kind, const RecordId& id) const;
+  // Whether the record is held (deleted or not), without decoding it.
+  bool contains(Kind kind, const RecordId& id) const;
   // Calls `visit` for every record of `kind` in id order until it returns false.
   void forEach(Kind kind, const std::function<bool(const Record&)>& visit) const;
   std::size_t count(Kind kind) const;

@@ -5,6 +5,8 @@
 
 #include <cstdlib>
 
+#include <fmt/format.h>
+
 #include "store/store.h"
 #include "tests/support/temp_dir.h"
 
@@ -34,7 +36,7 @@ struct World {
       // Clocks are skewed by up to a second so HLC order differs from real order.
       replicas[i].clock.set(1'700'000'000'000 + static_cast<std::int64_t>(random.below(1000)));
       replicas[i].store = std::move(
-          Store::create(dir.sub("r" + std::to_string(i)), "r", options, replicas[i].clock, random).value());
+          Store::create(dir.sub(fmt::format("r{}", i)), "r", options, replicas[i].clock, random).value());
     }
   }
 
