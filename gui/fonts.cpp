@@ -8,8 +8,6 @@
 #include <chrono>
 #include <cstdint>
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
 #include "gui/i18n.h"
 
@@ -17,39 +15,20 @@ namespace unionsync::gui {
 
 namespace {
 
-struct FontCandidate {
-  const char* path;
-  int face;
-};
-// Face 2 of Noto Sans CJK is Simplified Chinese (glyph shapes as used on the mainland).
-constexpr FontCandidate kFonts[] = {
-    {"/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2},
-    {"/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0},
-};
-
 constexpr float kRegularSize = 18.0f;
 constexpr float kLargeSize = 30.0f;
 
 }  // namespace
 
 bool Fonts::init(GlyphSet& glyphs, std::string& error) {
-  for (const auto& candidate : kFonts) {
-    std::ifstream in(candidate.path, std::ios::binary);
-    if (!in) continue;
-    std::ostringstream bytes;
-    bytes << in.rdbuf();
-    bytes_ = std::move(bytes).str();
-    path_ = candidate.path;
-    face_ = candidate.face;
-    break;
-  }
-  if (bytes_.empty()) {
+  font_ = FontFile::loadSystemFont();
+  if (!font_) {
     error = "找不到中文字体：请安装 fonts-noto-cjk 或 fonts-wqy-microhei / no Chinese font found: install fonts-noto-cjk or fonts-wqy-microhei";
     return false;
   }
   ImGuiIO& io = ImGui::GetIO();
   glyphs.addRanges(io.Fonts->GetGlyphRangesChineseSimplifiedCommon());
-  glyphs.addText("…—–·•✓✔×±≥≤←→↑↓▲▼°％");
+  glyphs.addText("…—–·•✓×±≥≤←→↑↓▲▼°％");
   // Every UI string in both languages, so switching language never needs a rebuild. The large
   // font (figures, titles) only ever shows UI strings, digits and signs.
   for (const TextEntry& e : textTable()) {
@@ -94,15 +73,16 @@ void Fonts::build(const GlyphSet& glyphs) {
   const std::vector<std::uint16_t> ranges = glyphs.ranges();
   const std::vector<std::uint16_t> largeRanges = largeGlyphs_.ranges();
   ImFontConfig config;
-  config.FontDataOwnedByAtlas = false;  // bytes_ lives as long as this object
-  config.FontNo = face_;
+  config.FontDataOwnedByAtlas = false;  // font_ lives as long as this object
+  config.FontNo = font_->face();
   // CJK glyphs are dense; oversampling would triple the atlas and its build time for little.
   config.OversampleH = 1;
   config.OversampleV = 1;
   config.PixelSnapH = true;
-  regular_ = atlas->AddFontFromMemoryTTF(bytes_.data(), static_cast<int>(bytes_.size()), kRegularSize, &config,
+  std::string& bytes = font_->bytes();
+  regular_ = atlas->AddFontFromMemoryTTF(bytes.data(), static_cast<int>(bytes.size()), kRegularSize, &config,
                                          reinterpret_cast<const ImWchar*>(ranges.data()));
-  large_ = atlas->AddFontFromMemoryTTF(bytes_.data(), static_cast<int>(bytes_.size()), kLargeSize, &config,
+  large_ = atlas->AddFontFromMemoryTTF(bytes.data(), static_cast<int>(bytes.size()), kLargeSize, &config,
                                        reinterpret_cast<const ImWchar*>(largeRanges.data()));
   const std::vector<AstralGlyph> astral = reserveAstral(glyphs);
   atlas->Build();
@@ -115,21 +95,18 @@ void Fonts::build(const GlyphSet& glyphs) {
 // into custom rectangles of the atlas, registered under their Private Use Area stand-ins.
 std::vector<Fonts::AstralGlyph> Fonts::reserveAstral(const GlyphSet& glyphs) {
   std::vector<AstralGlyph> out;
-  if (glyphs.astral().empty()) return out;
-  const auto* data = reinterpret_cast<const unsigned char*>(bytes_.data());
-  font_ = std::make_shared<stbtt_fontinfo>();
-  if (!stbtt_InitFont(font_.get(), data, stbtt_GetFontOffsetForIndex(data, face_))) return out;
-  const float scale = stbtt_ScaleForPixelHeight(font_.get(), kRegularSize);
+  const stbtt_fontinfo* info = &font_->info();
+  const float scale = stbtt_ScaleForPixelHeight(info, kRegularSize);
   int ascent = 0, descent = 0, gap = 0;
-  stbtt_GetFontVMetrics(font_.get(), &ascent, &descent, &gap);
+  stbtt_GetFontVMetrics(info, &ascent, &descent, &gap);
   // ImGui places glyphs below a baseline at the rounded-up scaled ascent.
   const float baseline = std::floor(static_cast<float>(ascent) * scale + 1);
   for (std::size_t i = 0; i < glyphs.astral().size(); ++i) {
-    const int glyph = stbtt_FindGlyphIndex(font_.get(), static_cast<int>(glyphs.astral()[i]));
+    const int glyph = stbtt_FindGlyphIndex(info, static_cast<int>(glyphs.astral()[i]));
     if (glyph == 0) continue;  // not in this font: ImGui shows its fallback
     int x0, y0, x1, y1, advance, bearing;
-    stbtt_GetGlyphBitmapBox(font_.get(), glyph, scale, scale, &x0, &y0, &x1, &y1);
-    stbtt_GetGlyphHMetrics(font_.get(), glyph, &advance, &bearing);
+    stbtt_GetGlyphBitmapBox(info, glyph, scale, scale, &x0, &y0, &x1, &y1);
+    stbtt_GetGlyphHMetrics(info, glyph, &advance, &bearing);
     const auto id = static_cast<ImWchar>(GlyphSet::kStandInBase + i);
     const int rect = ImGui::GetIO().Fonts->AddCustomRectFontGlyph(
         regular_, id, x1 - x0, y1 - y0, std::round(static_cast<float>(advance) * scale),
@@ -145,7 +122,7 @@ void Fonts::drawAstral(const std::vector<AstralGlyph>& glyphs) {
   for (const AstralGlyph& g : glyphs) {
     const ImFontAtlasCustomRect* r = atlas->GetCustomRectByIndex(g.rect);
     unsigned char* at = atlas->TexPixelsAlpha8 + r->Y * atlas->TexWidth + r->X;
-    stbtt_MakeGlyphBitmap(font_.get(), at, r->Width, r->Height, atlas->TexWidth, g.scale, g.scale, g.glyph);
+    stbtt_MakeGlyphBitmap(&font_->info(), at, r->Width, r->Height, atlas->TexWidth, g.scale, g.scale, g.glyph);
   }
 }
 

@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "gui/font_file.h"
 #include "gui/glyph_set.h"
 
 struct ImFont;
-struct stbtt_fontinfo;
 
 namespace unionsync::gui {
 
@@ -28,7 +28,7 @@ class Fonts {
 
   ImFont* regular() const { return regular_; }
   ImFont* large() const { return large_; }
-  const std::string& path() const { return path_; }
+  const std::string& path() const { return font_->path(); }
   double lastBuildMs() const { return lastBuildMs_; }
 
  private:
@@ -41,10 +41,7 @@ class Fonts {
   std::vector<AstralGlyph> reserveAstral(const GlyphSet& glyphs);
   void drawAstral(const std::vector<AstralGlyph>& glyphs);
 
-  std::string path_;
-  int face_ = 0;
-  std::string bytes_;  // the font file, kept so rebuilds do not read it again
-  std::shared_ptr<stbtt_fontinfo> font_;  // for glyphs above U+FFFF
+  std::optional<FontFile> font_;  // kept so rebuilds do not read the file again
   std::size_t builtSize_ = 0;
   GlyphSet largeGlyphs_;
   ImFont* regular_ = nullptr;

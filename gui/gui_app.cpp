@@ -418,7 +418,12 @@ bool GuiApp::frame() {
 
   finishCreation();
   if (ctx_) {
-    pump();
+    try {
+      pump();
+    } catch (const std::exception& e) {
+      // Damaged data in the store: tell the person, keep the window.
+      ctx_->notify(ctx_->tr.format(T::ErrorUnexpected, ctx_->tr.message(e.what())), true);
+    }
     // Rebuilding the atlas must happen between frames; new characters were noted last frame.
     fonts_.update(ctx_->glyphs);
   } else {

@@ -1,5 +1,6 @@
 #include "gui/member_table.h"
 
+#include <fmt/format.h>
 #include <unicode/coll.h>
 #include <unicode/locid.h>
 #include <unicode/unistr.h>
@@ -486,7 +487,12 @@ bool MemberTableModel::poll() {
 
 bool MemberTableModel::busy() const {
   std::lock_guard lock(mutex_);
-  return storeDirty_ || answered_ < requested_ || finished_.has_value();
+  return error_.empty() && (storeDirty_ || answered_ < requested_ || finished_.has_value());
+}
+
+std::string MemberTableModel::error() const {
+  std::lock_guard lock(mutex_);
+  return error_;
 }
 
 void MemberTableModel::run() {
@@ -499,32 +505,38 @@ void MemberTableModel::run() {
     bool refresh = false;
     {
       std::unique_lock lock(mutex_);
-      changed_.wait(lock, [&] { return stop_ || storeDirty_ || answered_ < requested_; });
+      changed_.wait(lock, [&] { return stop_ || storeDirty_ || (error_.empty() && answered_ < requested_); });
       if (stop_) return;
+      error_.clear();
       query = pendingQuery_;
       generation = requested_;
       orgs = pendingOrgs_;
       refresh = storeDirty_;
       storeDirty_ = false;
     }
-    if (!snapshot) {
-      snapshot = MemberSnapshot::load(node_.store(), [&](std::size_t rows) {
-        rowsLoaded_ = rows;
-        if (rows % (64 * 4096) == 0 && wake_) wake_();
-        std::lock_guard lock(mutex_);
-        return !stop_;
-      });
-      if (!snapshot) return;  // stopped while loading
-    } else if (refresh) {
-      if (auto next = snapshot->refreshed(node_.store())) snapshot = std::move(next);
-      else if (generation == answered_) continue;  // nothing changed and nothing asked
-    }
-    MemberView view = engine.run(snapshot, orgs, query);
-    view.generation = generation;
-    {
+    // The store throws on data it cannot decode (a damaged or newer-format file): say so in the
+    // view instead of ending the program.
+    try {
+      if (!snapshot) {
+        snapshot = MemberSnapshot::load(node_.store(), [&](std::size_t rows) {
+          rowsLoaded_ = rows;
+          if (rows % (64 * 4096) == 0 && wake_) wake_();
+          std::lock_guard lock(mutex_);
+          return !stop_;
+        });
+        if (!snapshot) return;  // stopped while loading
+      } else if (refresh) {
+        if (auto next = snapshot->refreshed(node_.store())) snapshot = std::move(next);
+        else if (generation == answered_) continue;  // nothing changed and nothing asked
+      }
+      MemberView view = engine.run(snapshot, orgs, query);
+      view.generation = generation;
       std::lock_guard lock(mutex_);
       finished_ = std::move(view);
       answered_ = generation;
+    } catch (const std::exception& e) {
+      std::lock_guard lock(mutex_);
+      error_ = fmt::format("无法读取会员数据：{} / cannot read the member records: {}", e.what(), e.what());
     }
     if (wake_) wake_();
   }

@@ -207,6 +207,9 @@ class MemberTableModel {
   std::size_t rowsLoaded() const { return rowsLoaded_.load(); }
   // A query (or refresh) newer than the shown view is being worked on.
   bool busy() const;
+  // Why the member list could not be read (bilingual; empty when fine). Reading stops until
+  // the next storeChanged().
+  std::string error() const;
 
  private:
   void run();
@@ -224,6 +227,7 @@ class MemberTableModel {
   bool storeDirty_ = false;
   std::shared_ptr<const OrgTree> pendingOrgs_;
   std::optional<MemberView> finished_;
+  std::string error_;
   bool stop_ = false;
   std::atomic<std::size_t> rowsLoaded_{0};
   std::thread thread_;

@@ -116,10 +116,12 @@ class ActivitiesView final : public View {
     auto column = [&](std::string_view field, ImGuiTableColumnFlags flags, float width) {
       ImGui::TableSetupColumn(std::string(tr.label(*findField(Kind::Activity, field))).c_str(), flags, width);
     };
+    // Beside the detail panel the list keeps title, date and attendance only.
+    const ImGuiTableColumnFlags wide = panel_ == Panel::None ? 0 : ImGuiTableColumnFlags_Disabled;
     column("title", ImGuiTableColumnFlags_WidthStretch, 0);
     column("start_date", ImGuiTableColumnFlags_WidthFixed, 100);
-    column("activity_type", ImGuiTableColumnFlags_WidthFixed, 120);
-    column("org", ImGuiTableColumnFlags_WidthFixed, 190);
+    column("activity_type", ImGuiTableColumnFlags_WidthFixed | wide, 120);
+    column("org", ImGuiTableColumnFlags_WidthFixed | wide, 190);
     ImGui::TableSetupColumn(tr(T::ActivitiesAttendance), ImGuiTableColumnFlags_WidthFixed, 80);
     ImGui::TableHeadersRow();
     if (rows_.empty() && listLoaded_) {

@@ -167,7 +167,9 @@ class ImportView final : public View {
     const int columns = static_cast<int>(std::min<std::size_t>(p.columns.size(), 60));
     constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders | ImGuiTableFlags_ScrollX |
                                        ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingFixedFit;
-    if (columns == 0 || !ImGui::BeginTable("##preview", columns, kFlags)) return;
+    // Room for the horizontal scroll bar too.
+    const float height = ui::tableHeight(p.rows.size() + 1) + ImGui::GetStyle().ScrollbarSize;
+    if (columns == 0 || !ImGui::BeginTable("##preview", columns, kFlags, {0, height})) return;
     ImGui::TableSetupScrollFreeze(0, 2);
     for (int c = 0; c < columns; ++c) {
       ImGui::TableSetupColumn(ctx.shown(p.columns[c].header).c_str(), ImGuiTableColumnFlags_WidthFixed, 120);
@@ -253,7 +255,7 @@ class ImportView final : public View {
     ui::copyableText(ctx, "##report", r.reportPath, 620);
     ui::textMuted(ctx, tr(T::ImportReportHint));
     constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders | ImGuiTableFlags_ScrollY;
-    if (!ImGui::BeginTable("##rejected", 3, kFlags)) return;
+    if (!ImGui::BeginTable("##rejected", 3, kFlags, {0, ui::tableHeight(outcome_->rejected.size())})) return;
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn(tr(T::ImportLine), ImGuiTableColumnFlags_WidthFixed, 70);
     ImGui::TableSetupColumn(tr(T::ImportColumn), ImGuiTableColumnFlags_WidthFixed, 140);

@@ -39,6 +39,7 @@ class MembersView final : public View {
     toolbar(ctx);
     ctx.members.setQuery(MemberQuery{MemberFilter{search_, status_, static_cast<MigrantFilter>(migrant_), ctx.scope, recycle_},
                                      sort_});
+    if (const std::string error = ctx.members.error(); !error.empty()) ui::errorText(ctx, ctx.tr.message(error));
     if (ctx.members.loading()) {
       loadingProgress(ctx);
       return;
@@ -57,7 +58,7 @@ class MembersView final : public View {
   }
 
   bool ready(const GuiContext& ctx) const override {
-    return !ctx.members.loading() && ctx.members.view().query == ctx.members.query();
+    return !ctx.members.error().empty() || (!ctx.members.loading() && ctx.members.view().query == ctx.members.query());
   }
 
  private:

@@ -323,6 +323,11 @@ void figureCard(GuiContext& ctx, const char* label, const std::string& value, co
   ImGui::EndGroup();
 }
 
+float tableHeight(std::size_t rows) {
+  const float row = ImGui::GetTextLineHeight() + 2 * ImGui::GetStyle().CellPadding.y;
+  return std::min(ImGui::GetContentRegionAvail().y, row * static_cast<float>(rows + 1) + 4);
+}
+
 std::string grouped(std::int64_t n) {
   std::string digits = std::to_string(n < 0 ? -n : n);
   std::string out;

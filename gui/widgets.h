@@ -67,6 +67,9 @@ void barChart(GuiContext& ctx, const char* id, std::span<const Bar> bars, double
 // A figure card: label above, the number in the large font, a note below.
 void figureCard(GuiContext& ctx, const char* label, const std::string& value, const std::string& note, float width);
 
+// Height of a table of `rows` rows plus a header, at most what is left of the window.
+float tableHeight(std::size_t rows);
+
 // "1,234,567"
 std::string grouped(std::int64_t n);
 // "87.5%" or "—" when empty.
