@@ -55,6 +55,7 @@ struct GuiContext {
   std::shared_ptr<const OrgSummary> orgs = std::make_shared<OrgSummary>();
   bool orgsLoaded = false;
   std::optional<RecordId> scope;  // the organization subtree Overview/Members/Activities show
+  bool scopeChosen = false;       // by the person (else the app picks the single root)
   std::size_t conflictCount = 0;
   std::size_t memberCount = 0;    // all member records (for load progress)
 

@@ -172,8 +172,9 @@ void GuiApp::refreshOrgs() {
                                 ctx.glyphs.merge(shared->glyphs);
                                 ctx.members.setOrgTree(shared->tree);
                                 // One union tree with one root (the usual office): show its
-                                // subtree rather than "all", so charts list its children.
-                                if (!ctx.orgsLoaded && !ctx.scope && shared->tree->roots.size() == 1)
+                                // subtree rather than "all", so charts list its children. Also
+                                // when the tree arrives later, by the first sync.
+                                if (!ctx.scopeChosen && !ctx.scope && shared->tree->roots.size() == 1)
                                   ctx.scope = shared->tree->roots.front();
                                 if (ctx.scope && !shared->find(*ctx.scope)) ctx.scope.reset();
                                 ctx.orgs = std::move(shared);

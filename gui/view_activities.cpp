@@ -47,7 +47,7 @@ class ActivitiesView final : public View {
     ImGui::AlignTextToFramePadding();
     ui::text(ctx, tr(T::Scope));
     ImGui::SameLine();
-    ui::orgCombo(ctx, "##scope", ctx.scope, tr(T::AllOrgs), 300);
+    ui::scopeCombo(ctx, 300);
     ImGui::SameLine();
     if (ui::primaryButton(tr(T::ActivitiesAdd))) startNew(ctx);
     ImGui::SameLine();

@@ -82,7 +82,7 @@ class MembersView final : public View {
     }
     ui::input(ctx, "##search", search_, tr(T::MembersSearchHint), 0, 300);
     ImGui::SameLine();
-    ui::orgCombo(ctx, "##scope", ctx.scope, tr(T::AllOrgs), 250);
+    ui::scopeCombo(ctx, 250);
     ImGui::SameLine();
     statusCombo(ctx);
     ImGui::SameLine();

@@ -20,7 +20,7 @@ class OverviewView final : public View {
     ImGui::AlignTextToFramePadding();
     ui::text(ctx, ctx.tr(T::Scope));
     ImGui::SameLine();
-    ui::orgCombo(ctx, "##scope", ctx.scope, ctx.tr(T::AllOrgs), 420);
+    ui::scopeCombo(ctx, 420);
     request(ctx);
     if (!data_) {
       ui::textMuted(ctx, ctx.tr(T::Loading));

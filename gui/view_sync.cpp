@@ -50,6 +50,15 @@ std::vector<std::string> reachableEndpoints(const std::vector<std::string>& endp
   return out;
 }
 
+// "ABCD-EFGH-...-WXYZ" as two lines of four groups: read aloud half by half, never wrapped
+// inside a group.
+std::string twoLines(std::string fingerprint) {
+  std::size_t dash = 0;
+  for (int groups = 0; groups < 4 && dash != std::string::npos; ++groups) dash = fingerprint.find('-', dash + 1);
+  if (dash != std::string::npos) fingerprint[dash] = '\n';
+  return fingerprint;
+}
+
 struct Pairing {
   std::string key;
   std::string name;
@@ -174,7 +183,7 @@ class SyncView final : public View {
       ImGui::TableNextColumn();
       ui::text(ctx, p.name.empty() ? std::string("—") : p.name);
       ImGui::TableNextColumn();
-      ui::textWrapped(ctx, p.fingerprint);
+      ui::text(ctx, twoLines(p.fingerprint));
       ImGui::TableNextColumn();
       ui::textWrapped(ctx, p.address.empty() ? std::string("—") : p.address);
       ImGui::TableNextColumn();
@@ -199,7 +208,13 @@ class SyncView final : public View {
   void discovered(GuiContext& ctx) {
     const Tr& tr = ctx.tr;
     section(ctx, T::SyncDiscovered);
-    if (!ctx.sync || ctx.sync->discovered.empty()) {
+    // A computer stays "discovered" after it is trusted (its beacons keep coming): list it once,
+    // under the paired computers.
+    std::vector<const DiscoveredPeer*> found;
+    if (ctx.sync)
+      for (const DiscoveredPeer& d : ctx.sync->discovered)
+        if (!ctx.sync->findPeer(d.publicKey)) found.push_back(&d);
+    if (found.empty()) {
       ui::textMuted(ctx, tr(T::SyncNoneDiscovered));
       return;
     }
@@ -210,14 +225,15 @@ class SyncView final : public View {
     ImGui::TableSetupColumn(tr(T::SyncAddress), ImGuiTableColumnFlags_WidthStretch, 1.2f);
     ImGui::TableSetupColumn("##pair", ImGuiTableColumnFlags_WidthFixed, 90);
     ImGui::TableHeadersRow();
-    for (const DiscoveredPeer& d : ctx.sync->discovered) {
+    for (const DiscoveredPeer* peer : found) {
+      const DiscoveredPeer& d = *peer;
       ImGui::PushID(d.publicKey.c_str());
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
       ui::text(ctx, d.name.empty() ? std::string("—") : d.name);
       if (d.refused) ui::textMuted(ctx, tr(T::SyncTriedToConnect));
       ImGui::TableNextColumn();
-      ui::textWrapped(ctx, d.fingerprint);
+      ui::text(ctx, twoLines(d.fingerprint));
       ImGui::TableNextColumn();
       ui::textWrapped(ctx, d.address);
       ImGui::TableNextColumn();
@@ -270,22 +286,17 @@ class SyncView final : public View {
     if (!ImGui::BeginPopupModal(title.c_str(), nullptr, ImGuiWindowFlags_NoResize | ImGuiWindowFlags_AlwaysAutoResize)) return;
     ui::textWrapped(ctx, tr(T::SyncPairExplain));
     ImGui::Spacing();
-    const float half = 300;
     ImGui::BeginGroup();
     ui::textMuted(ctx, tr(T::SyncPairMine));
     ImGui::PushFont(ImGui::GetIO().Fonts->Fonts[1]);
-    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + half);
-    ui::text(ctx, ctx.sync ? ctx.sync->fingerprint : std::string("—"));
-    ImGui::PopTextWrapPos();
+    ui::text(ctx, twoLines(ctx.sync ? ctx.sync->fingerprint : std::string("—")));
     ImGui::PopFont();
     ImGui::EndGroup();
-    ImGui::SameLine(0, 30);
+    ImGui::SameLine(0, 40);
     ImGui::BeginGroup();
     ui::textMuted(ctx, tr(T::SyncPairTheirs));
     ImGui::PushFont(ImGui::GetIO().Fonts->Fonts[1]);
-    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + half);
-    ui::text(ctx, fingerprintOf(pairing_.key));
-    ImGui::PopTextWrapPos();
+    ui::text(ctx, twoLines(fingerprintOf(pairing_.key)));
     ImGui::PopFont();
     ImGui::EndGroup();
     ImGui::Spacing();

@@ -164,6 +164,10 @@ bool orgCombo(GuiContext& ctx, const char* id, std::optional<RecordId>& value, c
   return changed;
 }
 
+void scopeCombo(GuiContext& ctx, float width) {
+  if (orgCombo(ctx, "##scope", ctx.scope, ctx.tr(T::AllOrgs), width)) ctx.scopeChosen = true;
+}
+
 namespace {
 
 void choiceCombo(GuiContext& ctx, FormField& f) {

@@ -46,6 +46,9 @@ bool primaryButton(const char* label, bool enabled = true);
 // choice means "all organizations". Returns true when the choice changed.
 bool orgCombo(GuiContext& ctx, const char* id, std::optional<RecordId>& value, const char* allLabel, float width);
 
+// The organization subtree the Overview, Members and Activities views show (shared).
+void scopeCombo(GuiContext& ctx, float width);
+
 // The fields of a form generated from the schema, with each field's error under it.
 // Returns true when Enter was pressed in the form (save).
 bool formFields(GuiContext& ctx, FormModel& form);
