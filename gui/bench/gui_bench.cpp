@@ -12,6 +12,7 @@
 // scrolling the member table, and search latency after a keystroke (until the frame that
 // shows the results).
 #include <fmt/format.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
@@ -188,6 +189,11 @@ int bench(const std::string& dir, std::size_t members, Steady::time_point proces
   fmt::print("search latency: median {:.0f} ms, p95 {:.0f}, max {:.0f} (target <= 100)\n", search.p50, search.p95,
              search.max);
   for (const auto& line : lines) fmt::print("{}\n", line);
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  double load[3] = {};
+  getloadavg(load, 3);
+  fmt::print("peak RSS: {} MB; load average at the end: {:.2f}\n", usage.ru_maxrss / 1024, load[0]);
   return 0;
 }
 
