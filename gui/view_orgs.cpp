@@ -62,11 +62,13 @@ class OrgsView final : public View {
                                        ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable;
     if (!ImGui::BeginTable("##orgs", 5, kFlags, {width, 0})) return;
     ImGui::TableSetupScrollFreeze(0, 1);
+    // Beside the detail panel the tree keeps names and member counts only.
+    const ImGuiTableColumnFlags wide = editing_ || creating_ ? ImGuiTableColumnFlags_Disabled : 0;
     ImGui::TableSetupColumn(tr(T::OrgsColName), ImGuiTableColumnFlags_WidthStretch);
-    ImGui::TableSetupColumn(tr(T::OrgsColType), ImGuiTableColumnFlags_WidthFixed, 150);
+    ImGui::TableSetupColumn(tr(T::OrgsColType), ImGuiTableColumnFlags_WidthFixed | wide, 150);
     ImGui::TableSetupColumn(tr(T::OrgsColMembers), ImGuiTableColumnFlags_WidthFixed, 110);
-    ImGui::TableSetupColumn(tr(T::OrgsColOwn), ImGuiTableColumnFlags_WidthFixed, 90);
-    ImGui::TableSetupColumn(tr(T::OrgsColUnions), ImGuiTableColumnFlags_WidthFixed, 90);
+    ImGui::TableSetupColumn(tr(T::OrgsColOwn), ImGuiTableColumnFlags_WidthFixed | wide, 90);
+    ImGui::TableSetupColumn(tr(T::OrgsColUnions), ImGuiTableColumnFlags_WidthFixed | wide, 90);
     ImGui::TableHeadersRow();
     // Rows are depth-first; a collapsed node hides the rows below it until depth returns.
     int hideBelow = INT32_MAX;

@@ -200,8 +200,13 @@ const char* hintFor(GuiContext& ctx, const FieldDef& def) {
 
 bool formFields(GuiContext& ctx, FormModel& form) {
   bool submit = false;
+  // The label column fits the longest label (工会统一社会信用代码 *), within reason.
+  float labelWidth = 0;
+  for (const FormField& f : form.fields())
+    labelWidth = std::max(labelWidth, ImGui::CalcTextSize(std::string(ctx.tr.label(*f.def)).c_str()).x);
+  labelWidth = std::clamp(labelWidth + ImGui::CalcTextSize(" *").x + 8, 90.0f, 210.0f);
   if (!ImGui::BeginTable("##form", 2, ImGuiTableFlags_SizingStretchProp)) return false;
-  ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed, ctx.tr.english() ? 150.0f : 110.0f);
+  ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed, labelWidth);
   ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
   for (FormField& f : form.fields()) {
     ImGui::PushID(f.def->name.data(), f.def->name.data() + f.def->name.size());
