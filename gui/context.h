@@ -18,6 +18,8 @@
 #include "gui/settings_file.h"
 #include "sync/engine.h"
 
+struct ImFont;
+
 namespace unionsync::gui {
 
 // Lines the sync engine logs (on its own thread), kept for the Sync view.
@@ -61,6 +63,7 @@ struct GuiContext {
 
   std::uint64_t dataVersion = 1;  // increases whenever the store changed
   GlyphSet glyphs;                // what the font atlas must hold
+  ImFont* largeFont = nullptr;    // for titles and figures (replaced when the atlas is rebuilt)
   ViewId view = ViewId::Overview;
   bool screenshotMode = false;
   bool focusSearch = false;       // Ctrl+F was pressed: the view's search box takes focus

@@ -5,7 +5,6 @@
 #include <stb_truetype.h>
 #include <GL/gl.h>
 
-#include <chrono>
 #include <cstdint>
 #include <cmath>
 
@@ -66,7 +65,6 @@ void Fonts::upload() {
 }
 
 void Fonts::build(const GlyphSet& glyphs) {
-  const auto started = std::chrono::steady_clock::now();
   ImFontAtlas* atlas = ImGui::GetIO().Fonts;
   atlas->Clear();
   // ImGui keeps pointers to the ranges until the atlas is built.
@@ -88,7 +86,6 @@ void Fonts::build(const GlyphSet& glyphs) {
   atlas->Build();
   drawAstral(astral);
   builtSize_ = glyphs.size();
-  lastBuildMs_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
 }
 
 // Characters above U+FFFF are drawn with stb_truetype (which reads the font's 32-bit cmap)

@@ -26,10 +26,8 @@ class Fonts {
   // Creates the OpenGL texture of the atlas (after the OpenGL backend is initialised).
   void upload();
 
-  ImFont* regular() const { return regular_; }
+  // The font for titles and figures; changes when the atlas is rebuilt.
   ImFont* large() const { return large_; }
-  const std::string& path() const { return font_->path(); }
-  double lastBuildMs() const { return lastBuildMs_; }
 
  private:
   struct AstralGlyph {
@@ -46,7 +44,6 @@ class Fonts {
   GlyphSet largeGlyphs_;
   ImFont* regular_ = nullptr;
   ImFont* large_ = nullptr;
-  double lastBuildMs_ = 0;
 };
 
 }  // namespace unionsync::gui

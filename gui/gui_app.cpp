@@ -427,8 +427,10 @@ bool GuiApp::frame() {
     }
     // Rebuilding the atlas must happen between frames; new characters were noted last frame.
     fonts_.update(ctx_->glyphs);
+    ctx_->largeFont = fonts_.large();
   } else {
     fonts_.update(welcomeGlyphs_);
+    welcome_.titleFont = fonts_.large();
   }
   lap(lastFrame_.updateMs);
 

@@ -79,7 +79,6 @@ ImportPreview previewMemberCsv(const std::string& path, Encoding encoding, std::
     return p;
   }
   p.detected = decoded->detected;
-  p.hadBom = decoded->hadBom;
   CsvReader reader(decoded->utf8);
   std::vector<std::vector<std::string>> rows;  // until the header is known
   std::vector<std::size_t> lines;

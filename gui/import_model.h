@@ -25,7 +25,6 @@ struct PreviewColumn {
 struct ImportPreview {
   std::string path;
   Encoding detected = Encoding::Utf8;
-  bool hadBom = false;
   std::size_t headerLine = 0;
   std::vector<PreviewColumn> columns;
   std::vector<std::vector<std::string>> rows;  // the first data rows

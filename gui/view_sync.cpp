@@ -113,7 +113,7 @@ class SyncView final : public View {
     };
     row(T::SyncName, [&] { ui::text(ctx, s.name); });
     row(T::SyncFingerprint, [&] {
-      ImGui::PushFont(ImGui::GetIO().Fonts->Fonts[1]);
+      ImGui::PushFont(ctx.largeFont);
       ui::text(ctx, s.fingerprint);
       ImGui::PopFont();
     });
@@ -288,14 +288,14 @@ class SyncView final : public View {
     ImGui::Spacing();
     ImGui::BeginGroup();
     ui::textMuted(ctx, tr(T::SyncPairMine));
-    ImGui::PushFont(ImGui::GetIO().Fonts->Fonts[1]);
+    ImGui::PushFont(ctx.largeFont);
     ui::text(ctx, twoLines(ctx.sync ? ctx.sync->fingerprint : std::string("—")));
     ImGui::PopFont();
     ImGui::EndGroup();
     ImGui::SameLine(0, 40);
     ImGui::BeginGroup();
     ui::textMuted(ctx, tr(T::SyncPairTheirs));
-    ImGui::PushFont(ImGui::GetIO().Fonts->Fonts[1]);
+    ImGui::PushFont(ctx.largeFont);
     ui::text(ctx, twoLines(fingerprintOf(pairing_.key)));
     ImGui::PopFont();
     ImGui::EndGroup();

@@ -18,7 +18,7 @@ bool drawWelcome(WelcomeState& s, Tr& tr, GlyphSet& glyphs) {
   const float width = std::min(680.0f, ImGui::GetContentRegionAvail().x - 40);
   ImGui::SetCursorPos({std::max(20.0f, (ImGui::GetWindowWidth() - width) / 2), 60});
   ImGui::BeginGroup();
-  ImGui::PushFont(ImGui::GetIO().Fonts->Fonts[1]);
+  ImGui::PushFont(s.titleFont);
   ImGui::TextUnformatted(tr(T::WelcomeTitle));
   ImGui::PopFont();
   ImGui::Separator();

@@ -8,6 +8,8 @@
 
 #include "gui/context.h"
 
+struct ImFont;
+
 namespace unionsync::gui {
 
 class View {
@@ -36,6 +38,7 @@ struct WelcomeState {
   std::string createError;
   bool screenshotMode = false;
   bool creating = false;            // the node is being created
+  ImFont* titleFont = nullptr;
   std::optional<float> progress;    // of the demo data
 };
 // Returns true when the person asked to create the node (name in state.name). Characters

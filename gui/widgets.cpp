@@ -88,7 +88,7 @@ void errorText(GuiContext& ctx, std::string_view s) {
 
 void title(GuiContext& ctx, const char* s) {
   ctx.note(s);
-  ImGui::PushFont(ImGui::GetIO().Fonts->Fonts.Size > 1 ? ImGui::GetIO().Fonts->Fonts[1] : nullptr);
+  ImGui::PushFont(ctx.largeFont);
   ImGui::TextUnformatted(s);
   ImGui::PopFont();
   ImGui::Separator();
@@ -247,6 +247,9 @@ bool formFields(GuiContext& ctx, FormModel& form) {
         default:
           if (input(ctx, "##v", f.value, hintFor(ctx, *f.def))) f.error.clear();
           if (ImGui::IsItemFocused() && enterPressed()) submit = true;
+          // Say what is wrong as soon as the person leaves the field (a new record would
+          // flag every required field not reached yet, so only when editing).
+          if (ImGui::IsItemDeactivatedAfterEdit() && form.editing()) form.validate(ctx.node, ctx.tr);
       }
     }
     if (!f.error.empty()) errorText(ctx, f.error);
@@ -323,7 +326,7 @@ void figureCard(GuiContext& ctx, const char* label, const std::string& value, co
   ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4{1, 1, 1, 1});
   ImGui::BeginChild(label, {width, 110}, true, ImGuiWindowFlags_NoScrollbar);
   textMuted(ctx, label);
-  ImGui::PushFont(ImGui::GetIO().Fonts->Fonts[1]);
+  ImGui::PushFont(ctx.largeFont);
   text(ctx, value);
   ImGui::PopFont();
   if (!note.empty()) textMuted(ctx, note);
