@@ -19,6 +19,36 @@ std::deque<std::string> EngineLog::lines() const {
 GuiContext::GuiContext(Node& n, Tr t, std::function<void()> w)
     : node(n), tr(t), wake(std::move(w)), tasks(wake), members(n, wake) {}
 
+void GuiContext::startEngine(const std::string& listen) {
+  engine.reset();  // frees the old engine's port first
+  engineError.clear();
+  sync.reset();
+  listenAddress = listen;
+  EngineOptions options;
+  options.dataDir = node.dataDir();
+  options.listen = {listen};
+  options.discovery = true;
+  options.log = [log = engineLog](const std::string& line) { log->add(line); };
+  auto started = Engine::start(node.store(), node.clock(), options);
+  if (!started) {
+    // LAN discovery may be what failed (no broadcast on this network): try without it.
+    options.discovery = false;
+    started = Engine::start(node.store(), node.clock(), options);
+  }
+  if (!started) {
+    // Listening is what failed: keep syncing outwards, and say why nobody can connect in.
+    engineError = started.error().message;
+    options.listen.clear();
+    started = Engine::start(node.store(), node.clock(), options);
+  }
+  if (!started) {
+    engineError = started.error().message;
+    return;
+  }
+  engine = std::move(*started);
+  sync = engine->status();
+}
+
 void GuiContext::notify(std::string text, bool error) {
   note(text);
   notice = Notice{std::move(text), error, ImGui::GetTime()};

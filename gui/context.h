@@ -48,6 +48,9 @@ struct GuiContext {
   TaskQueue tasks;
   MemberTableModel members;
 
+  // (Re)starts the sync engine listening on `listen`. When it cannot listen (a busy port),
+  // the engine still runs for outgoing connections and engineError says why.
+  void startEngine(const std::string& listen);
   std::unique_ptr<Engine> engine;  // null when it could not start (engineError says why)
   std::string engineError;
   std::string listenAddress;
@@ -65,7 +68,6 @@ struct GuiContext {
   GlyphSet glyphs;                // what the font atlas must hold
   ImFont* largeFont = nullptr;    // for titles and figures (replaced when the atlas is rebuilt)
   ViewId view = ViewId::Overview;
-  bool screenshotMode = false;
   bool focusSearch = false;       // Ctrl+F was pressed: the view's search box takes focus
   bool revealPersonal = false;    // show full ID numbers and mobiles
   std::string comboFilter;        // typed into the open organization picker (one is open at a time)

@@ -116,7 +116,6 @@ bool GuiApp::openNode() {
 
 void GuiApp::startContext() {
   ctx_ = std::make_unique<GuiContext>(*node_, tr_, [] { glfwPostEmptyEvent(); });
-  ctx_->screenshotMode = !args_.screenshot.empty();
   ctx_->view = settings_.view;
   if (!args_.search.empty()) ctx_->automation.memberSearch = args_.search;
   ctx_->glyphs.merge(welcomeGlyphs_);
@@ -124,39 +123,10 @@ void GuiApp::startContext() {
   ctx_->note(args_.dataDir);
   views_ = {makeOverviewView(), makeOrgsView(),  makeMembersView(),    makeActivitiesView(),
             makeImportView(),   makeSyncView(), makeConflictsView(), makeSettingsView()};
-  startEngine();
+  ctx_->startEngine(args_.listen.empty() ? std::string(kDefaultListen) : args_.listen);
   refreshOrgs();
   refreshCounts();
   lastVector_ = node_->store().versionVector();
-}
-
-void GuiApp::startEngine() {
-  GuiContext& ctx = *ctx_;
-  ctx.engine.reset();
-  ctx.engineError.clear();
-  const std::string listen = args_.listen.empty() ? std::string(kDefaultListen) : args_.listen;
-  ctx.listenAddress = listen;
-  EngineOptions options;
-  options.dataDir = args_.dataDir;
-  options.listen = {listen};
-  options.discovery = true;
-  options.log = [log = ctx.engineLog](const std::string& line) { log->add(line); };
-  auto engine = Engine::start(node_->store(), clock_, options);
-  if (!engine) {
-    // LAN discovery may be what failed (no broadcast on this network): try without it.
-    options.discovery = false;
-    engine = Engine::start(node_->store(), clock_, options);
-  }
-  if (!engine) {
-    // Listening is what failed (the port is busy): keep the node syncing outwards, and say
-    // in the Sync view why other computers cannot connect in.
-    ctx.engineError = engine.error().message;
-    options.listen.clear();
-    engine = Engine::start(node_->store(), clock_, options);
-  }
-  if (engine) ctx.engine = std::move(*engine);
-  else if (ctx.engineError.empty()) ctx.engineError = engine.error().message;
-  if (ctx.engine) ctx.sync = ctx.engine->status();
 }
 
 void GuiApp::refreshOrgs() {

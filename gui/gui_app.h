@@ -58,7 +58,6 @@ class GuiApp {
   GuiApp() = default;
   bool openNode();
   void startContext();
-  void startEngine();
   void pump();
   void checkStore();
   void refreshOrgs();

@@ -121,6 +121,7 @@ class SyncView final : public View {
     row(T::SyncAddresses, [&] {
       if (s.listenEndpoints.empty()) {
         ui::errorText(ctx, tr.format(T::SyncNotListening, ctx.listenAddress, tr.message(ctx.engineError)));
+        // The default port is busy (another unionsync on this machine): any free port.
         if (ImGui::Button(tr(T::SyncRetryOtherPort))) retryOtherPort_ = true;
         return;
       }
@@ -132,33 +133,7 @@ class SyncView final : public View {
     });
     if (s.discoveryPort != 0) row(T::SyncDiscovery, [&] { ui::text(ctx, tr.format(T::SyncDiscoveryOn, s.discoveryPort)); });
     ImGui::EndTable();
-    if (retryOtherPort_) restartOnFreePort(ctx);
-  }
-
-  // The default port was busy (another unionsync on this machine): listen on any free port.
-  void restartOnFreePort(GuiContext& ctx) {
-    retryOtherPort_ = false;
-    if (!ctx.engine) return;
-    ctx.engine.reset();
-    EngineOptions options;
-    options.dataDir = ctx.node.dataDir();
-    options.listen = {"tcp://0.0.0.0:0"};
-    options.discovery = true;
-    options.log = [log = ctx.engineLog](const std::string& line) { log->add(line); };
-    auto engine = Engine::start(ctx.node.store(), ctx.node.clock(), options);
-    if (!engine) {
-      options.discovery = false;
-      engine = Engine::start(ctx.node.store(), ctx.node.clock(), options);
-    }
-    if (!engine) {
-      ctx.engineError = engine.error().message;
-      ctx.sync.reset();
-      return;
-    }
-    ctx.engine = std::move(*engine);
-    ctx.engineError.clear();
-    ctx.listenAddress = options.listen.front();
-    ctx.sync = ctx.engine->status();
+    if (std::exchange(retryOtherPort_, false)) ctx.startEngine("tcp://0.0.0.0:0");
   }
 
   void peers(GuiContext& ctx) {
