@@ -201,7 +201,7 @@ int bench(const std::string& dir, std::size_t members, Steady::time_point proces
 
 int main(int argc, char** argv) {
   const auto processStart = Steady::now();
-  std::string dir = "/tmp/unionsync-gui-bench";
+  std::string dir = (std::filesystem::temp_directory_path() / "unionsync-gui-bench").string();
   std::string demoDir;
   std::optional<std::size_t> members;
   for (int i = 1; i < argc; ++i) {
