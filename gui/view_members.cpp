@@ -166,7 +166,8 @@ class MembersView final : public View {
     if (!view.snapshot || view.rows.empty()) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
-      ui::textMuted(ctx, ctx.tr(view.snapshot ? T::MembersNone : T::Loading));
+      // Not wrapped: the first column is narrow, the message may run across the others.
+      ui::textColored(ctx, ui::mutedColor(), ctx.tr(view.snapshot ? T::MembersNone : T::Loading));
       ImGui::EndTable();
       return;
     }
