@@ -8,12 +8,14 @@ namespace unionsync::gui {
 
 std::string usage() {
   return "用法 / usage: unionsync-gui [--data DIR] [--view overview|orgs|members|activities|import|sync|conflicts|settings]\n"
-         "                     [--lang zh|en] [--screenshot FILE.png] [--listen tcp://IP:PORT] [--size WxH] [--search TEXT]\n"
+         "                     [--lang zh|en] [--screenshot FILE.png] [--listen tcp://IP:PORT] [--discovery on|off]\n"
+         "                     [--size WxH] [--search TEXT]\n"
          "  --data DIR          节点数据文件夹 / the node's data folder (default ~/.local/share/unionsync)\n"
          "  --view VIEW         打开的页面 / view to open\n"
          "  --lang zh|en        界面语言 / language\n"
          "  --screenshot FILE   渲染该页面，保存 PNG 后退出 / render the view, write a PNG, exit\n"
          "  --listen ADDRESS    同步监听地址 / sync listen address (default tcp://0.0.0.0:7400)\n"
+         "  --discovery on|off  局域网发现（截图时默认关闭）/ LAN discovery (off by default with --screenshot)\n"
          "  --size WxH          窗口大小 / window size\n"
          "  --search TEXT       会员页的搜索词 / text typed into the member search\n";
 }
@@ -28,7 +30,7 @@ std::expected<GuiArgs, std::string> parseArgs(const std::vector<std::string>& ar
       continue;
     }
     const bool takesValue = a == "--data" || a == "--view" || a == "--lang" || a == "--screenshot" ||
-                            a == "--listen" || a == "--size" || a == "--search";
+                            a == "--listen" || a == "--discovery" || a == "--size" || a == "--search";
     if (!takesValue) return bad(fmt::format("未知参数 {} / unknown argument {}", a, a));
     if (i + 1 >= args.size()) return bad(fmt::format("{} 需要一个值 / {} needs a value", a, a));
     const std::string& v = args[++i];
@@ -44,6 +46,9 @@ std::expected<GuiArgs, std::string> parseArgs(const std::vector<std::string>& ar
       out.search = v;
     } else if (a == "--screenshot") {
       out.screenshot = v;
+    } else if (a == "--discovery") {
+      if (v != "on" && v != "off") return bad(fmt::format("--discovery 应为 on 或 off / --discovery must be on or off, not {}", v));
+      out.discovery = v == "on";
     } else if (a == "--listen") {
       if (!v.starts_with("tcp://")) return bad(fmt::format("监听地址应为 tcp://IP:PORT / --listen must look like tcp://IP:PORT, not {}", v));
       out.listen = v;

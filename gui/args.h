@@ -1,6 +1,6 @@
 // The command line of unionsync-gui (see docs/GUI.md):
 //   unionsync-gui [--data DIR] [--view VIEW] [--lang zh|en] [--screenshot FILE.png]
-//                 [--listen tcp://IP:PORT] [--size WxH] [--search TEXT]
+//                 [--listen tcp://IP:PORT] [--discovery on|off] [--size WxH] [--search TEXT]
 #pragma once
 
 #include <expected>
@@ -19,6 +19,8 @@ struct GuiArgs {
   std::optional<Lang> lang;        // overrides the remembered language
   std::string screenshot;          // render, write this PNG, exit
   std::string listen;              // sync listen address; default tcp://0.0.0.0:7400
+  // LAN discovery beacons; off by default in screenshot mode, so tests never broadcast.
+  std::optional<bool> discovery;
   std::string search;              // typed into the member search box at start
   int width = 0, height = 0;       // window size; 0 = remembered (screenshots: 1280x800)
   bool continuous = false;         // draw frames back to back, never wait for events (gui_bench)

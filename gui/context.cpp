@@ -27,7 +27,7 @@ void GuiContext::startEngine(const std::string& listen) {
   EngineOptions options;
   options.dataDir = node.dataDir();
   options.listen = {listen};
-  options.discovery = true;
+  options.discovery = discovery;
   options.log = [log = engineLog](const std::string& line) { log->add(line); };
   auto started = Engine::start(node.store(), node.clock(), options);
   if (!started) {

@@ -54,6 +54,10 @@ struct GuiContext {
   std::unique_ptr<Engine> engine;  // null when it could not start (engineError says why)
   std::string engineError;
   std::string listenAddress;
+  bool discovery = true;  // LAN beacons when the engine starts
+  // The union tree could not be read (a damaged store): views show the message instead of
+  // waiting for data that will not come.
+  bool loadFailed = false;
   std::shared_ptr<EngineLog> engineLog = std::make_shared<EngineLog>();
   std::shared_ptr<const SyncStatus> sync;  // the engine's latest snapshot (null without engine)
 

@@ -123,6 +123,7 @@ void GuiApp::startContext() {
   ctx_->note(args_.dataDir);
   views_ = {makeOverviewView(), makeOrgsView(),  makeMembersView(),    makeActivitiesView(),
             makeImportView(),   makeSyncView(), makeConflictsView(), makeSettingsView()};
+  ctx_->discovery = args_.discovery.value_or(args_.screenshot.empty());
   ctx_->startEngine(args_.listen.empty() ? std::string(kDefaultListen) : args_.listen);
   refreshOrgs();
   refreshCounts();
@@ -154,6 +155,7 @@ void GuiApp::refreshOrgs() {
                               },
                               [this](const std::string& error) {
                                 orgRefreshRunning_ = false;
+                                ctx_->loadFailed = true;
                                 ctx_->notify(error, true);
                               });
 }
@@ -205,6 +207,7 @@ bool GuiApp::busy() const {
 bool GuiApp::ready() const {
   if (!ctx_) return !creation_;
   const GuiContext& ctx = *ctx_;
+  if (ctx.loadFailed) return ctx.tasks.pending() == 0;
   return ctx.orgsLoaded && ctx.tasks.pending() == 0 && !ctx.members.busy() &&
          views_[static_cast<int>(ctx.view)]->ready(ctx);
 }

@@ -4,6 +4,14 @@
 
 namespace unionsync::codec {
 
+namespace {
+// The disk holds something this code did not write: say so plainly and what to do.
+std::runtime_error corrupt(const std::string& detail) {
+  return std::runtime_error("数据文件已损坏，请从备份恢复 / the data file is damaged (" + detail +
+                            "): restore it from a backup");
+}
+}  // namespace
+
 void putVarint(std::string& out, std::uint64_t v) {
   while (v >= 0x80) {
     out.push_back(static_cast<char>(v | 0x80));
@@ -20,18 +28,18 @@ void putString(std::string& out, std::string_view s) {
 std::uint64_t getVarint(std::string_view& in) {
   std::uint64_t v = 0;
   for (int shift = 0; shift < 64; shift += 7) {
-    if (in.empty()) throw std::runtime_error("stored record is truncated");
+    if (in.empty()) throw corrupt("stored record is truncated");
     auto byte = static_cast<std::uint8_t>(in.front());
     in.remove_prefix(1);
     v |= std::uint64_t{byte & 0x7fu} << shift;
     if (!(byte & 0x80)) return v;
   }
-  throw std::runtime_error("stored record has an overlong number");
+  throw corrupt("stored record has an overlong number");
 }
 
 std::string_view getString(std::string_view& in) {
   std::uint64_t size = getVarint(in);
-  if (size > in.size()) throw std::runtime_error("stored record is truncated");
+  if (size > in.size()) throw corrupt("stored record is truncated");
   std::string_view s = in.substr(0, size);
   in.remove_prefix(size);
   return s;
@@ -84,7 +92,7 @@ FieldMap decodeFields(std::string_view in) {
   Stamp previousStamp;
   std::uint64_t previousSeq = 0;
   for (std::uint64_t i = 0; i < count; ++i) {
-    if (in.empty()) throw std::runtime_error("stored record is truncated");
+    if (in.empty()) throw corrupt("stored record is truncated");
     auto flags = static_cast<std::uint8_t>(in.front());
     in.remove_prefix(1);
     std::string name(getString(in));
@@ -114,7 +122,7 @@ std::string recordKey(Kind kind, const RecordId& id) {
 }
 
 void decodeRecordKey(std::string_view key, Kind& kind, RecordId& id) {
-  if (key.size() != 17) throw std::runtime_error("stored record key has the wrong size");
+  if (key.size() != 17) throw corrupt("stored record key has the wrong size");
   kind = static_cast<Kind>(key[0]);
   std::copy(key.begin() + 1, key.end(), reinterpret_cast<char*>(id.bytes.data()));
 }
@@ -131,7 +139,7 @@ std::string encodeConflict(const Conflict& c) {
 
 Conflict decodeConflict(std::string_view in) {
   Conflict c;
-  if (in.size() < 17) throw std::runtime_error("stored conflict is truncated");
+  if (in.size() < 17) throw corrupt("stored conflict is truncated");
   decodeRecordKey(in.substr(0, 17), c.kind, c.id);
   in.remove_prefix(17);
   c.field = std::string(getString(in));
