@@ -147,7 +147,16 @@ void addRecordCommands(CLI::App& root, CliContext& ctx, const KindCommand& kc) {
         if (!org) return reportFailure(org.error());
         query.org = *org;
       }
-      printRecords(std::cout, **node, (*node)->list(query), OutputStyle{ctx.json, opts->reveal});
+      // One more than asked for tells whether the listing was cut short.
+      if (query.limit != 0) ++query.limit;
+      auto records = (*node)->list(query);
+      const bool more = query.limit != 0 && records.size() == query.limit;
+      if (more) records.pop_back();
+      printRecords(std::cout, **node, records, OutputStyle{ctx.json, opts->reveal});
+      if (more && !ctx.json)
+        std::cout << fmt::format("（只显示前 {} 条；--limit 0 显示全部，或用 --search / --org 缩小范围）/ first {} shown: "
+                                 "--limit 0 lists all\n",
+                                 records.size(), records.size());
       return 0;
     };
   });

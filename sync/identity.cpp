@@ -78,10 +78,14 @@ Result<Identity> loadOrCreateIdentity(const std::string& dataDir) {
   if (::stat(secretPath.c_str(), &st) != 0) {
     char pub[41] = {};
     char sec[41] = {};
-    if (zmq_curve_keypair(pub, sec) != 0) {
-      return fail("无法生成 CURVE 密钥 / cannot generate a CURVE key pair: " +
-                  std::string(zmq_strerror(zmq_errno())));
-    }
+    // Z85 keys may start with '-', which a command line reads as an option (`peer trust KEY`
+    // would fail): draw again until the public key does not (1 in 85 draws).
+    do {
+      if (zmq_curve_keypair(pub, sec) != 0) {
+        return fail("无法生成 CURVE 密钥 / cannot generate a CURVE key pair: " +
+                    std::string(zmq_strerror(zmq_errno())));
+      }
+    } while (pub[0] == '-');
     // The first process to link its secret key file wins; the others read the winner's.
     auto created = createExclusive(secretPath, sec, 0600);
     sodium_memzero(sec, sizeof sec);
