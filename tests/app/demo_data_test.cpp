@@ -9,26 +9,20 @@
 
 #include "app/demo_names.h"
 #include "store/validation.h"
-#include "tests/support/temp_dir.h"
+#include "tests/support/test_node.h"
 
 using namespace unionsync;
-using unionsync::testing::TempDir;
+using namespace unionsync::testing;
 
 namespace {
 
-// 2026-06-15 12:00 UTC: "this year" is 2026.
-constexpr std::int64_t kNow = 1'781'524'800'000;
-
 struct Demo {
-  TempDir dir;
-  ManualClock clock{kNow};
-  SeededRandom random{99};
-  std::unique_ptr<Node> node;
+  TestNode t{99, kTestNow2026Ms};  // "this year" is 2026
+  std::unique_ptr<Node>& node = t.node;
   DemoSummary summary;
   std::vector<std::size_t> progress;
 
   explicit Demo(std::size_t members, std::uint64_t seed = 1) {
-    node = std::move(Node::create(dir.sub("node"), "演示", clock, random, NodeOptions{.durable = false}).value());
     summary = buildDemoDistrict(*node, DemoOptions{members, seed}, [&](std::size_t n) { progress.push_back(n); }).value();
   }
 

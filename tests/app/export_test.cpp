@@ -104,7 +104,7 @@ TEST_CASE("export then import into an empty node of the same deployment gives th
   CHECK(readFile(path).starts_with("\xEF\xBB\xBF"));
 
   TestNode other(7);
-  other.replicateOrganizations(f.t);
+  replicateOrganizations(other, f.t);
   auto report = importMembers(*other.node, path);
   REQUIRE_MESSAGE(report.has_value(), report.error().message);
   CHECK(report->created == 4);
@@ -134,7 +134,7 @@ TEST_CASE("GBK export holds the same text, rare characters included, without a B
   CHECK(decoded->utf8.find("王䶮") != std::string::npos);
 
   TestNode other(8);
-  other.replicateOrganizations(f.t);
+  replicateOrganizations(other, f.t);
   auto report = importMembers(*other.node, path);
   REQUIRE(report.has_value());
   CHECK(report->detectedEncoding == Encoding::Gbk);

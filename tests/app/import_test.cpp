@@ -311,7 +311,7 @@ TEST_CASE("an imported member is stored as Node::upsertMember stores the same va
   auto byFacade = valuesOf(*f.t.member(f.idLi));
 
   TestNode other(2);
-  other.replicateOrganizations(f.t);
+  replicateOrganizations(other, f.t);
   std::string path = f.file("one.csv");
   writeFile(path, "姓名,身份证号,手机,所属工会,是否农民工,入会日期,学历\n李喆," + f.idLi +
                       ",13800000002,幸福街道总工会,是,2021-05-06,本科\n");

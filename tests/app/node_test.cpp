@@ -1,31 +1,25 @@
 #include <doctest/doctest.h>
 
 #include "app/node.h"
-#include "tests/support/temp_dir.h"
+#include "tests/support/test_node.h"
 
 using namespace unionsync;
-using unionsync::testing::TempDir;
+using namespace unionsync::testing;
 
 namespace {
 
-// 2026-06-15 12:00 UTC: stats count "this year" as 2026.
-constexpr std::int64_t kNow = 1'781'524'800'000;
-
+// A district federation, a street federation (founded this year) and an enterprise union.
 struct Fixture {
-  TempDir dir;
-  ManualClock clock{kNow};
-  SeededRandom random;
-  std::unique_ptr<Node> node;
+  TestNode t;
+  std::unique_ptr<Node>& node = t.node;
   RecordId district, street, enterprise;
 
-  explicit Fixture(std::uint64_t seed = 7) : random(seed) {
-    node = std::move(Node::create(dir.sub("node"), "测试", clock, random, NodeOptions{.durable = false}).value());
-    district = addOrg({{"name", "示范区总工会"}, {"org_type", "区县总工会"}});
-    street = addOrg({{"name", "城关街道总工会"}, {"org_type", "街道总工会"}, {"parent", district.hex()},
-                     {"founded", "2026-03-01"}});
-    enterprise = addOrg({{"name", "星光电子有限公司工会"}, {"org_type", "企业工会"}, {"parent", street.hex()}});
+  explicit Fixture(std::uint64_t seed = 7) : t(seed, kTestNow2026Ms) {
+    district = t.addOrg("示范区总工会", "区县总工会");
+    street = node->add(Kind::Organization, {{"name", "城关街道总工会"}, {"org_type", "街道总工会"},
+                                            {"parent", district.hex()}, {"founded", "2026-03-01"}}).value();
+    enterprise = t.addOrg("星光电子有限公司工会", "企业工会", street);
   }
-  RecordId addOrg(const FieldValues& values) { return node->add(Kind::Organization, values).value(); }
   std::expected<RecordId, ValidationFailure> addMember(const std::string& idNumber, const std::string& name,
                                                        const RecordId& org, FieldValues extra = {}) {
     FieldValues values{{"name", name}, {"id_number", idNumber}, {"org", org.hex()}};
