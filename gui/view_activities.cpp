@@ -241,14 +241,10 @@ class ActivitiesView final : public View {
   void formPanel(GuiContext& ctx) {
     const Tr& tr = ctx.tr;
     const bool deleted = record_ && record_->deleted();
-    bool save = false;
-    if (!deleted && ui::primaryButton(tr(T::Save), panel_ == Panel::New || form_.dirty())) save = true;
-    if (!deleted) ImGui::SameLine();
-    if (ImGui::Button(tr(T::Close))) panel_ = Panel::None;
-    if (panel_ == Panel::Edit) {
-      ImGui::SameLine();
-      if (deleted ? ui::primaryButton(tr(T::Restore)) : ImGui::Button(tr(T::Delete))) toggleDeleted(ctx, !deleted);
-    }
+    const auto action = ui::formToolbar(tr, panel_ == Panel::Edit, deleted, panel_ == Panel::New || form_.dirty());
+    bool save = action == ui::FormAction::Save;
+    if (action == ui::FormAction::Close) panel_ = Panel::None;
+    if (action == ui::FormAction::Delete || action == ui::FormAction::Restore) toggleDeleted(ctx, !deleted);
     ImGui::BeginChild("##form");
     if (deleted) ImGui::BeginDisabled();
     save |= ui::formFields(ctx, form_);

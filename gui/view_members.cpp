@@ -238,18 +238,11 @@ class MembersView final : public View {
     if (panel_ == Panel::New) ui::text(ctx, tr(T::MembersNew));
     else ui::text(ctx, fmt::format("{}{}", record_->get("name"), deleted ? tr.format(T::Parenthesized, tr(T::StateDeleted)) : ""));
     ImGui::Separator();
-    bool save = false;
-    if (!deleted && ui::primaryButton(tr(T::Save), panel_ == Panel::New || form_.dirty())) save = true;
-    if (!deleted) ImGui::SameLine();
-    if (ImGui::Button(tr(T::Close))) panel_ = Panel::None;
-    if (panel_ == Panel::Edit) {
-      ImGui::SameLine();
-      if (deleted) {
-        if (ui::primaryButton(tr(T::Restore))) restore(ctx);
-      } else if (ImGui::Button(tr(T::Delete))) {
-        askDelete_ = true;
-      }
-    }
+    const auto action = ui::formToolbar(tr, panel_ == Panel::Edit, deleted, panel_ == Panel::New || form_.dirty());
+    bool save = action == ui::FormAction::Save;
+    if (action == ui::FormAction::Close) panel_ = Panel::None;
+    if (action == ui::FormAction::Restore) restore(ctx);
+    if (action == ui::FormAction::Delete) askDelete_ = true;
     if (panel_ == Panel::None) {
       ImGui::EndChild();
       return;

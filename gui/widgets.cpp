@@ -132,6 +132,21 @@ bool primaryButton(const char* label, bool enabled) {
   return pressed;
 }
 
+FormAction formToolbar(const Tr& tr, bool existing, bool deleted, bool canSave) {
+  FormAction action = FormAction::None;
+  if (!deleted) {
+    if (primaryButton(tr(T::Save), canSave)) action = FormAction::Save;
+    ImGui::SameLine();
+  }
+  if (ImGui::Button(tr(T::Close))) action = FormAction::Close;
+  if (existing) {
+    ImGui::SameLine();
+    if (deleted ? primaryButton(tr(T::Restore)) : ImGui::Button(tr(T::Delete)))
+      action = deleted ? FormAction::Restore : FormAction::Delete;
+  }
+  return action;
+}
+
 bool orgCombo(GuiContext& ctx, const char* id, std::optional<RecordId>& value, const char* allLabel, float width) {
   std::string preview = value ? std::string(ctx.orgName(*value)) : std::string(allLabel ? allLabel : "");
   if (!value && !allLabel) preview = ctx.tr(T::ChooseOrg);

@@ -42,6 +42,11 @@ bool button(const char* label, bool enabled = true);
 // A button drawn in the accent colour (the main action of a panel).
 bool primaryButton(const char* label, bool enabled = true);
 
+// The buttons above a record's form: 保存 (unless deleted; enabled when `canSave`), 关闭, and
+// for an existing record 删除 or, once deleted, 恢复. Returns the one pressed.
+enum class FormAction { None, Save, Close, Delete, Restore };
+FormAction formToolbar(const Tr& tr, bool existing, bool deleted, bool canSave);
+
 // Picks an organization from the tree (indented, filterable). With `allLabel`, the empty
 // choice means "all organizations". Returns true when the choice changed.
 bool orgCombo(GuiContext& ctx, const char* id, std::optional<RecordId>& value, const char* allLabel, float width);
