@@ -182,7 +182,7 @@ WireMessage decodeReader(wire::Message::Reader msg) {
       auto e = msg.getError();
       auto code = static_cast<std::uint16_t>(e.getCode());
       ErrorMsg out;
-      out.code = code <= static_cast<std::uint16_t>(WireErrorCode::ShuttingDown)
+      out.code = code <= static_cast<std::uint16_t>(WireErrorCode::FalseClaim)
                      ? static_cast<WireErrorCode>(code)
                      : WireErrorCode::Unknown;
       out.reason = textOf(e.getReason(), kMaxReasonBytes, "error reason");
@@ -211,6 +211,8 @@ std::string_view wireErrorCodeName(WireErrorCode code) {
     case WireErrorCode::NotTrusted: return "not-trusted";
     case WireErrorCode::DuplicateSession: return "duplicate-session";
     case WireErrorCode::ShuttingDown: return "shutting-down";
+    case WireErrorCode::ClockAhead: return "clock-ahead";
+    case WireErrorCode::FalseClaim: return "false-claim";
   }
   return "unknown";
 }

@@ -46,6 +46,8 @@ enum class WireErrorCode : std::uint16_t {
   NotTrusted = 7,
   DuplicateSession = 8,
   ShuttingDown = 9,
+  ClockAhead = 10,
+  FalseClaim = 11,
 };
 std::string_view wireErrorCodeName(WireErrorCode code);
 

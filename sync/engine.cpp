@@ -969,7 +969,8 @@ struct Engine::Core {
     if (s.closeCode() == WireErrorCode::NotTrusted && s.closedByPeer()) failState = "refused", reason = refusedByPeerReason();
     if (s.closeCode() == WireErrorCode::IncompatibleVersion || s.closeCode() == WireErrorCode::BadMagic ||
         s.closeCode() == WireErrorCode::Malformed || s.closeCode() == WireErrorCode::ApplyFailed ||
-        s.closeCode() == WireErrorCode::OutOfOrder) {
+        s.closeCode() == WireErrorCode::OutOfOrder || s.closeCode() == WireErrorCode::ClockAhead ||
+        s.closeCode() == WireErrorCode::FalseClaim) {
       if (failState.empty()) failState = "error";
     }
     if (link.outbound) {

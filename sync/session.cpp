@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include <fmt/format.h>
+
 #include <sodium.h>
 
 namespace unionsync {
@@ -31,6 +33,40 @@ void mergeVector(VersionVector& into, const VersionVector& other) {
     if (seq > slot) slot = seq;
   }
 }
+
+std::string printableText(std::string_view text, std::size_t maxChars) {
+  std::string out;
+  std::size_t chars = 0;
+  for (std::size_t i = 0; i < text.size() && chars < maxChars;) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    std::size_t len = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    if (i + len > text.size()) break;
+    if (lead < 0x20 || lead == 0x7F) {
+      out.push_back(' ');
+    } else if (lead >= 0x80 && lead < 0xC0) {
+      out.push_back('?');  // a stray continuation byte (decoding already refuses invalid UTF-8)
+    } else {
+      out.append(text.substr(i, len));
+    }
+    i += len;
+    ++chars;
+  }
+  return out;
+}
+
+namespace {
+
+// "3.5 小时 / 3.5 hours" or "12 分钟 / 12 minutes".
+std::string durationText(std::int64_t ms) {
+  if (ms >= 2 * 3600 * 1000) {
+    const double hours = static_cast<double>(ms) / 3600000.0;
+    return fmt::format("{:.1f} 小时 / {:.1f} hours", hours, hours);
+  }
+  const std::int64_t minutes = ms / 60000;
+  return fmt::format("{} 分钟 / {} minutes", minutes, minutes);
+}
+
+}  // namespace
 
 std::string Session::deploymentKeyHash(const std::string& key) {
   static constexpr std::string_view kDomain = "unionsync deployment v1";
@@ -68,7 +104,7 @@ HelloMsg Session::makeHello() const {
 
 std::string Session::peerLabel() const {
   if (!peerHello_) return "peer";
-  return peerHello_->name.empty() ? peerHello_->nodeId : peerHello_->name;
+  return printableText(peerHello_->name.empty() ? peerHello_->nodeId : peerHello_->name, 64);
 }
 
 void Session::send(const WireMessage& message) { sendFrame(encodeMessage(message)); }
@@ -115,7 +151,7 @@ void Session::handleFrame(std::string_view frame) {
     state_ = SessionState::Closed;
     closedByPeer_ = true;
     closeCode_ = error->code;
-    closeReason_ = error->reason.empty() ? std::string(wireErrorCodeName(error->code)) : error->reason;
+    closeReason_ = error->reason.empty() ? std::string(wireErrorCodeName(error->code)) : printableText(error->reason);
     round_ = Round{};
     return;
   }
@@ -174,8 +210,22 @@ void Session::onHello(HelloMsg&& hello) {
     close(WireErrorCode::DuplicateSession, "连接到了自己 / connected to this node itself", true);
     return;
   }
+  if (const std::int64_t ahead = hello.wallClockMs - clock_.nowMs(); ahead > config_.maxClockAheadMs) {
+    const std::string who = printableText(hello.name.empty() ? hello.nodeId : hello.name, 64);
+    close(WireErrorCode::ClockAhead,
+          fmt::format("节点「{}」的时钟比本节点快 {}，请校正该电脑的日期和时间后再同步 / the clock of peer '{}' "
+                      "is {} ahead of this node's: correct that computer's date and time, then sync again",
+                      who, durationText(ahead), who, durationText(ahead)),
+          true);
+    return;
+  }
   peerHello_ = std::move(hello);
+  if (auto lie = checkOwnOriginClaim(peerHello_->versionVector, "hello"); !lie.empty()) {
+    close(WireErrorCode::FalseClaim, lie, true);
+    return;
+  }
   peerVector_ = peerHello_->versionVector;
+  shown_ = peerVector_;
   if (!initiator_) send(makeHello());
 
   const std::string myHash = deploymentKeyHash(store_.deploymentKey());
@@ -314,6 +364,8 @@ void Session::flushBatches() {
   for (const Change& c : changes) {
     auto& slot = peerVector_[c.origin];
     if (c.seq > slot) slot = c.seq;
+    auto& shown = shown_[c.origin];
+    if (c.seq > shown) shown = c.seq;
   }
   for (std::uint64_t no : numbers) send(AckMsg{no});
 }
@@ -327,13 +379,45 @@ void Session::onCaughtUp(const CaughtUpMsg& caughtUp) {
     return;
   }
   ++expectedInNo_;
-  if (auto r = store_.advanceVersionVector(caughtUp.versionVector); !r) {
+  if (auto lie = checkOwnOriginClaim(caughtUp.versionVector, "caught-up"); !lie.empty()) {
+    close(WireErrorCode::FalseClaim, lie, true);
+    return;
+  }
+  const VersionVector vouched = boundedClaim(caughtUp.versionVector);
+  if (auto r = store_.advanceVersionVector(vouched); !r) {
     close(WireErrorCode::ApplyFailed, "cannot advance the version vector: " + r.error().message, true);
     return;
   }
-  mergeVector(peerVector_, caughtUp.versionVector);
+  mergeVector(peerVector_, vouched);
   stats_.caughtUpReceived += 1;
   send(AckMsg{caughtUp.batchNo});
+}
+
+std::string Session::checkOwnOriginClaim(const VersionVector& vector, std::string_view what) const {
+  const Origin own = store_.info().origin;
+  auto claimed = vector.find(own);
+  if (claimed == vector.end()) return {};
+  const VersionVector local = store_.versionVector();
+  auto issued = local.find(own);
+  const std::uint64_t held = issued == local.end() ? 0 : issued->second;
+  if (claimed->second <= held) return {};
+  const std::string who = peerLabel();
+  return fmt::format("节点「{}」声称持有本节点从未发出的变更（{} 中序号 {}，本节点只发出到 {}），已断开；"
+                     "请检查该节点的数据是否从别处复制而来 / peer '{}' claims changes this node never issued "
+                     "(seq {} in its {}, this node issued up to {}): session closed; check whether that node's "
+                     "data was copied from elsewhere",
+                     who, what, claimed->second, held, who, claimed->second, what, held);
+}
+
+VersionVector Session::boundedClaim(const VersionVector& claimed) {
+  VersionVector vouched;
+  for (const auto& [origin, seq] : claimed) {
+    auto shown = shown_.find(origin);
+    const std::uint64_t limit = shown == shown_.end() ? 0 : shown->second;
+    if (seq > limit) stats_.claimsClamped += 1;
+    if (const std::uint64_t v = std::min(seq, limit); v > 0) vouched[origin] = v;
+  }
+  return vouched;
 }
 
 void Session::onAck(const AckMsg& ack) {

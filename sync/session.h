@@ -48,6 +48,9 @@ struct SessionConfig {
   std::int64_t heartbeatMs = 1000;
   std::int64_t timeoutMs = 6000;      // silence after which the peer is considered dead
   std::int64_t helloTimeoutMs = 8000;  // no Hello answer within this: unreachable
+  // A peer whose wall clock is further ahead of ours than this is refused at Hello: its
+  // stamps would be refused one by one (the store's StoreOptions::maxClockAheadMs).
+  std::int64_t maxClockAheadMs = 10 * 60 * 1000;
 };
 
 enum class SessionState { AwaitingHello, AwaitingKey, Active, Closed };
@@ -65,6 +68,10 @@ struct SessionStats {
   std::uint64_t roundsAcked = 0;       // our CaughtUps the peer has applied
   std::uint64_t caughtUpReceived = 0;  // the peer's CaughtUps we have applied
   bool adoptedDeploymentKey = false;
+  std::uint64_t changesRefused = 0;    // received changes the store refused (not stored)
+  std::uint64_t changesParked = 0;     // received changes waiting for a record not yet held
+  std::uint64_t claimsClamped = 0;     // CaughtUp entries lowered to what the peer showed
+  std::string lastRefusal;             // the latest refusal's reason, for status displays
 };
 
 class Session {
@@ -130,6 +137,12 @@ class Session {
   void onDeploymentKey(const DeploymentKeyMsg& key);
   void becomeActive();
   std::string peerLabel() const;
+  // Empty when `vector` claims nothing about our own origin beyond what we issued; else the
+  // reason to close the session (`what` names the message that carried the claim).
+  std::string checkOwnOriginClaim(const VersionVector& vector, std::string_view what) const;
+  // `claimed` lowered, entry by entry, to what the peer has shown it holds in this session
+  // (its Hello vector and the changes it sent): a CaughtUp vouches for no more than that.
+  VersionVector boundedClaim(const VersionVector& claimed);
 
   Store& store_;
   Clock& clock_;
@@ -140,6 +153,7 @@ class Session {
   SessionState state_ = SessionState::AwaitingHello;
   std::optional<HelloMsg> peerHello_;
   VersionVector peerVector_;  // what the peer is known to hold
+  VersionVector shown_;       // what the peer advertised in Hello or sent in this session
   Round round_;
   std::uint64_t nextOutNo_ = 1;
   std::uint64_t expectedInNo_ = 1;
@@ -156,6 +170,9 @@ class Session {
 
 // True when `holder` has every entry of `vector` (holder[o] >= vector[o] for all o).
 bool covers(const VersionVector& holder, const VersionVector& vector);
+// A peer's text (error reason, name) made safe to show on one line: control characters and
+// newlines become spaces, at most `maxChars` characters are kept (cut at a UTF-8 boundary).
+std::string printableText(std::string_view text, std::size_t maxChars = 300);
 // Entry-wise maximum, into `into`.
 void mergeVector(VersionVector& into, const VersionVector& other);
 

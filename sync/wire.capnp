@@ -74,6 +74,8 @@ struct Error {
     notTrusted @7;
     duplicateSession @8;
     shuttingDown @9;
+    clockAhead @10;     # the peer's clock is too far ahead of ours
+    falseClaim @11;     # the peer claimed what it cannot hold (e.g. our own changes we never issued)
   }
   code @0 :Code;
   reason @1 :Text;
