@@ -110,6 +110,12 @@ struct Store::Impl {
   std::string dir;
   MDB_env* env = nullptr;
   MDB_dbi meta{}, records{}, changes{}, vv{}, index{}, counters{}, conflicts{};
+  // --- fingerprints (defined in the "fingerprints" block at the end of this file) ---
+  MDB_dbi fpHashes{}, fpBuckets{};
+  // Replaces `before`'s hash by `after`'s in the record's bucket, in the same transaction.
+  void updateFingerprint(Txn& txn, const std::optional<Record>& before, const Record& after);
+  // Fills both fingerprint tables from the records unless the meta flag says they are built.
+  void buildFingerprintsIfMissing(Txn& txn);
   StoreOptions options;
   Clock* clock = nullptr;
   std::mutex keyMutex;
@@ -249,6 +255,7 @@ struct Store::Impl {
     }
     updateIndexes(txn, before, after);
     updateCounters(before, after);
+    updateFingerprint(txn, before, after);
   }
 
   void updateIndexes(Txn& txn, const std::optional<Record>& before, const Record& after) {
@@ -379,6 +386,9 @@ Result<std::unique_ptr<Store::Impl>> openEnv(const std::string& dir, StoreOption
     open("index", impl->index);
     open("counters", impl->counters);
     open("conflicts", impl->conflicts);
+    open("fp_hashes", impl->fpHashes);
+    open("fp_buckets", impl->fpBuckets);
+    impl->buildFingerprintsIfMissing(txn);
     txn.commit();
   } catch (const LmdbError& e) {
     return fail(fmt::format("数据目录 {} 无法使用 / data directory unusable: {}", dir, e.what()));
@@ -709,5 +719,182 @@ Result<void> Store::startNewEpoch(Random& random) {
 }
 
 const std::string& Store::path() const { return impl_->dir; }
+
+// --- fingerprints ----------------------------------------------------------------------------
+// Two tables kept by storeRecord in the record's own write transaction: fp_hashes (record key
+// -> its 16-byte recordHash) and fp_buckets (2-byte bucket -> RangeSum of its records). The
+// per-record hashes make a range that cuts a bucket cheap (no record is decoded). The meta
+// flag says both cover every record; a data folder from before them is filled once on open.
+
+namespace {
+
+constexpr std::string_view kMetaFingerprintsBuilt = "fingerprints_built";
+
+std::string_view hashBytes(const Hash128& hash) {
+  return {reinterpret_cast<const char*>(hash.data()), hash.size()};
+}
+
+Hash128 storedHash(std::string_view value) {
+  if (value.size() != 16) throw std::runtime_error("fingerprint table holds a hash that is not 16 bytes");
+  Hash128 hash{};
+  std::memcpy(hash.data(), value.data(), hash.size());
+  return hash;
+}
+
+// Sum of the per-record hashes with lo <= key < hi.
+RangeSum sumOfHashes(const Store::Impl& impl, const Txn& txn, std::string_view lo, std::string_view hi) {
+  RangeSum sum;
+  Cursor cursor(txn, impl.fpHashes);
+  for (bool ok = cursor.seek(lo); ok && cursor.key() < hi; ok = cursor.next()) sum.add(storedHash(cursor.value()));
+  return sum;
+}
+
+// Calls `visit(begin, end, sum)` for every non-empty bucket that meets [lo, hi), clipped to
+// it; `sum` is the whole bucket's when it lies inside, else the clipped part's.
+template <typename Visit>
+void forEachBucketIn(const Store::Impl& impl, const Txn& txn, std::string_view lo, std::string_view hi,
+                     Visit&& visit) {
+  if (!(lo < hi)) return;
+  Cursor buckets(txn, impl.fpBuckets);
+  for (bool ok = buckets.seek(bucketOf(lo)); ok; ok = buckets.next()) {
+    const std::string begin = bucketBegin(buckets.key());
+    if (std::string_view(begin) >= hi) break;
+    const std::string end = bucketEnd(buckets.key());
+    const bool inside = std::string_view(begin) >= lo && std::string_view(end) <= hi;
+    const std::string_view clippedBegin = std::max(std::string_view(begin), lo);
+    const std::string_view clippedEnd = std::min(std::string_view(end), hi);
+    RangeSum sum = inside ? RangeSum::decode(buckets.value()) : sumOfHashes(impl, txn, clippedBegin, clippedEnd);
+    if (sum.count > 0) visit(clippedBegin, clippedEnd, sum);
+  }
+}
+
+}  // namespace
+
+void Store::Impl::updateFingerprint(Txn& txn, const std::optional<Record>& before, const Record& after) {
+  const std::string key = codec::recordKey(after.kind, after.id);
+  const Hash128 hash = recordHash(key, after.fields);
+  const std::string bucket = bucketOf(key);
+  RangeSum sum = RangeSum::decode(txn.get(fpBuckets, bucket).value_or(""));
+  if (before) {
+    if (auto old = txn.get(fpHashes, key)) sum.remove(storedHash(*old));
+  }
+  sum.add(hash);
+  txn.put(fpHashes, key, hashBytes(hash));
+  txn.put(fpBuckets, bucket, sum.encode());
+}
+
+void Store::Impl::buildFingerprintsIfMissing(Txn& txn) {
+  if (txn.get(meta, kMetaFingerprintsBuilt)) return;
+  lmdb::check(mdb_drop(txn.get(), fpHashes, 0), "mdb_drop");
+  lmdb::check(mdb_drop(txn.get(), fpBuckets, 0), "mdb_drop");
+  std::map<std::string, RangeSum> buckets;
+  Cursor cursor(txn, records);
+  for (bool ok = cursor.first(); ok; ok = cursor.next()) {
+    const Hash128 hash = recordHash(cursor.key(), codec::decodeFields(cursor.value()));
+    txn.put(fpHashes, cursor.key(), hashBytes(hash), MDB_APPEND);  // records come in key order
+    buckets[bucketOf(cursor.key())].add(hash);
+  }
+  for (const auto& [bucket, sum] : buckets) txn.put(fpBuckets, bucket, sum.encode());
+  txn.put(meta, kMetaFingerprintsBuilt, "1");
+}
+
+Fingerprint Store::fingerprint() const {
+  Txn txn = impl_->readTxn();
+  RangeSum sum;
+  Cursor buckets(txn, impl_->fpBuckets);
+  for (bool ok = buckets.first(); ok; ok = buckets.next()) sum.add(RangeSum::decode(buckets.value()));
+  return fingerprintOf(sum);
+}
+
+Fingerprint Store::rangeFingerprint(std::string_view lo, std::string_view hi) const {
+  Txn txn = impl_->readTxn();
+  RangeSum total;
+  forEachBucketIn(*impl_, txn, lo, hi, [&](std::string_view, std::string_view, const RangeSum& sum) { total.add(sum); });
+  return fingerprintOf(total);
+}
+
+std::vector<FingerprintItem> Store::rangeItems(std::string_view lo, std::string_view hi, std::size_t limit) const {
+  std::vector<FingerprintItem> items;
+  Txn txn = impl_->readTxn();
+  Cursor cursor(txn, impl_->fpHashes);
+  for (bool ok = cursor.seek(lo); ok && cursor.key() < hi && items.size() < limit; ok = cursor.next())
+    items.push_back(FingerprintItem{std::string(cursor.key()), storedHash(cursor.value())});
+  return items;
+}
+
+std::vector<KeyRange> Store::splitRange(std::string_view lo, std::string_view hi, std::size_t parts) const {
+  std::vector<std::string> cuts;  // interior boundaries, increasing, inside (lo, hi)
+  if (lo < hi && parts >= 2) {
+    Txn txn = impl_->readTxn();
+    struct Segment {
+      std::string begin, end;
+      std::uint64_t count;
+    };
+    std::vector<Segment> segments;
+    std::uint64_t total = 0;
+    forEachBucketIn(*impl_, txn, lo, hi, [&](std::string_view begin, std::string_view end, const RangeSum& sum) {
+      segments.push_back(Segment{std::string(begin), std::string(end), sum.count});
+      total += sum.count;
+    });
+    if (segments.size() >= 2) {
+      // Whole buckets: close a group once it holds its share; a big bucket is a group alone.
+      const std::uint64_t share = (total + parts - 1) / parts;
+      std::uint64_t inGroup = 0;
+      for (std::size_t i = 0; i + 1 < segments.size() && cuts.size() + 1 < parts; ++i) {
+        inGroup += segments[i].count;
+        if (inGroup >= share) {
+          cuts.push_back(segments[i + 1].begin);
+          inGroup = 0;
+        }
+      }
+    } else if (segments.size() == 1 && segments[0].count >= 2) {
+      // One bucket: cut at every (count / parts)-th record key.
+      const std::uint64_t n = segments[0].count;
+      const std::uint64_t k = std::min<std::uint64_t>(parts, n);
+      std::uint64_t index = 0, next = 1;
+      Cursor cursor(txn, impl_->fpHashes);
+      for (bool ok = cursor.seek(segments[0].begin); ok && cursor.key() < hi && next < k; ok = cursor.next(), ++index) {
+        if (index == n * next / k) {
+          cuts.emplace_back(cursor.key());
+          ++next;
+        }
+      }
+    }
+  }
+  std::vector<KeyRange> ranges;
+  std::string from(lo);
+  for (auto& cut : cuts) {
+    ranges.push_back(KeyRange{from, cut});
+    from = std::move(cut);
+  }
+  ranges.push_back(KeyRange{std::move(from), std::string(hi)});
+  return ranges;
+}
+
+std::vector<Change> Store::recordAsChanges(Kind kind, const RecordId& id) const {
+  auto record = get(kind, id);
+  if (!record) return {};
+  std::map<std::pair<Origin, std::uint64_t>, Change> byWrite;
+  for (const auto& [name, f] : record->fields) {
+    auto [it, inserted] = byWrite.try_emplace({f.stamp.origin, f.seq});
+    Change& c = it->second;
+    if (inserted) c = Change{kind, id, f.stamp.origin, f.seq, f.stamp.hlc, {}};
+    c.fields.push_back(FieldWrite{name, f.value, f.base});
+  }
+  std::vector<Change> changes;
+  changes.reserve(byWrite.size());
+  for (auto& [write, change] : byWrite) changes.push_back(std::move(change));
+  return changes;
+}
+
+Fingerprint Store::fingerprintFromScratch() const {
+  Txn txn = impl_->readTxn();
+  RangeSum sum;
+  Cursor cursor(txn, impl_->records);
+  for (bool ok = cursor.first(); ok; ok = cursor.next())
+    sum.add(recordHash(cursor.key(), codec::decodeFields(cursor.value())));
+  return fingerprintOf(sum);
+}
+// --- end of fingerprints ---
 
 }  // namespace unionsync

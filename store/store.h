@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "store/clock.h"
+#include "store/range_fingerprint.h"
 #include "store/types.h"
 
 namespace unionsync {
@@ -160,6 +161,29 @@ class Store {
   Result<void> backup(const std::string& file) const;
   // Starts a new epoch (new origin); called after a restore from backup.
   Result<void> startNewEpoch(Random& random);
+
+  // --- fingerprints (range_fingerprint.h; kept by storeRecord in the write transaction) ---
+  // The fingerprint of the whole replicated state, from the bucket table: O(buckets).
+  Fingerprint fingerprint() const;
+  // The fingerprint of the records with lo <= key < hi (17-byte keys; an empty or inverted
+  // range gives the empty fingerprint). Whole buckets come from the bucket table; the parts
+  // of buckets at the edges are summed from the per-record hashes.
+  Fingerprint rangeFingerprint(std::string_view lo, std::string_view hi) const;
+  // The (record key, hash) of every record in [lo, hi), in key order; at most `limit` items
+  // (callers ask for small ranges; the count of rangeFingerprint says how many there are).
+  std::vector<FingerprintItem> rangeItems(std::string_view lo, std::string_view hi,
+                                          std::size_t limit = SIZE_MAX) const;
+  // Splits [lo, hi) into at most `parts` contiguous ranges holding about equal numbers of
+  // this store's records: at bucket boundaries while the records span several buckets,
+  // else at record keys. Returns the one range [lo, hi) when it cannot be split (fewer
+  // than two records). The ranges cover [lo, hi) exactly, in order.
+  std::vector<KeyRange> splitRange(std::string_view lo, std::string_view hi, std::size_t parts) const;
+  // The whole record as changes, one per (stamp origin, seq) of its fields, in (origin, seq)
+  // order, for a repair that the receiver merges with apply(). Empty when not held.
+  std::vector<Change> recordAsChanges(Kind kind, const RecordId& id) const;
+  // The fingerprint recomputed from the records themselves (tests and checks: it must equal
+  // fingerprint()). O(records).
+  Fingerprint fingerprintFromScratch() const;
 
   // Path of the LMDB environment directory.
   const std::string& path() const;
