@@ -353,7 +353,11 @@ int runStatus(CliContext& ctx) {
                      {"lastSync", p.lastSyncMs},
                      {"pending", pending},
                      {"pendingCapped", capped},
-                     {"lastError", p.lastError}});
+                     {"lastError", p.lastError},
+                     {"verifiedEqual", p.verifiedEqualMs},
+                     {"refusedChanges", p.refusedChanges},
+                     {"lastRefusal", p.lastRefusal},
+                     {"lastRefusalAt", p.lastRefusalMs}});
   }
   if (ctx.json) {
     nlohmann::json out{{"nodeId", info.nodeId},
@@ -387,6 +391,14 @@ int runStatus(CliContext& ctx) {
     std::cout << fmt::format("  {}  [{}]  待发送 pending: {}{}  最近同步 last sync: {}\n", p["name"].get<std::string>(),
                              p["state"].get<std::string>(), p["pending"].get<std::size_t>(),
                              p["pendingCapped"].get<bool>() ? "+" : "", timeText(p["lastSync"].get<std::int64_t>()));
+    const auto verified = p["verifiedEqual"].get<std::int64_t>();
+    std::cout << (verified > 0 ? fmt::format("    ✓ 核对一致于 {} / verified equal at {}\n", timeText(verified), timeText(verified))
+                               : std::string("    未核对 / not verified yet\n"));
+    if (const auto refused = p["refusedChanges"].get<std::uint64_t>(); refused > 0)
+      std::cout << fmt::format("    拒收 refused: {} 条变更 changes（最近 latest {}: {}）\n", refused,
+                               timeText(p["lastRefusalAt"].get<std::int64_t>()), p["lastRefusal"].get<std::string>());
+    if (const auto& error = p["lastError"].get_ref<const std::string&>(); !error.empty())
+      std::cout << fmt::format("    最近错误 last error: {}\n", error);
   }
   return 0;
 }

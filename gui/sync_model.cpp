@@ -4,7 +4,9 @@
 
 namespace unionsync::gui {
 
-PeerLine describePeer(const PeerStatus& p, const Tr& tr) {
+namespace {
+
+PeerLine describeState(const PeerStatus& p, const Tr& tr) {
   const std::string error = tr.message(p.lastError);
   if (p.state == "live" && p.caughtUp && p.pendingEstimate == 0) return {tr(T::PeerInSync), tr.format(T::PeerLastSync, formatTime(p.lastSyncMs)), Tone::Good};
   if (p.state == "live" || p.state == "catching-up") {
@@ -21,6 +23,20 @@ PeerLine describePeer(const PeerStatus& p, const Tr& tr) {
   if (p.state == "different-deployment") return {tr(T::PeerDifferentDeployment), tr(T::PeerDifferentDeploymentHint), Tone::Bad};
   if (p.state == "revoked") return {tr(T::PeerRevoked), {}, Tone::Quiet};
   return {tr(T::PeerIdle), p.address.empty() ? tr(T::PeerNoAddress) : std::string(), Tone::Quiet};
+}
+
+}  // namespace
+
+PeerLine describePeer(const PeerStatus& p, const Tr& tr) {
+  PeerLine line = describeState(p, tr);
+  if (p.verifiedEqualMs > 0) {
+    line.verified = tr.format(T::PeerVerifiedEqual, formatTime(p.verifiedEqualMs));
+    line.verifiedTone = Tone::Good;
+  } else if (p.state != "revoked") {
+    line.verified = tr(T::PeerNotVerified);
+  }
+  if (p.refusedChanges > 0) line.refusals = tr.format(T::PeerRefusedChanges, p.refusedChanges, tr.message(p.lastRefusal));
+  return line;
 }
 
 PeerLine summarizeSync(const SyncStatus& status, const Tr& tr) {

@@ -16,6 +16,10 @@ struct PeerLine {
   std::string state;   // short, translated
   std::string detail;  // last error or what to do; may be empty
   Tone tone = Tone::Quiet;
+  // The in-sync badge: when a fingerprint check last found both computers' data equal.
+  std::string verified;
+  Tone verifiedTone = Tone::Quiet;
+  std::string refusals;  // changes from this peer that were refused, with the latest reason
 };
 
 PeerLine describePeer(const PeerStatus& peer, const Tr& tr);

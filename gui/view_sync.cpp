@@ -165,6 +165,8 @@ class SyncView final : public View {
       const PeerLine line = describePeer(p, tr);
       ui::textColored(ctx, ui::toneColor(line.tone), line.state);
       if (!line.detail.empty()) ui::textMuted(ctx, line.detail);
+      if (!line.verified.empty()) ui::textColored(ctx, ui::toneColor(line.verifiedTone), line.verified);
+      if (!line.refusals.empty()) ui::textColored(ctx, ui::toneColor(Tone::Bad), line.refusals);
       if (p.total.changesReceived + p.total.changesSent > 0)
         ui::textMuted(ctx, tr.format(T::SyncTraffic, p.total.changesSent, p.total.changesReceived));
       ImGui::TableNextColumn();

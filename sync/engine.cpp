@@ -33,6 +33,9 @@ constexpr std::int64_t kPersistMs = 60000;  // contact bookkeeping; catch-ups ar
 constexpr std::int64_t kStatusFileMs = 250;
 constexpr std::int64_t kDifferentDeploymentBackoffMs = 5 * 60 * 1000;
 constexpr int kShutdownLingerMs = 200;
+// A peer sending many bad changes must not flood the log: one line per peer per this long,
+// which counts the refusals it stands for.
+constexpr std::int64_t kRefusalLogMs = 10000;
 
 std::string refusedByPeerReason() {
   return "对方拒绝连接：对方尚未信任本节点，请在对方运行 peer trust 加入本节点公钥 / refused: the "
@@ -95,6 +98,7 @@ struct Link {
   bool reachedActive = false;
   bool reportedCaughtUp = false;
   std::uint64_t lastRoundsSeen = 0;
+  std::uint64_t refusalsSeen = 0;  // of this session's changesRefused, already counted
   std::string failure;      // transport-level reason (from the monitor)
   std::string failState;    // "refused", "unreachable", ...
 };
@@ -121,6 +125,12 @@ struct PeerEntry {
   // Batches shrink (halve, down to 1/16) after a session with this peer broke off before it
   // caught up: on a link that keeps dropping, large batches would never get through.
   std::size_t batchDivisor = 1;
+  std::int64_t verifiedEqualMs = 0;
+  std::uint64_t refusedChanges = 0;
+  std::string lastRefusal;
+  std::int64_t lastRefusalMs = 0;
+  std::int64_t lastRefusalLogMs = 0;    // refusal log lines: at most one per kRefusalLogMs
+  std::uint64_t refusalsNotLogged = 0;
   std::uint64_t sessions = 0;
   SessionStats current;
   SessionStats total;
@@ -265,6 +275,10 @@ struct Engine::Core {
         e.peerVector = tp.versionVector;
         e.nodeId = tp.nodeId;
         e.lastError = tp.lastError;
+        e.verifiedEqualMs = tp.verifiedEqualMs;
+        e.refusedChanges = tp.refusedChanges;
+        e.lastRefusal = tp.lastRefusal;
+        e.lastRefusalMs = tp.lastRefusalMs;
       }
       e.name = tp.name;
       for (auto a = tp.addresses.rbegin(); a != tp.addresses.rend(); ++a) {
@@ -883,6 +897,7 @@ struct Engine::Core {
       persist(e);
       dirty = true;
     }
+    noteRefusals(link, e, clock.nowMs());
     if (s.state() != SessionState::Active) return;
     const std::int64_t now = clock.nowMs();
     if (s.lastReceiveMs() > e.lastContactMs) {
@@ -909,6 +924,29 @@ struct Engine::Core {
     }
   }
 
+  // Counts the changes the store refused in this session since last seen, keeps the latest
+  // reason for the status, and logs them, rate-limited.
+  void noteRefusals(Link& link, PeerEntry& e, std::int64_t now) {
+    const SessionStats& st = link.session->stats();
+    if (st.changesRefused <= link.refusalsSeen) return;
+    const std::uint64_t fresh = st.changesRefused - link.refusalsSeen;
+    link.refusalsSeen = st.changesRefused;
+    e.refusedChanges += fresh;
+    e.lastRefusal = st.lastRefusal;
+    e.lastRefusalMs = now;
+    e.persistPending = true;
+    dirty = true;
+    if (now - e.lastRefusalLogMs < kRefusalLogMs) {
+      e.refusalsNotLogged += fresh;
+      return;
+    }
+    const std::uint64_t count = fresh + e.refusalsNotLogged;
+    e.refusalsNotLogged = 0;
+    e.lastRefusalLogMs = now;
+    log(fmt::format("拒收「{}」发来的 {} 条变更，最近一条：{} / refused {} changes from '{}', the latest: {}", e.name,
+                    count, st.lastRefusal, count, e.name, st.lastRefusal));
+  }
+
   void persist(PeerEntry& e) {
     e.persistPending = false;
     e.lastPersistMs = clock.nowMs();
@@ -921,6 +959,10 @@ struct Engine::Core {
         if (!copy.nodeId.empty()) tp.nodeId = copy.nodeId;
         if (!copy.peerVector.empty()) tp.versionVector = copy.peerVector;
         tp.lastError = copy.lastError;
+        tp.verifiedEqualMs = std::max(tp.verifiedEqualMs, copy.verifiedEqualMs);
+        tp.refusedChanges = copy.refusedChanges;
+        tp.lastRefusal = copy.lastRefusal;
+        tp.lastRefusalMs = copy.lastRefusalMs;
         for (auto a = copy.addresses.rbegin(); a != copy.addresses.rend(); ++a) {
           if (std::find(tp.addresses.begin(), tp.addresses.end(), *a) == tp.addresses.end()) {
             tp.addresses.insert(tp.addresses.begin(), *a);
@@ -1036,6 +1078,10 @@ struct Engine::Core {
       p.current = e.current;
       p.total = e.total;
       p.pendingEstimate = pendingEstimate(localVector, e.peerVector);
+      p.verifiedEqualMs = e.verifiedEqualMs;
+      p.refusedChanges = e.refusedChanges;
+      p.lastRefusal = e.lastRefusal;
+      p.lastRefusalMs = e.lastRefusalMs;
       const Link* link = nullptr;
       for (const auto& l : links) {
         if (l->key == key && !l->probe && !l->session->closed()) link = l.get();
@@ -1097,7 +1143,10 @@ struct Engine::Core {
                             {"pendingEstimate", p.pendingEstimate},
                             {"changesSent", p.total.changesSent},
                             {"changesReceived", p.total.changesReceived},
-                            {"lastError", p.lastError}});
+                            {"lastError", p.lastError},
+                            {"verifiedEqual", p.verifiedEqualMs},
+                            {"refusedChanges", p.refusedChanges},
+                            {"lastRefusal", p.lastRefusal}});
     }
     j["discovered"] = nlohmann::json::array();
     for (const auto& d : s->discovered) {

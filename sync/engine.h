@@ -73,6 +73,10 @@ struct PeerStatus {
   std::uint64_t pendingEstimate = 0;  // upper bound on changes the peer lacks
   SessionStats current;    // of the current (or last) session
   SessionStats total;      // over all sessions since the engine started
+  std::int64_t verifiedEqualMs = 0;  // last fingerprint check that found both stores equal
+  std::uint64_t refusedChanges = 0;  // received changes refused by the store, ever
+  std::string lastRefusal;           // why the latest one was refused
+  std::int64_t lastRefusalMs = 0;
 };
 
 struct SyncStatus {

@@ -59,7 +59,11 @@ json toJson(const TrustedPeer& p) {
               {"state", std::string(trustStateName(p.state))},
               {"nodeId", p.nodeId},
               {"versionVector", vv},
-              {"lastError", p.lastError}};
+              {"lastError", p.lastError},
+              {"verifiedEqual", p.verifiedEqualMs},
+              {"refusedChanges", p.refusedChanges},
+              {"lastRefusal", p.lastRefusal},
+              {"lastRefusalAt", p.lastRefusalMs}};
 }
 
 TrustedPeer fromJson(const json& j) {
@@ -73,6 +77,10 @@ TrustedPeer fromJson(const json& j) {
   p.state = j.value("state", "trusted") == "revoked" ? TrustState::Revoked : TrustState::Trusted;
   p.nodeId = j.value("nodeId", "");
   p.lastError = j.value("lastError", "");
+  p.verifiedEqualMs = j.value("verifiedEqual", std::int64_t{0});
+  p.refusedChanges = j.value("refusedChanges", std::uint64_t{0});
+  p.lastRefusal = j.value("lastRefusal", "");
+  p.lastRefusalMs = j.value("lastRefusalAt", std::int64_t{0});
   if (auto it = j.find("versionVector"); it != j.end() && it->is_object()) {
     for (const auto& [hex, seq] : it->items()) {
       p.versionVector[std::stoull(hex, nullptr, 16)] = seq.get<std::uint64_t>();

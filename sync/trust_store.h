@@ -37,6 +37,12 @@ struct TrustedPeer {
   std::string nodeId;             // learned from the peer's hello
   VersionVector versionVector;    // the peer's vector at the last contact (for "pending")
   std::string lastError;
+  // The last time a fingerprint check found both stores equal (0: never verified).
+  std::int64_t verifiedEqualMs = 0;
+  // Received changes refused (not stored) because they failed a check, and the latest reason.
+  std::uint64_t refusedChanges = 0;
+  std::string lastRefusal;
+  std::int64_t lastRefusalMs = 0;
 };
 
 // A peer seen through a discovery beacon or refused by the ZAP handler, not (yet) trusted.

@@ -56,3 +56,20 @@ TEST_CASE("the status bar sums the peers up") {
   s.peers.push_back(peer("catching-up"));
   CHECK(summarizeSync(s, en).tone == Tone::Busy);
 }
+
+TEST_CASE("the in-sync badge and refused changes beside a peer") {
+  const Tr zh(Lang::Zh), en(Lang::En);
+  PeerStatus p = peer("live");
+  p.caughtUp = true;
+  CHECK(describePeer(p, en).verified == "Not verified yet");
+  CHECK(describePeer(p, en).verifiedTone == Tone::Quiet);
+  p.verifiedEqualMs = 1'781'524'800'000;
+  const PeerLine line = describePeer(p, zh);
+  CHECK(line.verified.starts_with("✓ 数据核对一致"));
+  CHECK(line.verifiedTone == Tone::Good);
+  CHECK(line.refusals.empty());
+  p.refusedChanges = 3;
+  p.lastRefusal = "身份证号校验位错误 / wrong ID number check digit";
+  CHECK(describePeer(p, en).refusals == "Refused 3 invalid changes, latest: wrong ID number check digit");
+  CHECK(describePeer(peer("revoked"), en).verified.empty());
+}
