@@ -19,9 +19,9 @@ constexpr ByteSet byteSet(std::initializer_list<char> members) {
   return set;
 }
 
-constexpr ByteSet kUnquotedEnd = byteSet({',', '\n'});
+constexpr ByteSet kUnquotedEnd = byteSet({',', '\n', '\r'});
 constexpr ByteSet kNeedsQuotes = byteSet({',', '"', '\r', '\n'});
-constexpr ByteSet kFormulaStart = byteSet({'=', '+', '-', '@'});
+constexpr ByteSet kFormulaStart = byteSet({'=', '+', '-', '@', '\r'});
 
 bool isBlank(char c) { return c == ' ' || c == '\t'; }
 
@@ -31,15 +31,45 @@ std::string_view trimBlanks(std::string_view text) {
   return text;
 }
 
-bool needsQuotes(std::string_view field) {
+// `guarded`: the field is written after a "'", so a leading blank is no longer leading.
+bool needsQuotes(std::string_view field, bool guarded) {
   if (field.empty()) return false;
-  if (isBlank(field.front()) || isBlank(field.back())) return true;
-  if (kFormulaStart[static_cast<unsigned char>(field.front())]) return true;
+  if ((!guarded && isBlank(field.front())) || isBlank(field.back())) return true;
   return std::ranges::any_of(field,
                              [](char c) { return kNeedsQuotes[static_cast<unsigned char>(c)]; });
 }
 
+bool isTabbedDigits(std::string_view text) {
+  return text.size() > 1 && text.front() == '\t' &&
+         text.find_first_not_of("0123456789", 1) == std::string_view::npos;
+}
+
+// A LF, a CRLF or a lone CR at `p` (before `end`): the number of bytes it takes, else 0.
+std::size_t lineBreakAt(const char* p, const char* end) {
+  if (p == end) return 0;
+  if (*p == '\n') return 1;
+  if (*p != '\r') return 0;
+  return p + 1 != end && p[1] == '\n' ? 2 : 1;
+}
+
+// Line breaks in [begin, end): every LF, and every CR not followed by a LF.
+std::size_t countLineBreaks(const char* begin, const char* end) {
+  std::size_t breaks = static_cast<std::size_t>(std::count(begin, end, '\n'));
+  for (const char* p = begin; (p = static_cast<const char*>(std::memchr(p, '\r', static_cast<std::size_t>(end - p)))) != nullptr; ++p) {
+    if (p + 1 == end || p[1] != '\n') ++breaks;
+  }
+  return breaks;
+}
+
 }  // namespace
+
+bool needsFormulaGuard(std::string_view text) {
+  const std::size_t start = text.find_first_not_of('\'');
+  if (start == std::string_view::npos) return false;
+  const unsigned char c = static_cast<unsigned char>(text[start]);
+  if (c == '\t') return !isTabbedDigits(text.substr(start));
+  return kFormulaStart[c];
+}
 
 CsvReader::CsvReader(std::string_view text) {
   if (text.starts_with(kUtf8Bom)) text.remove_prefix(kUtf8Bom.size());
@@ -63,14 +93,17 @@ Result<std::optional<CsvRow>> CsvReader::next() {
     if (pos_ == end_ || *pos_ != ',') break;
     ++pos_;
   }
-  // The field readers stop only at a comma, the '\n' of the line end, or the end of text.
-  if (pos_ != end_) {
-    ++pos_;
+  // The field readers stop only at a comma, a line end, or the end of text.
+  if (const std::size_t lineEnd = lineBreakAt(pos_, end_); lineEnd != 0) {
+    pos_ += lineEnd;
     ++line_;
   }
   const std::string_view unescaped = unescaped_;
   for (const Unescaped& field : pending_) {
     row.fields[field.field] = unescaped.substr(field.offset, field.size);
+  }
+  for (std::string_view& field : row.fields) {
+    if (field.starts_with('\'') && needsFormulaGuard(field.substr(1))) field.remove_prefix(1);
   }
   lastWidth_ = row.fields.size();
   return row;
@@ -81,13 +114,13 @@ Result<std::optional<CsvRow>> CsvReader::next() {
 bool CsvReader::skipBlankLine() {
   const char* p = pos_;
   while (p != end_ && isBlank(*p)) ++p;
-  if (p != end_ && *p == '\r') ++p;
   if (p == end_) {
     pos_ = p;
     return false;
   }
-  if (*p != '\n') return false;
-  pos_ = p + 1;
+  const std::size_t lineEnd = lineBreakAt(p, end_);
+  if (lineEnd == 0) return false;
+  pos_ = p + lineEnd;
   ++line_;
   return true;
 }
@@ -101,10 +134,7 @@ Result<std::string_view> CsvReader::readField(std::size_t index) {
 std::string_view CsvReader::readUnquoted() {
   const char* start = pos_;
   while (pos_ != end_ && !kUnquotedEnd[static_cast<unsigned char>(*pos_)]) ++pos_;
-  std::string_view field(start, static_cast<std::size_t>(pos_ - start));
-  const bool endsRow = pos_ == end_ || *pos_ == '\n';
-  if (endsRow && field.ends_with('\r')) field.remove_suffix(1);
-  return trimBlanks(field);
+  return trimBlanks(std::string_view(start, static_cast<std::size_t>(pos_ - start)));
 }
 
 // Reads a quoted field starting at its opening quote. Without "" the field views into the
@@ -117,16 +147,18 @@ Result<std::string_view> CsvReader::readQuoted(std::size_t index) {
     const auto* quote =
         static_cast<const char*>(std::memchr(pos_, '"', static_cast<std::size_t>(end_ - pos_)));
     if (quote == nullptr) {
-      return failAt(openLine, "a quoted field is never closed; a '\"' is missing");
+      return failAt(openLine, "从这里开始的引号没有结束引号，请补上缺少的 \"",
+                    "a quoted field is never closed; a '\"' is missing");
     }
-    line_ += static_cast<std::size_t>(std::count(pos_, quote, '\n'));
+    line_ += countLineBreaks(pos_, quote);
     pos_ = quote + 1;
     if (pos_ == end_ || *pos_ != '"') {
       const std::string_view tail(segment, static_cast<std::size_t>(quote - segment));
       if (!skipToSeparator()) {
-        return failAt(line_, "text follows the closing quote of field " +
-                                 std::to_string(index + 1) +
-                                 "; a '\"' inside a quoted field must be written as \"\"");
+        return failAt(line_,
+                      "第" + std::to_string(index + 1) + "个单元格的结束引号后还有文字，引号内的 \" 应写作 \"\"",
+                      "text follows the closing quote of field " + std::to_string(index + 1) +
+                          "; a '\"' inside a quoted field must be written as \"\"");
       }
       if (unescaped_.size() == offset) return tail;
       unescaped_.append(tail);
@@ -138,25 +170,27 @@ Result<std::string_view> CsvReader::readQuoted(std::size_t index) {
   }
 }
 
-// After a closing quote: skips spaces, tabs and the '\r' of a line end; true when what follows
-// ends the field.
+// After a closing quote: skips spaces and tabs; true when what follows ends the field.
 bool CsvReader::skipToSeparator() {
   while (pos_ != end_ && isBlank(*pos_)) ++pos_;
-  if (pos_ != end_ && *pos_ == '\r' && (pos_ + 1 == end_ || pos_[1] == '\n')) ++pos_;
-  return pos_ == end_ || *pos_ == ',' || *pos_ == '\n';
+  return pos_ == end_ || *pos_ == ',' || lineBreakAt(pos_, end_) != 0;
 }
 
-std::unexpected<Error> CsvReader::failAt(std::size_t line, const std::string& message) {
+std::unexpected<Error> CsvReader::failAt(std::size_t line, const std::string& zh, const std::string& en) {
   pos_ = end_;
-  return fail("line " + std::to_string(line) + ": " + message);
+  const std::string n = std::to_string(line);
+  return fail("第" + n + "行：" + zh + " / line " + n + ": " + en);
 }
 
 void appendCsvField(std::string& out, std::string_view field) {
-  if (!needsQuotes(field)) {
+  const bool guarded = needsFormulaGuard(field);
+  const bool quoted = needsQuotes(field, guarded);
+  if (quoted) out += '"';
+  if (guarded) out += '\'';
+  if (!quoted) {
     out += field;
     return;
   }
-  out += '"';
   for (;;) {
     const std::size_t quote = field.find('"');
     out += field.substr(0, quote);

@@ -1,10 +1,20 @@
 // CSV (RFC 4180) over UTF-8 text in memory, as Excel reads and writes it.
 //
 // Reading: fields are separated by commas; a field may be quoted with '"', and inside quotes
-// "" stands for one quote while commas and line breaks are data. Rows end at LF or CRLF; the
-// last row may lack a line end. Blank lines (empty or only spaces/tabs) are skipped. Spaces
-// and tabs around an unquoted field are trimmed; quoted content is kept exactly, and spaces
-// around the quotes are ignored. A '"' inside an unquoted field is an ordinary character.
+// "" stands for one quote while commas and line breaks are data. Rows end at LF, CRLF or a
+// lone CR (old Mac Excel); each of them is one line break for line numbers, inside quotes
+// too. The last row may lack a line end. Blank lines (empty or only spaces/tabs) are
+// skipped. Spaces and tabs around an unquoted field are trimmed; quoted content is kept
+// exactly, and spaces around the quotes are ignored. A '"' inside an unquoted field is an
+// ordinary character.
+//
+// Spreadsheet formulas: a cell that Excel or WPS would run as a formula (it begins with
+// = + - @, a CR, or a tab not followed by digits only) is written with a leading "'", which
+// spreadsheets read as "this is text". So that every value survives, a value that already
+// begins with "'"s followed by such a start is written with one more "'". The reader strips
+// exactly one "'" from a cell that is "'" followed by such a guarded text, so writing and
+// reading give back every value unchanged. A tab followed by digits only is excelText's
+// marker for long digit strings (csv_export.h) and is safe as it is.
 #pragma once
 
 #include <cstddef>
@@ -48,7 +58,7 @@ class CsvReader {
   Result<std::string_view> readQuoted(std::size_t index);
   std::string_view readUnquoted();
   bool skipToSeparator();
-  std::unexpected<Error> failAt(std::size_t line, const std::string& message);
+  std::unexpected<Error> failAt(std::size_t line, const std::string& zh, const std::string& en);
 
   const char* pos_;
   const char* end_;
@@ -58,11 +68,14 @@ class CsvReader {
   std::vector<Unescaped> pending_;
 };
 
-// Appends `field` to `out`, quoted when a reader would otherwise change it (comma, quote, CR,
-// LF, leading or trailing space or tab) or when it starts with = + - @, which spreadsheets
-// read as a formula. Quoting keeps such a field as text for CSV readers; note that Excel
-// still evaluates a quoted formula when it opens the file.
+// Appends `field` to `out`: with a leading "'" when a spreadsheet would run it as a formula
+// (see above; quoting alone does not stop Excel from evaluating it), and quoted when a reader
+// would otherwise change it (comma, quote, CR, LF, leading or trailing space or tab).
 void appendCsvField(std::string& out, std::string_view field);
+
+// True when `text` gets the leading "'" of appendCsvField: it begins with zero or more "'"
+// and then =, +, -, @, CR, or a tab that is not followed by digits only.
+bool needsFormulaGuard(std::string_view text);
 
 // Appends the fields separated by commas and ended by "\r\n", as Excel writes. A row of one
 // empty field is written as "" so that it is not read back as a blank line; a row of no

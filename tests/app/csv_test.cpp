@@ -29,6 +29,13 @@ Result<std::vector<Row>> readAll(std::string_view text) {
   }
 }
 
+// One field as appendCsvField writes it.
+std::string field(std::string_view value) {
+  std::string out;
+  appendCsvField(out, value);
+  return out;
+}
+
 std::string errorOf(std::string_view text) {
   auto rows = readAll(text);
   return rows ? std::string("no error") : rows.error().message;
@@ -118,7 +125,8 @@ TEST_CASE("an unterminated quote fails with the line where it opened") {
   REQUIRE(reader.next());
   auto failed = reader.next();
   REQUIRE_FALSE(failed);
-  CHECK(failed.error().message.starts_with("line 2: "));
+  CHECK(failed.error().message.starts_with("第2行："));
+  CHECK(failed.error().message.find("line 2: ") != std::string::npos);
   CHECK(failed.error().message.find("never closed") != std::string::npos);
   auto after = reader.next();
   REQUIRE(after);
@@ -126,16 +134,11 @@ TEST_CASE("an unterminated quote fails with the line where it opened") {
 }
 
 TEST_CASE("text after a closing quote fails with its line") {
-  CHECK(errorOf("ok\n\"a\nb\"c,d\n")
-            .starts_with("line 3: text follows the closing quote of field 1"));
+  CHECK(errorOf("ok\n\"a\nb\"c,d\n").find("line 3: text follows the closing quote of field 1") !=
+        std::string::npos);
 }
 
 TEST_CASE("appendCsvField quotes only when needed") {
-  const auto field = [](std::string_view value) {
-    std::string out;
-    appendCsvField(out, value);
-    return out;
-  };
   CHECK(field("") == "");
   CHECK(field("张三") == "张三");
   CHECK(field("a b") == "a b");
@@ -145,11 +148,60 @@ TEST_CASE("appendCsvField quotes only when needed") {
   CHECK(field("cr\r") == "\"cr\r\"");
   CHECK(field(" lead") == "\" lead\"");
   CHECK(field("trail\t") == "\"trail\t\"");
-  CHECK(field("=SUM(A1)") == "\"=SUM(A1)\"");
-  CHECK(field("+86") == "\"+86\"");
-  CHECK(field("-1") == "\"-1\"");
-  CHECK(field("@x") == "\"@x\"");
   CHECK(field("a=b") == "a=b");
+}
+
+TEST_CASE("cells a spreadsheet would run as a formula get a leading apostrophe") {
+  CHECK(field("=SUM(A1)") == "'=SUM(A1)");
+  CHECK(field("=HYPERLINK(\"http://x\",\"y\")") == "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
+  CHECK(field("+86 138") == "'+86 138");
+  CHECK(field("-5") == "'-5");
+  CHECK(field("@sum") == "'@sum");
+  CHECK(field("\t=1+1") == "'\t=1+1");      // Excel skips the tab and runs the rest
+  CHECK(field("\r=1+1") == "\"'\r=1+1\"");  // quoted for the CR, guarded inside the quotes
+  CHECK(field("'=x") == "''=x");            // one more apostrophe, so reading gives back '=x
+  CHECK(field("''-1") == "'''-1");
+  CHECK(field("'plain") == "'plain");  // no formula behind the apostrophe: as it is
+  CHECK(field("\t110105198506120011") == "\"\t110105198506120011\"");  // excelText's marker stays
+  CHECK(field("\t12a") == "'\t12a");
+  CHECK(field("a-b") == "a-b");
+  CHECK(field("'") == "'");
+}
+
+TEST_CASE("every value starting with a formula character or apostrophes reads back unchanged") {
+  const std::vector<std::string> values = {
+      "=HYPERLINK(\"x\")", "-5",  "+86 138 0000 0001", "@sum", "=",      "-",     "'",       "''",
+      "'=",                "'=a", "''=a",              "'-5",  "'a",     "a'",    "\t=1",    "'\t=1",
+      "\t123",             "'\t123", "\r\n=x",         "=a,b", " =a",    "=a ",   "x=1",     "",
+  };
+  std::string text;
+  for (const auto& value : values) appendCsvRow(text, {value, "end"});
+  auto rows = readAll(text);
+  REQUIRE(rows);
+  REQUIRE(rows->size() == values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) CHECK((*rows)[i].fields == Fields{values[i], "end"});
+}
+
+TEST_CASE("a leading apostrophe before a formula character is stripped when reading, once") {
+  auto rows = readAll("'=1+1,''=1,'abc,'0123,\"'-5\"\n");
+  REQUIRE(rows);
+  CHECK((*rows)[0].fields == Fields{"=1+1", "'=1", "'abc", "'0123", "-5"});
+}
+
+TEST_CASE("CR-only line ends (old Mac Excel) end rows; CRLF stays one line break") {
+  auto rows = readAll("姓名,工号\r张三,001\r\r李四,\"a\rb\"\r王五,003\r\n赵六,004");
+  REQUIRE(rows);
+  CHECK(*rows == std::vector<Row>{{1, {"姓名", "工号"}},
+                                  {2, {"张三", "001"}},
+                                  {4, {"李四", "a\rb"}},
+                                  {6, {"王五", "003"}},
+                                  {7, {"赵六", "004"}}});
+}
+
+TEST_CASE("an unterminated quote in a CR-only file names the line where it opened") {
+  auto rows = readAll("a\rb\r\"c\rd\r");
+  REQUIRE_FALSE(rows);
+  CHECK(rows.error().message.find("line 3: ") != std::string::npos);
 }
 
 TEST_CASE("appendCsvRow ends rows with CRLF") {
