@@ -1,5 +1,6 @@
 #include "app/text_encoding.h"
 
+#include <fmt/format.h>
 #include <unicode/ucnv.h>
 #include <unicode/utf16.h>
 #include <unicode/utf8.h>
@@ -16,7 +17,44 @@ namespace unionsync {
 namespace {
 
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 constexpr std::size_t kValid = std::string_view::npos;
+
+// Length of the well-formed UTF-8 sequence whose lead byte (>= 0x80) is at `p`, or 0.
+std::size_t utf8SequenceLength(const unsigned char* p, const unsigned char* end) {
+  const unsigned lead = *p;
+  // Unicode table 3-7: the second byte's range depends on the lead byte, which is what
+  // excludes overlong forms, surrogates and code points above U+10FFFF.
+  std::ptrdiff_t length;
+  unsigned low = 0x80;
+  unsigned high = 0xBF;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    low = lead == 0xE0 ? 0xA0 : low;
+    high = lead == 0xED ? 0x9F : high;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    low = lead == 0xF0 ? 0x90 : low;
+    high = lead == 0xF4 ? 0x8F : high;
+  } else {
+    return 0;
+  }
+  if (end - p < length || p[1] < low || p[1] > high) return 0;
+  for (std::ptrdiff_t i = 2; i < length; ++i) {
+    if ((p[i] & 0xC0) != 0x80) return 0;
+  }
+  return static_cast<std::size_t>(length);
+}
+
+// Bytes one damaged spot takes: the bad byte and the continuation bytes right after it (a
+// truncated or overlong sequence), so that it becomes one U+FFFD.
+std::size_t damagedLength(const unsigned char* p, const unsigned char* end) {
+  std::size_t n = 1;
+  while (n < 4 && p + n != end && (p[n] & 0xC0) == 0x80) ++n;
+  return n;
+}
 
 // Offset of the first byte of the first ill-formed sequence, or kValid.
 std::size_t invalidUtf8Offset(std::string_view bytes) {
@@ -33,47 +71,52 @@ std::size_t invalidUtf8Offset(std::string_view bytes) {
         continue;
       }
     }
-    const unsigned lead = *p;
-    if (lead < 0x80) {
+    if (*p < 0x80) {
       ++p;
       continue;
     }
-    // Unicode table 3-7: the second byte's range depends on the lead byte, which is what
-    // excludes overlong forms, surrogates and code points above U+10FFFF.
-    std::ptrdiff_t length;
-    unsigned low = 0x80;
-    unsigned high = 0xBF;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-      length = 2;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-      length = 3;
-      low = lead == 0xE0 ? 0xA0 : low;
-      high = lead == 0xED ? 0x9F : high;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-      length = 4;
-      low = lead == 0xF0 ? 0x90 : low;
-      high = lead == 0xF4 ? 0x8F : high;
-    } else {
-      return static_cast<std::size_t>(p - begin);
-    }
-    if (end - p < length || p[1] < low || p[1] > high) {
-      return static_cast<std::size_t>(p - begin);
-    }
-    for (std::ptrdiff_t i = 2; i < length; ++i) {
-      if ((p[i] & 0xC0) != 0x80) {
-        return static_cast<std::size_t>(p - begin);
-      }
-    }
+    const std::size_t length = utf8SequenceLength(p, end);
+    if (length == 0) return static_cast<std::size_t>(p - begin);
     p += length;
   }
   return kValid;
 }
 
-// "byte offset 12 (line 3)". Counting '\n' is right for GB18030 too: 0x0A is never part of a
-// multi-byte character there.
+// The text with every damaged spot replaced by U+FFFD; counts them and keeps the offset of
+// the first in `firstOffset`.
+std::string replaceInvalidUtf8(std::string_view text, std::size_t& replaced, std::size_t& firstOffset) {
+  std::string out;
+  out.reserve(text.size() + kReplacement.size());
+  std::size_t done = 0;
+  for (;;) {
+    const std::size_t bad = invalidUtf8Offset(text.substr(done));
+    if (bad == kValid) break;
+    out.append(text.substr(done, bad));
+    out.append(kReplacement);
+    if (replaced++ == 0) firstOffset = done + bad;
+    const auto* p = reinterpret_cast<const unsigned char*>(text.data()) + done + bad;
+    done += bad + damagedLength(p, reinterpret_cast<const unsigned char*>(text.data()) + text.size());
+  }
+  out.append(text.substr(done));
+  return out;
+}
+
+// Where line `offset` falls, counting line breaks as CsvReader does (LF, CRLF, lone CR).
+// Right for GB18030 too: 0x0A and 0x0D are never part of a multi-byte character there.
+std::size_t lineOf(std::string_view bytes, std::size_t offset) {
+  const char* const begin = bytes.data();
+  const char* const end = begin + offset;
+  std::size_t line = 1 + static_cast<std::size_t>(std::count(begin, end, '\n'));
+  for (const char* p = begin;
+       (p = static_cast<const char*>(std::memchr(p, '\r', static_cast<std::size_t>(end - p)))) != nullptr; ++p) {
+    if (p + 1 == begin + bytes.size() || p[1] != '\n') ++line;
+  }
+  return line;
+}
+
+// "byte offset 12 (line 3)".
 std::string position(std::string_view bytes, std::size_t offset) {
-  const auto line = 1 + std::count(bytes.begin(), bytes.begin() + offset, '\n');
-  return "byte offset " + std::to_string(offset) + " (line " + std::to_string(line) + ")";
+  return "byte offset " + std::to_string(offset) + " (line " + std::to_string(lineOf(bytes, offset)) + ")";
 }
 
 struct ConverterCloser {
@@ -183,6 +226,121 @@ std::size_t gb18030SequenceLength(const unsigned char* p, const unsigned char* e
   return inRange(p[1], 0x40, 0xFE) && p[1] != 0x7F ? 2 : 0;
 }
 
+// --- weighing lines ---------------------------------------------------------------------------
+
+// What one line's bytes say about the file's encoding.
+enum class LineKind {
+  Plain,     // ASCII only: says nothing
+  Utf8Weak,  // valid UTF-8, but could as well be GBK
+  Utf8,      // clearly UTF-8 (possibly with a damaged byte or two)
+  Gbk,       // clearly GBK: not UTF-8, well-formed GB18030
+  Neither,   // damaged either way
+};
+
+bool isAscii(std::string_view line) {
+  return std::ranges::none_of(line, [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+}
+
+// Walks the bytes above 0x7F of `line` in steps of `length(p, end)` bytes; false at the first
+// step of 0 (a malformed sequence).
+template <typename Length>
+bool walkSequences(std::string_view line, Length length) {
+  const auto* p = reinterpret_cast<const unsigned char*>(line.data());
+  const auto* const end = p + line.size();
+  while (p != end) {
+    if (*p < 0x80) {
+      ++p;
+      continue;
+    }
+    const std::size_t step = length(p, end);
+    if (step == 0) return false;
+    p += step;
+  }
+  return true;
+}
+
+// True when every non-ASCII byte pair is a GB2312 (EUC-CN) code: lead A1-F7, trail A1-FE.
+// Office text in GBK nearly always is; Chinese UTF-8 read as GBK nearly never, as its
+// continuation bytes 80-A0 fall outside.
+bool isGb2312(std::string_view line) {
+  return walkSequences(line, [](const unsigned char* p, const unsigned char* end) -> std::size_t {
+    const bool code = end - p >= 2 && *p >= 0xA1 && *p <= 0xF7 && p[1] >= 0xA1 && p[1] <= 0xFE;
+    return code ? 2 : 0;
+  });
+}
+
+bool isGb18030Shaped(std::string_view line) { return walkSequences(line, gb18030SequenceLength); }
+
+LineKind classifyLine(std::string_view line) {
+  if (isAscii(line)) return LineKind::Plain;
+  // Chinese characters and punctuation (U+3000-U+9FFF) are three bytes E3-E9 xx xx in UTF-8;
+  // GBK text rarely forms such a sequence by chance, and even more rarely several.
+  std::size_t chinese = 0;
+  std::size_t damaged = 0;
+  walkSequences(line, [&](const unsigned char* p, const unsigned char* end) {
+    const std::size_t length = utf8SequenceLength(p, end);
+    if (length == 0) {
+      ++damaged;
+      return damagedLength(p, end);
+    }
+    if (length == 3 && *p >= 0xE3 && *p <= 0xE9) ++chinese;
+    return length;
+  });
+  if (damaged == 0) return chinese >= 2 && !isGb2312(line) ? LineKind::Utf8 : LineKind::Utf8Weak;
+  if (chinese >= 2 && chinese >= 2 * damaged) return LineKind::Utf8;
+  return isGb18030Shaped(line) ? LineKind::Gbk : LineKind::Neither;
+}
+
+// The first line (1-based) of each kind that decides, as far as the file was read.
+struct LineEvidence {
+  std::size_t utf8 = 0;
+  std::size_t gbk = 0;
+  std::size_t utf8Weak = 0;
+  bool mixed() const { return utf8 != 0 && gbk != 0; }
+};
+
+// Weighs the lines of `body` until the file proves mixed.
+LineEvidence weighLines(std::string_view body) {
+  LineEvidence evidence;
+  std::size_t line = 1;
+  std::size_t start = 0;
+  while (start <= body.size() && !evidence.mixed()) {
+    std::size_t stop = start;
+    while (stop != body.size() && body[stop] != '\n' && body[stop] != '\r') ++stop;
+    switch (classifyLine(body.substr(start, stop - start))) {
+      case LineKind::Utf8:
+        if (evidence.utf8 == 0) evidence.utf8 = line;
+        break;
+      case LineKind::Gbk:
+        if (evidence.gbk == 0) evidence.gbk = line;
+        break;
+      case LineKind::Utf8Weak:
+        if (evidence.utf8Weak == 0) evidence.utf8Weak = line;
+        break;
+      case LineKind::Plain:
+      case LineKind::Neither:
+        break;
+    }
+    if (stop == body.size()) break;
+    start = stop + (body[stop] == '\r' && stop + 1 != body.size() && body[stop + 1] == '\n' ? 2 : 1);
+    ++line;
+  }
+  return evidence;
+}
+
+std::unexpected<Error> mixedFailure(const LineEvidence& evidence) {
+  const bool utf8First = evidence.utf8 < evidence.gbk;
+  const std::size_t before = utf8First ? evidence.utf8 : evidence.gbk;
+  const std::size_t other = utf8First ? evidence.gbk : evidence.utf8;
+  const std::string_view beforeName = utf8First ? "UTF-8" : "GBK";
+  const std::string_view otherName = utf8First ? "GBK" : "UTF-8";
+  return fail(fmt::format(
+      "第 {} 行的编码与前文不同（GBK/UTF-8 混用）：第 {} 行是 {}，第 {} 行是 {}；请在 Excel 中把文件另存为同一种编码"
+      "（如“CSV UTF-8”）后再导入 / line {} is in another encoding than the lines before it (GBK and UTF-8 mixed: "
+      "line {} is {}, line {} is {}): save the file again as one encoding",
+      other, before, beforeName, other, otherName, other, before, beforeName, other, otherName));
+}
+
 // Decodes one sequence with ICU and writes its UTF-8 at `out`; false if ICU rejects it.
 bool decodeWithIcu(UConverter* converter, const unsigned char* sequence, std::size_t length,
                    char*& out) {
@@ -286,34 +444,63 @@ std::optional<Encoding> encodingFromName(std::string_view name) {
 }
 
 Result<DecodedText> decodeText(std::string_view bytes, Encoding encoding) {
+  if (bytes.starts_with("\xFF\xFE") || bytes.starts_with("\xFE\xFF")) {
+    return fail(
+        "文件是 UTF-16 编码（Excel 的“Unicode 文本”），请另存为“CSV UTF-8（逗号分隔）” / the file is UTF-16 "
+        "(Excel's \"Unicode text\"): save it as \"CSV UTF-8 (comma delimited)\"");
+  }
   const bool bom = bytes.starts_with(kUtf8Bom);
+  if (encoding == Encoding::Gbk && bom) {
+    return fail(
+        "the file starts with a UTF-8 byte-order mark, so it is not GBK; "
+        "import it as utf-8");
+  }
+  // Some tools write the mark twice; a second one would stick to the first header name.
+  std::size_t bodyStart = 0;
+  while (bytes.substr(bodyStart).starts_with(kUtf8Bom)) bodyStart += kUtf8Bom.size();
+  const std::string_view body = bytes.substr(bodyStart);
+  const std::size_t invalid = invalidUtf8Offset(body);
+  if (invalid == kValid && encoding != Encoding::Gbk) return DecodedText{std::string(body), Encoding::Utf8, bom};
+
+  const LineEvidence evidence = weighLines(body);
+  if (evidence.mixed()) return mixedFailure(evidence);
+  const std::string where = invalid == kValid ? std::string() : position(bytes, bodyStart + invalid);
   if (encoding == Encoding::Gbk) {
-    if (bom) {
-      return fail(
-          "the file starts with a UTF-8 byte-order mark, so it is not GBK; "
-          "import it as utf-8");
+    if (evidence.utf8 != 0) {
+      return fail(fmt::format("第 {} 行是 UTF-8 文字，不是 GBK，请按 utf-8 导入 / line {} is UTF-8, not GBK: import it as utf-8",
+                              evidence.utf8, evidence.utf8));
     }
     return decodeGb18030(bytes);
   }
-
-  const std::string_view body = bom ? bytes.substr(kUtf8Bom.size()) : bytes;
-  const std::size_t invalid = invalidUtf8Offset(body);
-  if (invalid == kValid) return DecodedText{std::string(body), Encoding::Utf8, bom};
-  const std::string where = position(bytes, invalid + (bom ? kUtf8Bom.size() : 0));
-  if (bom) {
-    return fail("the file starts with a UTF-8 byte-order mark but is not valid UTF-8 at " + where);
+  if (evidence.gbk != 0) {
+    if (bom) {
+      return fail("the file starts with a UTF-8 byte-order mark but is not valid UTF-8 at " + where +
+                  " (GBK text?)");
+    }
+    if (encoding == Encoding::Utf8) {
+      return fail("not valid UTF-8 at " + where +
+                  "; if the file was saved by Excel in China, "
+                  "import it as gbk");
+    }
+    auto gbk = decodeGb18030(bytes);
+    if (!gbk) {
+      return fail("the file is neither UTF-8 (invalid at " + where + ") nor GBK (" +
+                  gbk.error().message + ")");
+    }
+    return gbk;
   }
-  if (encoding == Encoding::Utf8) {
-    return fail("not valid UTF-8 at " + where +
-                "; if the file was saved by Excel in China, "
-                "import it as gbk");
-  }
-  auto gbk = decodeGb18030(bytes);
-  if (!gbk) {
+  if (encoding == Encoding::Auto && !bom && evidence.utf8 == 0 && evidence.utf8Weak == 0) {
+    // No line reads as text in either encoding.
+    auto gbk = decodeGb18030(bytes);
     return fail("the file is neither UTF-8 (invalid at " + where + ") nor GBK (" +
-                gbk.error().message + ")");
+                (gbk ? std::string("no Chinese text") : gbk.error().message) + ")");
   }
-  return gbk;
+  // UTF-8 with damaged bytes: keep every readable line, mark the damage for the importer.
+  DecodedText decoded{std::string(), Encoding::Utf8, bom};
+  std::size_t firstOffset = 0;
+  decoded.utf8 = replaceInvalidUtf8(body, decoded.replaced, firstOffset);
+  if (decoded.replaced != 0) decoded.firstReplacedLine = lineOf(bytes, bodyStart + firstOffset);
+  return decoded;
 }
 
 Result<std::string> encodeText(std::string_view utf8, Encoding target) {

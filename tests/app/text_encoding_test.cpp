@@ -119,14 +119,100 @@ TEST_CASE("large GBK text converts both ways") {
   CHECK(decoded->utf8 == utf8);
 }
 
-TEST_CASE("invalid UTF-8 in utf-8 mode names offset and line") {
+TEST_CASE("damaged bytes in a UTF-8 file become U+FFFD and are counted with their first line") {
   auto decoded = decodeText("a,b\nc,\xC3\x28\n", Encoding::Utf8);
+  REQUIRE(decoded);
+  CHECK(decoded->utf8 == "a,b\nc,\xEF\xBF\xBD(\n");
+  CHECK(decoded->replaced == 1);
+  CHECK(decoded->firstReplacedLine == 2);
+
+  auto withBom = decodeText("\xEF\xBB\xBF\n\r\xFF\xFE,\xE5\xBC", Encoding::Auto);
+  REQUIRE(withBom);
+  CHECK(withBom->utf8 == "\n\r\xEF\xBF\xBD\xEF\xBF\xBD,\xEF\xBF\xBD");  // a truncated sequence is one
+  CHECK(withBom->replaced == 3);
+  CHECK(withBom->firstReplacedLine == 3);
+
+  // Chinese UTF-8 with one bad byte, detected without a BOM: the line stays readable.
+  auto detected = decodeText(kUtf8Roster + "张三丰,\xFF,工会会员\r\n", Encoding::Auto);
+  REQUIRE(detected);
+  CHECK(detected->detected == Encoding::Utf8);
+  CHECK(detected->firstReplacedLine == 3);
+  CHECK(detected->utf8.ends_with("张三丰,\xEF\xBF\xBD,工会会员\r\n"));
+}
+
+TEST_CASE("a UTF-8 file with GBK lines in utf-8 mode names offset and line") {
+  auto decoded = decodeText("a,b\nc," + kGbkRoster, Encoding::Utf8);
   REQUIRE_FALSE(decoded);
   CHECK(decoded.error().message.find("byte offset 6 (line 2)") != std::string::npos);
+  CHECK(decoded.error().message.find("gbk") != std::string::npos);
+}
 
-  auto withBom = decodeText("\xEF\xBB\xBF\n\n\xFF", Encoding::Auto);
+TEST_CASE("GBK rows after UTF-8 rows are refused, naming the first GBK line") {
+  const std::string gbkRows = encodeText("李四,幸福街道总工会,汉族\r\n王五,阳光社区联合工会,回族\r\n", Encoding::Gbk).value();
+  for (const Encoding encoding : {Encoding::Auto, Encoding::Utf8}) {
+    auto decoded = decodeText(kUtf8Roster + "\r\n" + gbkRows, encoding);
+    REQUIRE_FALSE(decoded);
+    CHECK(decoded.error().message.find("第 4 行的编码与前文不同（GBK/UTF-8 混用）") != std::string::npos);
+    CHECK(decoded.error().message.find("line 4 is in another encoding than the lines before it") !=
+          std::string::npos);
+    CHECK(decoded.error().message.find("line 1 is UTF-8") != std::string::npos);
+  }
+  auto withBom = decodeText("\xEF\xBB\xBF" + kUtf8Roster + gbkRows, Encoding::Auto);
   REQUIRE_FALSE(withBom);
-  CHECK(withBom.error().message.find("byte offset 5 (line 3)") != std::string::npos);
+  CHECK(withBom.error().message.find("第 3 行的编码与前文不同") != std::string::npos);
+}
+
+TEST_CASE("UTF-8 rows pasted into a GBK file are refused, naming the first UTF-8 line") {
+  // Before, the whole file was decoded as GBK and the pasted names were stored as mojibake.
+  const std::string utf8Rows = "赵六,幸福街道总工会,汉族\r\n";
+  for (const Encoding encoding : {Encoding::Auto, Encoding::Gbk}) {
+    auto decoded = decodeText(kGbkRoster + kGbkRoster + utf8Rows + kGbkRoster, encoding);
+    REQUIRE_FALSE(decoded);
+    CHECK(decoded.error().message.find("第 5 行的编码与前文不同（GBK/UTF-8 混用）") != std::string::npos);
+    CHECK(decoded.error().message.find("line 1 is GBK, line 5 is UTF-8") != std::string::npos);
+  }
+  // Even a short UTF-8 name alone on its line is told apart from GBK.
+  CHECK_FALSE(decodeText(kGbkRoster + "张三,001\r\n", Encoding::Auto));
+  auto onlyUtf8 = decodeText(utf8Rows, Encoding::Gbk);
+  REQUIRE_FALSE(onlyUtf8);
+  CHECK(onlyUtf8.error().message.find("import it as utf-8") != std::string::npos);
+}
+
+TEST_CASE("GBK rosters of short names are not mistaken for mixed files") {
+  // Names of two and three common characters, one to a line with ASCII cells, are where
+  // GBK bytes most often happen to be valid UTF-8.
+  const std::vector<std::string> chars = {
+      "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林",
+      "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾", "肖", "田", "董", "袁", "潘", "于",
+      "蒋", "蔡", "余", "杜", "叶", "程", "苏", "魏", "吕", "丁", "任", "沈", "伟", "芳", "娜", "敏", "静", "丽", "强",
+      "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀", "霞", "平", "刚", "桂", "英", "华", "玉", "萍",
+      "红", "鹏", "辉", "建", "国", "春", "兰", "喆", "堃", "淼", "犇", "燚", "翀", "昊", "晔", "璐", "彧", "骞", "婕",
+  };
+  std::string utf8;
+  std::uint32_t state = 12345;
+  const auto pick = [&] {
+    state = state * 1103515245u + 12345u;
+    return chars[(state >> 16) % chars.size()];
+  };
+  for (int i = 0; i < 20000; ++i) {
+    utf8 += pick() + pick() + (i % 2 ? pick() : std::string()) + ",13800000000,2020-01-01\r\n";
+  }
+  auto decoded = decodeText(encodeText(utf8, Encoding::Gbk).value(), Encoding::Auto);
+  REQUIRE_MESSAGE(decoded, decoded.error().message);
+  CHECK(decoded->detected == Encoding::Gbk);
+  CHECK(decoded->utf8 == utf8);
+}
+
+TEST_CASE("a UTF-16 file says how to save it instead") {
+  auto decoded = decodeText("\xFF\xFE\x59\xD3", Encoding::Auto);
+  REQUIRE_FALSE(decoded);
+  CHECK(decoded.error().message.find("UTF-16") != std::string::npos);
+}
+
+TEST_CASE("line numbers count CR-only line ends") {
+  auto bad = decodeText("a\rb\r\n\rx\xFF", Encoding::Gbk);
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().message.find("(line 4)") != std::string::npos);
 }
 
 TEST_CASE("invalid GBK names offset and line") {
