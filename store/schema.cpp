@@ -62,7 +62,7 @@ constexpr FieldDef kOrgFields[] = {
     {.name = "founded", .type = FieldType::Date, .zh = "建会日期", .en = "Founded"},
     {.name = "chair", .type = FieldType::Text, .zh = "主席", .en = "Chair"},
     {.name = "chair_phone", .type = FieldType::Mobile, .zh = "主席电话", .en = "Chair's mobile"},
-    {.name = "cadres", .type = FieldType::Count, .zh = "专职干部数", .en = "Full-time cadres"},
+    {.name = "cadres", .type = FieldType::Count, .zh = "专职干部数", .en = "Full-time cadres", .maxCount = 100'000},
     {.name = "employees", .type = FieldType::Count, .zh = "职工人数", .en = "Employees"},
     {.name = "women_employees", .type = FieldType::Count, .zh = "女职工人数", .en = "Women employees"},
     {.name = "migrant_employees", .type = FieldType::Count, .zh = "农民工人数", .en = "Migrant employees"},
@@ -122,7 +122,7 @@ constexpr FieldDef kActivityFields[] = {
     {.name = "place", .type = FieldType::Text, .zh = "地点", .en = "Place"},
     {.name = "cost", .type = FieldType::Money, .zh = "经费(元)", .en = "Cost (yuan)"},
     {.name = "fund_source", .type = FieldType::Text, .zh = "经费来源", .en = "Fund source"},
-    {.name = "extra_attendees", .type = FieldType::Count, .zh = "未登记参加人数", .en = "Unregistered attendees"},
+    {.name = "extra_attendees", .type = FieldType::Count, .zh = "未登记参加人数", .en = "Unregistered attendees", .maxCount = 1'000'000},
 };
 
 constexpr KindDef kKinds[] = {
@@ -132,6 +132,10 @@ constexpr KindDef kKinds[] = {
     {Kind::MembershipEvent, "会籍变动", "Membership event", kEventFields, "org", "event_type"},
     {Kind::Activity, "活动", "Activity", kActivityFields, "org", "title"},
 };
+
+// No date in a union's records is older (the oldest birth dates on resident ID cards are
+// from the 1880s).
+constexpr sv kEarliestDate = "1800-01-01";
 
 // Trims ASCII whitespace and the full-width space U+3000 that Chinese input methods leave.
 sv trim(sv s) {
@@ -205,11 +209,16 @@ Result<std::string> normalizeValue(const FieldDef& field, std::string_view raw, 
       auto date = normalizeDate(value);
       if (!date) return labelled(date.error());
       if (*date > today) return fail(withLabel(field, fmt::format("日期{}晚于今天 / date is in the future", *date)));
+      if (*date < kEarliestDate)
+        return fail(withLabel(field, fmt::format("日期{}早于1800年 / date {} is before 1800", *date, *date)));
       return *date;
     }
     case FieldType::Count: {
       auto count = parseCount(value);
       if (!count) return labelled(count.error());
+      if (*count > field.maxCount)
+        return fail(withLabel(field, fmt::format("数量{}超过上限{}，请核对 / count {} is above the limit {}: check it",
+                                                 *count, field.maxCount, *count, field.maxCount)));
       return std::to_string(*count);
     }
     case FieldType::Money: {
@@ -250,8 +259,10 @@ Result<std::string> normalizeValue(const FieldDef& field, std::string_view raw, 
       return *mobile;
     }
     case FieldType::Ref: {
-      if (!RecordId::fromHex(value)) return fail(withLabel(field, "不是有效的记录编号 / not a record id"));
-      return std::string(value);
+      // Stored in lower case, as RecordId::hex() writes it, so one record has one spelling.
+      auto id = RecordId::fromHex(value);
+      if (!id) return fail(withLabel(field, "不是有效的记录编号 / not a record id"));
+      return id->hex();
     }
   }
   return fail("unknown field type");

@@ -40,6 +40,9 @@ struct FieldDef {
   std::span<const std::string_view> aliases = {};
   bool indexed = false;   // exact and prefix lookups (search)
   std::size_t maxLength = 200;  // in bytes of UTF-8
+  // Count fields: the largest value a union office can have. Bounded so that a sum over
+  // 10^7 records still fits in int64 (statistics counters sum these).
+  std::int64_t maxCount = 10'000'000;
 };
 
 struct KindDef {

@@ -20,7 +20,7 @@ constexpr std::array<int, 17> kCreditWeights{1, 3, 9, 27, 19, 26, 16, 17, 20, 29
 constexpr std::string_view kEarliestBirthDate = "1800-01-01";
 // 15 digits of yuan is 10^17 fen, far inside int64 even after the two decimals are added.
 constexpr std::size_t kMaxYuanDigits = 15;
-constexpr std::size_t kMaxCountDigits = 18;
+constexpr std::size_t kMaxCountDigits = 11;  // kMaxCountValue has 11 digits
 
 bool isDigit(char c) { return c >= '0' && c <= '9'; }
 
@@ -384,10 +384,13 @@ Result<std::int64_t> parseCount(std::string_view text) {
   if (count.starts_with('-')) return fail("数量不能为负数 / count cannot be negative");
   if (count.contains('.')) return fail("数量应为整数，不能有小数 / count must be a whole number");
   if (!isDigits(count)) return fail("数量只能填写数字 / count may contain digits only");
-  if (count.size() > kMaxCountDigits) {
-    return fail("数量过大，最多18位数字 / count is too large (at most 18 digits)");
+  const auto firstNonZero = count.find_first_not_of('0');
+  const std::string_view significant =
+      firstNonZero == std::string::npos ? "" : std::string_view(count).substr(firstNonZero);
+  if (significant.size() > kMaxCountDigits) {
+    return fail("数量过大，最多11位数字 / count is too large (at most 11 digits)");
   }
-  return toInt(count);
+  return toInt(significant);
 }
 
 Result<std::int64_t> parseYuanToFen(std::string_view text) {

@@ -58,8 +58,13 @@ Result<std::string> normalizeMobile(std::string_view text);
 // fails on other forms and on dates that do not exist (2023-02-29, 2024-04-31, year 0000).
 Result<std::string> normalizeDate(std::string_view text);
 
-// A non-negative integer of at most 18 digits (so it always fits). Fails on signs,
-// decimals, thousands separators and any other character.
+// The largest count parseCount accepts: a sum of 10^7 such counts still fits in int64, so
+// statistics summed over every record of a deployment cannot overflow. (Fields have tighter
+// bounds of their own, FieldDef::maxCount.)
+constexpr std::int64_t kMaxCountValue = 99'999'999'999;
+
+// A non-negative integer of at most 11 significant digits (at most kMaxCountValue; leading
+// zeros are ignored). Fails on signs, decimals, thousands separators and any other character.
 Result<std::int64_t> parseCount(std::string_view text);
 
 // An amount in yuan -> integer fen. Accepts an optional leading ¥ or ￥, an optional

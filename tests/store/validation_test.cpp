@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "store/schema.h"
+
 using namespace unionsync;
 
 namespace {
@@ -259,10 +261,11 @@ TEST_CASE("count: non-negative integers with surrounding spaces") {
   CHECK(parseCount(" 42 ").value() == 42);
   CHECK(parseCount("007").value() == 7);
   CHECK(parseCount("１２").value() == 12);
-  CHECK(parseCount("999999999999999999").value() == 999999999999999999);
+  CHECK(parseCount("99999999999").value() == kMaxCountValue);
+  CHECK(parseCount("000099999999999").value() == kMaxCountValue);  // leading zeros are not digits of the value
 }
 
-TEST_CASE("count: signs, decimals, other characters and more than 18 digits are refused") {
+TEST_CASE("count: signs, decimals, other characters and more than 11 digits (INT64_MAX) are refused") {
   CHECK(contains(errorOf(parseCount("-1")), "不能为负数"));
   CHECK(contains(errorOf(parseCount("+1")), "只能填写数字"));
   CHECK(contains(errorOf(parseCount("1.5")), "应为整数"));
@@ -272,6 +275,10 @@ TEST_CASE("count: signs, decimals, other characters and more than 18 digits are 
   CHECK(contains(errorOf(parseCount("1 2")), "只能填写数字"));
   CHECK(contains(errorOf(parseCount("")), "为空"));
   CHECK(contains(errorOf(parseCount("1000000000000000000")), "过大"));
+  CHECK(contains(errorOf(parseCount("100000000000")), "过大"));
+  CHECK(contains(errorOf(parseCount("9223372036854775807")), "过大"));
+  // The bound keeps a sum over 10^7 records inside int64 (the statistics counters).
+  static_assert(kMaxCountValue <= INT64_MAX / 10'000'000);
 }
 
 TEST_CASE("money: yuan amounts become integer fen") {
@@ -338,4 +345,32 @@ TEST_CASE("mask: shorter strings keep at most the last 4 characters") {
   CHECK(maskIdNumber("1234") == "****");
   CHECK(maskIdNumber("") == "");
   CHECK(maskIdNumber("港A12345") == "***2345");
+}
+
+// ---- schema values (normalizeValue) -----------------------------------------------------
+
+TEST_CASE("schema: a count above the field's bound (employees 10^7, INT64_MAX) is refused") {
+  const FieldDef& employees = *findField(Kind::Employer, "employees");
+  CHECK(normalizeValue(employees, "10000000", kToday).value() == "10000000");
+  CHECK(contains(errorOf(normalizeValue(employees, "10000001", kToday)), "上限"));
+  CHECK(contains(errorOf(normalizeValue(employees, "9223372036854775807", kToday)), "过大"));
+  const FieldDef& cadres = *findField(Kind::Organization, "cadres");
+  CHECK(contains(errorOf(normalizeValue(cadres, "100001", kToday)), "above the limit 100000"));
+  // Every count field has a bound that keeps a sum over 10^7 records inside int64.
+  for (const auto& kind : allKinds())
+    for (const auto& field : kind.fields)
+      if (field.type == FieldType::Count) CHECK(field.maxCount <= kMaxCountValue);
+}
+
+TEST_CASE("schema: dates before 1800 and after today are refused") {
+  const FieldDef& founded = *findField(Kind::Organization, "founded");
+  CHECK(normalizeValue(founded, "1800-01-01", kToday).value() == "1800-01-01");
+  CHECK(contains(errorOf(normalizeValue(founded, "1799-12-31", kToday)), "1800"));
+  CHECK(contains(errorOf(normalizeValue(founded, "2026-01-16", kToday)), "晚于今天"));
+}
+
+TEST_CASE("schema: a reference in upper case is stored in lower case") {
+  const FieldDef& org = *findField(Kind::Member, "org");
+  CHECK(normalizeValue(org, std::string(32, 'A'), kToday).value() == std::string(32, 'a'));
+  CHECK(contains(errorOf(normalizeValue(org, "not-an-id", kToday)), "记录编号"));
 }
