@@ -3,14 +3,19 @@
 #include <charconv>
 
 #include "store/schema.h"
+#include "store/validation.h"
 
 namespace unionsync::counter {
 
 namespace {
 
+// A stored count; what no valid write could store (a sign, more digits than parseCount
+// accepts) counts as 0, so no record can move a counter by more than kMaxCountValue and
+// sums over a deployment cannot overflow.
 std::int64_t number(std::string_view text) {
   std::int64_t v = 0;
-  std::from_chars(text.data(), text.data() + text.size(), v);
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (error != std::errc() || end != text.data() + text.size() || v < 0 || v > kMaxCountValue) return 0;
   return v;
 }
 

@@ -1,5 +1,6 @@
 // Read-side of the facade: listings, the organization tree and statistics.
 #include <algorithm>
+#include <limits>
 #include <set>
 
 #include "app/counters.h"
@@ -71,15 +72,27 @@ OrgTree Node::orgTree() const {
   auto byName = [&](const RecordId& a, const RecordId& b) { return tree.nodes[a].name < tree.nodes[b].name; };
   for (auto& [id, node] : tree.nodes) std::ranges::sort(node.children, byName);
   std::ranges::sort(tree.roots, byName);
-  // Roots reached only through a cycle are unreachable from any root: list them as roots.
+  // Organizations on a parent cycle (two concurrent moves can form one) are unreachable from
+  // any root. The smallest id of each such cycle becomes a root and its parent link is cut,
+  // so every node shows the same tree and paths end at that root.
   std::set<RecordId> reachable;
   for (const auto& root : tree.roots)
     for (const auto& id : tree.subtree(root, true)) reachable.insert(id);
-  for (const auto& [id, node] : tree.nodes)
-    if (!reachable.count(id)) {
-      tree.roots.push_back(id);
-      for (const auto& below : tree.subtree(id, true)) reachable.insert(below);
-    }
+  for (const auto& [id, node] : tree.nodes) {
+    if (reachable.count(id)) continue;
+    // Every unreachable node has a held parent other than itself: walking up from it must
+    // repeat, and the first repeated node is on the cycle.
+    std::set<RecordId> walked;
+    RecordId onCycle = id;
+    while (walked.insert(onCycle).second) onCycle = *tree.nodes[onCycle].parent;
+    RecordId root = onCycle;
+    for (RecordId at = *tree.nodes[onCycle].parent; at != onCycle; at = *tree.nodes[at].parent) root = std::min(root, at);
+    OrgNode& cut = tree.nodes[root];
+    std::erase(tree.nodes[*cut.parent].children, root);
+    cut.parent.reset();
+    tree.roots.push_back(root);
+    for (const auto& below : tree.subtree(root, true)) reachable.insert(below);
+  }
   return tree;
 }
 
@@ -167,23 +180,29 @@ Stats Node::stats(const std::optional<RecordId>& org, int year) const {
     }
   }
   // Sum numerators and denominators over the subtree, then divide (never average rates).
+  // Counters are bounded by what records can hold; a negative one (a store that counted
+  // differently once) is read as 0 and sums saturate, so no figure or rate is negative.
   for (const auto& id : orgs) {
     CounterMap c = store_->counters(id.hex());
-    auto get = [&](std::string_view name) {
+    auto get = [&](std::string_view name) -> std::int64_t {
       auto it = c.find(name);
-      return it == c.end() ? 0 : it->second;
+      return it == c.end() ? 0 : std::max<std::int64_t>(it->second, 0);
     };
-    stats.organizations += get(counter::kOrganizations);
-    stats.members += get(counter::kMembers);
-    stats.migrantMembers += get(counter::kMigrantMembers);
-    stats.employers += get(counter::kEmployers);
-    stats.unionizedEmployers += get(counter::kUnionizedEmployers);
-    stats.unionizedEmployees += get(counter::kUnionizedEmployees);
-    stats.unionizedMigrantEmployees += get(counter::kUnionizedMigrantEmployees);
-    stats.newMembersThisYear += get(counter::yearly(counter::kNewMembers, stats.year));
-    stats.newUnionsThisYear += get(counter::yearly(counter::kNewUnions, stats.year));
-    stats.activitiesThisYear += get(counter::yearly(counter::kActivities, stats.year));
-    stats.participantsThisYear += get(counter::yearly(counter::kParticipants, stats.year));
+    auto add = [](std::int64_t& sum, std::int64_t value) {
+      sum = value > std::numeric_limits<std::int64_t>::max() - sum ? std::numeric_limits<std::int64_t>::max()
+                                                                   : sum + value;
+    };
+    add(stats.organizations, get(counter::kOrganizations));
+    add(stats.members, get(counter::kMembers));
+    add(stats.migrantMembers, get(counter::kMigrantMembers));
+    add(stats.employers, get(counter::kEmployers));
+    add(stats.unionizedEmployers, get(counter::kUnionizedEmployers));
+    add(stats.unionizedEmployees, get(counter::kUnionizedEmployees));
+    add(stats.unionizedMigrantEmployees, get(counter::kUnionizedMigrantEmployees));
+    add(stats.newMembersThisYear, get(counter::yearly(counter::kNewMembers, stats.year)));
+    add(stats.newUnionsThisYear, get(counter::yearly(counter::kNewUnions, stats.year)));
+    add(stats.activitiesThisYear, get(counter::yearly(counter::kActivities, stats.year)));
+    add(stats.participantsThisYear, get(counter::yearly(counter::kParticipants, stats.year)));
   }
   return stats;
 }

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "app/node.h"
 #include "tests/support/test_node.h"
 
@@ -185,4 +187,81 @@ TEST_CASE("activity participants join and leave as per-member flags") {
   REQUIRE(f.node->leave(a, m).has_value());
   CHECK(f.node->participants(a).empty());
   CHECK_FALSE(f.node->join(a, RecordId{}).has_value());
+}
+
+TEST_CASE("stats: a count no valid write stores (INT64_MAX, negative) adds nothing, and no rate is negative") {
+  Fixture f;
+  REQUIRE(f.node->add(Kind::Employer, {{"name", "星光电子有限公司"}, {"org", f.street.hex()},
+                                       {"covering_union", f.enterprise.hex()}, {"employees", "100"}}).has_value());
+  // Past Node::validate, as a store written before counts were bounded may hold them.
+  for (const char* bad : {"9223372036854775807", "-100", "12abc"}) {
+    RecordId id;
+    f.t.random.fill(id.bytes.data(), id.bytes.size());
+    REQUIRE(f.node->store().write(Kind::Employer, id, {{"name", "巨型企业"}, {"org", f.street.hex()},
+                                                       {"covering_union", f.enterprise.hex()}, {"employees", bad},
+                                                       {"migrant_employees", bad}}).has_value());
+  }
+  f.addMember("11010519491231002X", "王淼", f.enterprise).value();
+  Stats s = f.node->stats(f.district);
+  CHECK(s.unionizedEmployees == 100);
+  CHECK(s.unionizedMigrantEmployees == 0);
+  CHECK(s.unionizedEmployers == 4);
+  CHECK(s.membershipRate().value() == doctest::Approx(0.01));
+  CHECK_FALSE(s.migrantMembershipRate().has_value());
+}
+
+TEST_CASE("a local employee count above the bound (10^7) or INT64_MAX is refused naming the field") {
+  Fixture f;
+  for (const char* count : {"10000001", "9223372036854775807"}) {
+    auto added = f.node->add(Kind::Employer, {{"name", "巨型企业"}, {"org", f.street.hex()}, {"employees", count}});
+    REQUIRE_FALSE(added.has_value());
+    CHECK(mentions(added.error(), "employees"));
+  }
+  CHECK(f.node->add(Kind::Employer, {{"name", "大企业"}, {"org", f.street.hex()}, {"employees", "10000000"}}).has_value());
+}
+
+// Seeds give other ids, so that a union below the cycle has the smallest id in some runs.
+static void checkCycleBrokenAlike(std::uint64_t seed) {
+  CAPTURE(seed);
+  TestNode a(seed, kTestNow2026Ms), b(seed + 1, kTestNow2026Ms);
+  REQUIRE(b.node->store().adoptDeploymentKey(a.node->store().deploymentKey()).has_value());
+  auto exchange = [&](TestNode& from, TestNode& to) {
+    auto batch = from.node->store().changesSince(to.node->store().versionVector(), {}, 100000, std::size_t{1} << 26);
+    REQUIRE(batch.done);
+    auto applied = to.node->store().apply(batch.changes);
+    REQUIRE(applied.has_value());
+    CHECK(applied->refused == 0);  // each move was valid where it was made
+  };
+  const RecordId district = a.addOrg("示范区总工会", "区县总工会");
+  const RecordId x = a.addOrg("甲街道总工会", "街道总工会", district);
+  const RecordId y = a.addOrg("乙街道总工会", "街道总工会", district);
+  // Unions below the cycle, whose ids may be smaller than the cycle's: they stay below it.
+  for (int i = 0; i < 4; ++i) a.addOrg("基层工会" + std::to_string(i), "企业工会", i % 2 ? x : y);
+  exchange(a, b);
+  // Concurrently: a puts x under y, b puts y under x.
+  REQUIRE(a.node->set(Kind::Organization, x, {{"parent", y.hex()}}).has_value());
+  REQUIRE(b.node->set(Kind::Organization, y, {{"parent", x.hex()}}).has_value());
+  exchange(a, b);
+  exchange(b, a);
+  REQUIRE(a.node->store().digest() == b.node->store().digest());
+
+  for (TestNode* n : {&a, &b}) {
+    OrgTree tree = n->node->orgTree();
+    // The cycle hangs under no root: its smaller id becomes a root, the other below it.
+    const RecordId cycleRoot = std::min(x, y);
+    const RecordId below = std::max(x, y);
+    CHECK(std::ranges::count(tree.roots, cycleRoot) == 1);
+    CHECK(std::ranges::count(tree.roots, below) == 0);
+    CHECK(tree.roots.size() == 2);
+    CHECK(tree.subtree(cycleRoot).size() == 6);
+    CHECK(tree.subtree(district).size() == 1);
+    CHECK(tree.path(below) == tree.path(cycleRoot) + " / " + tree.nodes[below].name);
+    // Every organization is counted once.
+    CHECK(n->node->stats(std::nullopt).organizations == 7);
+  }
+  CHECK(a.node->orgTree().roots == b.node->orgTree().roots);
+}
+
+TEST_CASE("org tree: a cycle formed by two concurrent valid moves is broken the same way on both nodes") {
+  for (std::uint64_t seed : {21, 23, 25, 27}) checkCycleBrokenAlike(seed);
 }
