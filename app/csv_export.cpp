@@ -1,6 +1,7 @@
 #include "app/csv_export.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -130,55 +131,52 @@ class Exporter {
   std::optional<std::set<RecordId>> scope_;
 };
 
-// A file written under a temporary name and renamed into place on success.
-class AtomicFile {
- public:
-  AtomicFile(std::string path, bool ownerOnly) : path_(std::move(path)), temp_(path_ + ".tmp") {
-    fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, ownerOnly ? 0600 : 0644);
-  }
-  ~AtomicFile() {
-    if (fd_ >= 0) {
-      ::close(fd_);
-      ::unlink(temp_.c_str());
-    }
-  }
-  AtomicFile(const AtomicFile&) = delete;
-  AtomicFile& operator=(const AtomicFile&) = delete;
-
-  Result<void> write(std::string_view bytes) {
-    if (fd_ < 0) return failure();
-    while (!bytes.empty()) {
-      ssize_t n = ::write(fd_, bytes.data(), bytes.size());
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return failure();
-      bytes.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return {};
-  }
-
-  Result<void> commit() {
-    if (fd_ < 0) return failure();
-    int rc = ::close(fd_);
-    fd_ = -1;
-    if (rc != 0 || ::rename(temp_.c_str(), path_.c_str()) != 0) {
-      auto error = failure();
-      ::unlink(temp_.c_str());
-      return error;
-    }
-    return {};
-  }
-
- private:
-  std::unexpected<Error> failure() const {
-    return fail(fmt::format("无法写入文件 {} / cannot write the file: {}", path_, std::strerror(errno)));
-  }
-
-  std::string path_;
-  std::string temp_;
-  int fd_ = -1;
-};
-
 }  // namespace
+
+AtomicFile::AtomicFile(std::string path, bool ownerOnly) : path_(std::move(path)), temp_(path_ + ".tmp") {
+  const mode_t mode = ownerOnly ? 0600 : 0644;
+  fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  // A temporary file left by an earlier run keeps its mode through O_CREAT: set it.
+  if (fd_ >= 0 && ::fchmod(fd_, mode) != 0) {
+    ::close(fd_);
+    fd_ = -1;
+  }
+}
+
+AtomicFile::~AtomicFile() {
+  if (fd_ >= 0) {
+    ::close(fd_);
+    ::unlink(temp_.c_str());
+  }
+}
+
+Result<void> AtomicFile::write(std::string_view bytes) {
+  if (fd_ < 0) return failure();
+  while (!bytes.empty()) {
+    ssize_t n = ::write(fd_, bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return failure();
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return {};
+}
+
+Result<void> AtomicFile::commit() {
+  if (fd_ < 0) return failure();
+  int rc = ::close(fd_);
+  fd_ = -1;
+  if (rc != 0 || ::rename(temp_.c_str(), path_.c_str()) != 0) {
+    auto error = failure();
+    ::unlink(temp_.c_str());
+    return error;
+  }
+  return {};
+}
+
+std::unexpected<Error> AtomicFile::failure() const {
+  if (errno == ENOSPC) return fail(fmt::format("磁盘已满，无法写入文件 {} / the disk is full: cannot write the file", path_));
+  return fail(fmt::format("无法写入文件 {} / cannot write the file: {}", path_, std::strerror(errno)));
+}
 
 std::string excelText(std::string_view value) {
   const bool digits = !value.empty() && value.find_first_not_of("0123456789") == std::string_view::npos;

@@ -12,7 +12,8 @@
 //   (ExportSummary::personalColumns says which columns; the file is created readable by its
 //   owner only). Digit strings that Excel would turn into a rounded or zero-stripped number
 //   (12 digits or more, or a leading 0) get a leading tab, which Excel shows as text and
-//   every import here trims.
+//   every import here trims. Cells a spreadsheet would run as a formula (=, +, -, @ ...)
+//   get a leading "'" (csv.h), which the import strips again.
 // - UTF-8 files start with a byte-order mark, so Excel reads them; GBK files (GB18030) have
 //   none. The file is written under a temporary name and renamed into place: a failed
 //   export leaves no partial file.
@@ -41,6 +42,30 @@ struct ExportSummary {
 // when it cannot be written, or when `encoding` is Auto.
 Result<ExportSummary> exportCsv(const Node& node, Kind kind, const std::string& path,
                                 const ExportOptions& options = {});
+
+// A file written under a temporary name and renamed into place by commit(), so that a
+// failed write leaves no partial file and an existing file is replaced whole. `ownerOnly`
+// files (personal information: ID numbers, mobiles) are created mode 0600, whatever mode a
+// file at `path` had before; others 0644 (less the umask).
+class AtomicFile {
+ public:
+  AtomicFile(std::string path, bool ownerOnly);
+  ~AtomicFile();  // without commit(): removes the temporary file
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  // Fail with a message naming the file ("disk full" as such); after a failure the file is
+  // not renamed into place.
+  Result<void> write(std::string_view bytes);
+  Result<void> commit();
+
+ private:
+  std::unexpected<Error> failure() const;
+
+  std::string path_;
+  std::string temp_;
+  int fd_ = -1;
+};
 
 // `value` as written into a CSV cell for Excel: a digit string Excel would turn into a number
 // that changes it (12 digits or more are rounded, a leading 0 is dropped) gets a leading tab,

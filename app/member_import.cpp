@@ -56,6 +56,7 @@ std::string_view cellAt(const CsvRow& row, int column) {
 struct Columns {
   std::vector<std::string> headers;
   std::vector<const FieldDef*> fields;  // per column; nullptr when ignored
+  std::vector<int> firstOfField;        // per column: the first column of its field (itself if first), or -1
   std::vector<ColumnMapping> mapping;
 
   int columnOf(std::string_view field) const {
@@ -75,16 +76,22 @@ Columns mapColumns(const std::vector<std::string>& headers) {
   for (const auto& header : headers) {
     const FieldDef* field = fieldForHeader(Kind::Member, header);
     ColumnMapping mapping{header, "", ""};
+    int first = -1;
     if (!field) {
       mapping.note = "未识别的列，已忽略 / unknown column, ignored";
-    } else if (columns.columnOf(field->name) >= 0) {
-      mapping.note = fmt::format("与前面的“{}”列重复，已忽略 / second column for {}, ignored",
-                                 columns.headerOf(field->name), field->name);
-      field = nullptr;
     } else {
       mapping.field = std::string(field->name);
+      first = columns.columnOf(field->name);
+      // A second column for a field is read too: it may fill what the first leaves blank,
+      // and a row where the two disagree is rejected rather than one value dropped silently.
+      if (first >= 0)
+        mapping.note = fmt::format("与前面的“{}”列同为{}，每行两列须一致 / second column for {}: rows must agree",
+                                   columns.headers[first], field->zh, field->name);
+      else
+        first = static_cast<int>(columns.fields.size());
     }
     columns.fields.push_back(field);
+    columns.firstOfField.push_back(first);
     columns.mapping.push_back(std::move(mapping));
   }
   return columns;
@@ -206,6 +213,44 @@ void setValue(FieldValues& values, std::string_view name, std::string value) {
   values.emplace_back(std::string(name), std::move(value));
 }
 
+// Why the text of a cell cannot be stored as it is, or empty when it can. These are bytes that
+// a value would carry invisibly into the store and on to every peer: NUL, bytes that were not
+// UTF-8 (decodeText made them U+FFFD), a byte-order mark from files joined together, control
+// characters, and line breaks outside the notes. A notes cell holding whole rows means a
+// quote opened in it was never closed where it should have been, so the rows it swallowed
+// would be lost silently.
+std::string cellTextProblem(const FieldDef& field, std::string_view cell, std::size_t width) {
+  if (cell.find('\0') != std::string_view::npos)
+    return "含有空字符（NUL），文件可能已损坏，请重新输入这一格 / holds a NUL byte (a damaged file?): retype this cell";
+  if (cell.find("\xEF\xBF\xBD") != std::string_view::npos)
+    return "含有无法识别的字节（显示为�），不是有效的文字，请重新输入这一格或把文件另存为“CSV UTF-8” / holds bytes that are "
+           "not UTF-8 text (shown as �): retype this cell or save the file again as CSV UTF-8";
+  if (cell.find("\xEF\xBB\xBF") != std::string_view::npos)
+    return "含有字节顺序标记（BOM），文件可能由几个文件拼接而成，请删去它 / holds a byte-order mark (U+FEFF): the file looks "
+           "joined from several files; delete it";
+  const bool multiline = field.name == "notes";
+  for (const char c : cell) {
+    const bool lineBreak = c == '\n' || c == '\r';
+    if (lineBreak && !multiline)
+      return "单元格内有换行，请删去换行 / the cell holds a line break: remove it";
+    if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && !lineBreak)
+      return "含有控制字符，请重新输入这一格 / holds a control character: retype this cell";
+  }
+  if (multiline && cell.find_first_of("\r\n") != std::string_view::npos) {
+    // A line inside the cell with about as many commas as a row has separators.
+    const std::size_t rowLike = std::max<std::size_t>(2, width / 2);
+    for (std::size_t start = 0; start < cell.size();) {
+      const std::size_t stop = std::min(cell.find_first_of("\r\n", start), cell.size());
+      const auto line = cell.substr(start, stop - start);
+      if (static_cast<std::size_t>(std::ranges::count(line, ',')) >= rowLike)
+        return "这一格里有像整行数据的内容，可能是格中的引号没有结束，后面的行被并入了这一格；请检查引号 / the cell holds what "
+               "look like whole rows: a quote in it may not be closed, so the rows after it were taken into it; check the quotes";
+      start = stop + 1;
+    }
+  }
+  return {};
+}
+
 // Validates rows as Node::validate validates a new member, with the per-import work (column
 // lookup, union names, today's date, the deployment key) done once.
 class RowPreparer {
@@ -229,18 +274,14 @@ class RowPreparer {
     out.values.reserve(columns_.fields.size() + 4);
     std::vector<RowProblem> problems;
     std::string idType;
-    if (auto type = normalizeValue(*findField(Kind::Member, "id_type"), cellAt(row, idTypeColumn_), today_))
+    if (auto type = normalizeValue(*findField(Kind::Member, "id_type"), filledCell(row, idTypeColumn_), today_))
       idType = *type;
     const bool resident = idType.empty() || idType == kResidentId;
     std::optional<IdNumberInfo> idInfo;
     for (std::size_t c = 0; c < columns_.fields.size(); ++c) {
-      const FieldDef* field = columns_.fields[c];
-      if (!field) continue;
-      std::string_view cell = cellAt(row, static_cast<int>(c));
-      auto value = field->type == FieldType::IdNumber ? normalizeIdNumber(*field, cell, resident, idInfo)
-                                                      : normalizeCell(*field, cell);
-      if (!value) problems.push_back({columns_.headers[c], value.error().message});
-      else if (!value->empty()) out.values.emplace_back(std::string(field->name), std::move(*value));
+      if (columns_.firstOfField[c] != static_cast<int>(c)) continue;  // read with the field's first column
+      auto value = readField(row, c, resident, idInfo, problems);
+      if (value && !value->empty()) out.values.emplace_back(std::string(columns_.fields[c]->name), std::move(*value));
     }
     for (std::size_t c = columns_.fields.size(); c < row.fields.size(); ++c)
       if (!row.fields[c].empty())
@@ -255,6 +296,76 @@ class RowPreparer {
 
  private:
   static bool hasValue(const FieldValues& values, std::string_view name) { return !valueOf(values, name).empty(); }
+
+  // The columns of the field whose first column is `first`: usually just that one.
+  std::vector<std::size_t> columnsOfField(std::size_t first) const {
+    std::vector<std::size_t> out{first};
+    for (std::size_t c = first + 1; c < columns_.fields.size(); ++c)
+      if (columns_.firstOfField[c] == static_cast<int>(first)) out.push_back(c);
+    return out;
+  }
+
+  // The first non-blank cell among the field's columns (the first column's when all are blank).
+  std::string_view filledCell(const CsvRow& row, int first) const {
+    if (first < 0) return {};
+    for (std::size_t c : columnsOfField(static_cast<std::size_t>(first))) {
+      std::string_view cell = cellAt(row, static_cast<int>(c));
+      if (cell.find_first_not_of(" \t") != std::string_view::npos) return cell;
+    }
+    return cellAt(row, first);
+  }
+
+  // One column's cell, checked as text and normalized; an empty value when it fails (the
+  // problem is added, naming the column).
+  std::optional<std::string> readColumn(const CsvRow& row, std::size_t c, bool resident,
+                                        std::optional<IdNumberInfo>& idInfo, std::vector<RowProblem>& problems) const {
+    const FieldDef& field = *columns_.fields[c];
+    std::string_view cell = cellAt(row, static_cast<int>(c));
+    if (auto bad = cellTextProblem(field, cell, columns_.headers.size()); !bad.empty()) {
+      problems.push_back({columns_.headers[c], std::move(bad)});
+      return std::nullopt;
+    }
+    auto value = field.type == FieldType::IdNumber ? normalizeIdNumber(field, cell, resident, idInfo)
+                                                   : normalizeCell(field, cell);
+    if (!value) {
+      problems.push_back({columns_.headers[c], value.error().message});
+      return std::nullopt;
+    }
+    return std::move(*value);
+  }
+
+  // The value of the field whose first column is `first`. With several columns for the field
+  // (手机 and 手机号码), the filled ones must agree after normalizing; empty ones are fine.
+  std::optional<std::string> readField(const CsvRow& row, std::size_t first, bool resident,
+                                       std::optional<IdNumberInfo>& idInfo, std::vector<RowProblem>& problems) const {
+    const std::vector<std::size_t> same = columnsOfField(first);
+    std::vector<std::size_t> filled;
+    for (std::size_t c : same)
+      if (cellAt(row, static_cast<int>(c)).find_first_not_of(" \t") != std::string_view::npos) filled.push_back(c);
+    if (filled.size() <= 1) return readColumn(row, filled.empty() ? first : filled[0], resident, idInfo, problems);
+
+    std::optional<std::string> kept;
+    std::size_t keptColumn = filled[0];
+    for (std::size_t c : filled) {
+      std::optional<IdNumberInfo> info;
+      auto value = readColumn(row, c, resident, info, problems);
+      if (!value) return std::nullopt;
+      if (!kept) {
+        kept = std::move(value);
+        idInfo = std::move(info);
+      } else if (*value != *kept) {
+        const std::string& a = columns_.headers[keptColumn];
+        const std::string& b = columns_.headers[c];
+        problems.push_back({a + "；" + b,
+                            fmt::format("“{}”列为“{}”，“{}”列为“{}”，同一字段的两列不一致，请只保留一个值 / columns {} and {} "
+                                        "differ (\"{}\", \"{}\"): keep one value",
+                                        a, cellAt(row, static_cast<int>(keptColumn)), b, cellAt(row, static_cast<int>(c)), a,
+                                        b, cellAt(row, static_cast<int>(keptColumn)), cellAt(row, static_cast<int>(c)))});
+        return std::nullopt;
+      }
+    }
+    return kept;
+  }
 
   Result<std::string> normalizeCell(const FieldDef& field, std::string_view cell) const {
     if (field.name != "org") return normalizeValue(field, cell, today_);
@@ -324,8 +435,13 @@ class ReportFile {
       reasons += (reasons.empty() ? "" : "；") + p.reason;
     }
     std::vector<std::string> line{std::to_string(row.line), fmt::format("{}", fmt::join(columns, "；")), reasons};
-    // The row as read, with long digit strings kept as text for Excel.
-    for (auto cell : row.fields) line.push_back(excelText(cell));
+    // The row as read, with long digit strings kept as text for Excel; a NUL would cut the
+    // line short in spreadsheets, so it is shown as the replacement character.
+    for (auto cell : row.fields) {
+      std::string text = excelText(cell);
+      for (std::size_t nul; (nul = text.find('\0')) != std::string::npos;) text.replace(nul, 1, "\xEF\xBF\xBD");
+      line.push_back(std::move(text));
+    }
     if (line.size() < width_ + 3) line.resize(width_ + 3);
     appendCsvRow(text_, line);
   }
@@ -333,11 +449,14 @@ class ReportFile {
   std::size_t size() const { return text_.size(); }
   void truncate(std::size_t size) { text_.resize(size); }
 
+  // Owner-only, like the store: the report holds ID numbers. Replaced whole, so a report left
+  // by an earlier import never keeps its old mode.
   Result<void> save(const std::string& path) const {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << kUtf8Bom << text_;
-    out.close();
-    if (!out) return fail(fmt::format("无法写入报告文件 {} / cannot write the report file", path));
+    AtomicFile file(path, true);
+    auto ok = file.write(kUtf8Bom);
+    if (ok) ok = file.write(text_);
+    if (ok) ok = file.commit();
+    if (!ok) return fail(fmt::format("无法写入报告文件 {} / cannot write the report file: {}", path, ok.error().message));
     return {};
   }
 
@@ -411,6 +530,12 @@ class Importer {
   void take(const CsvRow& row, Chunk& chunk) {
     ++chunk.rows;
     chunk.lastLine = row.line;
+    if (repeatsHeader(row)) {
+      reject(row, {{"", "与表头相同：又一个表头行，文件可能由几个文件拼接而成；本行已跳过 / the header row again: the file looks "
+                        "joined from several files; this row was skipped"}},
+             chunk);
+      return;
+    }
     auto prepared = preparer_.prepare(row);
     if (!prepared) {
       reject(row, prepared.error(), chunk);
@@ -437,6 +562,15 @@ class Importer {
     }
     chunk.count(outcome);
     if (outcome != Outcome::Unchanged) chunk.writes.push_back({Kind::Member, prepared->id, std::move(prepared->values)});
+  }
+
+  bool repeatsHeader(const CsvRow& row) const {
+    const auto& headers = columns_.headers;
+    if (row.fields.empty() || row.fields[0] != headers[0]) return false;  // the quick test for most rows
+    for (std::size_t c = 0; c < std::max(row.fields.size(), headers.size()); ++c)
+      if (cellAt(row, static_cast<int>(c)) != (c < headers.size() ? std::string_view(headers[c]) : std::string_view()))
+        return false;
+    return true;
   }
 
   void reject(const CsvRow& row, const std::vector<RowProblem>& problems, Chunk& chunk) {
@@ -516,8 +650,8 @@ Result<void> checkWritable(const std::string& path, const std::string& input) {
   std::error_code ec;
   if (std::filesystem::equivalent(path, input, ec))
     return fail("报告文件不能是要导入的文件本身 / the report cannot overwrite the file being imported");
-  std::ofstream probe(path, std::ios::binary | std::ios::app);
-  if (!probe) return fail(fmt::format("无法写入报告文件 {}，未导入任何数据 / cannot write the report file; nothing was imported", path));
+  AtomicFile probe(path, true);  // not committed: only tries to create the file beside it
+  if (!probe.write("")) return fail(fmt::format("无法写入报告文件 {}，未导入任何数据 / cannot write the report file; nothing was imported", path));
   return {};
 }
 
@@ -546,9 +680,14 @@ Result<ImportReport> importMembers(Node& node, const std::string& path, const Im
 
   auto shape = readShape(decoded->utf8);
   if (!shape) return std::unexpected(shape.error());
-  if (shape->headerLine == 0) return fail(fmt::format("文件 {} 是空的 / the file is empty", path));
+  if (shape->headerLine == 0)
+    return fail(fmt::format("文件 {} 是空的（或只有空行），未导入任何数据 / the file is empty (or blank lines only); nothing was imported", path));
   Columns columns = mapColumns(shape->headers);
   if (auto ok = checkRequiredColumns(columns, options.defaultOrg.has_value()); !ok) return std::unexpected(ok.error());
+  if (shape->dataRows == 0)
+    return fail(fmt::format("文件 {} 只有表头（第{}行），下面没有数据行，未导入任何数据 / the file has a header (line {}) but no data "
+                            "rows below it; nothing was imported",
+                            path, shape->headerLine, shape->headerLine));
 
   ImportReport report;
   report.detectedEncoding = decoded->detected;

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 #include "app/text_encoding.h"
 #include "data/roster_fixture.h"
@@ -365,4 +366,157 @@ TEST_CASE("cells beyond the header reject the row; the report never overwrites t
   auto same = importMembers(*f.t.node, path, ImportOptions{.reportPath = path});
   REQUIRE_FALSE(same.has_value());
   CHECK(readFile(path).starts_with("姓名"));
+}
+
+TEST_CASE("two columns for one field: differing values reject the row naming both, equal or one blank are fine") {
+  ImportFixture f;
+  const std::string path = f.writeRoster(
+      "x.csv", {"姓名,身份证号,所属工会,手机,手机号码",
+                "张伟," + f.idZhang + ",幸福街道总工会,13800000001,13900000009",  // differ: rejected
+                "李喆," + f.idLi + ",幸福街道总工会,138 0000 0002,13800000002",   // same after normalizing
+                "吴十," + f.idWu + ",幸福街道总工会,,13800000010"});              // first blank: second used
+  ImportReport report = f.import(path);
+  CHECK(report.rejected == 1);
+  CHECK(report.created == 2);
+  CHECK(report.ignoredHeaders().empty());
+  REQUIRE(report.headerMapping.size() == 5);
+  CHECK(report.headerMapping[4].field == "mobile");
+  auto lines = reportByLine(report.reportPath);
+  CHECK(lines["2"].first == "手机；手机号码");
+  CHECK(lines["2"].second.find("13800000001") != std::string::npos);
+  CHECK(lines["2"].second.find("13900000009") != std::string::npos);
+  CHECK(lines["2"].second.find("differ") != std::string::npos);
+  CHECK_FALSE(f.t.member(f.idZhang).has_value());
+  CHECK(f.t.member(f.idLi)->get("mobile") == "13800000002");
+  CHECK(f.t.member(f.idWu)->get("mobile") == "13800000010");
+}
+
+TEST_CASE("two ID number columns: the second fills a blank first, and they must agree") {
+  ImportFixture f;
+  ImportReport report = f.import(f.writeRoster(
+      "x.csv", {"姓名,身份证号,证件号码,所属工会", "张伟,," + f.idZhang + ",幸福街道总工会",
+                "李喆," + f.idLi + "," + f.idWu + ",幸福街道总工会"}));
+  CHECK(report.created == 1);
+  CHECK(report.rejected == 1);
+  CHECK(f.t.member(f.idZhang)->get("birth_date") == "1985-06-12");
+  CHECK(reportByLine(report.reportPath)["3"].first == "身份证号；证件号码");
+}
+
+TEST_CASE("a roster with CR-only line ends (old Mac Excel) imports every row") {
+  ImportFixture f;
+  const std::string path = f.file("mac.csv");
+  writeFile(path, "姓名,身份证号,所属工会\r张伟," + f.idZhang + ",幸福街道总工会\r李喆," + f.idLi + ",幸福街道总工会\r");
+  ImportReport report = f.import(path);
+  CHECK(report.rows == 2);
+  CHECK(report.created == 2);
+  CHECK(report.storedThroughLine == 3);
+  CHECK(f.t.member(f.idLi)->get("name") == "李喆");
+}
+
+TEST_CASE("a file with content but no data rows is an error that says why, never 0 rows success") {
+  ImportFixture f;
+  SUBCASE("header only") {
+    auto report = importMembers(*f.t.node, f.writeRoster("x.csv", {"姓名,身份证号,所属工会"}));
+    REQUIRE_FALSE(report.has_value());
+    CHECK(report.error().message.find("no data rows") != std::string::npos);
+    CHECK(report.error().message.find("第1行") != std::string::npos);
+  }
+  SUBCASE("title row and header") {
+    auto report = importMembers(*f.t.node, f.writeRoster("x.csv", {"会员花名册", "姓名,身份证号,所属工会", "", "  "}));
+    REQUIRE_FALSE(report.has_value());
+    CHECK(report.error().message.find("line 2") != std::string::npos);
+  }
+  SUBCASE("blank lines only") {
+    writeFile(f.file("x.csv"), "\xEF\xBB\xBF\r\n \r\n\r");
+    auto report = importMembers(*f.t.node, f.file("x.csv"));
+    REQUIRE_FALSE(report.has_value());
+    CHECK(report.error().message.find("empty") != std::string::npos);
+  }
+  CHECK_FALSE(std::filesystem::exists(f.file("x.rejected.csv")));
+}
+
+TEST_CASE("a roster mixing GBK and UTF-8 rows is refused naming the line; nothing is stored") {
+  ImportFixture f;
+  // Before, the file was read as GBK and 李喆 was stored as "鏉庡枂".
+  const std::string path = f.file("mixed.csv");
+  writeFile(path, encodeText("姓名,身份证号\r\n张伟," + f.idZhang + "\r\n", Encoding::Gbk).value() + "李喆," + f.idLi + "\r\n");
+  auto report = importMembers(*f.t.node, path, ImportOptions{.defaultOrg = f.street});
+  REQUIRE_FALSE(report.has_value());
+  CHECK(report.error().message.find("第 3 行的编码与前文不同（GBK/UTF-8 混用）") != std::string::npos);
+  CHECK(report.error().message.find("save the file again as one encoding") != std::string::npos);
+  CHECK(f.t.node->store().count(Kind::Member) == 0);
+}
+
+TEST_CASE("the rejection report is created mode 0600, also when it existed with another mode") {
+  ImportFixture f;
+  const std::string path = f.writeRoster("x.csv", {"姓名,身份证号,所属工会", "张伟,123,幸福街道总工会"});
+  ImportReport first = f.import(path);
+  REQUIRE(first.rejected == 1);
+  CHECK(fileMode(first.reportPath) == 0600);
+
+  REQUIRE(::chmod(first.reportPath.c_str(), 0644) == 0);
+  ImportReport again = f.import(path);
+  CHECK(fileMode(again.reportPath) == 0600);
+  CHECK(reportByLine(again.reportPath).size() == 1);
+
+  const std::string chosen = f.file("chosen-report.csv");
+  writeFile(chosen, "old");
+  REQUIRE(::chmod(chosen.c_str(), 0666) == 0);
+  ImportReport named = f.import(path, ImportOptions{.reportPath = chosen});
+  CHECK(fileMode(chosen) == 0600);
+  CHECK(reportByLine(named.reportPath).size() == 1);
+}
+
+TEST_CASE("bytes that would be stored invisibly reject the row, naming line and column") {
+  ImportFixture f;
+  const std::string id3 = validId("11010519800101005"), id4 = validId("11010519800101013"),
+                    id5 = validId("11010519800101021"), id6 = validId("11010519800101048");
+  const std::string path = f.file("x.csv");
+  writeFile(path, "姓名,身份证号,所属工会,备注\r\n"
+                  "张伟," + f.idZhang + ",幸福街道总工会,夜班\r\n" +
+                  std::string("李喆,") + f.idLi + std::string(",幸福街道总工会,夜\0班\r\n", 32) +  // NUL
+                  std::string("王五,") + id3 + ",幸福街道总工会,\xFF\xFE\r\n" +   // not UTF-8
+                  "\xEF\xBB\xBF赵六," + id4 + ",幸福街道总工会,\r\n" +             // BOM of a joined file
+                  "\"钱\n七\"," + id5 + ",幸福街道总工会,\r\n" +                   // line break in a name
+                  "孙八," + id6 + ",幸福街道总工会,\"第一行\r\n第二行\"\r\n");     // fine in notes
+  ImportReport report = f.import(path);
+  CHECK(report.created == 2);
+  CHECK(report.rejected == 4);
+  auto lines = reportByLine(report.reportPath);
+  CHECK(lines["3"].first == "备注");
+  CHECK(lines["3"].second.find("NUL") != std::string::npos);
+  CHECK(lines["4"].first == "备注");
+  CHECK(lines["4"].second.find("not UTF-8") != std::string::npos);
+  CHECK(lines["5"].first == "姓名");
+  CHECK(lines["5"].second.find("byte-order mark") != std::string::npos);
+  CHECK(lines["6"].first == "姓名");
+  CHECK(lines["6"].second.find("line break") != std::string::npos);
+  CHECK(f.t.member(id6)->get("notes") == "第一行\r\n第二行");
+  CHECK(readFile(report.reportPath).find('\0') == std::string::npos);
+}
+
+TEST_CASE("a quote left open that swallows the rows below rejects its row") {
+  ImportFixture f;
+  const std::string id3 = validId("11010519800101005");
+  ImportReport report = f.import(f.writeRoster(
+      "x.csv", {"姓名,身份证号,所属工会,备注", "张伟," + f.idZhang + ",幸福街道总工会,\"夜班",
+                "李喆," + f.idLi + ",幸福街道总工会,周末", "王五," + id3 + ",幸福街道总工会,周末\""}));
+  // Without the check 张伟 was stored with the next row in his notes and 李喆 was lost.
+  CHECK(report.rejected == 1);
+  auto lines = reportByLine(report.reportPath);
+  CHECK(lines["2"].first == "备注");
+  CHECK(lines["2"].second.find("quote") != std::string::npos);
+}
+
+TEST_CASE("the header repeated in the middle (files joined) and an overlong cell reject their rows") {
+  ImportFixture f;
+  const std::string header = "姓名,身份证号,所属工会,备注";
+  ImportReport report = f.import(f.writeRoster(
+      "x.csv", {header, "张伟," + f.idZhang + ",幸福街道总工会,", header, "李喆," + f.idLi + ",幸福街道总工会," + std::string(3000, 'x')}));
+  CHECK(report.created == 1);
+  CHECK(report.rejected == 2);
+  auto lines = reportByLine(report.reportPath);
+  CHECK(lines["3"].second.find("header row again") != std::string::npos);
+  CHECK(lines["4"].first == "备注");
+  CHECK(lines["4"].second.find("too long") != std::string::npos);
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 
 #include <fstream>
 #include <map>
@@ -23,6 +24,13 @@ inline std::string validId(const std::string& first17) { return first17 + idNumb
 inline void writeFile(const std::string& path, std::string_view bytes) {
   std::ofstream out(path, std::ios::binary);
   out << bytes;
+}
+
+// The permission bits of a file or folder (0600, 0700 ...).
+inline unsigned fileMode(const std::string& path) {
+  struct stat st{};
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  return st.st_mode & 0777;
 }
 
 inline std::string readFile(const std::string& path) {
