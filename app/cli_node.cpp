@@ -2,8 +2,15 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <vector>
 
 #include "app/cli_commands.h"
 #include "app/cli_output.h"
@@ -59,6 +66,44 @@ void printStats(const Stats& s, const std::string& scope, bool json) {
             << fmt::format("新建工会 new unions             {}\n", s.newUnionsThisYear)
             << fmt::format("活动次数 activities             {}\n", s.activitiesThisYear)
             << fmt::format("参与人次 participants           {}\n", s.participantsThisYear);
+}
+
+// Copies `from` to the new file `to`, created mode 0600 whatever the backup's mode (a copy
+// of its mode would leave restored ID numbers readable by others). Fails, leaving no `to`,
+// when `from` cannot be read or `to` exists or cannot be written; "disk full" as such.
+Result<void> copyOwnerOnly(const std::string& from, const std::string& to) {
+  const int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0) return fail(fmt::format("无法打开备份文件 {} / cannot open the backup: {}", from, std::strerror(errno)));
+  const int out = ::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (out < 0) {
+    const int error = errno;
+    ::close(in);
+    return fail(fmt::format("无法创建 {} / cannot create the file: {}", to, std::strerror(error)));
+  }
+  std::vector<char> buffer(1 << 20);
+  int error = 0;
+  for (;;) {
+    const ssize_t n = ::read(in, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      if (n < 0) error = errno;
+      break;
+    }
+    for (ssize_t done = 0; done < n && error == 0;) {
+      const ssize_t w = ::write(out, buffer.data() + done, static_cast<std::size_t>(n - done));
+      if (w < 0 && errno == EINTR) continue;
+      if (w < 0) error = errno;
+      else done += w;
+    }
+    if (error != 0) break;
+  }
+  if (error == 0 && ::fsync(out) != 0) error = errno;
+  if (::close(out) != 0 && error == 0) error = errno;
+  ::close(in);
+  if (error == 0) return {};
+  ::unlink(to.c_str());
+  if (error == ENOSPC) return fail(fmt::format("磁盘已满，无法恢复到 {} / the disk is full: cannot restore", to));
+  return fail(fmt::format("无法复制备份 {} / cannot copy the backup: {}", from, std::strerror(error)));
 }
 
 struct NodeOptions_ {
@@ -183,13 +228,17 @@ void registerNodeCommands(CLI::App& root, CliContext& ctx) {
   restore->callback([&ctx, opts] {
     ctx.run = [&ctx, opts] {
       namespace fs = std::filesystem;
-      if (fs::exists(fs::path(ctx.dataDir) / "data.mdb"))
+      const fs::path dataFile = fs::path(ctx.dataDir) / "data.mdb";
+      if (fs::exists(dataFile))
         return reportFailure(fmt::format("{} 中已有数据，请指定一个空目录 / {} already holds data: restore into an empty directory",
                                          ctx.dataDir, ctx.dataDir));
       std::error_code ec;
       fs::create_directories(ctx.dataDir, ec);
-      fs::copy_file(opts->file, fs::path(ctx.dataDir) / "data.mdb", ec);
-      if (ec) return reportFailure(fmt::format("无法复制备份 / cannot copy the backup: {}", ec.message()));
+      // The folder and the file hold ID numbers: owner only, as Store::create makes them.
+      if (ec || ::chmod(ctx.dataDir.c_str(), 0700) != 0)
+        return reportFailure(fmt::format("无法创建数据目录 {} / cannot create the data directory: {}", ctx.dataDir,
+                                         ec ? ec.message() : std::strerror(errno)));
+      if (auto copied = copyOwnerOnly(opts->file, dataFile.string()); !copied) return reportFailure(copied.error());
       auto node = ctx.openNode();
       if (!node) return reportFailure(node.error());
       // A restored node must never reuse sequence numbers it issued after the backup.
