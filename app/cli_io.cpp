@@ -56,6 +56,7 @@ void printImportSummary(const ImportReport& r, bool json) {
                                 {"duplicates", r.duplicates},
                                 {"rejected", r.rejected},
                                 {"encoding", encodingName(r.detectedEncoding)},
+                                {"damaged_bytes", r.damagedBytes},
                                 {"ignored_columns", ignored},
                                 {"report", r.reportPath},
                                 {"stored_through_line", r.storedThroughLine},
@@ -67,6 +68,10 @@ void printImportSummary(const ImportReport& r, bool json) {
   std::cout << fmt::format("读取 rows {}：新增 created {}，更新 updated {}，未变 unchanged {}，重复行 duplicates {}，拒绝 rejected {}\n",
                            r.rows, r.created, r.updated, r.unchanged, r.duplicates, r.rejected)
             << fmt::format("文件编码 encoding: {}\n", encodingName(r.detectedEncoding));
+  if (r.damagedBytes != 0)
+    std::cout << fmt::format("注意：文件中有 {} 处不是 UTF-8 的字节（第一处在第{}行），含有它们的行已拒绝，见报告 / note: {} byte "
+                             "sequences are not UTF-8 (the first on line {}); rows holding them were rejected, see the report\n",
+                             r.damagedBytes, r.firstDamagedLine, r.damagedBytes, r.firstDamagedLine);
   if (auto ignored = r.ignoredHeaders(); !ignored.empty())
     std::cout << fmt::format("已忽略的列 ignored columns: {}\n", fmt::join(ignored, "，"));
   std::cout << fmt::format("报告 report: {}\n", r.reportPath);

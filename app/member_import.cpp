@@ -691,6 +691,8 @@ Result<ImportReport> importMembers(Node& node, const std::string& path, const Im
 
   ImportReport report;
   report.detectedEncoding = decoded->detected;
+  report.damagedBytes = decoded->replaced;
+  report.firstDamagedLine = decoded->firstReplacedLine;
   report.headerLine = shape->headerLine;
   report.headerMapping = columns.mapping;
   report.reportPath = options.reportPath.empty() ? defaultReportPath(path) : options.reportPath;

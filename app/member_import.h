@@ -94,6 +94,10 @@ struct ImportReport {
   std::size_t duplicates = 0;  // later rows for a person already seen in this file
   std::size_t rejected = 0;    // rows not imported (see the report file)
   Encoding detectedEncoding = Encoding::Utf8;
+  // Byte sequences of a UTF-8 file that were not UTF-8, and the first line holding one: the
+  // rows whose cells hold them are rejected (a damaged byte in other columns is ignored).
+  std::size_t damagedBytes = 0;
+  std::size_t firstDamagedLine = 0;
   std::size_t headerLine = 1;
   std::vector<ColumnMapping> headerMapping;  // every column, in file order
   std::string reportPath;

@@ -493,6 +493,8 @@ TEST_CASE("bytes that would be stored invisibly reject the row, naming line and 
   CHECK(lines["6"].second.find("line break") != std::string::npos);
   CHECK(f.t.member(id6)->get("notes") == "第一行\r\n第二行");
   CHECK(readFile(report.reportPath).find('\0') == std::string::npos);
+  CHECK(report.damagedBytes == 2);  // \xFF and \xFE
+  CHECK(report.firstDamagedLine == 4);
 }
 
 TEST_CASE("a quote left open that swallows the rows below rejects its row") {
