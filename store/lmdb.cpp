@@ -1,6 +1,13 @@
 #include "store/lmdb.h"
 
+#include <cerrno>
+
 namespace unionsync::lmdb {
+
+namespace {
+// Transactions holding a MapLock shared on this thread (see MapLock::exclusive).
+thread_local int heldByThisThread = 0;
+}  // namespace
 
 LmdbError::LmdbError(int code, const std::string& what)
     : std::runtime_error(what + ": " + mdb_strerror(code)), code_(code) {}
@@ -9,12 +16,29 @@ void check(int rc, const char* what) {
   if (rc != MDB_SUCCESS) throw LmdbError(rc, what);
 }
 
-Txn::Txn(MDB_env* env, bool write) : write_(write) {
-  check(mdb_txn_begin(env, nullptr, write ? 0 : MDB_RDONLY, &txn_), "mdb_txn_begin");
+// EFBIG (a file-size limit reached) leaves no room just as a full disk does.
+bool isDiskFull(int code) {
+  return code == ENOSPC || code == EDQUOT || code == EFBIG || code == MDB_MAP_FULL;
+}
+
+std::unique_lock<std::shared_mutex> MapLock::exclusive() {
+  if (heldByThisThread > 0) return {};
+  return std::unique_lock(mutex_);
+}
+
+std::shared_lock<std::shared_mutex> MapLock::shared() { return std::shared_lock(mutex_); }
+
+Txn::Txn(MDB_env* env, bool write, MapLock* mapLock) : write_(write) {
+  if (mapLock) mapHold_ = mapLock->shared();
+  int rc = mdb_txn_begin(env, nullptr, write ? 0 : MDB_RDONLY, &txn_);
+  if (rc != MDB_SUCCESS) txn_ = nullptr;
+  check(rc, "mdb_txn_begin");
+  if (mapHold_) ++heldByThisThread;
 }
 
 Txn::~Txn() {
   if (txn_) mdb_txn_abort(txn_);
+  if (mapHold_) --heldByThisThread;
 }
 
 void Txn::commit() {

@@ -8,6 +8,8 @@
 
 #include <cstring>
 #include <optional>
+#include <mutex>
+#include <shared_mutex>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -26,6 +28,25 @@ class LmdbError : public std::runtime_error {
 // Throws LmdbError unless rc == MDB_SUCCESS.
 void check(int rc, const char* what);
 
+// Whether the error means the disk (or the map, which could not grow) has no room left:
+// ENOSPC, EDQUOT, EFBIG or MDB_MAP_FULL.
+bool isDiskFull(int code);
+
+// mdb_env_set_mapsize must not run while any transaction of this process is open (LMDB
+// unmaps and remaps the file under it). Every Txn given this lock holds it shared; a resize
+// holds it exclusively (see exclusive()).
+class MapLock {
+ public:
+  // Exclusive hold for a resize. When the calling thread itself holds a transaction (a write
+  // inside a read, which the store does not do), waiting would deadlock: the lock is then not
+  // taken, and the resize runs as LMDB alone would allow.
+  std::unique_lock<std::shared_mutex> exclusive();
+  std::shared_lock<std::shared_mutex> shared();
+
+ private:
+  std::shared_mutex mutex_;
+};
+
 inline MDB_val val(std::string_view s) {
   return MDB_val{s.size(), const_cast<char*>(s.data())};
 }
@@ -36,7 +57,8 @@ inline std::string_view view(const MDB_val& v) {
 // A transaction; aborted on destruction unless committed.
 class Txn {
  public:
-  Txn(MDB_env* env, bool write);
+  // With `mapLock`, holds it shared until the transaction ends (see MapLock).
+  Txn(MDB_env* env, bool write, MapLock* mapLock = nullptr);
   ~Txn();
   Txn(const Txn&) = delete;
   Txn& operator=(const Txn&) = delete;
@@ -52,6 +74,7 @@ class Txn {
   bool del(MDB_dbi dbi, std::string_view key);
 
  private:
+  std::shared_lock<std::shared_mutex> mapHold_;  // released after the transaction ends
   MDB_txn* txn_ = nullptr;
   bool write_;
 };

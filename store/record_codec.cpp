@@ -150,4 +150,39 @@ Conflict decodeConflict(std::string_view in) {
   return c;
 }
 
+std::string encodeChange(const Change& c) {
+  std::string out = recordKey(c.kind, c.id);
+  putVarint(out, c.origin);
+  putVarint(out, c.seq);
+  putVarint(out, c.hlc);
+  putVarint(out, c.fields.size());
+  for (const auto& f : c.fields) {
+    putString(out, f.name);
+    putString(out, f.value);
+    putStamp(out, f.base);
+  }
+  return out;
+}
+
+Change decodeChange(std::string_view in) {
+  Change c;
+  if (in.size() < 17) throw corrupt("stored change is truncated");
+  decodeRecordKey(in.substr(0, 17), c.kind, c.id);
+  in.remove_prefix(17);
+  c.origin = getVarint(in);
+  c.seq = getVarint(in);
+  c.hlc = getVarint(in);
+  std::uint64_t count = getVarint(in);
+  if (count > in.size()) throw corrupt("stored change is truncated");
+  c.fields.reserve(count);
+  for (std::uint64_t i = 0; i < count; ++i) {
+    FieldWrite f;
+    f.name = std::string(getString(in));
+    f.value = std::string(getString(in));
+    f.base = getStamp(in);
+    c.fields.push_back(std::move(f));
+  }
+  return c;
+}
+
 }  // namespace unionsync::codec

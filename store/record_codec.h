@@ -29,4 +29,9 @@ void decodeRecordKey(std::string_view key, Kind& kind, RecordId& id);
 std::string encodeConflict(const Conflict& c);
 Conflict decodeConflict(std::string_view in);
 
+// A whole change (parked changes wait in LMDB in this form). decodeChange throws like
+// decodeFields on data this code did not write.
+std::string encodeChange(const Change& c);
+Change decodeChange(std::string_view in);
+
 }  // namespace unionsync::codec

@@ -2,21 +2,27 @@
 
 #include <sodium.h>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 
 #include <algorithm>
+#include <deque>
 #include <filesystem>
 #include <fmt/format.h>
+#include <limits>
 #include <mutex>
 #include <set>
+#include <type_traits>
 
 #include "store/hlc.h"
 #include "store/lmdb.h"
 #include "store/record_codec.h"
+#include "store/utf8.h"
 
 namespace unionsync {
 
@@ -104,12 +110,97 @@ std::size_t approximateSize(const Change& c) {
   return size;
 }
 
+constexpr std::uint64_t kMaxU64 = std::numeric_limits<std::uint64_t>::max();
+
+// Counters and counts saturate: a value a peer sent may be anything, and a wrapped sum would
+// turn into nonsense (a negative member count) for good.
+std::int64_t saturatingAdd(std::int64_t a, std::int64_t b) {
+  std::int64_t sum = 0;
+  if (__builtin_add_overflow(a, b, &sum)) return b > 0 ? std::numeric_limits<std::int64_t>::max()
+                                                       : std::numeric_limits<std::int64_t>::min();
+  return sum;
+}
+std::uint64_t saturatingAdd(std::uint64_t a, std::uint64_t b) { return a > kMaxU64 - b ? kMaxU64 : a + b; }
+
+// Positions `cursor` at the first change after (origin, seq): seq + 1, or the next origin
+// when seq is the last one (seq + 1 would wrap to 0 and never move on). False at the end.
+bool seekAfter(Cursor& cursor, Origin origin, std::uint64_t seq) {
+  if (seq < kMaxU64) return cursor.seek(changeKey(origin, seq + 1));
+  if (origin < kMaxU64) return cursor.seek(changeKey(origin + 1, 0));
+  return false;
+}
+
+template <typename T>
+struct IsResult : std::false_type {};
+template <typename T>
+struct IsResult<Result<T>> : std::true_type {};
+
+// LMDB reports a short write, the usual face of a full disk, as EIO. An I/O error while the
+// disk (or the process's file-size limit) leaves less than this is taken for a full disk.
+bool noRoomLeft(const std::string& dir) {
+  constexpr std::uint64_t kLowSpace = std::uint64_t{16} << 20;
+  struct statvfs fs {};
+  if (::statvfs(dir.c_str(), &fs) == 0 && std::uint64_t{fs.f_bavail} * fs.f_frsize < kLowSpace) return true;
+  rlimit limit{};
+  std::error_code ec;
+  const std::uint64_t size = std::filesystem::file_size(std::filesystem::path(dir) / "data.mdb", ec);
+  return !ec && ::getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
+         size + kLowSpace >= limit.rlim_cur;
+}
+
+// The message for an LMDB failure at the public boundary: a full disk (or a map that could
+// not grow) is said as such, with what to do; anything else keeps LMDB's words.
+std::string lmdbFailure(const LmdbError& e, const std::string& dir, std::string_view what) {
+  if (lmdb::isDiskFull(e.code()) || (e.code() == EIO && noRoomLeft(dir)))
+    return fmt::format("磁盘已满 / disk full: free some space on the disk holding {} and try again", dir);
+  return fmt::format("{}: {}", what, e.what());
+}
+
+// "3.5 小时" / "3.5 hours" — how far a stamp is ahead, in the unit a person would use.
+std::string durationText(std::int64_t ms, bool chinese) {
+  const double minutes = static_cast<double>(ms) / 60'000.0;
+  const double days = minutes / (24 * 60);
+  if (minutes < 120) return fmt::format("{:.0f} {}", minutes, chinese ? "分钟" : "minutes");
+  if (minutes < 48 * 60) return fmt::format("{:.1f} {}", minutes / 60, chinese ? "小时" : "hours");
+  if (days < 730) return fmt::format("{:.0f} {}", days, chinese ? "天" : "days");
+  return fmt::format("{:.0f} {}", days / 365.25, chinese ? "年" : "years");
+}
+
+// Empty when the field's name and value are text (valid UTF-8 without NUL); else what is
+// wrong, naming the field (unless the name itself is not text: it cannot be shown).
+std::string textProblem(std::string_view name, std::string_view value) {
+  if (!isValidText(name)) return "字段名不是有效的 UTF-8 文本 / a field name is not valid UTF-8 text (or holds NUL)";
+  const std::size_t at = invalidTextOffset(value);
+  if (at == std::string_view::npos) return {};
+  return fmt::format("字段 {} 含有无效的 UTF-8 文本（第 {} 字节）/ field {} is not valid UTF-8 text (byte {})", name,
+                     at + 1, name, at + 1);
+}
+
+// Empty when every field of a local write is text; else the message for the user.
+std::string localTextProblem(Kind kind, const RecordId& id,
+                             const std::vector<std::pair<std::string, std::string>>& fields) {
+  for (const auto& [name, value] : fields)
+    if (std::string problem = textProblem(name, value); !problem.empty())
+      return fmt::format("{} {}: {}，请重新输入 / retype it", kindName(kind), id.hex(), problem);
+  return {};
+}
+
+// What one change says, for telling a resent change from a different one under the same
+// (origin, seq) within a batch.
+std::string contentHash(const Change& c) {
+  std::string encoded = codec::encodeChange(c);
+  unsigned char out[16];
+  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(encoded.data()), encoded.size(),
+                     nullptr, 0);
+  return std::string(reinterpret_cast<const char*>(out), sizeof out);
+}
+
 }  // namespace
 
 struct Store::Impl {
   std::string dir;
   MDB_env* env = nullptr;
-  MDB_dbi meta{}, records{}, changes{}, vv{}, index{}, counters{}, conflicts{};
+  MDB_dbi meta{}, records{}, changes{}, vv{}, index{}, counters{}, conflicts{}, parked{};
   // --- fingerprints (defined in the "fingerprints" block at the end of this file) ---
   MDB_dbi fpHashes{}, fpBuckets{};
   // Replaces `before`'s hash by `after`'s in the record's bucket, in the same transaction.
@@ -120,8 +211,8 @@ struct Store::Impl {
   Clock* clock = nullptr;
   std::mutex keyMutex;
   std::string deploymentKey;  // cache; empty until first read
-  // Serialises map growth against this process's own transactions.
-  std::mutex resizeMutex;
+  // Keeps map resizes away from this process's open transactions (lmdb.h MapLock).
+  lmdb::MapLock mapLock;
 
   // Bookkeeping that many writes of one transaction touch (version vector, clock, record
   // counts, statistics counters) is summed here and written once before commit: a batch of
@@ -134,26 +225,38 @@ struct Store::Impl {
     std::set<Origin> vvChanged;
     std::map<std::string, std::int64_t> counters;
     std::map<Kind, std::uint64_t> created;
+    std::optional<Origin> own;  // this store's origin, read once
+    // Content hash of every change received in this transaction, per (origin, seq).
+    std::map<std::pair<Origin, std::uint64_t>, std::string> received;
+    // Keys of records created in this transaction whose parked changes are still to release.
+    std::deque<std::string> releasable;
+    std::optional<bool> anyParked;  // whether `parked` holds anything, read once
   } pending;
 
   ~Impl() {
     if (env) mdb_env_close(env);
   }
 
-  // Runs `body` in a write transaction, growing the map and retrying when it is full.
+  // Runs `body` in a write transaction, growing the map and retrying when it is full. When
+  // `body` returns a Result holding an error, the transaction is aborted: nothing of it is
+  // written.
   template <typename F>
   auto writeTxn(F&& body) -> decltype(body(std::declval<Txn&>())) {
+    using R = decltype(body(std::declval<Txn&>()));
     for (int attempt = 0;; ++attempt) {
       try {
-        Txn txn(env, true);
+        Txn txn(env, true, &mapLock);
         pending = Pending{};
-        if constexpr (std::is_void_v<decltype(body(txn))>) {
+        if constexpr (std::is_void_v<R>) {
           body(txn);
           flushPending(txn);
           txn.commit();
           return;
         } else {
           auto result = body(txn);
+          if constexpr (IsResult<R>::value) {
+            if (!result) return result;
+          }
           flushPending(txn);
           txn.commit();
           return result;
@@ -163,8 +266,7 @@ struct Store::Impl {
         if (e.code() == MDB_MAP_FULL) {
           growMap();
         } else if (e.code() == MDB_MAP_RESIZED) {
-          std::lock_guard lock(resizeMutex);
-          lmdb::check(mdb_env_set_mapsize(env, 0), "mdb_env_set_mapsize");
+          adoptMapSize();
         } else {
           throw;
         }
@@ -175,20 +277,26 @@ struct Store::Impl {
   Txn readTxn() {
     for (int attempt = 0;; ++attempt) {
       try {
-        return Txn(env, false);
+        return Txn(env, false, &mapLock);
       } catch (const LmdbError& e) {
         if (e.code() != MDB_MAP_RESIZED || attempt > 3) throw;
-        std::lock_guard lock(resizeMutex);
-        lmdb::check(mdb_env_set_mapsize(env, 0), "mdb_env_set_mapsize");
+        adoptMapSize();
       }
     }
   }
 
+  // Doubles the map. Throws LmdbError when the address space cannot hold it.
   void growMap() {
-    std::lock_guard lock(resizeMutex);
+    auto hold = mapLock.exclusive();
     MDB_envinfo info;
     mdb_env_info(env, &info);
     lmdb::check(mdb_env_set_mapsize(env, info.me_mapsize * 2), "mdb_env_set_mapsize");
+  }
+
+  // Another process grew the map: take its size.
+  void adoptMapSize() {
+    auto hold = mapLock.exclusive();
+    lmdb::check(mdb_env_set_mapsize(env, 0), "mdb_env_set_mapsize");
   }
 
   Origin origin(const Txn& txn) const { return u64Of(txn.get(meta, kMetaOrigin)); }
@@ -199,17 +307,35 @@ struct Store::Impl {
     return Record{kind, id, codec::decodeFields(*v)};
   }
 
+  Hlc clockCap() const { return hlcCap(clock->nowMs(), options.maxClockAheadMs); }
+
+  // The last HLC reading of this node. A stored reading beyond wall clock + bound (taken by
+  // a store from before the bound) counts as the first reading of the cap's millisecond, so
+  // local writes stay under the cap and still have 65535 distinct readings in it.
   Hlc& lastHlc(const Txn& txn) {
-    if (!pending.hlc) pending.hlc = u64Of(txn.get(meta, kMetaHlc));
+    if (!pending.hlc) {
+      pending.hlc = u64Of(txn.get(meta, kMetaHlc));
+      if (Hlc cap = clockCap(); *pending.hlc > cap) {
+        pending.hlc = cap & ~Hlc{0xFFFF};
+        pending.hlcChanged = true;
+      }
+    }
     return *pending.hlc;
   }
 
+  // Takes `seen` into the clock, never beyond the cap.
   void bumpHlc(const Txn& txn, Hlc seen) {
     Hlc& last = lastHlc(txn);
+    seen = std::min(seen, clockCap());
     if (seen > last) {
       last = seen;
       pending.hlcChanged = true;
     }
+  }
+
+  Origin ownOrigin(const Txn& txn) {
+    if (!pending.own) pending.own = origin(txn);
+    return *pending.own;
   }
 
   std::uint64_t heldSeq(const Txn& txn, Origin origin) {
@@ -220,20 +346,31 @@ struct Store::Impl {
 
   void raiseVector(const Txn& txn, Origin origin, std::uint64_t seq) {
     if (seq <= heldSeq(txn, origin)) return;
+    setVector(origin, seq);
+  }
+
+  void setVector(Origin origin, std::uint64_t seq) {
     pending.vv[origin] = seq;
     pending.vvChanged.insert(origin);
   }
 
   void flushPending(Txn& txn) {
-    for (Origin origin : pending.vvChanged) txn.put(vv, u64Value(origin), u64Value(pending.vv[origin]));
+    for (Origin origin : pending.vvChanged) {
+      if (pending.vv[origin] == 0)
+        txn.del(vv, u64Value(origin));
+      else
+        txn.put(vv, u64Value(origin), u64Value(pending.vv[origin]));
+    }
     if (pending.hlcChanged) txn.put(meta, kMetaHlc, u64Value(*pending.hlc));
     for (const auto& [kind, created] : pending.created) {
       std::string key = std::string(kMetaCountPrefix) + std::string(kindName(kind));
-      txn.put(meta, key, u64Value(u64Of(txn.get(meta, key)) + created));
+      txn.put(meta, key, u64Value(saturatingAdd(u64Of(txn.get(meta, key)), created)));
     }
+    // A counter never goes below 0: a sum that would is a record that counted wrong (or a
+    // peer's crafted number), and a negative count is never a truth to show.
     for (const auto& [key, delta] : pending.counters) {
       if (delta == 0) continue;
-      auto value = static_cast<std::int64_t>(u64Of(txn.get(counters, key))) + delta;
+      auto value = std::max<std::int64_t>(0, saturatingAdd(static_cast<std::int64_t>(u64Of(txn.get(counters, key))), delta));
       if (value == 0)
         txn.del(counters, key);
       else
@@ -246,7 +383,10 @@ struct Store::Impl {
   void storeRecord(Txn& txn, const std::optional<Record>& before, const Record& after,
                    const std::set<std::pair<Origin, std::uint64_t>>& displaced) {
     txn.put(records, codec::recordKey(after.kind, after.id), codec::encodeFields(after.fields));
-    if (!before) ++pending.created[after.kind];
+    if (!before) {
+      ++pending.created[after.kind];
+      if (anyParked(txn)) pending.releasable.push_back(codec::recordKey(after.kind, after.id));
+    }
     for (const auto& [origin, seq] : displaced) {
       bool stillLive = std::any_of(after.fields.begin(), after.fields.end(), [&](const auto& f) {
         return f.second.stamp.origin == origin && f.second.seq == seq;
@@ -277,63 +417,187 @@ struct Store::Impl {
       for (auto& d : deltas) d.second = -d.second;
     }
     options.counters(after, deltas);
-    for (auto& [key, delta] : deltas) pending.counters[key] += delta;
+    for (auto& [key, delta] : deltas) {
+      auto& sum = pending.counters[key];
+      sum = saturatingAdd(sum, delta);
+    }
   }
 
-  void recordConflict(Txn& txn, Kind kind, const RecordId& id, const std::string& field,
-                      const FieldState& winner, const std::string& loserValue, Stamp loser) {
-    Conflict c{kind, id, field, winner.value, winner.stamp, loserValue, loser};
-    txn.put(conflicts, conflictKey(c), codec::encodeConflict(c));
-  }
 
-  // Merges one remote change into the transaction. The rule per field: the greater stamp
-  // wins; a pair of differing values is a conflict when the winner's base is older than the
-  // loser (its writer had not seen the loser: every node holds the greatest stamp it has
-  // seen, so a writer that had seen it would have a base at least that great).
-  void applyOne(Txn& txn, const Change& change, ApplyStats& stats) {
-    auto before = load(txn, change.kind, change.id);
-    Record after = before ? *before : Record{change.kind, change.id, {}};
+  // The outcome of merging one received change into a record, before anything is written.
+  struct Merge {
+    Record after;
     std::set<std::pair<Origin, std::uint64_t>> displaced;
-    const Stamp stamp = change.stamp();
+    std::vector<Conflict> conflicts;
     bool won = false;
+    std::size_t fieldsWon = 0, fieldsLost = 0, duplicates = 0;
+  };
+
+  // The rule per field: the greater stamp wins; a pair of differing values is a conflict
+  // when the winner's base is older than the loser (its writer had not seen the loser: every
+  // node holds the greatest stamp it has seen, so a writer that had seen it would have a
+  // base at least that great).
+  static Merge merge(const std::optional<Record>& before, const Change& change) {
+    Merge m{before ? *before : Record{change.kind, change.id, {}}, {}, {}, false, 0, 0, 0};
+    const Stamp stamp = change.stamp();
     for (const auto& write : change.fields) {
-      auto it = after.fields.find(write.name);
-      const FieldState* current = it == after.fields.end() ? nullptr : &it->second;
+      auto it = m.after.fields.find(write.name);
+      const FieldState* current = it == m.after.fields.end() ? nullptr : &it->second;
       Stamp currentStamp = current ? current->stamp : Stamp{};
       if (stamp == currentStamp) {
-        ++stats.duplicates;
+        ++m.duplicates;
       } else if (stamp > currentStamp) {
         FieldState next{write.value, stamp, change.seq, write.base};
         if (current) {
-          if (write.base < currentStamp && write.value != current->value) {
-            recordConflict(txn, change.kind, change.id, write.name, next, current->value, currentStamp);
-            ++stats.conflicts;
-          }
-          displaced.emplace(currentStamp.origin, current->seq);
+          if (write.base < currentStamp && write.value != current->value)
+            m.conflicts.push_back({change.kind, change.id, write.name, next.value, next.stamp, current->value, currentStamp});
+          m.displaced.emplace(currentStamp.origin, current->seq);
           it->second = std::move(next);
         } else {
-          after.fields.emplace(write.name, std::move(next));
+          m.after.fields.emplace(write.name, std::move(next));
         }
-        won = true;
-        ++stats.fieldsWon;
+        m.won = true;
+        ++m.fieldsWon;
       } else {
-        if (current->base < stamp && write.value != current->value) {
-          recordConflict(txn, change.kind, change.id, write.name, *current, write.value, stamp);
-          ++stats.conflicts;
-        }
-        ++stats.fieldsLost;
+        if (current->base < stamp && write.value != current->value)
+          m.conflicts.push_back({change.kind, change.id, write.name, current->value, current->stamp, write.value, stamp});
+        ++m.fieldsLost;
       }
     }
-    if (won) {
+    return m;
+  }
+
+  // Why a received change cannot be true, or empty (the store's own checks, see
+  // Store::apply). `before` is the record as this transaction holds it.
+  std::string refusalOf(const Txn& txn, const Change& change, const std::optional<Record>& before,
+                        bool claimsUnissued) {
+    if (change.origin == 0 || change.seq == 0 || change.hlc == 0)
+      return "变更缺少来源、序号或时间戳 / change without origin, seq or stamp";
+    if (kindName(change.kind) == "unknown")
+      return fmt::format("未知的记录类型 {} / unknown record kind {}", int(change.kind), int(change.kind));
+    if (claimsUnissued)
+      return fmt::format("本节点从未发出这个序号（只发出到 {}）/ this node never issued this seq (it issued up to {})",
+                         heldSeq(txn, change.origin), heldSeq(txn, change.origin));
+    const std::int64_t now = clock->nowMs();
+    if (change.hlc > hlcCap(now, options.maxClockAheadMs)) {
+      const std::int64_t ahead = hlcToMs(change.hlc) - now;
+      return fmt::format("时间戳超前本机时钟 {} / stamp {} ahead of this computer's clock", durationText(ahead, true),
+                         durationText(ahead, false));
+    }
+    for (const auto& f : change.fields)
+      if (std::string problem = textProblem(f.name, f.value); !problem.empty()) return problem;
+    // One (origin, seq) names one change: compare with the one held, if still indexed.
+    if (auto held = txn.get(changes, changeKey(change.origin, change.seq))) {
+      if (*held != codec::recordKey(change.kind, change.id))
+        return "这个来源和序号已属于另一条记录的变更 / this origin and seq already name a change of another record";
+      if (before)
+        for (const auto& [name, f] : before->fields) {
+          if (f.stamp.origin != change.origin || f.seq != change.seq) continue;
+          if (f.stamp.hlc != change.hlc)
+            return "这个来源和序号已属于时间戳不同的变更 / this origin and seq already name a change with another stamp";
+          auto sent = std::find_if(change.fields.begin(), change.fields.end(),
+                                   [&](const FieldWrite& w) { return w.name == name; });
+          if (sent != change.fields.end() && sent->value != f.value)
+            return fmt::format("这个来源和序号已属于字段 {} 值不同的变更 / this origin and seq already name a change "
+                               "with another value of field {}", name, name);
+        }
+    }
+    auto [it, first] = pending.received.try_emplace({change.origin, change.seq}, contentHash(change));
+    if (!first && it->second != contentHash(change))
+      return "同一批中有两条来源和序号相同但内容不同的变更 / two different changes with this origin and seq in one batch";
+    return {};
+  }
+
+  void refuse(ApplyStats& stats, const Change& change, std::string_view why) {
+    ++stats.refused;
+    if (stats.refusals.size() < ApplyStats::kMaxRefusalReasons)
+      stats.refusals.push_back(fmt::format("{} {} origin {:016x} seq {}: {}", kindName(change.kind), change.id.hex(),
+                                           change.origin, change.seq, why));
+  }
+
+  bool anyParked(const Txn& txn) {
+    if (!pending.anyParked) {
+      MDB_stat stat;
+      lmdb::check(mdb_stat(txn.get(), parked, &stat), "mdb_stat");
+      pending.anyParked = stat.ms_entries > 0;
+    }
+    return *pending.anyParked;
+  }
+
+  // Merges one remote change into the transaction, after the store's checks and the
+  // application's (options.validateReceived). A refused or parked change writes nothing but
+  // its place in the version vector (not even that for a lie about our own origin).
+  void applyOne(Txn& txn, const Change& change, ApplyStats& stats) {
+    auto before = load(txn, change.kind, change.id);
+    const Origin own = ownOrigin(txn);
+    const bool claimsUnissued = change.origin == own && change.seq > heldSeq(txn, own);
+    if (std::string why = refusalOf(txn, change, before, claimsUnissued); !why.empty()) {
+      refuse(stats, change, why);
+      if (!claimsUnissued) raiseVector(txn, change.origin, change.seq);
+      return;
+    }
+    Merge m = merge(before, change);
+    // A change that changes nothing (every field a duplicate or an older loser without a
+    // conflict) has nothing to judge.
+    if (options.validateReceived && (m.won || !m.conflicts.empty())) {
+      const RecordLookup lookup = [&](Kind kind, const RecordId& id) { return load(txn, kind, id); };
+      ReceivedVerdict verdict = options.validateReceived(change, before, m.after, lookup);
+      if (verdict.refusal.empty() && verdict.waitFor &&
+          txn.get(records, codec::recordKey(verdict.waitFor->first, verdict.waitFor->second)))
+        verdict.refusal = fmt::format("等待的记录 {} 已存在 / the record waited for ({}) is already held", verdict.waitFor->second.hex(),
+                                      verdict.waitFor->second.hex());
+      if (!verdict.refusal.empty()) {
+        refuse(stats, change, verdict.refusal);
+        raiseVector(txn, change.origin, change.seq);
+        return;
+      }
+      if (verdict.waitFor) {
+        std::string key = codec::recordKey(verdict.waitFor->first, verdict.waitFor->second);
+        key += changeKey(change.origin, change.seq);
+        txn.put(parked, key, codec::encodeChange(change));
+        pending.anyParked = true;
+        ++stats.parked;
+        raiseVector(txn, change.origin, change.seq);
+        return;
+      }
+    }
+    for (const Conflict& c : m.conflicts) txn.put(conflicts, conflictKey(c), codec::encodeConflict(c));
+    stats.conflicts += m.conflicts.size();
+    stats.fieldsWon += m.fieldsWon;
+    stats.fieldsLost += m.fieldsLost;
+    stats.duplicates += m.duplicates;
+    if (m.won) {
       txn.put(changes, changeKey(change.origin, change.seq), codec::recordKey(change.kind, change.id));
-      storeRecord(txn, before, after, displaced);
+      storeRecord(txn, before, m.after, m.displaced);
     }
     raiseVector(txn, change.origin, change.seq);
     bumpHlc(txn, change.hlc);
   }
 
+  // Applies the parked changes waiting for records created so far in this transaction,
+  // through applyOne (they may park again, on another record). Iterative, not recursive: a
+  // long chain of records that wait for each other must not exhaust the stack.
+  void releaseParked(Txn& txn, ApplyStats* stats = nullptr) {
+    ApplyStats ignored;
+    while (!pending.releasable.empty()) {
+      const std::string key = std::move(pending.releasable.front());
+      pending.releasable.pop_front();
+      std::vector<std::pair<std::string, Change>> waiting;
+      {
+        Cursor cursor(txn, parked);
+        for (bool ok = cursor.seek(key); ok && cursor.key().starts_with(key); ok = cursor.next())
+          waiting.emplace_back(std::string(cursor.key()), codec::decodeChange(cursor.value()));
+      }
+      for (const auto& [parkedKey, change] : waiting) {
+        txn.del(parked, parkedKey);
+        applyOne(txn, change, stats ? *stats : ignored);
+      }
+    }
+  }
+
   // A local write: next sequence number of this node's origin and a fresh HLC reading.
-  bool writeOne(Txn& txn, Origin origin, const Store::LocalWrite& w) {
+  // Fails when either cannot advance (see Store::write).
+  Result<bool> writeOne(Txn& txn, Origin origin, const Store::LocalWrite& w) {
     auto before = load(txn, w.kind, w.id);
     Record after = before ? *before : Record{w.kind, w.id, {}};
     std::vector<std::pair<const std::string*, const std::string*>> changed;
@@ -341,8 +605,18 @@ struct Store::Impl {
       if (after.get(name) != value) changed.emplace_back(&name, &value);
     if (changed.empty()) return false;
 
-    std::uint64_t seq = heldSeq(txn, origin) + 1;
-    Hlc hlc = nextHlc(lastHlc(txn), clock->nowMs());
+    const std::uint64_t held = heldSeq(txn, origin);
+    if (held == kMaxU64)
+      return fail(fmt::format("本节点的变更序号已用尽，请从备份恢复以开始新的纪元 / this node (origin {:016x}) has used up its "
+                              "change numbers: restore it from a backup to start a new epoch", origin));
+    const std::uint64_t seq = held + 1;
+    const std::int64_t now = clock->nowMs();
+    const Hlc last = lastHlc(txn);
+    const Hlc hlc = nextHlc(last, now, hlcCap(now, options.maxClockAheadMs));
+    if (hlc <= last)
+      return fail(fmt::format("本节点时钟已到上限（当前时间加 {}），请稍后再试 / this node's clock is at its limit (wall clock "
+                              "+ {}): try again in a moment", durationText(options.maxClockAheadMs, true),
+                              durationText(options.maxClockAheadMs, false)));
     Stamp stamp{hlc, origin};
     std::set<std::pair<Origin, std::uint64_t>> displaced;
     for (auto [name, value] : changed) {
@@ -386,6 +660,7 @@ Result<std::unique_ptr<Store::Impl>> openEnv(const std::string& dir, StoreOption
     open("index", impl->index);
     open("counters", impl->counters);
     open("conflicts", impl->conflicts);
+    open("parked", impl->parked);
     open("fp_hashes", impl->fpHashes);
     open("fp_buckets", impl->fpBuckets);
     impl->buildFingerprintsIfMissing(txn);
@@ -493,25 +768,35 @@ Result<void> Store::adoptDeploymentKey(const std::string& key) {
 
 Result<bool> Store::write(Kind kind, const RecordId& id,
                           const std::vector<std::pair<std::string, std::string>>& fields) {
+  if (std::string problem = localTextProblem(kind, id, fields); !problem.empty()) return fail(problem);
   try {
-    return impl_->writeTxn([&](Txn& txn) {
-      return impl_->writeOne(txn, impl_->origin(txn), LocalWrite{kind, id, fields});
+    return impl_->writeTxn([&](Txn& txn) -> Result<bool> {
+      auto written = impl_->writeOne(txn, impl_->origin(txn), LocalWrite{kind, id, fields});
+      impl_->releaseParked(txn);
+      return written;
     });
   } catch (const LmdbError& e) {
-    return fail(fmt::format("写入失败 / write failed: {}", e.what()));
+    return fail(lmdbFailure(e, impl_->dir, "写入失败 / write failed"));
   }
 }
 
 Result<std::size_t> Store::writeMany(const std::vector<LocalWrite>& writes) {
+  for (const auto& w : writes)
+    if (std::string problem = localTextProblem(w.kind, w.id, w.fields); !problem.empty()) return fail(problem);
   try {
-    return impl_->writeTxn([&](Txn& txn) {
+    return impl_->writeTxn([&](Txn& txn) -> Result<std::size_t> {
       Origin origin = impl_->origin(txn);
       std::size_t written = 0;
-      for (const auto& w : writes) written += impl_->writeOne(txn, origin, w) ? 1 : 0;
+      for (const auto& w : writes) {
+        auto one = impl_->writeOne(txn, origin, w);
+        if (!one) return std::unexpected(one.error());
+        written += *one ? 1 : 0;
+        impl_->releaseParked(txn);
+      }
       return written;
     });
   } catch (const LmdbError& e) {
-    return fail(fmt::format("写入失败 / write failed: {}", e.what()));
+    return fail(lmdbFailure(e, impl_->dir, "写入失败 / write failed"));
   }
 }
 
@@ -588,7 +873,7 @@ ChangeBatch Store::changesSince(const VersionVector& since, const ChangeCursor& 
   Txn txn = impl_->readTxn();
   Cursor cursor(txn, impl_->changes);
   // Start where the cursor stopped, or at the first origin.
-  bool ok = from.started ? cursor.seek(changeKey(from.origin, from.afterSeq + 1)) : cursor.first();
+  bool ok = from.started ? seekAfter(cursor, from.origin, from.afterSeq) : cursor.first();
   while (ok) {
     std::string_view key = cursor.key();
     Origin origin = lmdb::readBigEndian(key.substr(0, 8));
@@ -596,7 +881,7 @@ ChangeBatch Store::changesSince(const VersionVector& since, const ChangeCursor& 
     auto known = since.find(origin);
     std::uint64_t floor = known == since.end() ? 0 : known->second;
     if (seq <= floor) {  // jump past what the peer holds of this origin
-      ok = cursor.seek(changeKey(origin, floor + 1));
+      ok = seekAfter(cursor, origin, floor);
       continue;
     }
     if (batch.changes.size() >= maxChanges || batch.bytes >= maxBytes) return batch;
@@ -625,23 +910,54 @@ Result<ApplyStats> Store::apply(const std::vector<Change>& changes) {
     return impl_->writeTxn([&](Txn& txn) {
       ApplyStats stats;
       stats.changes = changes.size();
-      for (const auto& change : changes) impl_->applyOne(txn, change, stats);
+      for (const auto& change : changes) {
+        impl_->applyOne(txn, change, stats);
+        impl_->releaseParked(txn, &stats);
+      }
       return stats;
     });
   } catch (const LmdbError& e) {
-    return fail(fmt::format("同步数据写入失败 / could not store received changes: {}", e.what()));
+    return fail(lmdbFailure(e, impl_->dir, "同步数据写入失败 / could not store received changes"));
   }
 }
 
 Result<void> Store::advanceVersionVector(const VersionVector& vv) {
   try {
-    impl_->writeTxn([&](Txn& txn) {
+    return impl_->writeTxn([&](Txn& txn) -> Result<void> {
+      const Origin own = impl_->origin(txn);
+      if (auto claim = vv.find(own); claim != vv.end()) {
+        const std::uint64_t issued = impl_->heldSeq(txn, own);
+        if (claim->second > issued)
+          return fail(fmt::format("对方声称持有本节点的第 {} 号变更，但本节点只发出到第 {} 号 / the peer claims this node's "
+                                  "change {}, but this node has issued only {}: the claim is false",
+                                  claim->second, issued, claim->second, issued));
+      }
       for (const auto& [origin, seq] : vv) impl_->raiseVector(txn, origin, seq);
+      return {};
     });
-    return {};
   } catch (const LmdbError& e) {
-    return fail(fmt::format("版本向量写入失败 / could not store version vector: {}", e.what()));
+    return fail(lmdbFailure(e, impl_->dir, "版本向量写入失败 / could not store version vector"));
   }
+}
+
+Result<void> Store::lowerVersionVector(Origin origin, std::uint64_t seq) {
+  try {
+    return impl_->writeTxn([&](Txn& txn) -> Result<void> {
+      if (origin == impl_->origin(txn))
+        return fail("不能降低本节点自己的版本号 / this node's own version entry counts what it issued and cannot be lowered");
+      if (seq < impl_->heldSeq(txn, origin)) impl_->setVector(origin, seq);
+      return {};
+    });
+  } catch (const LmdbError& e) {
+    return fail(lmdbFailure(e, impl_->dir, "版本向量写入失败 / could not store version vector"));
+  }
+}
+
+std::size_t Store::parkedCount() const {
+  Txn txn = impl_->readTxn();
+  MDB_stat stat;
+  lmdb::check(mdb_stat(txn.get(), impl_->parked, &stat), "mdb_stat");
+  return stat.ms_entries;
 }
 
 std::vector<Conflict> Store::conflicts() const {
@@ -666,7 +982,7 @@ Result<void> Store::dismissConflicts(Kind kind, const RecordId& id, const std::s
     });
     return {};
   } catch (const LmdbError& e) {
-    return fail(fmt::format("冲突记录删除失败 / could not dismiss conflicts: {}", e.what()));
+    return fail(lmdbFailure(e, impl_->dir, "冲突记录删除失败 / could not dismiss conflicts"));
   }
 }
 

@@ -14,7 +14,9 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "store/clock.h"
@@ -52,7 +54,27 @@ struct ApplyStats {
   std::size_t fieldsLost = 0;      // field writes older than what is held
   std::size_t duplicates = 0;      // field writes already held
   std::size_t conflicts = 0;       // concurrent overwrites recorded
+  std::size_t refused = 0;         // changes refused (see Store::apply), parked ones that were
+                                   // released and then refused included
+  std::size_t parked = 0;          // changes parked until the record they refer to arrives
+  // Why, for the first kMaxRefusalReasons refused changes: each names the kind, record id,
+  // origin and seq (hex) and the reason, e.g.
+  // "member 00ab… origin 1f… seq 7: 时间戳超前本机时钟 3.0 小时 / stamp 3.0 hours ahead of this clock".
+  std::vector<std::string> refusals;
+  static constexpr std::size_t kMaxRefusalReasons = 8;
 };
+
+// Reads a record inside the transaction being applied (what earlier changes of it wrote).
+using RecordLookup = std::function<std::optional<Record>(Kind, const RecordId&)>;
+// The application's judgement of one received change, made on the record as it would be after it.
+struct ReceivedVerdict {
+  std::string refusal;  // non-empty: refuse the change with this reason
+  // Set when the change refers to a record not held yet (it may arrive later in the stream):
+  // the change is parked until that record arrives, then applied.
+  std::optional<std::pair<Kind, RecordId>> waitFor;
+};
+using ReceivedValidator = std::function<ReceivedVerdict(const Change& change, const std::optional<Record>& before,
+                                                        const Record& after, const RecordLookup& lookup)>;
 
 // A position in the change stream, resumable across calls.
 struct ChangeCursor {
@@ -83,7 +105,16 @@ struct IndexedField {
 struct StoreOptions {
   std::vector<IndexedField> indexedFields;
   CounterFunction counters;  // may be empty
-  std::size_t initialMapSize = std::size_t{1} << 34;  // 16 GiB of address space, sparse
+  // The map starts small (a node must open under `ulimit -v 2000000`) and doubles whenever
+  // it is full, also when another process grew it.
+  std::size_t initialMapSize = std::size_t{64} << 20;
+  // A received change stamped more than this ahead of the wall clock is refused, and this
+  // node's own HLC never passes wall clock + this bound (hlc.h hlcCap).
+  std::int64_t maxClockAheadMs = 10 * 60 * 1000;
+  // The application's check of received changes (may be empty: everything the store's own
+  // checks accept is applied). Called inside the write transaction: it must not use the
+  // Store, only `lookup`.
+  ReceivedValidator validateReceived;
   // false skips fsync on commit (tests and benchmarks of throughput only): a crash may then
   // lose the last transactions, never corrupt the store.
   bool durable = true;
@@ -113,6 +144,10 @@ class Store {
   // --- local writes ---------------------------------------------------------------------
   // Writes `fields` of one record as one change with a fresh stamp and sequence number.
   // Fields whose value is unchanged are skipped; returns false if nothing changed.
+  // Fails, writing nothing, when a field name or value is not valid UTF-8 without NUL (the
+  // message names the field), when this origin's sequence numbers are exhausted, or when the
+  // HLC cannot advance without passing wall clock + maxClockAheadMs. A write that creates a
+  // record releases the received changes parked until it existed.
   Result<bool> write(Kind kind, const RecordId& id,
                      const std::vector<std::pair<std::string, std::string>>& fields);
 
@@ -122,6 +157,7 @@ class Store {
     RecordId id;
     std::vector<std::pair<std::string, std::string>> fields;
   };
+  // Fails as write() does; then nothing of the batch is written (the message names the record).
   Result<std::size_t> writeMany(const std::vector<LocalWrite>& writes);
 
   // --- reads ------------------------------------------------------------------------------
@@ -139,15 +175,37 @@ class Store {
   // --- merging ------------------------------------------------------------------------------
   VersionVector versionVector() const;
   // Changes the holder of `since` lacks, in (origin, seq) order, at most `maxChanges` changes
-  // and about `maxBytes` bytes. Start with a default cursor and pass `next` back.
+  // and about `maxBytes` bytes. Start with a default cursor and pass `next` back. Any vector
+  // and cursor are safe, entries of 2^64-1 included (nothing wraps).
   ChangeBatch changesSince(const VersionVector& since, const ChangeCursor& cursor,
                            std::size_t maxChanges, std::size_t maxBytes) const;
   // Applies remote changes in one write transaction; the version vector advances in the
   // same transaction. Idempotent and order-insensitive for the resulting field states.
+  // Each change is judged on its own; a refused change stores nothing (no record, index,
+  // counter, conflict or clock change) and is counted and described in the stats. Refused:
+  // - a zero origin, seq or hlc, or an unknown kind;
+  // - a stamp more than maxClockAheadMs ahead of the wall clock;
+  // - a change of this store's own origin with a seq this store never issued;
+  // - a second, different change for one (origin, seq): another record, another hlc, or
+  //   another value for a field that the held change still carries; within one batch, any
+  //   second change for an (origin, seq) whose content differs;
+  // - a field name or value that is not valid UTF-8 without NUL;
+  // - what options.validateReceived refuses (it may also park the change, see ReceivedVerdict).
+  // A refused or parked change still raises the version vector to its seq (except a lie
+  // about our own origin), so the stream moves on. Parked changes are applied, through the
+  // same checks, in the transaction that creates the record they wait for. Fails as a whole
+  // only for I/O errors ("磁盘已满 / disk full: …" when the disk is full).
   Result<ApplyStats> apply(const std::vector<Change>& changes);
   // Raises the version vector to at least `vv` (after a peer's catch-up stream is complete:
-  // every write up to its vector has been received or was superseded).
+  // every write up to its vector has been received or was superseded). Fails, changing
+  // nothing, when `vv` claims this store's own origin beyond what it issued.
   Result<void> advanceVersionVector(const VersionVector& vv);
+  // Sets the entry of `origin` to min(current, seq) (a repair found that the entry claimed
+  // changes this store does not hold); seq 0 removes it. Fails for this store's own origin:
+  // its entry counts what it issued and must never go down.
+  Result<void> lowerVersionVector(Origin origin, std::uint64_t seq);
+  // Received changes waiting for a record that has not arrived (for `status`).
+  std::size_t parkedCount() const;
 
   std::vector<Conflict> conflicts() const;
   // Forgets the kept conflicts of one field (after the user has reviewed them).

@@ -1,4 +1,11 @@
 #include <doctest/doctest.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <functional>
 
 #include "store/record_codec.h"
 #include "store/store.h"
@@ -39,6 +46,28 @@ void pull(Store& to, const Store& from, std::size_t batchSize = 7) {
     if (batch.done) break;
   }
   REQUIRE(to.advanceVersionVector(start).has_value());
+}
+
+// Runs `body` in a child process (a second process on the same data folder, or limits that
+// must not touch the test runner) and returns its exit status; -1 when it did not exit.
+int inChild(const std::function<int()>& body) {
+  pid_t pid = fork();
+  if (pid == 0) _exit(body());
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::vector<Store::LocalWrite> bulkWrites(int count, std::size_t valueSize, std::uint8_t tag = 0) {
+  std::vector<Store::LocalWrite> writes;
+  for (int i = 0; i < count; ++i) {
+    RecordId id;
+    id.bytes[0] = tag;
+    id.bytes[1] = static_cast<std::uint8_t>(i >> 8);
+    id.bytes[2] = static_cast<std::uint8_t>(i);
+    writes.push_back({Kind::Member, id, {{"name", std::string(valueSize, 'x') + std::to_string(i)}}});
+  }
+  return writes;
 }
 
 struct Node {
@@ -205,19 +234,79 @@ TEST_CASE("applying a batch twice or in another order gives the same state") {
   CHECK(c.store->digest() == a.store->digest());
 }
 
-TEST_CASE("the map grows when full instead of failing the write") {
-  Node a(17);
-  std::vector<Store::LocalWrite> writes;
-  for (int i = 0; i < 3000; ++i) {
-    RecordId id;
-    id.bytes[0] = static_cast<std::uint8_t>(i >> 8);
-    id.bytes[1] = static_cast<std::uint8_t>(i);
-    writes.push_back({Kind::Member, id, {{"name", std::string(20000, 'x') + std::to_string(i)}}});
-  }
-  auto written = a.store->writeMany(writes);
+TEST_CASE("the map grows past the default 64 MiB when full instead of failing the write") {
+  TempDir dir;
+  ManualClock clock(1'700'000'000'000);
+  SeededRandom random(17);
+  StoreOptions options;
+  options.durable = false;
+  CHECK(options.initialMapSize == std::size_t{64} << 20);
+  auto store = Store::create(dir.sub("node"), "n", options, clock, random);
+  REQUIRE(store.has_value());
+  auto written = (*store)->writeMany(bulkWrites(3500, 20000));
   REQUIRE_MESSAGE(written.has_value(), (written ? "" : written.error().message));
-  CHECK(*written == 3000);
-  CHECK(a.store->count(Kind::Member) == 3000);
+  CHECK(*written == 3500);
+  CHECK((*store)->count(Kind::Member) == 3500);
+  // The data file cannot be larger than the map: it grew.
+  CHECK(std::filesystem::file_size(dir.sub("node") + "/data.mdb") > (std::size_t{64} << 20));
+}
+
+TEST_CASE("a node opens and writes under ulimit -v 2000000 (the first map is small)") {
+  TempDir dir;
+  int status = inChild([&] {
+    rlimit limit{2'000'000ull * 1024, 2'000'000ull * 1024};
+    if (setrlimit(RLIMIT_AS, &limit) != 0) return 2;
+    ManualClock clock(1'700'000'000'000);
+    SeededRandom random(30);
+    StoreOptions options;
+    options.durable = false;
+    auto store = Store::create(dir.sub("node"), "n", options, clock, random);
+    if (!store) return 3;
+    return (*store)->write(Kind::Member, idOf(1), {{"name", "x"}}).has_value() ? 0 : 4;
+  });
+  CHECK(status == 0);
+}
+
+TEST_CASE("a map grown by another process is adopted (MDB_MAP_RESIZED) for reads and writes") {
+  TempDir dir;
+  ManualClock clock(1'700'000'000'000);
+  SeededRandom random(31);
+  StoreOptions options = testOptions();
+  options.initialMapSize = std::size_t{1} << 20;
+  const std::string path = dir.sub("node");
+  auto store = std::move(Store::create(path, "n", options, clock, random).value());
+  // The child opens the same folder with the same small map and writes far more than it holds.
+  int status = inChild([&] {
+    auto other = Store::open(path, options, clock);
+    if (!other) return 3;
+    return (*other)->writeMany(bulkWrites(40, 200000, 1)).has_value() ? 0 : 4;
+  });
+  REQUIRE(status == 0);
+  CHECK(store->count(Kind::Member) == 40);
+  CHECK(store->get(Kind::Member, bulkWrites(40, 200000, 1)[39].id).has_value());
+  REQUIRE(store->write(Kind::Member, idOf(1), {{"name", "after the child"}}).has_value());
+  CHECK(store->count(Kind::Member) == 41);
+}
+
+TEST_CASE("a full disk is said as such, naming the data folder") {
+  Node a(32);
+  const std::string path = a.dir.sub("node");
+  int status = inChild([&] {
+    // A file-size limit stands in for a full disk: writes past it fail with EFBIG.
+    signal(SIGXFSZ, SIG_IGN);
+    rlimit limit{8 << 20, 8 << 20};
+    if (setrlimit(RLIMIT_FSIZE, &limit) != 0) return 2;
+    ManualClock clock(1'700'000'000'000);
+    auto store = Store::open(path, testOptions(), clock);
+    if (!store) return 3;
+    auto written = (*store)->writeMany(bulkWrites(100, 200000));
+    if (written) return 5;
+    const std::string& message = written.error().message;
+    if (message.starts_with("磁盘已满 / disk full") && message.find(path) != std::string::npos) return 0;
+    fprintf(stderr, "%s\n", message.c_str());
+    return 4;
+  });
+  CHECK(status == 0);
 }
 
 TEST_CASE("backup is a consistent copy; a restored node starts a new epoch") {
