@@ -143,6 +143,98 @@ Change changeOf(wire::Change::Reader in) {
   return c;
 }
 
+std::string bytesOf(capnp::Data::Reader d) { return std::string(reinterpret_cast<const char*>(d.begin()), d.size()); }
+
+kj::ArrayPtr<const kj::byte> dataOf(std::string_view s) {
+  return kj::arrayPtr(reinterpret_cast<const kj::byte*>(s.data()), s.size());
+}
+
+std::string recordKeyOf(capnp::Data::Reader d, const char* what) {
+  std::string key = bytesOf(d);
+  if (!validRecordKey(key)) reject(std::string(what) + " is not a 17-byte record key");
+  return key;
+}
+
+std::string rangeBoundOf(capnp::Data::Reader d) {
+  std::string key = bytesOf(d);
+  if (key.size() != kRecordKeyBytes) reject("range bound is not 17 bytes");
+  return key;
+}
+
+Hash128 hashOf(capnp::Data::Reader d, const char* what) {
+  Hash128 hash{};
+  if (d.size() != hash.size()) reject(std::string(what) + " is not 16 bytes");
+  std::memcpy(hash.data(), d.begin(), hash.size());
+  return hash;
+}
+
+ReconcileMsg reconcileOf(wire::Reconcile::Reader in) {
+  ReconcileMsg out;
+  out.round = in.getRound();
+  if (out.round == 0) reject("reconcile round 0");
+  out.more = in.getMore();
+  auto ranges = in.getRanges();
+  if (ranges.size() > kMaxReconcileRanges) reject("too many ranges in a reconcile message");
+  out.ranges.reserve(ranges.size());
+  for (auto r : ranges) {
+    ReconcileRange range;
+    range.range = KeyRange{rangeBoundOf(r.getLo()), rangeBoundOf(r.getHi())};
+    if (!(range.range.lo < range.range.hi)) reject("empty or inverted range");
+    if (!out.ranges.empty() && range.range.lo < out.ranges.back().range.hi) reject("ranges overlap or are out of order");
+    range.fingerprint.count = r.getCount();
+    range.fingerprint.digest = hashOf(r.getDigest(), "range digest");
+    range.hasItems = r.getHasItems();
+    auto items = r.getItems();
+    if (!range.hasItems && items.size() != 0) reject("items in a range without items");
+    if (range.hasItems) {
+      if (items.size() > kMaxReconcileItemsPerRange) reject("too many items in a range");
+      if (items.size() != range.fingerprint.count) reject("range item count differs from its count");
+      range.items.reserve(items.size());
+      for (auto item : items) {
+        FingerprintItem fi{recordKeyOf(item.getKey(), "item key"), hashOf(item.getHash(), "item hash")};
+        if (fi.key < range.range.lo || !(fi.key < range.range.hi)) reject("item outside its range");
+        if (!range.items.empty() && !(range.items.back().key < fi.key)) reject("items out of order or repeated");
+        range.items.push_back(std::move(fi));
+      }
+    }
+    out.ranges.push_back(std::move(range));
+  }
+  auto want = in.getWant();
+  if (want.size() > kMaxReconcileWants) reject("too many wanted records");
+  out.want.reserve(want.size());
+  for (auto key : want) out.want.push_back(recordKeyOf(key, "wanted key"));
+  return out;
+}
+
+void fillReconcile(wire::Reconcile::Builder out, const ReconcileMsg& m) {
+  out.setRound(m.round);
+  out.setMore(m.more);
+  auto ranges = out.initRanges(static_cast<unsigned>(m.ranges.size()));
+  for (unsigned i = 0; i < m.ranges.size(); ++i) {
+    const ReconcileRange& r = m.ranges[i];
+    ranges[i].setLo(dataOf(r.range.lo));
+    ranges[i].setHi(dataOf(r.range.hi));
+    ranges[i].setCount(r.fingerprint.count);
+    ranges[i].setDigest(kj::arrayPtr(r.fingerprint.digest.data(), r.fingerprint.digest.size()));
+    ranges[i].setHasItems(r.hasItems);
+    auto items = ranges[i].initItems(static_cast<unsigned>(r.items.size()));
+    for (unsigned j = 0; j < r.items.size(); ++j) {
+      items[j].setKey(dataOf(r.items[j].key));
+      items[j].setHash(kj::arrayPtr(r.items[j].hash.data(), r.items[j].hash.size()));
+    }
+  }
+  auto want = out.initWant(static_cast<unsigned>(m.want.size()));
+  for (unsigned i = 0; i < m.want.size(); ++i) want.set(i, dataOf(m.want[i]));
+}
+
+std::vector<Change> changesOf(capnp::List<wire::Change>::Reader changes) {
+  if (changes.size() > kMaxChangesPerBatch) reject("too many changes in a batch");
+  std::vector<Change> out;
+  out.reserve(changes.size());
+  for (auto c : changes) out.push_back(changeOf(c));
+  return out;
+}
+
 WireMessage decodeReader(wire::Message::Reader msg) {
   switch (msg.which()) {
     case wire::Message::HELLO: {
@@ -164,11 +256,23 @@ WireMessage decodeReader(wire::Message::Reader msg) {
       auto b = msg.getChangeBatch();
       BatchMsg out;
       out.batchNo = b.getBatchNo();
-      auto changes = b.getChanges();
-      if (changes.size() > kMaxChangesPerBatch) reject("too many changes in a batch");
-      out.changes.reserve(changes.size());
-      for (auto c : changes) out.changes.push_back(changeOf(c));
+      out.changes = changesOf(b.getChanges());
       return out;
+    }
+    case wire::Message::RECONCILE:
+      return reconcileOf(msg.getReconcile());
+    case wire::Message::RECONCILE_ITEMS: {
+      auto r = msg.getReconcileItems();
+      ReconcileItemsMsg out;
+      out.round = r.getRound();
+      if (out.round == 0) reject("reconcile round 0");
+      out.changes = changesOf(r.getChanges());
+      return out;
+    }
+    case wire::Message::RECONCILE_DONE: {
+      auto d = msg.getReconcileDone();
+      if (d.getRound() == 0) reject("reconcile round 0");
+      return ReconcileDoneMsg{d.getRound(), d.getEqual()};
     }
     case wire::Message::ACK:
       return AckMsg{msg.getAck().getBatchNo()};
@@ -217,18 +321,40 @@ std::string_view wireErrorCodeName(WireErrorCode code) {
   return "unknown";
 }
 
-std::string encodeBatch(std::uint64_t batchNo, const std::vector<Change>& changes) {
+namespace {
+
+// One message around a list of changes: `header` sets the message's other fields and returns
+// its list, initialised to `changes.size()` elements.
+template <typename Header>
+std::string encodeChangeList(const std::vector<Change>& changes, Header&& header) {
   capnp::MallocMessageBuilder builder(kFirstSegmentWords);
-  auto batch = builder.initRoot<wire::Message>().initChangeBatch();
-  batch.setBatchNo(batchNo);
-  auto list = batch.initChanges(static_cast<unsigned>(changes.size()));
+  auto list = header(builder.initRoot<wire::Message>(), static_cast<unsigned>(changes.size()));
   for (unsigned i = 0; i < changes.size(); ++i) fillChange(list[i], changes[i]);
   return flatten(builder);
 }
 
+}  // namespace
+
+std::string encodeBatch(std::uint64_t batchNo, const std::vector<Change>& changes) {
+  return encodeChangeList(changes, [&](wire::Message::Builder root, unsigned size) {
+    auto batch = root.initChangeBatch();
+    batch.setBatchNo(batchNo);
+    return batch.initChanges(size);
+  });
+}
+
+std::string encodeReconcileItems(std::uint64_t round, const std::vector<Change>& changes) {
+  return encodeChangeList(changes, [&](wire::Message::Builder root, unsigned size) {
+    auto items = root.initReconcileItems();
+    items.setRound(round);
+    return items.initChanges(size);
+  });
+}
+
 std::string encodeMessage(const WireMessage& message) {
   if (const auto* b = std::get_if<BatchMsg>(&message)) return encodeBatch(b->batchNo, b->changes);
-  capnp::MallocMessageBuilder builder(1024);
+  if (const auto* r = std::get_if<ReconcileItemsMsg>(&message)) return encodeReconcileItems(r->round, r->changes);
+  capnp::MallocMessageBuilder builder(std::holds_alternative<ReconcileMsg>(message) ? kFirstSegmentWords : 1024);
   auto root = builder.initRoot<wire::Message>();
   std::visit(
       [&](const auto& m) {
@@ -262,6 +388,12 @@ std::string encodeMessage(const WireMessage& message) {
         } else if constexpr (std::is_same_v<T, DeploymentKeyMsg>) {
           root.initDeploymentKey().setKey(
               kj::arrayPtr(reinterpret_cast<const kj::byte*>(m.key.data()), m.key.size()));
+        } else if constexpr (std::is_same_v<T, ReconcileMsg>) {
+          fillReconcile(root.initReconcile(), m);
+        } else if constexpr (std::is_same_v<T, ReconcileDoneMsg>) {
+          auto d = root.initReconcileDone();
+          d.setRound(m.round);
+          d.setEqual(m.equal);
         } else if constexpr (std::is_same_v<T, UnknownMsg>) {
           root.initHeartbeat();  // nothing meaningful to send; never used
         }
@@ -304,7 +436,8 @@ Result<WireMessage> decodeMessage(std::string_view bytes) {
 std::string_view messageTypeName(const WireMessage& message) {
   static constexpr std::string_view kNames[] = {"hello",     "change-batch", "ack",
                                                 "caught-up", "heartbeat",    "error",
-                                                "deployment-key", "unknown"};
+                                                "deployment-key", "reconcile",
+                                                "reconcile-items", "reconcile-done", "unknown"};
   return kNames[message.index()];
 }
 

@@ -18,6 +18,7 @@
 #include <variant>
 #include <vector>
 
+#include "store/range_fingerprint.h"
 #include "store/types.h"
 
 namespace unionsync {
@@ -33,6 +34,10 @@ inline constexpr std::size_t kMaxVersionEntries = 100000;
 inline constexpr std::size_t kMaxNameBytes = 256;
 inline constexpr std::size_t kMaxReasonBytes = 4096;
 inline constexpr std::size_t kDeploymentKeyBytes = 32;
+// Reconciliation (sync/reconcile.h): per frame; a turn may span several frames.
+inline constexpr std::size_t kMaxReconcileRanges = 16384;
+inline constexpr std::size_t kMaxReconcileItemsPerRange = 1024;
+inline constexpr std::size_t kMaxReconcileWants = 65536;
 
 // Mirrors wire::Error::Code (same numbers).
 enum class WireErrorCode : std::uint16_t {
@@ -82,16 +87,43 @@ struct ErrorMsg {
 struct DeploymentKeyMsg {
   std::string key;  // raw bytes
 };
+// Reconciliation messages (wire.capnp "Verification"). Decoding guarantees: round != 0;
+// every key is a valid 17-byte record key (a range bound may also be keySpaceEnd());
+// lo < hi, ranges increasing and not overlapping; a range with items lists exactly `count`
+// items, in strictly increasing key order, inside the range; a range without items lists none.
+struct ReconcileRange {
+  KeyRange range;
+  Fingerprint fingerprint;
+  bool hasItems = false;
+  std::vector<FingerprintItem> items;
+};
+struct ReconcileMsg {
+  std::uint64_t round = 0;
+  std::vector<ReconcileRange> ranges;
+  std::vector<std::string> want;  // record keys
+  bool more = false;
+};
+struct ReconcileItemsMsg {
+  std::uint64_t round = 0;
+  std::vector<Change> changes;
+};
+struct ReconcileDoneMsg {
+  std::uint64_t round = 0;
+  bool equal = false;
+};
 // A message type this version does not know (sent by a newer peer): ignored.
 struct UnknownMsg {};
 
 using WireMessage = std::variant<HelloMsg, BatchMsg, AckMsg, CaughtUpMsg, HeartbeatMsg, ErrorMsg,
-                                 DeploymentKeyMsg, UnknownMsg>;
+                                 DeploymentKeyMsg, ReconcileMsg, ReconcileItemsMsg, ReconcileDoneMsg,
+                                 UnknownMsg>;
 
 // One flat Cap'n Proto message.
 std::string encodeMessage(const WireMessage& message);
 // Encodes a batch straight from the store's changes (no copy into a BatchMsg).
 std::string encodeBatch(std::uint64_t batchNo, const std::vector<Change>& changes);
+// Encodes repair records straight from the store's changes (no copy into a ReconcileItemsMsg).
+std::string encodeReconcileItems(std::uint64_t round, const std::vector<Change>& changes);
 
 // Never throws. The error message says what was wrong ("malformed message: ...").
 Result<WireMessage> decodeMessage(std::string_view bytes);

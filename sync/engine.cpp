@@ -99,6 +99,7 @@ struct Link {
   bool reportedCaughtUp = false;
   std::uint64_t lastRoundsSeen = 0;
   std::uint64_t refusalsSeen = 0;  // of this session's changesRefused, already counted
+  std::uint64_t verificationsSeen = 0;  // of this session's verifications, already taken
   std::string failure;      // transport-level reason (from the monitor)
   std::string failState;    // "refused", "unreachable", ...
 };
@@ -898,6 +899,7 @@ struct Engine::Core {
       dirty = true;
     }
     noteRefusals(link, e, clock.nowMs());
+    noteVerification(link, e);
     if (s.state() != SessionState::Active) return;
     const std::int64_t now = clock.nowMs();
     if (s.lastReceiveMs() > e.lastContactMs) {
@@ -945,6 +947,27 @@ struct Engine::Core {
     e.lastRefusalLogMs = now;
     log(fmt::format("拒收「{}」发来的 {} 条变更，最近一条：{} / refused {} changes from '{}', the latest: {}", e.name,
                     count, st.lastRefusal, count, e.name, st.lastRefusal));
+  }
+
+  // Takes the session's finished verifications: the verified-equal time for `status` and
+  // peers.json, and a log line when one repaired records or lowered vector entries.
+  void noteVerification(Link& link, PeerEntry& e) {
+    const SessionStats& st = link.session->stats();
+    if (st.verifications <= link.verificationsSeen) return;
+    link.verificationsSeen = st.verifications;
+    if (st.verifiedEqualMs > e.verifiedEqualMs) {
+      e.verifiedEqualMs = st.verifiedEqualMs;
+      e.persistPending = true;
+      dirty = true;
+    }
+    const auto& last = link.session->lastVerification();
+    if (!last || (last->recordsSent + last->recordsReceived == 0 && last->lowered.empty())) return;
+    log(fmt::format("与「{}」核对发现差异：修复 {} 条记录（发送 {}，接收 {}），调低 {} 个版本向量条目 / verification "
+                    "with '{}' found differences: repaired {} records (sent {}, received {}), lowered {} version "
+                    "vector entries",
+                    e.name, last->recordsSent + last->recordsReceived, last->recordsSent, last->recordsReceived,
+                    last->lowered.size(), e.name, last->recordsSent + last->recordsReceived, last->recordsSent,
+                    last->recordsReceived, last->lowered.size()));
   }
 
   void persist(PeerEntry& e) {

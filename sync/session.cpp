@@ -133,6 +133,7 @@ void Session::onFrames(const std::vector<std::string_view>& frames) {
     handleFrame(frame);
   }
   flushBatches();
+  maybeVerify();
 }
 
 void Session::handleFrame(std::string_view frame) {
@@ -181,6 +182,7 @@ void Session::handleFrame(std::string_view frame) {
     close(WireErrorCode::OutOfOrder, "protocol error: records before the deployment key", true);
     return;
   }
+  if (onVerificationMessage(message, frame.size())) return;
   if (auto* batch = std::get_if<BatchMsg>(&message)) {
     onBatch(std::move(*batch));
   } else if (auto* ack = std::get_if<AckMsg>(&message)) {
@@ -449,6 +451,57 @@ void Session::tick() {
   if (state_ != SessionState::AwaitingHello && now - lastSendMs_ >= config_.heartbeatMs) {
     send(HeartbeatMsg{now});
   }
+  maybeVerify();
+}
+
+// --- verification ----------------------------------------------------------------------------
+// Range fingerprints compared after catch-up (sync/reconcile.h): the vectors say what each
+// side holds, the fingerprints check it.
+
+void Session::maybeVerify() {
+  if (state_ != SessionState::Active) return;
+  reconciler_.tick();
+  noteVerification();
+  if (!initiator_ || !config_.verify || reconciler_.active()) return;
+  if (!caughtUpBothWays() || round_.active || !pendingBatches_.empty()) return;
+  const std::uint64_t activity = stats_.changesSent + stats_.changesReceived;
+  if (verifiedOnce_) {
+    if (activity == verifiedActivity_ && !reverify_) return;
+    if (clock_.nowMs() - lastVerifyEndMs_ < config_.reverifyMs) return;
+  }
+  verifiedOnce_ = true;
+  reverify_ = false;
+  verifiedActivity_ = activity;
+  reconciler_.start();
+}
+
+bool Session::onVerificationMessage(const WireMessage& message, std::size_t frameBytes) {
+  auto handled = reconciler_.handle(message, frameBytes);
+  if (!handled) {
+    close(WireErrorCode::Malformed,
+          "与「" + peerLabel() + "」核对数据失败 / verification with '" + peerLabel() +
+              "' failed: " + handled.error().message,
+          true);
+    return true;
+  }
+  if (!*handled) return false;
+  stats_.reconcileBytes += frameBytes;
+  noteVerification();
+  return true;
+}
+
+void Session::noteVerification() {
+  auto result = reconciler_.takeFinished();
+  if (!result) return;
+  lastVerifyEndMs_ = clock_.nowMs();
+  stats_.verifications += 1;
+  stats_.repairedRecords += result->recordsSent + result->recordsReceived;
+  stats_.loweredEntries += result->lowered.size();
+  if (result->equal)
+    stats_.verifiedEqualMs = result->finishedMs;
+  else if (!result->abandoned)
+    reverify_ = true;  // a repair ran: the next check should find both equal
+  lastVerification_ = std::move(*result);
 }
 
 }  // namespace unionsync

@@ -36,6 +36,7 @@
 #include "store/clock.h"
 #include "store/store.h"
 #include "sync/codec.h"
+#include "sync/reconcile.h"
 
 namespace unionsync {
 
@@ -51,6 +52,11 @@ struct SessionConfig {
   // A peer whose wall clock is further ahead of ours than this is refused at Hello: its
   // stamps would be refused one by one (the store's StoreOptions::maxClockAheadMs).
   std::int64_t maxClockAheadMs = 10 * 60 * 1000;
+  // Verification (sync/reconcile.h): the initiator compares range fingerprints once both
+  // directions have caught up, and again after changes moved, at most every reverifyMs.
+  bool verify = true;
+  std::int64_t reverifyMs = 5000;
+  ReconcileConfig reconcile;
 };
 
 enum class SessionState { AwaitingHello, AwaitingKey, Active, Closed };
@@ -72,6 +78,12 @@ struct SessionStats {
   std::uint64_t changesParked = 0;     // received changes waiting for a record not yet held
   std::uint64_t claimsClamped = 0;     // CaughtUp entries lowered to what the peer showed
   std::string lastRefusal;             // the latest refusal's reason, for status displays
+  // Verification (range fingerprints, sync/reconcile.h).
+  std::int64_t verifiedEqualMs = 0;    // wall clock of the last check that found both stores equal
+  std::uint64_t verifications = 0;     // checks that ended (equal, repaired or abandoned)
+  std::uint64_t repairedRecords = 0;   // records sent and received as repairs
+  std::uint64_t loweredEntries = 0;    // own version vector entries that proved wrong and were lowered
+  std::uint64_t reconcileBytes = 0;    // bytes of verification frames, both directions
 };
 
 class Session {
@@ -111,6 +123,9 @@ class Session {
   WireErrorCode closeCode() const { return closeCode_; }
   bool closedByPeer() const { return closedByPeer_; }
   std::int64_t lastReceiveMs() const { return lastReceiveMs_; }
+  // The last verification that ended in this session (empty before one has); its `lowered`
+  // lists the vector entries that proved wrong, for the log.
+  const std::optional<ReconcileResult>& lastVerification() const { return lastVerification_; }
 
   // Hash of a deployment key as sent in Hello (16 bytes, BLAKE2b with a domain prefix).
   static std::string deploymentKeyHash(const std::string& key);
@@ -143,6 +158,14 @@ class Session {
   // `claimed` lowered, entry by entry, to what the peer has shown it holds in this session
   // (its Hello vector and the changes it sent): a CaughtUp vouches for no more than that.
   VersionVector boundedClaim(const VersionVector& claimed);
+  // --- verification (session.cpp, "verification" block) ---
+  // The initiator starts a check when both directions are caught up and idle and it has not
+  // checked since changes last moved (at most every reverifyMs); times out a silent round.
+  void maybeVerify();
+  // Handles a verification message; false when `message` is not one. A violation closes.
+  bool onVerificationMessage(const WireMessage& message, std::size_t frameBytes);
+  // Folds a finished verification into the stats.
+  void noteVerification();
 
   Store& store_;
   Clock& clock_;
@@ -166,6 +189,16 @@ class Session {
   std::string closeReason_;
   WireErrorCode closeCode_ = WireErrorCode::Unknown;
   bool closedByPeer_ = false;
+  // Verification state (after the members it uses: initialised in declaration order).
+  Reconciler reconciler_{store_, clock_, config_.reconcile, [this](std::string&& frame) {
+                           stats_.reconcileBytes += frame.size();
+                           sendFrame(std::move(frame));
+                         }};
+  bool verifiedOnce_ = false;
+  bool reverify_ = false;  // a check repaired something: confirm with another
+  std::uint64_t verifiedActivity_ = 0;  // changes moved when the last check started
+  std::int64_t lastVerifyEndMs_ = 0;
+  std::optional<ReconcileResult> lastVerification_;
 };
 
 // True when `holder` has every entry of `vector` (holder[o] >= vector[o] for all o).

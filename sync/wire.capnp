@@ -87,6 +87,44 @@ struct DeploymentKey {
   key @0 :Data;
 }
 
+# --- Verification: range-based reconciliation (sync/reconcile.h, docs/SYNC.md) ---
+# The key space is the record keys (kind byte + 16 id bytes); ranges are [lo, hi).
+
+struct ReconcileItem {
+  key @0 :Data;                  # 17 bytes
+  hash @1 :Data;                 # 16 bytes: the record's hash of what replicates
+}
+
+struct RangeFingerprint {
+  lo @0 :Data;                   # 17 bytes, inclusive
+  hi @1 :Data;                   # 17 bytes, exclusive; lo < hi
+  count @2 :UInt64;              # the sender's records in the range
+  digest @3 :Data;               # 16 bytes
+  hasItems @4 :Bool;             # items lists every record the sender holds in the range
+  items @5 :List(ReconcileItem); # in key order, inside [lo, hi)
+}
+
+# One turn of a reconciliation: ranges for the peer to compare, and record keys whose
+# records the sender asks for. `more`: another Reconcile of the same turn follows.
+struct Reconcile {
+  round @0 :UInt64;              # numbers one reconciliation, chosen by its initiator
+  ranges @1 :List(RangeFingerprint);  # increasing, not overlapping
+  want @2 :List(Data);           # 17-byte record keys
+  more @3 :Bool;
+}
+
+# Records sent as a repair (every change of each record), merged by the receiver as usual.
+struct ReconcileItems {
+  round @0 :UInt64;
+  changes @1 :List(Change);
+}
+
+# The end of a reconciliation; `equal`: the sender found no difference at all.
+struct ReconcileDone {
+  round @0 :UInt64;
+  equal @1 :Bool;
+}
+
 struct Message {
   union {
     hello @0 :Hello;
@@ -96,5 +134,8 @@ struct Message {
     heartbeat @4 :Heartbeat;
     error @5 :Error;
     deploymentKey @6 :DeploymentKey;
+    reconcile @7 :Reconcile;
+    reconcileItems @8 :ReconcileItems;
+    reconcileDone @9 :ReconcileDone;
   }
 }

@@ -4,16 +4,17 @@
 // record-as-changes repair form.
 #include <doctest/doctest.h>
 
-#include <lmdb.h>
-
 #include <algorithm>
 
 #include <fmt/format.h>
 
 #include "store/store.h"
+#include "tests/support/lmdb_edit.h"
 #include "tests/support/temp_dir.h"
 
 using namespace unionsync;
+using unionsync::testing::editLmdb;
+using unionsync::testing::tableOf;
 using unionsync::testing::TempDir;
 
 namespace {
@@ -241,25 +242,14 @@ TEST_CASE("fingerprint: a data folder without the tables builds them once on ope
     REQUIRE(n.store->writeMany(writes).has_value());
     before = n.store->fingerprint();
   }
-  {  // As a data folder written before fingerprints existed: no tables, no flag.
-    MDB_env* env = nullptr;
-    REQUIRE(mdb_env_create(&env) == 0);
-    mdb_env_set_maxdbs(env, 16);
-    REQUIRE(mdb_env_open(env, dir.c_str(), 0, 0600) == 0);
-    MDB_txn* txn = nullptr;
-    REQUIRE(mdb_txn_begin(env, nullptr, 0, &txn) == 0);
-    MDB_dbi meta, hashes, buckets;
-    REQUIRE(mdb_dbi_open(txn, "meta", 0, &meta) == 0);
-    REQUIRE(mdb_dbi_open(txn, "fp_hashes", 0, &hashes) == 0);
-    REQUIRE(mdb_dbi_open(txn, "fp_buckets", 0, &buckets) == 0);
-    CHECK(mdb_drop(txn, hashes, 1) == 0);
-    CHECK(mdb_drop(txn, buckets, 1) == 0);
+  // As a data folder written before fingerprints existed: no tables, no flag.
+  editLmdb(dir, [](MDB_txn* txn) {
+    CHECK(mdb_drop(txn, tableOf(txn, "fp_hashes"), 1) == 0);
+    CHECK(mdb_drop(txn, tableOf(txn, "fp_buckets"), 1) == 0);
     std::string flag = "fingerprints_built";
     MDB_val key{flag.size(), flag.data()};
-    CHECK(mdb_del(txn, meta, &key, nullptr) == 0);
-    REQUIRE(mdb_txn_commit(txn) == 0);
-    mdb_env_close(env);
-  }
+    CHECK(mdb_del(txn, tableOf(txn, "meta"), &key, nullptr) == 0);
+  });
   ManualClock clock{1'700'000'000'000};
   auto reopened = Store::open(dir, testOptions(), clock);
   REQUIRE(reopened.has_value());
