@@ -3,9 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 
 #include "app/counters.h"
 #include "app/member_identity.h"
+#include "app/received_check.h"
+#include "store/utf8.h"
 #include "store/validation.h"
 
 namespace unionsync {
@@ -22,6 +25,10 @@ std::string_view valueOf(const FieldValues& values, std::string_view name) {
   return {};
 }
 
+bool hasField(const FieldValues& values, std::string_view name) {
+  return std::ranges::any_of(values, [&](const auto& v) { return v.first == name; });
+}
+
 void setValue(FieldValues& values, const std::string& name, std::string value) {
   for (auto& [field, v] : values)
     if (field == name) {
@@ -32,6 +39,40 @@ void setValue(FieldValues& values, const std::string& name, std::string value) {
 }
 
 bool isResidentId(std::string_view idType) { return idType.empty() || idType == "居民身份证"; }
+
+// The store a node's received-change check reads the deployment key from. Set once the store
+// is open; the check runs only inside that store's own transactions, so it is set by then.
+// Store::deploymentKey() answers from its cache (read at open), not from a transaction.
+struct KeySlot {
+  std::atomic<const Store*> store{nullptr};
+  std::string key() const {
+    const Store* s = store.load();
+    return s ? s->deploymentKey() : std::string();
+  }
+};
+
+template <typename OpenStore>
+Result<std::unique_ptr<Store>> openWithReceivedCheck(NodeOptions options, Clock& clock, OpenStore openStore) {
+  auto slot = std::make_shared<KeySlot>();
+  auto store = openStore(applicationStoreOptions(options, [slot] { return slot->key(); }, clock));
+  if (!store) return store;
+  (void)(*store)->deploymentKey();  // fills the cache before any change is received
+  slot->store.store(store->get());
+  return store;
+}
+
+// A field a person typed that cannot be stored: its name or value is not UTF-8 (a file in
+// another encoding, a broken paste) or holds NUL. Empty when both are fine. A bad name is
+// not repeated in the message, which must itself be text.
+std::optional<FieldError> textError(const std::string& name, const std::string& raw, const FieldDef* field) {
+  if (!isValidText(name))
+    return FieldError{"", "字段名含有无法识别的字符（不是UTF-8文本或含NUL字符） / a field name is not valid UTF-8 text "
+                          "or holds a NUL character"};
+  if (isValidText(raw)) return std::nullopt;
+  return FieldError{name, fmt::format("{}: 含有无法识别的字符（不是UTF-8文本或含NUL字符），请重新输入 / {}: not valid "
+                                      "UTF-8 text or holds a NUL character: type it again",
+                                      field ? field->zh : name, field ? field->en : name)};
+}
 
 }  // namespace
 
@@ -55,12 +96,18 @@ StoreOptions applicationStoreOptions(NodeOptions options) {
   return store;
 }
 
+StoreOptions applicationStoreOptions(NodeOptions options, std::function<std::string()> deploymentKey, Clock& clock) {
+  StoreOptions store = applicationStoreOptions(options);
+  store.validateReceived = makeReceivedValidator(std::move(deploymentKey), clock);
+  return store;
+}
+
 Node::Node(std::string dataDir, std::unique_ptr<Store> store, Clock& clock, Random& random)
     : dataDir_(std::move(dataDir)), store_(std::move(store)), clock_(clock), random_(random) {}
 
 Result<std::unique_ptr<Node>> Node::open(const std::string& dataDir, Clock& clock, Random& random,
                                          NodeOptions options) {
-  auto store = Store::open(dataDir, applicationStoreOptions(options), clock);
+  auto store = openWithReceivedCheck(options, clock, [&](StoreOptions o) { return Store::open(dataDir, std::move(o), clock); });
   if (!store) return std::unexpected(store.error());
   return std::unique_ptr<Node>(new Node(dataDir, std::move(*store), clock, random));
 }
@@ -68,7 +115,8 @@ Result<std::unique_ptr<Node>> Node::open(const std::string& dataDir, Clock& cloc
 Result<std::unique_ptr<Node>> Node::create(const std::string& dataDir, const std::string& name,
                                            Clock& clock, Random& random, NodeOptions options) {
   if (name.empty()) return fail("节点名称不能为空 / the node needs a name (--name)");
-  auto store = Store::create(dataDir, name, applicationStoreOptions(options), clock, random);
+  auto store = openWithReceivedCheck(
+      options, clock, [&](StoreOptions o) { return Store::create(dataDir, name, std::move(o), clock, random); });
   if (!store) return std::unexpected(store.error());
   return std::unique_ptr<Node>(new Node(dataDir, std::move(*store), clock, random));
 }
@@ -81,9 +129,17 @@ std::expected<FieldValues, ValidationFailure> Node::validate(Kind kind, const Fi
   ValidationFailure failure;
   FieldValues normalized;
   const std::string today = this->today();
-  const std::string_view idType = valueOf(values, "id_type");
+  // An update is checked with the held record's identity (a birth date set alone must still
+  // match the ID number held).
+  const std::optional<Record> held = kind == Kind::Member && id ? store_->get(kind, *id) : std::nullopt;
+  auto heldValue = [&](std::string_view name) { return held ? held->get(name) : std::string_view{}; };
+  const std::string idType(hasField(values, "id_type") ? valueOf(values, "id_type") : heldValue("id_type"));
   for (const auto& [name, raw] : values) {
     const FieldDef* field = findField(kind, name);
+    if (auto error = textError(name, raw, field)) {
+      failure.errors.push_back(std::move(*error));
+      continue;
+    }
     if (!field) {
       failure.errors.push_back({name, fmt::format("没有这个字段：{} / unknown field", name)});
       continue;
@@ -125,7 +181,9 @@ std::expected<FieldValues, ValidationFailure> Node::validate(Kind kind, const Fi
 
   // A member's birth date and gender follow from a resident ID number.
   if (kind == Kind::Member && isResidentId(idType)) {
-    if (auto number = valueOf(normalized, "id_number"); !number.empty()) {
+    std::string_view number = valueOf(normalized, "id_number");
+    if (number.empty()) number = heldValue("id_number");
+    if (!number.empty()) {
       auto info = parseIdNumber(number, today);
       if (info) {
         auto birth = valueOf(normalized, "birth_date");

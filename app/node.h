@@ -6,6 +6,7 @@
 // cadre can act on, naming the field.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -148,7 +149,13 @@ class Node {
   Random& random_;
 };
 
-// The store options the application uses: its indexes and statistics counters.
+// The store options the application uses: its indexes and statistics counters. A bare
+// store opened with these (tools, GUI test fixtures) checks received changes only with the
+// store's own checks.
 StoreOptions applicationStoreOptions(NodeOptions options);
+// The same and the schema check of received changes (received_check.h), which every Node
+// uses: `deploymentKey` returns the store's key, `clock` dates "tomorrow" and must outlive
+// the store.
+StoreOptions applicationStoreOptions(NodeOptions options, std::function<std::string()> deploymentKey, Clock& clock);
 
 }  // namespace unionsync

@@ -94,6 +94,39 @@ TEST_CASE("the ID number of a member cannot be changed with set") {
   REQUIRE(f.node->set(Kind::Member, id, {{"mobile", "13912345678"}}).has_value());
 }
 
+TEST_CASE("text that is not UTF-8 or holds NUL is refused naming the field (notes \\xff\\xfe, name \\xc0\\xaf)") {
+  Fixture f;
+  auto id = f.addMember("11010519491231002X", "王淼", f.enterprise).value();
+  auto notes = f.node->set(Kind::Member, id, {{"notes", "\xff\xfe"}});
+  REQUIRE_FALSE(notes.has_value());
+  CHECK(mentions(notes.error(), "notes"));
+  CHECK(notes.error().summary().find("备注") != std::string::npos);
+  auto overlong = f.node->add(Kind::Organization, {{"name", "\xc0\xaf"}, {"org_type", "企业工会"}});
+  REQUIRE_FALSE(overlong.has_value());
+  CHECK(mentions(overlong.error(), "name"));
+  using namespace std::string_literals;
+  auto nul = f.node->set(Kind::Member, id, {{"employer", "星光\0电子"s}});
+  REQUIRE_FALSE(nul.has_value());
+  CHECK(mentions(nul.error(), "employer"));
+  // A bad field name is not echoed into the message (which must stay printable text).
+  auto badName = f.node->set(Kind::Member, id, {{"\xff", "x"}});
+  REQUIRE_FALSE(badName.has_value());
+  CHECK(badName.error().summary().find('\xff') == std::string::npos);
+  CHECK(f.node->get(Kind::Member, id)->get("notes").empty());
+}
+
+TEST_CASE("a birth date or gender set alone must agree with the ID number held") {
+  Fixture f;
+  auto id = f.addMember("11010519491231002X", "王淼", f.enterprise).value();
+  auto birth = f.node->set(Kind::Member, id, {{"birth_date", "1990-01-01"}});
+  REQUIRE_FALSE(birth.has_value());
+  CHECK(mentions(birth.error(), "birth_date"));
+  auto gender = f.node->set(Kind::Member, id, {{"gender", "男"}});
+  REQUIRE_FALSE(gender.has_value());
+  CHECK(mentions(gender.error(), "gender"));
+  CHECK(f.node->set(Kind::Member, id, {{"gender", "女"}, {"notes", "核对无误"}}).has_value());
+}
+
 TEST_CASE("delete and restore; listings hide deleted records unless asked") {
   Fixture f;
   auto id = f.addMember("11010519491231002X", "王淼", f.enterprise).value();
