@@ -61,6 +61,10 @@ void addStats(SessionStats& into, const SessionStats& s) {
   into.bytesReceived += s.bytesReceived;
   into.fieldsWon += s.fieldsWon;
   into.conflicts += s.conflicts;
+  into.changesRefused += s.changesRefused;
+  into.changesParked += s.changesParked;
+  into.claimsClamped += s.claimsClamped;
+  if (!s.lastRefusal.empty()) into.lastRefusal = s.lastRefusal;
   into.roundsAcked += s.roundsAcked;
   into.caughtUpReceived += s.caughtUpReceived;
   into.adoptedDeploymentKey = into.adoptedDeploymentKey || s.adoptedDeploymentKey;

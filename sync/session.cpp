@@ -362,6 +362,9 @@ void Session::flushBatches() {
   stats_.changesReceived += changes.size();
   stats_.fieldsWon += applied->fieldsWon;
   stats_.conflicts += applied->conflicts;
+  stats_.changesRefused += applied->refused;
+  stats_.changesParked += applied->parked;
+  if (!applied->refusals.empty()) stats_.lastRefusal = applied->refusals.back();
   // The peer holds what it sent us (its stream is in seq order per origin).
   for (const Change& c : changes) {
     auto& slot = peerVector_[c.origin];
