@@ -327,6 +327,7 @@ int runStatus(CliContext& ctx) {
   VersionVector vv = store.versionVector();
   auto live = serveStatus(ctx.dataDir);
   const std::size_t conflicts = store.conflicts().size();
+  const std::size_t parked = store.parkedCount();
 
   nlohmann::json peers = nlohmann::json::array();
   std::int64_t lastSync = 0;
@@ -369,6 +370,7 @@ int runStatus(CliContext& ctx) {
                        {"serving", live.has_value()},
                        {"listen", live ? (*live)["listen"] : nlohmann::json::array()},
                        {"conflicts", conflicts},
+                       {"parked", parked},
                        {"lastSync", lastSync},
                        {"peers", peers}};
     std::cout << out.dump(2) << "\n";
@@ -384,7 +386,10 @@ int runStatus(CliContext& ctx) {
   for (const auto& [origin, seq] : vv) {
     std::cout << fmt::format("  {}  {}{}\n", originHex(origin), seq, origin == info.origin ? "  (本节点 this node)" : "");
   }
-  std::cout << fmt::format("待核对冲突 conflicts to review: {}\n", conflicts)
+  std::cout << fmt::format("待核对冲突 conflicts to review: {}\n", conflicts);
+  if (parked > 0)
+    std::cout << fmt::format("等待关联记录的收到变更 received changes waiting for a record not yet here: {}\n", parked);
+  std::cout
             << fmt::format("最近同步 last sync: {}\n", timeText(lastSync)) << "节点 peers:\n";
   if (peers.empty()) std::cout << "  （无 / none）\n";
   for (const auto& p : peers) {

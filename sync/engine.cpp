@@ -64,6 +64,11 @@ void addStats(SessionStats& into, const SessionStats& s) {
   into.changesRefused += s.changesRefused;
   into.changesParked += s.changesParked;
   into.claimsClamped += s.claimsClamped;
+  into.verifiedEqualMs = std::max(into.verifiedEqualMs, s.verifiedEqualMs);
+  into.verifications += s.verifications;
+  into.repairedRecords += s.repairedRecords;
+  into.loweredEntries += s.loweredEntries;
+  into.reconcileBytes += s.reconcileBytes;
   if (!s.lastRefusal.empty()) into.lastRefusal = s.lastRefusal;
   into.roundsAcked += s.roundsAcked;
   into.caughtUpReceived += s.caughtUpReceived;

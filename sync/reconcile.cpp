@@ -292,6 +292,9 @@ Result<void> Reconciler::applyRepair(const std::vector<Change>& changes) {
   }
   auto applied = store_.apply(changes);
   if (!applied) return std::unexpected(applied.error());
+  result_.changesRefused += applied->refused;
+  result_.changesParked += applied->parked;
+  if (!applied->refusals.empty()) result_.lastRefusal = applied->refusals.back();
   const VersionVector after = store_.versionVector();
   for (Origin origin : origins) {
     std::uint64_t target = entryOf(before, origin);

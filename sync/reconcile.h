@@ -56,6 +56,9 @@ struct ReconcileResult {
   std::string abandonReason;
   std::uint64_t recordsSent = 0;      // records sent as repairs
   std::uint64_t recordsReceived = 0;  // records received as repairs
+  std::uint64_t changesRefused = 0;   // of the received repairs, changes the store refused
+  std::uint64_t changesParked = 0;    // ... and changes it parked until a record arrives
+  std::string lastRefusal;            // the latest refusal's reason
   // Vector entries that proved wrong: (origin, the value it was lowered to).
   std::vector<std::pair<Origin, std::uint64_t>> lowered;
   std::uint64_t turns = 0;  // turns (Reconcile without `more`, or Done) sent and received

@@ -500,6 +500,9 @@ void Session::noteVerification() {
   stats_.verifications += 1;
   stats_.repairedRecords += result->recordsSent + result->recordsReceived;
   stats_.loweredEntries += result->lowered.size();
+  stats_.changesRefused += result->changesRefused;
+  stats_.changesParked += result->changesParked;
+  if (!result->lastRefusal.empty()) stats_.lastRefusal = result->lastRefusal;
   if (result->equal)
     stats_.verifiedEqualMs = result->finishedMs;
   else if (!result->abandoned)
