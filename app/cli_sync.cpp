@@ -269,22 +269,23 @@ int runSync(CliContext& ctx, const SyncCliOptions& o) {
   (*engine)->connect(o.peer, key);
 
   auto matches = [&](const PeerStatus& p) { return key.empty() ? p.address == o.peer : p.publicKey == key; };
-  auto [status, done] = (*engine)->waitFor(
+  auto status = (*engine)->waitFor(
       [&](const SyncStatus& s) {
         for (const auto& p : s.peers) {
           if (!matches(p)) continue;
-          if (p.caughtUp) return true;
+          // Caught up both ways and the fingerprints compared once (the verification).
+          if (p.caughtUp && p.current.verifications > 0) return true;
           if (p.state == "refused" || p.state == "different-deployment" || p.state == "error") return true;
         }
         return false;
       },
-      std::chrono::milliseconds(static_cast<std::int64_t>(o.timeout * 1000)));
+      std::chrono::milliseconds(static_cast<std::int64_t>(o.timeout * 1000))).first;
   (*engine)->stop();
   const PeerStatus* peer = nullptr;
   for (const auto& p : status->peers) {
     if (matches(p)) peer = &p;
   }
-  if (!done || !peer || !peer->caughtUp) {
+  if (!peer || !peer->caughtUp) {
     std::string reason = peer && !peer->lastError.empty() ? peer->lastError : status->lastConnectError;
     if (reason.empty()) reason = fmt::format("{} 秒内无应答 / no answer within {} s", o.timeout, o.timeout);
     return reportFailure(fmt::format("与 {} 同步失败 / sync with {} failed: {}", o.peer, o.peer, reason));
@@ -301,6 +302,12 @@ int runSync(CliContext& ctx, const SyncCliOptions& o) {
                                 {"bytesSent", s.bytesSent},
                                 {"bytesReceived", s.bytesReceived},
                                 {"adoptedDeploymentKey", s.adoptedDeploymentKey},
+                                {"verified", s.verifications > 0},
+                                {"verifiedEqual", s.verifiedEqualMs > 0},
+                                {"repairedRecords", s.repairedRecords},
+                                {"loweredEntries", s.loweredEntries},
+                                {"changesRefused", s.changesRefused},
+                                {"lastRefusal", s.lastRefusal},
                                 {"digest", (*node)->store().digest()}}
                      .dump(2)
               << "\n";
@@ -312,6 +319,18 @@ int runSync(CliContext& ctx, const SyncCliOptions& o) {
             << fmt::format("  新冲突 new conflicts: {}   线上字节 bytes: {} out / {} in\n", s.conflicts, s.bytesSent,
                            s.bytesReceived);
   if (s.adoptedDeploymentKey) std::cout << "  已采用对方的部署密钥 / adopted the peer's deployment key\n";
+  if (s.changesRefused > 0)
+    std::cout << fmt::format("  拒收 refused: {} 条不合规的变更 invalid changes（最近 latest: {}）\n", s.changesRefused,
+                             s.lastRefusal);
+  if (s.verifications == 0)
+    std::cout << "  未能核对数据（对方版本较旧或超时）/ not verified (older peer or timed out)\n";
+  else if (s.verifiedEqualMs > 0 && s.repairedRecords == 0)
+    std::cout << "  ✓ 核对一致 / verified equal\n";
+  else
+    std::cout << fmt::format("  核对发现差异：修复 {} 条记录，调低 {} 个版本向量条目{} / verification found differences: "
+                             "repaired {} records, lowered {} version vector entries{}\n",
+                             s.repairedRecords, s.loweredEntries, s.verifiedEqualMs > 0 ? "，现已一致" : "",
+                             s.repairedRecords, s.loweredEntries, s.verifiedEqualMs > 0 ? ", now equal" : "");
   return 0;
 }
 
