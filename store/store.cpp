@@ -185,14 +185,14 @@ std::string localTextProblem(Kind kind, const RecordId& id,
   return {};
 }
 
-// What one change says, for telling a resent change from a different one under the same
-// (origin, seq) within a batch.
-std::string contentHash(const Change& c) {
-  std::string encoded = codec::encodeChange(c);
-  unsigned char out[16];
-  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(encoded.data()), encoded.size(),
-                     nullptr, 0);
-  return std::string(reinterpret_cast<const char*>(out), sizeof out);
+// Whether two changes say the same (a resend), for telling it from a different change under
+// the same (origin, seq) within a batch.
+bool sameContent(const Change& a, const Change& b) {
+  auto sameWrite = [](const FieldWrite& x, const FieldWrite& y) {
+    return x.name == y.name && x.value == y.value && x.base == y.base;
+  };
+  return a.kind == b.kind && a.id == b.id && a.origin == b.origin && a.seq == b.seq && a.hlc == b.hlc &&
+         std::equal(a.fields.begin(), a.fields.end(), b.fields.begin(), b.fields.end(), sameWrite);
 }
 
 }  // namespace
@@ -226,8 +226,10 @@ struct Store::Impl {
     std::map<std::string, std::int64_t> counters;
     std::map<Kind, std::uint64_t> created;
     std::optional<Origin> own;  // this store's origin, read once
-    // Content hash of every change received in this transaction, per (origin, seq).
-    std::map<std::pair<Origin, std::uint64_t>, std::string> received;
+    // The first change received in this transaction under each (origin, seq). The pointers
+    // stay valid until commit: they point into apply()'s argument or into `released`.
+    std::map<std::pair<Origin, std::uint64_t>, const Change*> received;
+    std::deque<Change> released;  // parked changes taken out of `parked` in this transaction
     // Keys of records created in this transaction whose parked changes are still to release.
     std::deque<std::string> releasable;
     std::optional<bool> anyParked;  // whether `parked` holds anything, read once
@@ -502,8 +504,8 @@ struct Store::Impl {
                                "with another value of field {}", name, name);
         }
     }
-    auto [it, first] = pending.received.try_emplace({change.origin, change.seq}, contentHash(change));
-    if (!first && it->second != contentHash(change))
+    auto [it, first] = pending.received.try_emplace({change.origin, change.seq}, &change);
+    if (!first && !sameContent(*it->second, change))
       return "同一批中有两条来源和序号相同但内容不同的变更 / two different changes with this origin and seq in one batch";
     return {};
   }
@@ -533,7 +535,9 @@ struct Store::Impl {
     const bool claimsUnissued = change.origin == own && change.seq > heldSeq(txn, own);
     if (std::string why = refusalOf(txn, change, before, claimsUnissued); !why.empty()) {
       refuse(stats, change, why);
-      if (!claimsUnissued) raiseVector(txn, change.origin, change.seq);
+      // Not for a lie about our own origin (it would raise our own entry past what we
+      // issued), nor for origin 0 (no origin: an entry for it would be junk).
+      if (!claimsUnissued && change.origin != 0) raiseVector(txn, change.origin, change.seq);
       return;
     }
     Merge m = merge(before, change);
@@ -582,15 +586,18 @@ struct Store::Impl {
     while (!pending.releasable.empty()) {
       const std::string key = std::move(pending.releasable.front());
       pending.releasable.pop_front();
-      std::vector<std::pair<std::string, Change>> waiting;
+      std::vector<std::string> waiting;
       {
         Cursor cursor(txn, parked);
-        for (bool ok = cursor.seek(key); ok && cursor.key().starts_with(key); ok = cursor.next())
-          waiting.emplace_back(std::string(cursor.key()), codec::decodeChange(cursor.value()));
+        for (bool ok = cursor.seek(key); ok && cursor.key().starts_with(key); ok = cursor.next()) {
+          waiting.emplace_back(cursor.key());
+          pending.released.push_back(codec::decodeChange(cursor.value()));
+        }
       }
-      for (const auto& [parkedKey, change] : waiting) {
-        txn.del(parked, parkedKey);
-        applyOne(txn, change, stats ? *stats : ignored);
+      const std::size_t first = pending.released.size() - waiting.size();
+      for (std::size_t i = 0; i < waiting.size(); ++i) {
+        txn.del(parked, waiting[i]);
+        applyOne(txn, pending.released[first + i], stats ? *stats : ignored);
       }
     }
   }
@@ -1016,7 +1023,11 @@ Result<void> Store::backup(const std::string& file) const {
   int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
   if (fd < 0)
     return fail(fmt::format("无法创建备份文件 {} / cannot create backup file: {}", file, std::strerror(errno)));
-  int rc = mdb_env_copyfd2(impl_->env, fd, MDB_CP_COMPACT);
+  int rc = 0;
+  {
+    auto hold = impl_->mapLock.shared();  // the copy reads the map: no resize meanwhile
+    rc = mdb_env_copyfd2(impl_->env, fd, MDB_CP_COMPACT);
+  }
   ::close(fd);
   if (rc != MDB_SUCCESS) {
     std::filesystem::remove(file);

@@ -1,6 +1,7 @@
 #include "store/utf8.h"
 
 #include <cstdint>
+#include <cstring>
 
 namespace unionsync {
 
@@ -9,6 +10,17 @@ std::size_t invalidTextOffset(std::string_view text) {
   const std::size_t size = text.size();
   std::size_t i = 0;
   while (i < size) {
+    // Most values are ASCII (digits, dates, ids): skip eight bytes at a time while none has
+    // its high bit set and none is zero.
+    if (size - i >= 8) {
+      std::uint64_t word;
+      std::memcpy(&word, bytes + i, sizeof word);
+      const bool anyZero = ((word - 0x0101010101010101u) & ~word & 0x8080808080808080u) != 0;
+      if ((word & 0x8080808080808080u) == 0 && !anyZero) {
+        i += 8;
+        continue;
+      }
+    }
     const unsigned char lead = bytes[i];
     if (lead < 0x80) {
       if (lead == 0) return i;

@@ -275,6 +275,11 @@ TEST_CASE("text: isValidText refuses NUL, stray, overlong, surrogate and out-of-
   CHECK(invalidTextOffset("\xf4\x90\x80\x80") == 0);  // above U+10FFFF
   CHECK(invalidTextOffset("ok\xe5\xbc") == 2);      // truncated
   CHECK(invalidTextOffset("\x80") == 0);            // stray continuation
+  // Past the eight-bytes-at-a-time ASCII path.
+  const std::string ascii = "0123456789abcdefghij";
+  CHECK(isValidText(ascii + "张" + ascii));
+  CHECK(invalidTextOffset(ascii.substr(0, 13) + std::string(1, '\0') + ascii) == 13);
+  CHECK(invalidTextOffset(ascii + ascii + "\xc0\xaf") == 40);
 }
 
 TEST_CASE("text: local writes with invalid UTF-8 or NUL fail naming the field, and writeMany writes nothing") {
@@ -319,6 +324,7 @@ TEST_CASE("text: received changes with invalid UTF-8 are refused one by one, the
                                changeOf(peer, 5, minutesFromNow(0), idOf(5), {{"name", "x"}}, Kind{42})});
   REQUIRE(empty.has_value());
   CHECK(empty->refused == 4);
+  CHECK(a.store->versionVector().count(0) == 0);
 }
 
 TEST_CASE("version vector: a claim about our own origin beyond what we issued is refused; lowering works") {
