@@ -5,51 +5,13 @@
 #include <deque>
 
 #include "sync/session.h"
+#include "tests/sync/session_pair.h"
 #include "tests/sync/sync_support.h"
 
 using namespace unionsync;
 using namespace unionsync::testing;
 
 namespace {
-
-struct Wire {
-  std::deque<std::string> toB;
-  std::deque<std::string> toA;
-  std::size_t maxInFlightToB = 0;
-};
-
-struct Pair {
-  Wire wire;
-  Session a;
-  Session b;
-  Pair(TestNode& na, TestNode& nb, SessionConfig config = {})
-      : a(*na.store, na.clock, config, true,
-          [this](std::string&& f) {
-            wire.toB.push_back(std::move(f));
-            wire.maxInFlightToB = std::max(wire.maxInFlightToB, wire.toB.size());
-          }),
-        b(*nb.store, nb.clock, config, false, [this](std::string&& f) { wire.toA.push_back(std::move(f)); }) {}
-
-  // Delivers frames until nothing moves, or `limit` frames have moved.
-  std::size_t run(std::size_t limit = SIZE_MAX) {
-    std::size_t moved = 0;
-    while ((!wire.toB.empty() || !wire.toA.empty()) && moved < limit) {
-      if (!wire.toB.empty()) {
-        std::string f = std::move(wire.toB.front());
-        wire.toB.pop_front();
-        b.onFrame(f);
-        ++moved;
-      }
-      if (!wire.toA.empty() && moved < limit) {
-        std::string f = std::move(wire.toA.front());
-        wire.toA.pop_front();
-        a.onFrame(f);
-        ++moved;
-      }
-    }
-    return moved;
-  }
-};
 
 SessionConfig smallBatches() {
   SessionConfig c;
