@@ -5,6 +5,7 @@
 // digests that agree.
 #include <doctest/doctest.h>
 
+#include <functional>
 #include <limits>
 
 #include "store/hlc.h"
@@ -58,6 +59,21 @@ auto claimInVectors(Origin origin, std::uint64_t seq, bool liarIsInitiator, bool
   };
 }
 
+// A tamper that lets `edit` rewrite the changes of the first batch the initiator sends, once
+// (`done` says it happened).
+auto rewriteFirstBatch(bool& done, std::function<void(std::vector<Change>&)> edit) {
+  return [&done, edit = std::move(edit)](std::string& frame, std::size_t, bool toB) {
+    if (!toB || done) return;
+    auto message = decodeMessage(frame);
+    REQUIRE(message.has_value());
+    if (auto* batch = std::get_if<BatchMsg>(&*message)) {
+      edit(batch->changes);
+      frame = encodeBatch(batch->batchNo, batch->changes);
+      done = true;
+    }
+  };
+}
+
 // Runs an honest session between `from` (initiator) and `to` and checks that it ends with
 // both stores equal, checked by a verification that said so.
 void syncHonestly(TestNode& from, TestNode& to) {
@@ -91,16 +107,7 @@ void checkStampRefused(Hlc stamp) {
   writeRecords(*victim.store, 2, 2);
   Pair p(liar, victim);
   bool stamped = false;
-  p.tamper = [&](std::string& frame, std::size_t, bool toB) {
-    if (!toB || stamped) return;
-    auto message = decodeMessage(frame);
-    REQUIRE(message.has_value());
-    if (auto* batch = std::get_if<BatchMsg>(&*message)) {
-      batch->changes.front().hlc = stamp;
-      frame = encodeBatch(batch->batchNo, batch->changes);
-      stamped = true;
-    }
-  };
+  p.tamper = rewriteFirstBatch(stamped, [&](std::vector<Change>& changes) { changes.front().hlc = stamp; });
   p.runToEnd();
   REQUIRE(stamped);
   CHECK(p.b.stats().changesRefused == 1);
@@ -220,7 +227,8 @@ TEST_CASE("claim scenario 3: a third node's origin claimed ahead (within what it
   CHECK(b.store->digest() == c.store->digest());
   CHECK(c.store->count(Kind::Member) == 58 + 2);
 
-  // A change forged under A's origin and a seq B holds, with other content, is refused.
+  // A change forged under A's origin and a seq B holds (member 3 of A is A's seq 4), with
+  // other content, is refused: by the store, and when the liar sends it in a batch.
   Change forged;
   forged.kind = Kind::Member;
   forged.id = idOf(3, 1);
@@ -234,5 +242,14 @@ TEST_CASE("claim scenario 3: a third node's origin claimed ahead (within what it
   CHECK(applied->refused == 1);
   REQUIRE(applied->refusals.size() == 1);
   CHECK(b.store->digest() == digestB);
+
+  writeMembers(liar, 1, 4, 100);  // something for the liar to send
+  Pair p(liar, b);
+  bool sent = false;
+  p.tamper = rewriteFirstBatch(sent, [&](std::vector<Change>& changes) { changes.push_back(forged); });
+  p.runToEnd(1000);
+  REQUIRE(sent);
+  CHECK(p.b.stats().changesRefused == 1);
   CHECK(b.store->get(Kind::Member, idOf(3, 1))->get("name") == "会员 3");
+  CHECK(a.store->get(Kind::Member, idOf(3, 1))->get("name") == "会员 3");
 }
