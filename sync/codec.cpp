@@ -8,48 +8,11 @@
 #include <capnp/serialize.h>
 #include <kj/exception.h>
 
+#include "store/utf8.h"
 #include "sync/wire.capnp.h"
 
 namespace unionsync {
 namespace {
-
-bool validUtf8(std::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const auto* end = p + s.size();
-  while (p < end) {
-    unsigned char c = *p;
-    if (c < 0x80) {
-      ++p;
-      continue;
-    }
-    std::size_t n = 0;
-    std::uint32_t cp = 0;
-    if ((c & 0xE0) == 0xC0) {
-      n = 1;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      n = 2;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      n = 3;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (static_cast<std::size_t>(end - p) <= n) return false;
-    for (std::size_t i = 1; i <= n; ++i) {
-      if ((p[i] & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (p[i] & 0x3F);
-    }
-    // Overlong forms, surrogates, beyond U+10FFFF.
-    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return false;
-    }
-    p += n + 1;
-  }
-  return true;
-}
 
 void fillVector(capnp::List<wire::VersionEntry>::Builder list, const VersionVector& vv) {
   unsigned i = 0;
@@ -94,7 +57,7 @@ struct DecodeFailure {
 std::string textOf(capnp::Text::Reader t, std::size_t maxBytes, const char* what) {
   if (t.size() > maxBytes) reject(std::string(what) + " too long");
   std::string_view sv(t.begin(), t.size());
-  if (!validUtf8(sv)) reject(std::string(what) + " is not UTF-8");
+  if (!isValidText(sv)) reject(std::string(what) + " is not UTF-8 text without NUL");
   return std::string(sv);
 }
 
