@@ -29,7 +29,10 @@ PeerLine describeState(const PeerStatus& p, const Tr& tr) {
 
 PeerLine describePeer(const PeerStatus& p, const Tr& tr) {
   PeerLine line = describeState(p, tr);
-  if (p.verifiedEqualMs > 0) {
+  if (p.verifyDiffers) {
+    line.verified = tr(T::PeerVerifyDiffers);
+    line.verifiedTone = Tone::Bad;
+  } else if (p.verifiedEqualMs > 0) {
     line.verified = tr.format(T::PeerVerifiedEqual, formatTime(p.verifiedEqualMs));
     line.verifiedTone = Tone::Good;
   } else if (p.state != "revoked") {

@@ -213,6 +213,7 @@ WireMessage decodeReader(wire::Message::Reader msg) {
       if (hash.size() > 64) reject("deployment key hash too long");
       out.deploymentKeyHash.assign(reinterpret_cast<const char*>(hash.begin()), hash.size());
       out.memberCount = h.getMemberCount();
+      out.origin = h.getOrigin();
       return out;
     }
     case wire::Message::CHANGE_BATCH: {
@@ -335,6 +336,7 @@ std::string encodeMessage(const WireMessage& message) {
               reinterpret_cast<const kj::byte*>(m.deploymentKeyHash.data()),
               m.deploymentKeyHash.size()));
           h.setMemberCount(m.memberCount);
+          h.setOrigin(m.origin);
         } else if constexpr (std::is_same_v<T, AckMsg>) {
           root.initAck().setBatchNo(m.batchNo);
         } else if constexpr (std::is_same_v<T, CaughtUpMsg>) {

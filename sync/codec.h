@@ -65,6 +65,7 @@ struct HelloMsg {
   VersionVector versionVector;
   std::string deploymentKeyHash;  // raw bytes
   std::uint64_t memberCount = 0;
+  Origin origin = 0;  // the sender's own origin (0 from a peer that does not say)
 };
 struct BatchMsg {
   std::uint64_t batchNo = 0;

@@ -136,6 +136,7 @@ struct PeerEntry {
   // caught up: on a link that keeps dropping, large batches would never get through.
   std::size_t batchDivisor = 1;
   std::int64_t verifiedEqualMs = 0;
+  bool verifyDiffers = false;
   std::uint64_t refusedChanges = 0;
   std::string lastRefusal;
   std::int64_t lastRefusalMs = 0;
@@ -964,11 +965,12 @@ struct Engine::Core {
     const SessionStats& st = link.session->stats();
     if (st.verifications <= link.verificationsSeen) return;
     link.verificationsSeen = st.verifications;
-    if (st.verifiedEqualMs > e.verifiedEqualMs) {
-      e.verifiedEqualMs = st.verifiedEqualMs;
-      e.persistPending = true;
-      dirty = true;
-    }
+    if (st.verifiedEqualMs > e.verifiedEqualMs) e.verifiedEqualMs = st.verifiedEqualMs;
+    // The badge says what is true now: no "verified equal" while a difference persists.
+    if (st.verifyDiffers) e.verifiedEqualMs = 0;
+    e.verifyDiffers = st.verifyDiffers;
+    e.persistPending = true;
+    dirty = true;
     const auto& last = link.session->lastVerification();
     if (!last || (last->recordsSent + last->recordsReceived == 0 && last->lowered.empty())) return;
     log(fmt::format("与「{}」核对发现差异：修复 {} 条记录（发送 {}，接收 {}），调低 {} 个版本向量条目 / verification "
@@ -991,7 +993,7 @@ struct Engine::Core {
         if (!copy.nodeId.empty()) tp.nodeId = copy.nodeId;
         if (!copy.peerVector.empty()) tp.versionVector = copy.peerVector;
         tp.lastError = copy.lastError;
-        tp.verifiedEqualMs = std::max(tp.verifiedEqualMs, copy.verifiedEqualMs);
+        tp.verifiedEqualMs = copy.verifyDiffers ? 0 : std::max(tp.verifiedEqualMs, copy.verifiedEqualMs);
         tp.refusedChanges = copy.refusedChanges;
         tp.lastRefusal = copy.lastRefusal;
         tp.lastRefusalMs = copy.lastRefusalMs;
@@ -1111,6 +1113,7 @@ struct Engine::Core {
       p.total = e.total;
       p.pendingEstimate = pendingEstimate(localVector, e.peerVector);
       p.verifiedEqualMs = e.verifiedEqualMs;
+      p.verifyDiffers = e.verifyDiffers;
       p.refusedChanges = e.refusedChanges;
       p.lastRefusal = e.lastRefusal;
       p.lastRefusalMs = e.lastRefusalMs;

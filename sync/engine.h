@@ -74,6 +74,7 @@ struct PeerStatus {
   SessionStats current;    // of the current (or last) session
   SessionStats total;      // over all sessions since the engine started
   std::int64_t verifiedEqualMs = 0;  // last fingerprint check that found both stores equal
+  bool verifyDiffers = false;        // the latest checks found differences a repair cannot mend
   std::uint64_t refusedChanges = 0;  // received changes refused by the store, ever
   std::string lastRefusal;           // why the latest one was refused
   std::int64_t lastRefusalMs = 0;

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "sync/session.h"
+
 namespace unionsync {
 namespace {
 
@@ -266,10 +268,6 @@ Result<void> Reconciler::onItems(const ReconcileItemsMsg& message) {
 Result<void> Reconciler::applyRepair(const std::vector<Change>& changes) {
   const Origin own = store_.info().origin;
   const VersionVector before = store_.versionVector();
-  auto entryOf = [](const VersionVector& vv, Origin origin) {
-    auto it = vv.find(origin);
-    return it == vv.end() ? std::uint64_t{0} : it->second;
-  };
   // Which changes we lacked although our vector claims them: the smallest seq per origin.
   std::map<Origin, std::uint64_t> lackedBelowEntry;
   std::set<Origin> origins;

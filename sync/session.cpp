@@ -27,6 +27,11 @@ bool covers(const VersionVector& holder, const VersionVector& vector) {
   return true;
 }
 
+std::uint64_t entryOf(const VersionVector& vector, Origin origin) {
+  auto it = vector.find(origin);
+  return it == vector.end() ? 0 : it->second;
+}
+
 void mergeVector(VersionVector& into, const VersionVector& other) {
   for (const auto& [origin, seq] : other) {
     auto& slot = into[origin];
@@ -99,6 +104,7 @@ HelloMsg Session::makeHello() const {
   h.versionVector = store_.versionVector();
   h.deploymentKeyHash = deploymentKeyHash(store_.deploymentKey());
   h.memberCount = store_.count(Kind::Member);
+  h.origin = info.origin;
   return h;
 }
 
@@ -222,11 +228,13 @@ void Session::onHello(HelloMsg&& hello) {
     return;
   }
   peerHello_ = std::move(hello);
-  if (auto lie = checkOwnOriginClaim(peerHello_->versionVector, "hello"); !lie.empty()) {
-    close(WireErrorCode::FalseClaim, lie, true);
+  if (peerHello_->origin == info.origin) {
+    close(WireErrorCode::FalseClaim,
+          "节点「" + peerLabel() + "」声称使用本节点的编号 / peer '" + peerLabel() + "' claims this node's origin", true);
     return;
   }
   peerVector_ = peerHello_->versionVector;
+  correctEntriesByAuthority();
   shown_ = peerVector_;
   if (!initiator_) send(makeHello());
 
@@ -402,9 +410,7 @@ std::string Session::checkOwnOriginClaim(const VersionVector& vector, std::strin
   const Origin own = store_.info().origin;
   auto claimed = vector.find(own);
   if (claimed == vector.end()) return {};
-  const VersionVector local = store_.versionVector();
-  auto issued = local.find(own);
-  const std::uint64_t held = issued == local.end() ? 0 : issued->second;
+  const std::uint64_t held = entryOf(store_.versionVector(), own);
   if (claimed->second <= held) return {};
   const std::string who = peerLabel();
   return fmt::format("节点「{}」声称持有本节点从未发出的变更（{} 中序号 {}，本节点只发出到 {}），已断开；"
@@ -414,11 +420,33 @@ std::string Session::checkOwnOriginClaim(const VersionVector& vector, std::strin
                      who, what, claimed->second, held, who, claimed->second, what, held);
 }
 
+void Session::correctEntriesByAuthority() {
+  // The peer's vector may carry a false entry for our origin, taken from a liar and relayed in
+  // good faith: closing would cut an honest relay off for good. It cannot hold more of our
+  // origin than we issued; verification finds what it really lacks.
+  const Origin own = store_.info().origin;
+  const VersionVector local = store_.versionVector();
+  if (auto claimed = peerVector_.find(own); claimed != peerVector_.end()) {
+    const std::uint64_t issued = entryOf(local, own);
+    if (claimed->second > issued) {
+      claimed->second = issued;
+      stats_.claimsClamped += 1;
+    }
+  }
+  // The peer is the authority on its own origin: an entry of ours beyond what it says it
+  // issued is false (a lie we took from someone else) and is lowered to its word.
+  const Origin theirs = peerHello_->origin;
+  if (theirs == 0) return;
+  const std::uint64_t issuedByThem = entryOf(peerVector_, theirs);
+  if (entryOf(local, theirs) > issuedByThem && store_.lowerVersionVector(theirs, issuedByThem)) {
+    stats_.loweredEntries += 1;
+  }
+}
+
 VersionVector Session::boundedClaim(const VersionVector& claimed) {
   VersionVector vouched;
   for (const auto& [origin, seq] : claimed) {
-    auto shown = shown_.find(origin);
-    const std::uint64_t limit = shown == shown_.end() ? 0 : shown->second;
+    const std::uint64_t limit = entryOf(shown_, origin);
     if (seq > limit) stats_.claimsClamped += 1;
     if (const std::uint64_t v = std::min(seq, limit); v > 0) vouched[origin] = v;
   }
@@ -503,10 +531,17 @@ void Session::noteVerification() {
   stats_.changesRefused += result->changesRefused;
   stats_.changesParked += result->changesParked;
   if (!result->lastRefusal.empty()) stats_.lastRefusal = result->lastRefusal;
-  if (result->equal)
+  if (result->equal) {
     stats_.verifiedEqualMs = result->finishedMs;
-  else if (!result->abandoned)
-    reverify_ = true;  // a repair ran: the next check should find both equal
+    unequalInARow_ = 0;
+  } else if (!result->abandoned) {
+    // A repair ran: one more check should find both equal. When that one does not either,
+    // the difference is one a repair cannot mend (a record each side refuses from the other):
+    // say so and check again only after new changes moved.
+    ++unequalInARow_;
+    reverify_ = unequalInARow_ == 1;
+  }
+  stats_.verifyDiffers = unequalInARow_ >= 2;
   lastVerification_ = std::move(*result);
 }
 

@@ -80,6 +80,7 @@ struct SessionStats {
   std::string lastRefusal;             // the latest refusal's reason, for status displays
   // Verification (range fingerprints, sync/reconcile.h).
   std::int64_t verifiedEqualMs = 0;    // wall clock of the last check that found both stores equal
+  bool verifyDiffers = false;          // two checks in a row found differences a repair did not mend
   std::uint64_t verifications = 0;     // checks that ended (equal, repaired or abandoned)
   std::uint64_t repairedRecords = 0;   // records sent and received as repairs
   std::uint64_t loweredEntries = 0;    // own version vector entries that proved wrong and were lowered
@@ -158,6 +159,9 @@ class Session {
   // `claimed` lowered, entry by entry, to what the peer has shown it holds in this session
   // (its Hello vector and the changes it sent): a CaughtUp vouches for no more than that.
   VersionVector boundedClaim(const VersionVector& claimed);
+  // After the peer's Hello: lowers its claim about our own origin to what we issued, and our
+  // entry for its origin to what it says it issued (each node is the authority on its own).
+  void correctEntriesByAuthority();
   // --- verification (session.cpp, "verification" block) ---
   // The initiator starts a check when both directions are caught up and idle and it has not
   // checked since changes last moved (at most every reverifyMs); times out a silent round.
@@ -196,6 +200,7 @@ class Session {
                          }};
   bool verifiedOnce_ = false;
   bool reverify_ = false;  // a check repaired something: confirm with another
+  std::uint64_t unequalInARow_ = 0;  // checks in a row that did not find both equal
   std::uint64_t verifiedActivity_ = 0;  // changes moved when the last check started
   std::int64_t lastVerifyEndMs_ = 0;
   std::optional<ReconcileResult> lastVerification_;
@@ -206,6 +211,8 @@ bool covers(const VersionVector& holder, const VersionVector& vector);
 // A peer's text (error reason, name) made safe to show on one line: control characters and
 // newlines become spaces, at most `maxChars` characters are kept (cut at a UTF-8 boundary).
 std::string printableText(std::string_view text, std::size_t maxChars = 300);
+// The entry of `origin` (0 when absent).
+std::uint64_t entryOf(const VersionVector& vector, Origin origin);
 // Entry-wise maximum, into `into`.
 void mergeVector(VersionVector& into, const VersionVector& other);
 

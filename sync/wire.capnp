@@ -23,6 +23,7 @@ struct Hello {
   versionVector @5 :List(VersionEntry);
   deploymentKeyHash @6 :Data;    # keyed hash of the deployment key, never the key itself
   memberCount @7 :UInt64;        # a node with no members may adopt the peer's deployment key
+  origin @8 :UInt64;             # the sender's current origin: it is the authority on that entry
 }
 
 struct FieldWrite {

@@ -73,3 +73,13 @@ TEST_CASE("the in-sync badge and refused changes beside a peer") {
   CHECK(describePeer(p, en).refusals == "Refused 3 invalid changes, latest: wrong ID number check digit");
   CHECK(describePeer(peer("revoked"), en).verified.empty());
 }
+
+TEST_CASE("a difference a repair cannot mend replaces the badge") {
+  const Tr en(Lang::En);
+  PeerStatus p = peer("live");
+  p.verifiedEqualMs = 1'781'524'800'000;
+  p.verifyDiffers = true;
+  const PeerLine line = describePeer(p, en);
+  CHECK(line.verified.starts_with("Data differ"));
+  CHECK(line.verifiedTone == Tone::Bad);
+}

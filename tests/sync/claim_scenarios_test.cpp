@@ -253,3 +253,40 @@ TEST_CASE("claim scenario 3: a third node's origin claimed ahead (within what it
   CHECK(b.store->get(Kind::Member, idOf(3, 1))->get("name") == "会员 3");
   CHECK(a.store->get(Kind::Member, idOf(3, 1))->get("name") == "会员 3");
 }
+
+TEST_CASE("claim scenario 3b: a lie beyond what A ever issued, relayed by B, does not cut A off; all converge") {
+  TestNode a("A", 1), b("B", 2), c("C", 3), liar("liar", 4);
+  writeRecords(*a.store, 5, 1);
+  { Pair p(a, b); p.runToEnd(); }
+  { Pair p(b, c); p.runToEnd(); }
+  const Origin oa = a.store->info().origin;
+  {
+    Pair p(liar, b);
+    p.tamper = [&](std::string& frame, std::size_t, bool toB) {
+      if (!toB) return;
+      auto m = decodeMessage(frame);
+      if (!m) return;
+      if (auto* h = std::get_if<HelloMsg>(&*m)) h->versionVector[oa] = 1000;
+      else if (auto* cu = std::get_if<CaughtUpMsg>(&*m)) cu->versionVector[oa] = 1000;
+      else return;
+      frame = encodeMessage(*m);
+    };
+    p.runToEnd();
+  }
+  REQUIRE(entryOf(b.store->versionVector(), oa) == 1000);  // B took the lie
+  { Pair p(b, c); p.runToEnd(); }                          // and relayed it to C in good faith
+  writeRecords(*a.store, 3, 1, Kind::Organization, 5);
+  {
+    Pair p(b, a);
+    p.runToEnd();
+    CHECK_FALSE(p.a.closed());  // A does not close on B: it lowers B's claim about A's origin
+    CHECK_FALSE(p.b.closed());
+    // B took A's word about A's origin (8), and the verification lowered it further to below
+    // the first change B proved to lack (6), so later sessions stream A's changes again.
+    CHECK(entryOf(b.store->versionVector(), oa) <= 5);
+  }
+  { Pair p(c, b); p.runToEnd(); }
+  CHECK(a.store->digest() == b.store->digest());
+  CHECK(c.store->digest() == b.store->digest());
+  CHECK(entryOf(c.store->versionVector(), oa) <= 8);
+}
