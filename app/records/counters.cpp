@@ -1,4 +1,4 @@
-#include "app/counters.h"
+#include "app/records/counters.h"
 
 #include <charconv>
 

@@ -1,11 +1,11 @@
-#include "app/received_check.h"
+#include "app/records/received_check.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <optional>
 
-#include "app/member_identity.h"
+#include "app/records/member_identity.h"
 #include "store/schema.h"
 #include "store/validation.h"
 

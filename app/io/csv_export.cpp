@@ -1,4 +1,4 @@
-#include "app/csv_export.h"
+#include "app/io/csv_export.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -13,7 +13,7 @@
 #include <set>
 #include <unordered_map>
 
-#include "app/csv.h"
+#include "app/io/csv.h"
 
 namespace unionsync {
 

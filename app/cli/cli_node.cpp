@@ -12,9 +12,9 @@
 #include <iostream>
 #include <vector>
 
-#include "app/cli_commands.h"
-#include "app/cli_output.h"
-#include "app/demo_data.h"
+#include "app/cli/cli_commands.h"
+#include "app/cli/cli_output.h"
+#include "app/demo/demo_data.h"
 #include "app/node.h"
 #include "store/hlc.h"
 

@@ -1,4 +1,4 @@
-#include "app/member_identity.h"
+#include "app/records/member_identity.h"
 
 #include <sodium.h>
 

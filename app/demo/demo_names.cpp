@@ -1,4 +1,4 @@
-#include "app/demo_names.h"
+#include "app/demo/demo_names.h"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "app/member_import.h"
+#include "app/io/member_import.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -12,9 +12,10 @@
 #include <set>
 #include <unordered_map>
 
-#include "app/csv.h"
-#include "app/csv_export.h"
-#include "app/member_identity.h"
+#include "app/io/csv.h"
+#include "app/io/csv_export.h"
+#include "app/records/field_values.h"
+#include "app/records/member_identity.h"
 #include "store/validation.h"
 
 namespace unionsync {
@@ -197,21 +198,6 @@ struct PreparedRow {
   FieldValues values;
   bool hasOrg = false;
 };
-
-std::string_view valueOf(const FieldValues& values, std::string_view name) {
-  for (const auto& [field, value] : values)
-    if (field == name) return value;
-  return {};
-}
-
-void setValue(FieldValues& values, std::string_view name, std::string value) {
-  for (auto& [field, v] : values)
-    if (field == name) {
-      v = std::move(value);
-      return;
-    }
-  values.emplace_back(std::string(name), std::move(value));
-}
 
 // Why the text of a cell cannot be stored as it is, or empty when it can. These are bytes that
 // a value would carry invisibly into the store and on to every peer: NUL, bytes that were not

@@ -1,10 +1,10 @@
-#include "app/cli_output.h"
+#include "app/cli/cli_output.h"
 
 #include <fmt/format.h>
 
 #include <iostream>
 
-#include "app/cli_commands.h"
+#include "app/cli/cli_commands.h"
 #include "store/validation.h"
 
 namespace unionsync {

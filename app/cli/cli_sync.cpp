@@ -15,7 +15,7 @@
 #include <mutex>
 #include <sstream>
 
-#include "app/cli_commands.h"
+#include "app/cli/cli_commands.h"
 #include "app/node.h"
 #include "sync/engine.h"
 #include "sync/identity.h"

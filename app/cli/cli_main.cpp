@@ -2,7 +2,7 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "app/cli_commands.h"
+#include "app/cli/cli_commands.h"
 #include "app/node.h"
 
 using namespace unionsync;

@@ -1,4 +1,4 @@
-#include "app/demo_data.h"
+#include "app/demo/demo_data.h"
 
 #include <fmt/format.h>
 
@@ -11,8 +11,8 @@
 #include <set>
 #include <unordered_set>
 
-#include "app/demo_names.h"
-#include "app/member_identity.h"
+#include "app/demo/demo_names.h"
+#include "app/records/member_identity.h"
 
 namespace unionsync {
 

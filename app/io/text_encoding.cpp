@@ -1,4 +1,4 @@
-#include "app/text_encoding.h"
+#include "app/io/text_encoding.h"
 
 #include <fmt/format.h>
 #include <unicode/ucnv.h>

@@ -24,7 +24,7 @@
 #include <vector>
 
 #include "app/node.h"
-#include "app/text_encoding.h"
+#include "app/io/text_encoding.h"
 
 namespace unionsync {
 

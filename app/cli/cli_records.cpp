@@ -5,8 +5,8 @@
 
 #include <iostream>
 
-#include "app/cli_commands.h"
-#include "app/cli_output.h"
+#include "app/cli/cli_commands.h"
+#include "app/cli/cli_output.h"
 #include "app/node.h"
 
 namespace unionsync {

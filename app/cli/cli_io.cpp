@@ -7,9 +7,9 @@
 #include <csignal>
 #include <iostream>
 
-#include "app/cli_commands.h"
-#include "app/csv_export.h"
-#include "app/member_import.h"
+#include "app/cli/cli_commands.h"
+#include "app/io/csv_export.h"
+#include "app/io/member_import.h"
 #include "app/node.h"
 
 namespace unionsync {

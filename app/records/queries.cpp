@@ -3,7 +3,7 @@
 #include <limits>
 #include <set>
 
-#include "app/counters.h"
+#include "app/records/counters.h"
 #include "app/node.h"
 #include "store/validation.h"
 

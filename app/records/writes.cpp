@@ -1,0 +1,108 @@
+// The facade's record writes and lookups: add, upsert, set, remove, restore, resolve.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "app/node.h"
+#include "app/records/field_values.h"
+#include "app/records/member_identity.h"
+#include "store/validation.h"
+
+namespace unionsync {
+
+Result<RecordId> Node::memberIdFor(std::string_view idNumber) const {
+  auto info = parseIdNumber(idNumber, today());
+  if (!info) return std::unexpected(info.error());
+  return memberIdFromIdNumber(store_->deploymentKey(), "", info->normalized);
+}
+
+std::expected<RecordId, ValidationFailure> Node::add(Kind kind, const FieldValues& values) {
+  auto upserted = kind == Kind::Member ? upsertMember(values) : std::expected<Upserted, ValidationFailure>{};
+  if (kind == Kind::Member) {
+    if (!upserted) return std::unexpected(upserted.error());
+    return upserted->id;
+  }
+  auto normalized = validate(kind, values, true);
+  if (!normalized) return std::unexpected(normalized.error());
+  RecordId id;
+  random_.fill(id.bytes.data(), id.bytes.size());
+  auto written = store_->write(kind, id, *normalized);
+  if (!written) return invalid("", written.error().message);
+  return id;
+}
+
+std::expected<Node::Upserted, ValidationFailure> Node::upsertMember(const FieldValues& values) {
+  auto normalized = validate(Kind::Member, values, true);
+  if (!normalized) return std::unexpected(normalized.error());
+  RecordId id = memberIdFromIdNumber(store_->deploymentKey(), valueOf(*normalized, "id_type"),
+                                     valueOf(*normalized, "id_number"));
+  auto existing = store_->get(Kind::Member, id);
+  bool created = !existing || existing->deleted();
+  if (created) setValue(*normalized, std::string(kDeletedField), "0");
+  if (created && valueOf(*normalized, "status").empty()) setValue(*normalized, "status", "正常");
+  auto written = store_->write(Kind::Member, id, *normalized);
+  if (!written) return invalid("", written.error().message);
+  return Upserted{id, created};
+}
+
+std::expected<void, ValidationFailure> Node::set(Kind kind, const RecordId& id, const FieldValues& values) {
+  auto existing = store_->get(kind, id);
+  if (!existing) return invalid("", fmt::format("找不到{} {} / no such {}", kindDef(kind).zh, id.hex(), kindDef(kind).en));
+  if (kind == Kind::Member)
+    for (const auto& [name, value] : values)
+      if ((name == "id_number" || name == "id_type") && value != existing->get(name))
+        return invalid(name, "证件号码是会员的身份标识，不能修改；请删除后重新登记 / the ID number identifies the member: delete and add again to correct it");
+  auto normalized = validate(kind, values, false, id);
+  if (!normalized) return std::unexpected(normalized.error());
+  auto written = store_->write(kind, id, *normalized);
+  if (!written) return invalid("", written.error().message);
+  return {};
+}
+
+Result<void> Node::remove(Kind kind, const RecordId& id) {
+  auto existing = store_->get(kind, id);
+  if (!existing) return fail(fmt::format("找不到{} {} / no such {}", kindDef(kind).zh, id.hex(), kindDef(kind).en));
+  if (kind == Kind::Organization) {
+    for (const auto& k : allKinds()) {
+      if (!list(ListQuery{.kind = k.kind, .org = id, .limit = 2}).empty() &&
+          (k.kind != Kind::Organization || orgTree().subtree(id).size() > 1))
+        return fail(fmt::format("该工会下还有{}，请先移走或删除 / this union still holds {} records: move or delete them first",
+                                k.zh, k.en));
+    }
+  }
+  auto written = store_->write(kind, id, {{std::string(kDeletedField), "1"}});
+  if (!written) return std::unexpected(written.error());
+  return {};
+}
+
+Result<void> Node::restore(Kind kind, const RecordId& id) {
+  auto existing = store_->get(kind, id);
+  if (!existing) return fail(fmt::format("找不到{} {} / no such {}", kindDef(kind).zh, id.hex(), kindDef(kind).en));
+  auto written = store_->write(kind, id, {{std::string(kDeletedField), "0"}});
+  if (!written) return std::unexpected(written.error());
+  return {};
+}
+
+std::optional<Record> Node::get(Kind kind, const RecordId& id) const { return store_->get(kind, id); }
+
+Result<RecordId> Node::resolve(Kind kind, std::string_view reference) const {
+  if (auto id = RecordId::fromHex(reference)) {
+    if (store_->contains(kind, *id)) return *id;
+    return fail(fmt::format("找不到{} {} / no such {}", kindDef(kind).zh, reference, kindDef(kind).en));
+  }
+  std::vector<RecordId> found;
+  if (kind == Kind::Member) {
+    if (auto id = memberIdFor(reference); id && store_->contains(kind, *id)) return *id;
+    found = store_->lookup({Kind::Member, "card_no", std::string(reference), false, 2});
+  } else {
+    found = store_->lookup({kind, std::string(kindDef(kind).titleField), std::string(reference), false, 10});
+    std::erase_if(found, [&](const RecordId& id) { return store_->get(kind, id)->deleted(); });
+  }
+  if (found.size() == 1) return found.front();
+  if (found.empty())
+    return fail(fmt::format("找不到{}“{}” / no {} matches \"{}\"", kindDef(kind).zh, reference, kindDef(kind).en, reference));
+  return fail(fmt::format("有多个{}叫“{}”，请用编号 / several {} records match \"{}\": use the id",
+                          kindDef(kind).zh, reference, kindDef(kind).en, reference));
+}
+
+}  // namespace unionsync
