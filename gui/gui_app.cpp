@@ -13,7 +13,7 @@
 #include <filesystem>
 #include <utility>
 
-#include "app/demo_data.h"
+#include "app/demo/demo_data.h"
 #include "gui/screenshot.h"
 #include "gui/widgets.h"
 

@@ -11,8 +11,8 @@
 #include <sstream>
 #include <unordered_map>
 
-#include "app/csv.h"
-#include "app/csv_export.h"
+#include "app/io/csv.h"
+#include "app/io/csv_export.h"
 
 namespace unionsync::gui {
 

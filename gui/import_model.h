@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "app/node.h"
-#include "app/text_encoding.h"
+#include "app/io/text_encoding.h"
 #include "gui/member_table.h"
 
 namespace unionsync::gui {

@@ -5,7 +5,7 @@
 #include <functional>
 #include <set>
 
-#include "app/counters.h"
+#include "app/records/counters.h"
 
 namespace unionsync::gui {
 

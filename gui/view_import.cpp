@@ -8,9 +8,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "app/csv.h"
-#include "app/csv_export.h"
-#include "app/member_import.h"
+#include "app/io/csv.h"
+#include "app/io/csv_export.h"
+#include "app/io/member_import.h"
 #include "gui/field_history.h"
 #include "gui/import_model.h"
 #include <utility>

@@ -4,7 +4,7 @@
 
 #include <array>
 
-#include "app/member_identity.h"
+#include "app/records/member_identity.h"
 #include "store/validation.h"
 
 namespace unionsync::gui::bench {

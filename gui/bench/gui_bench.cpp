@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "app/demo_data.h"
+#include "app/demo/demo_data.h"
 #include "gui/bench/bench_data.h"
 #include "gui/gui_app.h"
 

@@ -1,4 +1,4 @@
-#include "app/csv.h"
+#include "app/io/csv.h"
 
 #include <doctest/doctest.h>
 

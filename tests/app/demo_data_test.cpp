@@ -1,4 +1,4 @@
-#include "app/demo_data.h"
+#include "app/demo/demo_data.h"
 
 #include <doctest/doctest.h>
 
@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "app/demo_names.h"
+#include "app/demo/demo_names.h"
 #include "store/validation.h"
 #include "tests/support/test_node.h"
 

@@ -1,4 +1,4 @@
-#include "app/csv_export.h"
+#include "app/io/csv_export.h"
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
@@ -6,9 +6,9 @@
 
 #include <algorithm>
 
-#include "app/cli_commands.h"
-#include "app/member_import.h"
-#include "app/text_encoding.h"
+#include "app/cli/cli_commands.h"
+#include "app/io/member_import.h"
+#include "app/io/text_encoding.h"
 #include "data/roster_fixture.h"
 
 using namespace unionsync;

@@ -1,10 +1,10 @@
-#include "app/member_import.h"
+#include "app/io/member_import.h"
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
 
-#include "app/text_encoding.h"
+#include "app/io/text_encoding.h"
 #include "data/roster_fixture.h"
 
 using namespace unionsync;

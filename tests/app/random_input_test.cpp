@@ -7,9 +7,9 @@
 #include <random>
 #include <string>
 
-#include "app/csv.h"
-#include "app/member_import.h"
-#include "app/text_encoding.h"
+#include "app/io/csv.h"
+#include "app/io/member_import.h"
+#include "app/io/text_encoding.h"
 #include "data/roster_fixture.h"
 #include "store/utf8.h"
 #include "tests/support/test_node.h"

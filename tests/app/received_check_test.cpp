@@ -1,6 +1,6 @@
 // The schema check of received changes (app/received_check.h): each bad case of issue 7
 // item 5, first against the validator alone, then through Store::apply of a Node.
-#include "app/received_check.h"
+#include "app/records/received_check.h"
 
 #include <doctest/doctest.h>
 
@@ -10,7 +10,7 @@
 #include <limits>
 #include <map>
 
-#include "app/member_identity.h"
+#include "app/records/member_identity.h"
 #include "app/node.h"
 #include "store/hlc.h"
 #include "store/validation.h"

@@ -1,4 +1,4 @@
-#include "app/text_encoding.h"
+#include "app/io/text_encoding.h"
 
 #include <doctest/doctest.h>
 

@@ -14,7 +14,7 @@
 #include <deque>
 #include <filesystem>
 
-#include "app/member_identity.h"
+#include "app/records/member_identity.h"
 #include "store/store.h"
 #include "sync/reconcile.h"
 

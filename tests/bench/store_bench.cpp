@@ -25,8 +25,8 @@
 #include <string>
 #include <vector>
 
-#include "app/member_identity.h"
-#include "app/member_import.h"
+#include "app/records/member_identity.h"
+#include "app/io/member_import.h"
 #include "app/node.h"
 #include "store/validation.h"
 

@@ -12,7 +12,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "app/member_identity.h"
+#include "app/records/member_identity.h"
 #include "app/node.h"
 #include "sync/engine.h"
 #include "sync/identity.h"

@@ -3,7 +3,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "app/text_encoding.h"
+#include "app/io/text_encoding.h"
 #include "gui/import_model.h"
 #include "tests/gui/gui_fixture.h"
 

@@ -11,7 +11,7 @@
 #include <sstream>
 #include <string>
 
-#include "app/csv.h"
+#include "app/io/csv.h"
 #include "app/node.h"
 #include "store/validation.h"
 #include "tests/support/test_node.h"
