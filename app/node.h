@@ -101,6 +101,29 @@ class Node {
   Random& random() { return random_; }
   std::string today() const;
 
+  // --- this node ----------------------------------------------------------------------------
+  StoreInfo info() const;
+  // Renames this node (shown to peers and in the window title). Fails on an empty or
+  // non-text name.
+  Result<void> rename(const std::string& name);
+  VersionVector versionVector() const;
+  // A hash of every record's merged state: equal on two nodes that hold the same data.
+  std::string digest() const;
+  std::size_t count(Kind kind) const;
+  // The statistics counters kept for one organization (its own records, not its subtree).
+  CounterMap counters(const RecordId& org) const;
+  // A consistent copy of the store in `file` (while the node runs).
+  Result<void> backup(const std::string& file) const;
+  // After restoring a backup: a new epoch, so peers resend what the backup lacks.
+  Result<void> startNewEpoch();
+
+  // --- conflicts ----------------------------------------------------------------------------
+  std::vector<Conflict> conflicts() const;
+  // Keeps the merged value and forgets the conflict.
+  Result<void> dismissConflict(const Conflict& conflict);
+  // Writes the value that lost the merge (validated like any edit) and forgets the conflict.
+  std::expected<void, ValidationFailure> keepOtherValue(const Conflict& conflict);
+
   // --- records ------------------------------------------------------------------------------
   // Validates and normalizes `values` for a record of `kind`: required fields (when
   // `creating`), formats, references to existing records, member consistency (birth date and
