@@ -2,7 +2,11 @@
 
 #include <fmt/format.h>
 
-#include <cstdlib>
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
+#include "app/data_dir.h"
 
 namespace unionsync::gui {
 
@@ -10,7 +14,7 @@ std::string usage() {
   return "用法 / usage: unionsync-gui [--data DIR] [--view overview|orgs|members|activities|import|sync|conflicts|settings]\n"
          "                     [--lang zh|en] [--screenshot FILE.png] [--listen tcp://IP:PORT] [--discovery on|off]\n"
          "                     [--size WxH] [--search TEXT]\n"
-         "  --data DIR          节点数据文件夹 / the node's data folder (default ~/.local/share/unionsync)\n"
+         "  --data DIR          节点数据文件夹 / the node's data folder (default $UNIONSYNC_DATA, else ~/.local/share/unionsync)\n"
          "  --view VIEW         打开的页面 / view to open\n"
          "  --lang zh|en        界面语言 / language\n"
          "  --screenshot FILE   渲染该页面，保存 PNG 后退出 / render the view, write a PNG, exit\n"
@@ -22,48 +26,47 @@ std::string usage() {
 
 std::expected<GuiArgs, std::string> parseArgs(const std::vector<std::string>& args) {
   GuiArgs out;
+  std::string view, lang, discovery, size;
+  CLI::App cli{"unionsync-gui"};
+  cli.set_help_flag();  // --help is ours: usage() is bilingual
+  cli.add_flag("-h,--help", out.help);
+  cli.add_option("--data", out.dataDir);
+  cli.add_option("--view", view);
+  cli.add_option("--lang", lang);
+  cli.add_option("--screenshot", out.screenshot);
+  cli.add_option("--listen", out.listen);
+  cli.add_option("--discovery", discovery);
+  cli.add_option("--size", size);
+  cli.add_option("--search", out.search);
   auto bad = [](const std::string& what) { return std::unexpected(what); };
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "-h" || a == "--help") {
-      out.help = true;
-      continue;
-    }
-    const bool takesValue = a == "--data" || a == "--view" || a == "--lang" || a == "--screenshot" ||
-                            a == "--listen" || a == "--discovery" || a == "--size" || a == "--search";
-    if (!takesValue) return bad(fmt::format("未知参数 {} / unknown argument {}", a, a));
-    if (i + 1 >= args.size()) return bad(fmt::format("{} 需要一个值 / {} needs a value", a, a));
-    const std::string& v = args[++i];
-    if (a == "--data") {
-      out.dataDir = v;
-    } else if (a == "--view") {
-      out.view = viewFromName(v);
-      if (!out.view) return bad(fmt::format("没有页面 {} / no view named {}", v, v));
-    } else if (a == "--lang") {
-      out.lang = langFromCode(v);
-      if (!out.lang) return bad(fmt::format("语言应为 zh 或 en / --lang must be zh or en, not {}", v));
-    } else if (a == "--search") {
-      out.search = v;
-    } else if (a == "--screenshot") {
-      out.screenshot = v;
-    } else if (a == "--discovery") {
-      if (v != "on" && v != "off") return bad(fmt::format("--discovery 应为 on 或 off / --discovery must be on or off, not {}", v));
-      out.discovery = v == "on";
-    } else if (a == "--listen") {
-      if (!v.starts_with("tcp://")) return bad(fmt::format("监听地址应为 tcp://IP:PORT / --listen must look like tcp://IP:PORT, not {}", v));
-      out.listen = v;
-    } else {
-      int w = 0, h = 0;
-      if (std::sscanf(v.c_str(), "%dx%d", &w, &h) != 2 || w < 640 || h < 480 || w > 16384 || h > 16384)
-        return bad(fmt::format("窗口大小应为 宽x高，至少 640x480 / --size must be WxH, at least 640x480, not {}", v));
-      out.width = w;
-      out.height = h;
-    }
+  try {
+    std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 takes them last first
+    cli.parse(reversed);
+  } catch (const CLI::ExtrasError&) {
+    const std::string& first = cli.remaining().empty() ? std::string() : cli.remaining().front();
+    return bad(fmt::format("未知参数 {} / unknown argument {}", first, first));
+  } catch (const CLI::ParseError& e) {
+    return bad(fmt::format("参数有误：{} / bad arguments: {}", e.what(), e.what()));
   }
-  if (out.dataDir.empty()) {
-    const char* home = std::getenv("HOME");
-    out.dataDir = std::string(home && *home ? home : ".") + "/.local/share/unionsync";
+  if (!view.empty() && !(out.view = viewFromName(view))) return bad(fmt::format("没有页面 {} / no view named {}", view, view));
+  if (!lang.empty() && !(out.lang = langFromCode(lang)))
+    return bad(fmt::format("语言应为 zh 或 en / --lang must be zh or en, not {}", lang));
+  if (!discovery.empty()) {
+    if (discovery != "on" && discovery != "off")
+      return bad(fmt::format("--discovery 应为 on 或 off / --discovery must be on or off, not {}", discovery));
+    out.discovery = discovery == "on";
   }
+  if (!out.listen.empty() && !out.listen.starts_with("tcp://"))
+    return bad(fmt::format("监听地址应为 tcp://IP:PORT / --listen must look like tcp://IP:PORT, not {}", out.listen));
+  if (!size.empty()) {
+    int w = 0, h = 0;
+    char rest = 0;
+    if (std::sscanf(size.c_str(), "%dx%d%c", &w, &h, &rest) != 2 || w < 640 || h < 480 || w > 16384 || h > 16384)
+      return bad(fmt::format("窗口大小应为 宽x高，至少 640x480 / --size must be WxH, at least 640x480, not {}", size));
+    out.width = w;
+    out.height = h;
+  }
+  if (out.dataDir.empty()) out.dataDir = defaultDataDir();
   return out;
 }
 

@@ -14,7 +14,7 @@
 namespace unionsync::gui {
 
 struct GuiArgs {
-  std::string dataDir;             // default: $HOME/.local/share/unionsync
+  std::string dataDir;             // default: defaultDataDir() ($UNIONSYNC_DATA or ~/.local/share/unionsync)
   std::optional<ViewId> view;      // overrides the remembered view
   std::optional<Lang> lang;        // overrides the remembered language
   std::string screenshot;          // render, write this PNG, exit

@@ -1,21 +1,11 @@
 // `unionsync`: the scriptable form of everything the desktop program does.
-#include <cstdlib>
 #include <iostream>
 
 #include "app/cli/cli_commands.h"
+#include "app/data_dir.h"
 #include "app/node.h"
 
 using namespace unionsync;
-
-namespace {
-
-std::string defaultDataDir() {
-  if (const char* env = std::getenv("UNIONSYNC_DATA"); env && *env) return env;
-  if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.local/share/unionsync";
-  return "unionsync-data";
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   SystemClock clock;
