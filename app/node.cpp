@@ -6,6 +6,7 @@
 
 #include "app/records/counters.h"
 #include "app/records/received_check.h"
+#include "app/sync/sync_service.h"
 
 namespace unionsync {
 
@@ -61,7 +62,15 @@ StoreOptions applicationStoreOptions(NodeOptions options, std::function<std::str
 }
 
 Node::Node(std::string dataDir, std::unique_ptr<Store> store, Clock& clock, Random& random)
-    : dataDir_(std::move(dataDir)), store_(std::move(store)), clock_(clock), random_(random) {}
+    : dataDir_(std::move(dataDir)),
+      store_(std::move(store)),
+      clock_(clock),
+      random_(random),
+      sync_(std::make_unique<SyncService>(*store_, clock_, dataDir_)) {}
+
+Node::~Node() = default;
+
+void Node::wroteLocally() { sync_->notifyLocalChange(); }
 
 Result<std::unique_ptr<Node>> Node::open(const std::string& dataDir, Clock& clock, Random& random,
                                          NodeOptions options) {

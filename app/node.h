@@ -83,6 +83,8 @@ struct Stats {
   std::optional<double> migrantMembershipRate() const;
 };
 
+class SyncService;
+
 struct NodeOptions {
   bool durable = true;  // false only for tests and benchmarks
 };
@@ -93,6 +95,7 @@ class Node {
                                             NodeOptions options = {});
   static Result<std::unique_ptr<Node>> create(const std::string& dataDir, const std::string& name,
                                               Clock& clock, Random& random, NodeOptions options = {});
+  ~Node();  // stops the sync engine before closing the store
 
   Store& store() { return *store_; }
   const Store& store() const { return *store_; }
@@ -116,6 +119,12 @@ class Node {
   Result<void> backup(const std::string& file) const;
   // After restoring a backup: a new epoch, so peers resend what the backup lacks.
   Result<void> startNewEpoch();
+
+  // --- sync ---------------------------------------------------------------------------------
+  // This node's sync engine and trust store (app/sync/sync_service.h); lives as long as the
+  // node. The node's own writes below notify the running engine, so callers need not.
+  SyncService& sync() { return *sync_; }
+  const SyncService& sync() const { return *sync_; }
 
   // --- conflicts ----------------------------------------------------------------------------
   std::vector<Conflict> conflicts() const;
@@ -170,6 +179,9 @@ class Node {
   std::unique_ptr<Store> store_;
   Clock& clock_;
   Random& random_;
+  std::unique_ptr<SyncService> sync_;  // after store_: destroyed (engine stopped) first
+  // Pushes a write of this node to peers at once (no wait for the engine's poll).
+  void wroteLocally();
 };
 
 // The store options the application uses: its indexes and statistics counters. A bare

@@ -28,6 +28,7 @@ std::expected<RecordId, ValidationFailure> Node::add(Kind kind, const FieldValue
   random_.fill(id.bytes.data(), id.bytes.size());
   auto written = store_->write(kind, id, *normalized);
   if (!written) return invalid("", written.error().message);
+  wroteLocally();  // peers get it now, not at the engine's next poll
   return id;
 }
 
@@ -42,6 +43,7 @@ std::expected<Node::Upserted, ValidationFailure> Node::upsertMember(const FieldV
   if (created && valueOf(*normalized, "status").empty()) setValue(*normalized, "status", "正常");
   auto written = store_->write(Kind::Member, id, *normalized);
   if (!written) return invalid("", written.error().message);
+  wroteLocally();  // peers get it now, not at the engine's next poll
   return Upserted{id, created};
 }
 
@@ -56,6 +58,7 @@ std::expected<void, ValidationFailure> Node::set(Kind kind, const RecordId& id, 
   if (!normalized) return std::unexpected(normalized.error());
   auto written = store_->write(kind, id, *normalized);
   if (!written) return invalid("", written.error().message);
+  wroteLocally();  // peers get it now, not at the engine's next poll
   return {};
 }
 
@@ -72,6 +75,7 @@ Result<void> Node::remove(Kind kind, const RecordId& id) {
   }
   auto written = store_->write(kind, id, {{std::string(kDeletedField), "1"}});
   if (!written) return std::unexpected(written.error());
+  wroteLocally();  // peers get it now, not at the engine's next poll
   return {};
 }
 
@@ -80,6 +84,7 @@ Result<void> Node::restore(Kind kind, const RecordId& id) {
   if (!existing) return fail(fmt::format("找不到{} {} / no such {}", kindDef(kind).zh, id.hex(), kindDef(kind).en));
   auto written = store_->write(kind, id, {{std::string(kDeletedField), "0"}});
   if (!written) return std::unexpected(written.error());
+  wroteLocally();  // peers get it now, not at the engine's next poll
   return {};
 }
 

@@ -1,0 +1,140 @@
+#include "app/sync/sync_service.h"
+
+#include <fmt/format.h>
+
+namespace unionsync {
+
+SyncService::SyncService(Store& store, Clock& clock, std::string dataDir)
+    : store_(store), clock_(clock), dataDir_(std::move(dataDir)) {}
+
+SyncService::~SyncService() { stop(); }
+
+std::shared_ptr<Engine> SyncService::engine() const {
+  std::lock_guard lock(mutex_);
+  return engine_;
+}
+
+Result<void> SyncService::start(SyncStartOptions options) {
+  stop();  // frees the old engine's port first
+  EngineOptions engine = std::move(options.engine);
+  engine.dataDir = dataDir_;
+  engine.listen.clear();
+  if (!options.listen.empty()) engine.listen.push_back(options.listen);
+  engine.discovery = options.discovery;
+  engine.log = std::move(options.log);
+  std::string problem;
+  auto started = Engine::start(store_, clock_, engine);
+  if (!started && options.fallBack && engine.discovery) {
+    // LAN discovery may be what failed (no broadcast on this network): try without it.
+    problem = started.error().message;
+    engine.discovery = false;
+    started = Engine::start(store_, clock_, engine);
+  }
+  if (!started && options.fallBack && !engine.listen.empty()) {
+    // Listening is what failed: keep syncing outwards, and say why nobody can connect in.
+    problem = started.error().message;
+    engine.listen.clear();
+    started = Engine::start(store_, clock_, engine);
+  }
+  std::lock_guard lock(mutex_);
+  if (!started) {
+    startProblem_ = started.error().message;
+    return std::unexpected(started.error());
+  }
+  // Dropping discovery alone is not worth a warning when listening then worked.
+  startProblem_ = engine.listen.empty() && !options.listen.empty() ? problem : std::string();
+  engine_ = std::shared_ptr<Engine>(std::move(*started));
+  return {};
+}
+
+void SyncService::stop() {
+  std::shared_ptr<Engine> old;
+  {
+    std::lock_guard lock(mutex_);
+    old = std::move(engine_);
+  }
+  if (old) old->stop();
+}
+
+bool SyncService::running() const { return engine() != nullptr; }
+
+std::string SyncService::startProblem() const {
+  std::lock_guard lock(mutex_);
+  return startProblem_;
+}
+
+std::shared_ptr<const SyncStatus> SyncService::status() const {
+  auto e = engine();
+  return e ? e->status() : nullptr;
+}
+
+std::pair<std::shared_ptr<const SyncStatus>, bool> SyncService::waitFor(
+    const std::function<bool(const SyncStatus&)>& done, std::chrono::milliseconds timeout) const {
+  auto e = engine();
+  if (!e) return {nullptr, false};
+  return e->waitFor(done, timeout);
+}
+
+void SyncService::connect(const std::string& address, const std::string& publicKey) {
+  if (auto e = engine()) e->connect(address, publicKey);
+}
+
+void SyncService::notifyLocalChange() {
+  if (auto e = engine()) e->notifyLocalChange();
+}
+
+Result<OwnKey> SyncService::ownKey() const {
+  auto id = loadOrCreateIdentity(dataDir_);
+  if (!id) return std::unexpected(id.error());
+  return OwnKey{id->publicKey, id->fingerprint};
+}
+
+Result<TrustedPeer> SyncService::trust(const std::string& publicKey, const std::string& name,
+                                       const std::string& address) {
+  auto own = ownKey();
+  if (!own) return std::unexpected(own.error());
+  if (publicKey == own->publicKey) return fail("这是本节点自己的公钥 / this is this node's own key");
+  auto store = TrustStore::open(dataDir_);
+  if (!store) return std::unexpected(store.error());
+  auto peer = store->trust(publicKey, name, address, clock_.nowMs());
+  if (!peer) return peer;
+  if (auto e = engine()) {
+    e->trustChanged();
+    if (!address.empty()) e->connect(address, publicKey);
+  }
+  return peer;
+}
+
+Result<TrustedPeer> SyncService::revoke(const std::string& keyOrName) {
+  auto store = TrustStore::open(dataDir_);
+  if (!store) return std::unexpected(store.error());
+  auto peer = store->revoke(keyOrName);
+  if (!peer) return peer;
+  if (auto e = engine()) e->trustChanged();
+  return peer;
+}
+
+Result<std::vector<TrustedPeer>> SyncService::peers() const {
+  auto store = TrustStore::open(dataDir_);
+  if (!store) return std::unexpected(store.error());
+  return store->peers();
+}
+
+std::vector<DiscoveredPeer> SyncService::discovered() const {
+  auto s = status();
+  if (!s) return {};
+  std::vector<DiscoveredPeer> out;
+  for (const DiscoveredPeer& d : s->discovered)
+    if (!s->findPeer(d.publicKey)) out.push_back(d);
+  return out;
+}
+
+std::pair<std::size_t, bool> SyncService::pendingFor(const VersionVector& peerVector) const {
+  constexpr std::size_t kCap = 10000;
+  ChangeBatch batch = store_.changesSince(peerVector, ChangeCursor{}, kCap, SIZE_MAX);
+  return {batch.changes.size(), !batch.done};
+}
+
+std::size_t SyncService::parkedCount() const { return store_.parkedCount(); }
+
+}  // namespace unionsync
