@@ -20,33 +20,16 @@ GuiContext::GuiContext(Node& n, Tr t, std::function<void()> w)
     : node(n), tr(t), wake(std::move(w)), tasks(wake), members(n, wake) {}
 
 void GuiContext::startEngine(const std::string& listen) {
-  engine.reset();  // frees the old engine's port first
-  engineError.clear();
   sync.reset();
   listenAddress = listen;
-  EngineOptions options;
-  options.dataDir = node.dataDir();
-  options.listen = {listen};
+  SyncStartOptions options;
+  options.listen = listen;
   options.discovery = discovery;
+  options.fallBack = true;
   options.log = [log = engineLog](const std::string& line) { log->add(line); };
-  auto started = Engine::start(node.store(), node.clock(), options);
-  if (!started) {
-    // LAN discovery may be what failed (no broadcast on this network): try without it.
-    options.discovery = false;
-    started = Engine::start(node.store(), node.clock(), options);
-  }
-  if (!started) {
-    // Listening is what failed: keep syncing outwards, and say why nobody can connect in.
-    engineError = started.error().message;
-    options.listen.clear();
-    started = Engine::start(node.store(), node.clock(), options);
-  }
-  if (!started) {
-    engineError = started.error().message;
-    return;
-  }
-  engine = std::move(*started);
-  sync = engine->status();
+  auto started = node.sync().start(std::move(options));
+  engineError = node.sync().startProblem();
+  if (started) sync = node.sync().status();
 }
 
 void GuiContext::notify(std::string text, bool error) {
@@ -55,7 +38,6 @@ void GuiContext::notify(std::string text, bool error) {
 }
 
 void GuiContext::wrote() {
-  if (engine) engine->notifyLocalChange();
   storeDirty = true;
 }
 

@@ -10,13 +10,13 @@
 #include <string>
 
 #include "app/node.h"
+#include "app/sync/sync_service.h"
 #include "gui/background.h"
 #include "gui/glyph_set.h"
 #include "gui/i18n.h"
 #include "gui/member_table.h"
 #include "gui/org_model.h"
 #include "gui/settings_file.h"
-#include "sync/engine.h"
 
 struct ImFont;
 
@@ -48,10 +48,10 @@ struct GuiContext {
   TaskQueue tasks;
   MemberTableModel members;
 
-  // (Re)starts the sync engine listening on `listen`. When it cannot listen (a busy port),
-  // the engine still runs for outgoing connections and engineError says why.
+  // (Re)starts the node's sync engine (node.sync()) listening on `listen`. When it cannot
+  // listen (a busy port), the engine still runs for outgoing connections and engineError
+  // says why; when it cannot start at all, sync stays null and engineError says why.
   void startEngine(const std::string& listen);
-  std::unique_ptr<Engine> engine;  // null when it could not start (engineError says why)
   std::string engineError;
   std::string listenAddress;
   bool discovery = true;  // LAN beacons when the engine starts
@@ -84,8 +84,8 @@ struct GuiContext {
   };
   std::optional<Notice> notice;
   void notify(std::string text, bool error = false);
-  // The store was changed here (a write, a dismissed conflict): push it to peers now and
-  // refresh what depends on the data.
+  // The store was changed here (a write, a dismissed conflict): refresh what depends on the
+  // data (Node's writes push themselves to peers).
   void wrote();
   bool storeDirty = false;  // set by wrote(); the app refreshes before the next frame
 

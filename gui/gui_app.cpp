@@ -194,7 +194,7 @@ void GuiApp::pump() {
     const auto& snapshot = ctx.members.view().snapshot;
     if (snapshot) ctx.glyphs.merge(snapshot->glyphs());
   }
-  if (ctx.engine) ctx.sync = ctx.engine->status();
+  if (ctx.node.sync().running()) ctx.sync = ctx.node.sync().status();
   checkStore();
 }
 

@@ -12,7 +12,6 @@
 
 #include "gui/views.h"
 #include "gui/widgets.h"
-#include "sync/identity.h"
 
 namespace unionsync::gui {
 
@@ -173,7 +172,7 @@ class SyncView final : public View {
       if (p.state == "revoked") {
         if (ImGui::SmallButton(tr(T::SyncTrustAgain))) trust(ctx, {p.publicKey, p.name, p.address});
       } else {
-        if (!p.address.empty() && ImGui::SmallButton(tr(T::SyncConnect))) ctx.engine->connect(p.address, p.publicKey);
+        if (!p.address.empty() && ImGui::SmallButton(tr(T::SyncConnect))) ctx.node.sync().connect(p.address, p.publicKey);
         ImGui::SameLine();
         if (ImGui::SmallButton(tr(T::SyncRevoke))) revoke(ctx, p.publicKey, p.name);
       }
@@ -291,19 +290,11 @@ class SyncView final : public View {
   // Trust store changes take a file lock that a CLI in another process may hold: worker.
   void trust(GuiContext& ctx, const Pairing& p) {
     ctx.tasks.run<Result<TrustedPeer>>(
-        [dir = ctx.node.dataDir(), p, now = ctx.node.clock().nowMs()] {
-          auto store = TrustStore::open(dir);
-          if (!store) return Result<TrustedPeer>(std::unexpected(store.error()));
-          return store->trust(p.key, p.name, p.address, now);
-        },
+        [&sync = ctx.node.sync(), p] { return sync.trust(p.key, p.name, p.address); },
         [this, &ctx, p](Result<TrustedPeer> peer) {
           if (!peer) {
             ctx.notify(ctx.tr.message(peer.error().message), true);
             return;
-          }
-          if (ctx.engine) {
-            ctx.engine->trustChanged();
-            if (!p.address.empty()) ctx.engine->connect(p.address, p.key);
           }
           manual_ = {};
           ctx.notify(ctx.tr.format(T::SyncTrustDone, peer->name.empty() ? fingerprintOf(peer->publicKey) : peer->name));
@@ -312,17 +303,12 @@ class SyncView final : public View {
 
   void revoke(GuiContext& ctx, const std::string& key, const std::string& name) {
     ctx.tasks.run<Result<TrustedPeer>>(
-        [dir = ctx.node.dataDir(), key] {
-          auto store = TrustStore::open(dir);
-          if (!store) return Result<TrustedPeer>(std::unexpected(store.error()));
-          return store->revoke(key);
-        },
+        [&sync = ctx.node.sync(), key] { return sync.revoke(key); },
         [&ctx, name](Result<TrustedPeer> peer) {
           if (!peer) {
             ctx.notify(ctx.tr.message(peer.error().message), true);
             return;
           }
-          if (ctx.engine) ctx.engine->trustChanged();
           ctx.notify(ctx.tr.format(T::SyncRevoked, name));
         });
   }
