@@ -119,7 +119,7 @@ void GuiApp::startContext() {
   ctx_->view = settings_.view;
   if (!args_.search.empty()) ctx_->automation.memberSearch = args_.search;
   ctx_->glyphs.merge(welcomeGlyphs_);
-  ctx_->note(node_->store().info().nodeName);
+  ctx_->note(node_->info().nodeName);
   ctx_->note(args_.dataDir);
   views_ = {makeOverviewView(), makeOrgsView(),  makeMembersView(),    makeActivitiesView(),
             makeImportView(),   makeSyncView(), makeConflictsView(), makeSettingsView()};
@@ -127,7 +127,7 @@ void GuiApp::startContext() {
   ctx_->startEngine(args_.listen.empty() ? std::string(kDefaultListen) : args_.listen);
   refreshOrgs();
   refreshCounts();
-  lastVector_ = node_->store().versionVector();
+  lastVector_ = node_->versionVector();
 }
 
 void GuiApp::refreshOrgs() {
@@ -163,7 +163,7 @@ void GuiApp::refreshOrgs() {
 void GuiApp::refreshCounts() {
   using Counts = std::pair<std::size_t, std::size_t>;
   ctx_->tasks.run<Counts>(
-      [node = node_.get()] { return Counts{node->store().conflicts().size(), node->store().count(Kind::Member)}; },
+      [node = node_.get()] { return Counts{node->conflicts().size(), node->count(Kind::Member)}; },
       [this](Counts counts) {
         ctx_->conflictCount = counts.first;
         ctx_->memberCount = counts.second;
@@ -178,7 +178,7 @@ void GuiApp::checkStore() {
   // A local write or a dismissed conflict (which leaves the version vector alone) counts as a
   // change without looking.
   const bool wrote = std::exchange(ctx.storeDirty, false);
-  VersionVector vector = node_->store().versionVector();
+  VersionVector vector = node_->versionVector();
   if (vector == lastVector_ && !wrote) return;
   lastVector_ = std::move(vector);
   ++ctx.dataVersion;
@@ -242,7 +242,7 @@ void GuiApp::drawNav() {
   GuiContext& ctx = *ctx_;
   ImGui::BeginChild("##nav", {kNavWidth, 0}, true);
   ImGui::PushStyleColor(ImGuiCol_Text, ui::toneColor(Tone::Bad));
-  ui::textWrapped(ctx, node_->store().info().nodeName);
+  ui::textWrapped(ctx, node_->info().nodeName);
   ImGui::PopStyleColor();
   ImGui::Separator();
   ImGui::Spacing();
