@@ -169,7 +169,7 @@ class SyncView final : public View {
       if (p.total.changesReceived + p.total.changesSent > 0)
         ui::textMuted(ctx, tr.format(T::SyncTraffic, p.total.changesSent, p.total.changesReceived));
       ImGui::TableNextColumn();
-      if (p.state == "revoked") {
+      if (p.state == PeerState::Revoked) {
         if (ImGui::SmallButton(tr(T::SyncTrustAgain))) trust(ctx, {p.publicKey, p.name, p.address});
       } else {
         if (!p.address.empty() && ImGui::SmallButton(tr(T::SyncConnect))) ctx.node.sync().connect(p.address, p.publicKey);

@@ -110,7 +110,7 @@ struct Link {
   std::uint64_t refusalsSeen = 0;  // of this session's changesRefused, already counted
   std::uint64_t verificationsSeen = 0;  // of this session's verifications, already taken
   std::string failure;      // transport-level reason (from the monitor)
-  std::string failState;    // "refused", "unreachable", ...
+  std::optional<PeerState> failState;  // Refused, Unreachable, ... (none: an ordinary end)
 };
 
 struct PeerEntry {
@@ -124,7 +124,7 @@ struct PeerEntry {
   std::size_t nextAddress = 0;
   std::int64_t backoffMs = 0;
   std::int64_t nextAttemptMs = 0;
-  std::string failState;
+  std::optional<PeerState> failState;  // why the last session failed; kept until one succeeds
   std::string lastError;
   std::string lastAddress;
   std::int64_t lastContactMs = 0;
@@ -301,7 +301,7 @@ struct Engine::Core {
       if (e.trusted && !trustedNow) {
         log(fmt::format("已撤销对「{}」的信任，断开连接 / trust in '{}' revoked: disconnecting", e.name, e.name));
       }
-      if (!e.trusted && trustedNow) e.nextAttemptMs = 0, e.backoffMs = 0, e.failState.clear();
+      if (!e.trusted && trustedNow) e.nextAttemptMs = 0, e.backoffMs = 0, e.failState.reset();
       e.trusted = trustedNow;
     }
     for (auto& [key, e] : peers) {
@@ -593,7 +593,7 @@ struct Engine::Core {
       switch (event) {
         case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH:
           link.failure = refusedByPeerReason();
-          link.failState = "refused";
+          link.failState = PeerState::Refused;
           link.session->close(WireErrorCode::NotTrusted, link.failure, false);
           break;
         case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL:
@@ -602,18 +602,18 @@ struct Engine::Core {
               "握手失败：{} 的公钥与地址不符或对方不是 unionsync 节点 / handshake failed: wrong key for {} "
               "or not a unionsync node",
               link.address, link.address);
-          link.failState = "refused";
+          link.failState = PeerState::Refused;
           link.session->close(WireErrorCode::Unknown, link.failure, false);
           break;
         case ZMQ_EVENT_DISCONNECTED:
           link.failure = "连接断开 / disconnected";
-          link.failState = link.reachedActive ? "" : "unreachable";
+          link.failState = link.reachedActive ? std::nullopt : std::optional(PeerState::Unreachable);
           link.session->close(WireErrorCode::Unknown, link.failure, false);
           break;
         case ZMQ_EVENT_CLOSED:
           if (link.session->state() == SessionState::AwaitingHello) {
             link.failure = fmt::format("无法连接 {} / cannot reach {}", link.address, link.address);
-            link.failState = "unreachable";
+            link.failState = PeerState::Unreachable;
             link.session->close(WireErrorCode::Unknown, link.failure, false);
           }
           break;
@@ -879,7 +879,7 @@ struct Engine::Core {
     if (s.state() == SessionState::Active && !link.reachedActive) {
       link.reachedActive = true;
       e.sessions++;
-      e.failState.clear();
+      e.failState.reset();
       e.lastError.clear();
       e.backoffMs = 0;
       e.nodeId = s.peerHello()->nodeId;
@@ -1040,14 +1040,20 @@ struct Engine::Core {
     std::string reason = link.failure.empty() ? s.closeReason() : link.failure;
     // Errors a peer sends carry their own bilingual reason.
     if (s.closedByPeer() && s.closeCode() == WireErrorCode::ShuttingDown) reason = "对方已停止 / the peer stopped";
-    std::string failState = link.failState;
-    if (s.closeCode() == WireErrorCode::DifferentDeployment) failState = "different-deployment";
-    if (s.closeCode() == WireErrorCode::NotTrusted && s.closedByPeer()) failState = "refused", reason = refusedByPeerReason();
+    std::optional<PeerState> failState = link.failState;
+    if (s.closeCode() == WireErrorCode::DifferentDeployment) failState = PeerState::DifferentDeployment;
+    if (s.closeCode() == WireErrorCode::NotTrusted && s.closedByPeer()) failState = PeerState::Refused, reason = refusedByPeerReason();
     if (s.closeCode() == WireErrorCode::IncompatibleVersion || s.closeCode() == WireErrorCode::BadMagic ||
         s.closeCode() == WireErrorCode::Malformed || s.closeCode() == WireErrorCode::ApplyFailed ||
         s.closeCode() == WireErrorCode::OutOfOrder || s.closeCode() == WireErrorCode::ClockAhead ||
         s.closeCode() == WireErrorCode::FalseClaim) {
-      if (failState.empty()) failState = "error";
+      if (!failState) failState = PeerState::Error;
+    }
+    // An outgoing connection that ended on our side before any session (the hello timed
+    // out: a silent port, a firewall dropping packets) is as unreachable as a refused port.
+    if (!failState && link.outbound && !link.reachedActive && !s.closedByPeer() &&
+        s.closeCode() == WireErrorCode::Unknown) {
+      failState = PeerState::Unreachable;
     }
     if (link.outbound) {
       zmq_socket_monitor(link.dealer->handle(), nullptr, 0);
@@ -1078,7 +1084,7 @@ struct Engine::Core {
       if (!quiet) log(fmt::format("「{}」：{}", e.name, reason));
       e.persistPending = true;
     }
-    if (link.outbound) schedule(e, link.reachedActive, failState == "different-deployment");
+    if (link.outbound) schedule(e, link.reachedActive, failState == PeerState::DifferentDeployment);
   }
 
   // --- status ---------------------------------------------------------------------------------
@@ -1122,27 +1128,33 @@ struct Engine::Core {
         if (l->key == key && !l->probe && !l->session->closed()) link = l.get();
       }
       if (!e.trusted) {
-        p.state = "revoked";
+        p.state = PeerState::Revoked;
       } else if (link) {
         p.direction = link->outbound ? "out" : "in";
         p.current = link->session->stats();
         p.total = e.total;
         addStats(p.total, p.current);
         switch (link->session->state()) {
-          case SessionState::AwaitingHello: p.state = link->outbound ? "connecting" : "handshake"; break;
-          case SessionState::AwaitingKey: p.state = "handshake"; break;
+          case SessionState::AwaitingHello:
+            // A retry of a peer that was unreachable stays so until it answers: the state
+            // would otherwise flicker to "connecting" on every attempt.
+            p.state = !link->outbound                          ? PeerState::Handshake
+                      : e.failState == PeerState::Unreachable ? PeerState::Unreachable
+                                                              : PeerState::Connecting;
+            break;
+          case SessionState::AwaitingKey: p.state = PeerState::Handshake; break;
           case SessionState::Active:
             p.caughtUp = link->session->caughtUpBothWays();
-            p.state = p.caughtUp ? "live" : "catching-up";
+            p.state = p.caughtUp ? PeerState::Live : PeerState::CatchingUp;
             break;
-          case SessionState::Closed: p.state = "closed"; break;
+          case SessionState::Closed: p.state = PeerState::Closed; break;
         }
-      } else if (!e.failState.empty()) {
-        p.state = e.failState;
+      } else if (e.failState) {
+        p.state = *e.failState;
       } else if (wantsConnection(e) && e.nextAttemptMs > now) {
-        p.state = "backoff";
+        p.state = PeerState::Backoff;
       } else {
-        p.state = "idle";
+        p.state = PeerState::Idle;
       }
       s->lastSyncMs = std::max(s->lastSyncMs, e.lastSyncMs);
       s->peers.push_back(std::move(p));
@@ -1172,7 +1184,7 @@ struct Engine::Core {
     for (const auto& p : s->peers) {
       j["peers"].push_back({{"key", p.publicKey},
                             {"name", p.name},
-                            {"state", p.state},
+                            {"state", peerStateName(p.state)},
                             {"direction", p.direction},
                             {"address", p.address},
                             {"pendingEstimate", p.pendingEstimate},
@@ -1298,7 +1310,7 @@ void Engine::connect(const std::string& address, const std::string& publicKey) {
       e.manual = true;
       e.backoffMs = 0;
       e.nextAttemptMs = 0;
-      e.failState.clear();
+      e.failState.reset();
     };
     if (!publicKey.empty()) {
       auto it = c->peers.find(publicKey);

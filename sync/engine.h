@@ -33,6 +33,7 @@
 #include "store/clock.h"
 #include "store/store.h"
 #include "sync/discovery.h"
+#include "sync/peer_state.h"
 #include "sync/session.h"
 #include "sync/trust_store.h"
 
@@ -62,8 +63,7 @@ struct PeerStatus {
   std::string fingerprint;
   std::string nodeId;
   std::string address;     // of the current or last outgoing connection
-  std::string state;       // idle, connecting, handshake, catching-up, live, backoff, refused,
-                           // different-deployment, error, revoked
+  PeerState state = PeerState::Idle;  // peerStateName() gives the published name
   std::string direction;   // "out", "in" or "" (no session)
   std::string lastError;
   std::int64_t lastContactMs = 0;

@@ -19,6 +19,7 @@
 #include "app/node.h"
 #include "sync/engine.h"
 #include "sync/identity.h"
+#include "sync/peer_state.h"
 #include "sync/trust_store.h"
 
 namespace unionsync {
@@ -130,29 +131,39 @@ int runPeerRevoke(CliContext& ctx, const SyncCliOptions& o) {
   return 0;
 }
 
+// A peer's state as `peer list` and `status` print it: the engine's name, or "offline" when
+// no running serve reports the peer (or reports a state this build does not know).
+std::string peerStateText(std::optional<PeerState> state) {
+  return state ? std::string(peerStateName(*state)) : std::string("offline");
+}
+
+// The state a running serve published in status.json for `key`; nullopt if none.
+std::optional<PeerState> servedPeerState(const std::optional<nlohmann::json>& live, const std::string& key) {
+  if (!live) return std::nullopt;
+  for (const auto& p : (*live)["peers"]) {
+    if (p.value("key", "") == key) return peerStateFromName(p.value("state", ""));
+  }
+  return std::nullopt;
+}
+
 int runPeerList(CliContext& ctx) {
   auto node = ctx.openNode();
   if (!node) return reportFailure(node.error());
   auto trust = TrustStore::open(ctx.dataDir);
   if (!trust) return reportFailure(trust.error());
   auto live = serveStatus(ctx.dataDir);
-  auto liveState = [&](const std::string& key) -> std::string {
-    if (!live) return "";
-    for (const auto& p : (*live)["peers"]) {
-      if (p.value("key", "") == key) return p.value("state", "");
-    }
-    return "";
+  auto stateOf = [&](const TrustedPeer& p) {
+    return p.state == TrustState::Revoked ? std::optional(PeerState::Revoked) : servedPeerState(live, p.publicKey);
   };
   if (ctx.json) {
     nlohmann::json out{{"trusted", nlohmann::json::array()}, {"discovered", nlohmann::json::array()}};
     for (const auto& p : trust->peers()) {
-      std::string state = p.state == TrustState::Revoked ? "revoked" : liveState(p.publicKey);
       out["trusted"].push_back({{"key", p.publicKey},
                                 {"name", p.name},
                                 {"fingerprint", fingerprintOf(p.publicKey)},
                                 {"addresses", p.addresses},
                                 {"trust", std::string(trustStateName(p.state))},
-                                {"state", state.empty() ? "offline" : state},
+                                {"state", peerStateText(stateOf(p))},
                                 {"added", p.addedMs},
                                 {"lastContact", p.lastContactMs},
                                 {"lastSync", p.lastSyncMs},
@@ -167,8 +178,7 @@ int runPeerList(CliContext& ctx) {
   std::cout << "已信任的节点 / trusted peers:\n";
   if (trust->peers().empty()) std::cout << "  （无 / none）\n";
   for (const auto& p : trust->peers()) {
-    std::string state = p.state == TrustState::Revoked ? "revoked" : liveState(p.publicKey);
-    std::cout << fmt::format("  {}  {}  [{}]\n", p.name, fingerprintOf(p.publicKey), state.empty() ? "offline" : state)
+    std::cout << fmt::format("  {}  {}  [{}]\n", p.name, fingerprintOf(p.publicKey), peerStateText(stateOf(p)))
               << fmt::format("    key {}\n", p.publicKey)
               << fmt::format("    地址 address: {}\n", p.addresses.empty() ? "—" : fmt::format("{}", fmt::join(p.addresses, ", ")))
               << fmt::format("    最近联系 last contact: {}   最近同步 last sync: {}\n", timeText(p.lastContactMs),
@@ -230,7 +240,7 @@ int runServe(CliContext& ctx, const SyncCliOptions& o) {
     auto s = (*engine)->status();
     if (!s->running) break;
     std::string summary;
-    for (const auto& p : s->peers) summary += fmt::format("{}={} ", p.name, p.state);
+    for (const auto& p : s->peers) summary += fmt::format("{}={} ", p.name, peerStateName(p.state));
     if (summary != lastSummary && !summary.empty()) {
       lastSummary = summary;
       (*printer)(fmt::format("节点状态 / peers: {}", summary));
@@ -275,7 +285,8 @@ int runSync(CliContext& ctx, const SyncCliOptions& o) {
           if (!matches(p)) continue;
           // Caught up both ways and the fingerprints compared once (the verification).
           if (p.caughtUp && p.current.verifications > 0) return true;
-          if (p.state == "refused" || p.state == "different-deployment" || p.state == "error") return true;
+          if (p.state == PeerState::Refused || p.state == PeerState::DifferentDeployment || p.state == PeerState::Error)
+            return true;
         }
         return false;
       },
@@ -351,13 +362,15 @@ int runStatus(CliContext& ctx) {
   nlohmann::json peers = nlohmann::json::array();
   std::int64_t lastSync = 0;
   for (const auto& p : trust->peers()) {
-    std::string state = p.state == TrustState::Revoked ? "revoked" : "offline";
+    std::optional<PeerState> state;
     std::optional<std::size_t> livePending;
-    if (live && p.state == TrustState::Trusted) {
+    if (p.state == TrustState::Revoked) {
+      state = PeerState::Revoked;
+    } else if (live) {
       for (const auto& lp : (*live)["peers"]) {
         if (lp.value("key", "") != p.publicKey) continue;
-        state = lp.value("state", state);
-        if (state == "live") livePending = lp.value("pendingEstimate", std::size_t{0});
+        state = peerStateFromName(lp.value("state", ""));
+        if (state == PeerState::Live) livePending = lp.value("pendingEstimate", std::size_t{0});
       }
     }
     // A live peer's vector is known to the running serve; otherwise use the last one saved.
@@ -367,7 +380,7 @@ int runStatus(CliContext& ctx) {
     peers.push_back({{"name", p.name},
                      {"key", p.publicKey},
                      {"fingerprint", fingerprintOf(p.publicKey)},
-                     {"state", state},
+                     {"state", peerStateText(state)},
                      {"addresses", p.addresses},
                      {"lastContact", p.lastContactMs},
                      {"lastSync", p.lastSyncMs},

@@ -6,10 +6,10 @@ using namespace unionsync;
 using namespace unionsync::gui;
 
 namespace {
-PeerStatus peer(std::string state) {
+PeerStatus peer(PeerState state) {
   PeerStatus p;
   p.name = "东城";
-  p.state = std::move(state);
+  p.state = state;
   p.address = "tcp://192.168.1.20:7400";
   return p;
 }
@@ -17,16 +17,16 @@ PeerStatus peer(std::string state) {
 
 TEST_CASE("peer states in a cadre's words") {
   const Tr zh(Lang::Zh), en(Lang::En);
-  PeerStatus p = peer("live");
+  PeerStatus p = peer(PeerState::Live);
   p.caughtUp = true;
   CHECK(describePeer(p, zh).state == "已同步");
   CHECK(describePeer(p, en).tone == Tone::Good);
   p.pendingEstimate = 120;
   CHECK(describePeer(p, en).state == "Syncing 120 changes");
-  CHECK(describePeer(peer("catching-up"), zh).tone == Tone::Busy);
-  CHECK(describePeer(peer("connecting"), en).state == "Connecting");
+  CHECK(describePeer(peer(PeerState::CatchingUp), zh).tone == Tone::Busy);
+  CHECK(describePeer(peer(PeerState::Connecting), en).state == "Connecting");
 
-  PeerStatus down = peer("backoff");
+  PeerStatus down = peer(PeerState::Backoff);
   CHECK(describePeer(down, en).state == "Unreachable");
   down.lastContactMs = 1'781'524'800'000;
   down.lastError = "连接超时 / connection timed out";
@@ -35,12 +35,12 @@ TEST_CASE("peer states in a cadre's words") {
   CHECK(line.detail == "connection timed out");
   CHECK(line.tone == Tone::Bad);
 
-  PeerStatus refused = peer("refused");
+  PeerStatus refused = peer(PeerState::Refused);
   CHECK(describePeer(refused, zh).state == "被拒绝");
   CHECK_FALSE(describePeer(refused, zh).detail.empty());  // says what to do
-  CHECK(describePeer(peer("different-deployment"), en).tone == Tone::Bad);
-  CHECK(describePeer(peer("revoked"), en).state == "Revoked");
-  PeerStatus idle = peer("idle");
+  CHECK(describePeer(peer(PeerState::DifferentDeployment), en).tone == Tone::Bad);
+  CHECK(describePeer(peer(PeerState::Revoked), en).state == "Revoked");
+  PeerStatus idle = peer(PeerState::Idle);
   idle.address.clear();
   CHECK_FALSE(describePeer(idle, zh).detail.empty());
 }
@@ -49,17 +49,17 @@ TEST_CASE("the status bar sums the peers up") {
   const Tr en(Lang::En);
   SyncStatus s;
   CHECK(summarizeSync(s, en).state == "Not paired with any computer");
-  PeerStatus a = peer("live");
+  PeerStatus a = peer(PeerState::Live);
   a.caughtUp = true;
-  s.peers = {a, peer("backoff"), peer("revoked")};
+  s.peers = {a, peer(PeerState::Backoff), peer(PeerState::Revoked)};
   CHECK(summarizeSync(s, en).state == "1 of 2 in sync, 1 unreachable");
-  s.peers.push_back(peer("catching-up"));
+  s.peers.push_back(peer(PeerState::CatchingUp));
   CHECK(summarizeSync(s, en).tone == Tone::Busy);
 }
 
 TEST_CASE("the in-sync badge and refused changes beside a peer") {
   const Tr zh(Lang::Zh), en(Lang::En);
-  PeerStatus p = peer("live");
+  PeerStatus p = peer(PeerState::Live);
   p.caughtUp = true;
   CHECK(describePeer(p, en).verified == "Not verified yet");
   CHECK(describePeer(p, en).verifiedTone == Tone::Quiet);
@@ -71,15 +71,28 @@ TEST_CASE("the in-sync badge and refused changes beside a peer") {
   p.refusedChanges = 3;
   p.lastRefusal = "身份证号校验位错误 / wrong ID number check digit";
   CHECK(describePeer(p, en).refusals == "Refused 3 invalid changes, latest: wrong ID number check digit");
-  CHECK(describePeer(peer("revoked"), en).verified.empty());
+  CHECK(describePeer(peer(PeerState::Revoked), en).verified.empty());
 }
 
 TEST_CASE("a difference a repair cannot mend replaces the badge") {
   const Tr en(Lang::En);
-  PeerStatus p = peer("live");
+  PeerStatus p = peer(PeerState::Live);
   p.verifiedEqualMs = 1'781'524'800'000;
   p.verifyDiffers = true;
   const PeerLine line = describePeer(p, en);
   CHECK(line.verified.starts_with("Data differ"));
   CHECK(line.verifiedTone == Tone::Bad);
+}
+
+TEST_CASE("a peer that cannot be reached says so, not idle") {
+  const Tr zh(Lang::Zh), en(Lang::En);
+  PeerStatus down = peer(PeerState::Unreachable);
+  down.lastError = "无法连接 tcp://192.168.1.20:7400 / cannot reach tcp://192.168.1.20:7400";
+  const PeerLine line = describePeer(down, en);
+  CHECK(line.state == "Unreachable");
+  CHECK(line.tone == Tone::Bad);
+  CHECK(line.detail == "cannot reach tcp://192.168.1.20:7400");
+  CHECK(describePeer(down, zh).state == "无法连接");
+  down.lastError.clear();
+  CHECK(describePeer(down, zh).detail == "对方电脑未开机或地址不对");  // says what to check
 }

@@ -16,7 +16,7 @@ namespace {
 bool peerLive(const Engine& engine, const std::string& key) {
   auto s = engine.status();
   const PeerStatus* p = s->findPeer(key);
-  return p && p->state == "live";
+  return p && p->state == PeerState::Live;
 }
 
 bool sameData(TestNode& a, TestNode& b) { return a.store->digest() == b.store->digest(); }
@@ -108,7 +108,7 @@ TEST_CASE("engine: ZAP refuses an untrusted key and a plaintext client while a t
   RawClient plaintext(intruder.identity(), "", endpoint, false);
   plaintext.send("GET / HTTP/1.0\r\n\r\n");
   const auto kb = b.identity().publicKey, kx = intruder.identity().publicKey;
-  REQUIRE(eventually([&] { return ex->status()->findPeer(kb)->state == "refused"; }, 10s));
+  REQUIRE(eventually([&] { return ex->status()->findPeer(kb)->state == PeerState::Refused; }, 10s));
   CHECK(ex->status()->findPeer(kb)->lastError.find("does not trust") != std::string::npos);
   CHECK(b.store->digest() == digestBefore);
   // B lists the refused key with its fingerprint, so the user can pair.
@@ -261,8 +261,8 @@ TEST_CASE("engine: revoking trust disconnects the peer and refuses it afterwards
   REQUIRE(eventually([&] { return peerLive(*ea, kb); }, 20s));
   auto tb = TrustStore::open(b.dataDir).value();
   REQUIRE(tb.revoke(ka).has_value());  // as `peer revoke` in another process would
-  REQUIRE(eventually([&] { return ea->status()->findPeer(kb)->state == "refused"; }, 10s));
-  CHECK(eb->status()->findPeer(ka)->state == "revoked");
+  REQUIRE(eventually([&] { return ea->status()->findPeer(kb)->state == PeerState::Refused; }, 10s));
+  CHECK(eb->status()->findPeer(ka)->state == PeerState::Revoked);
   writeRecords(*a.store, 10, 1);
   std::this_thread::sleep_for(500ms);
   CHECK(b.store->count(Kind::Organization) == 0);
