@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include "store/blake2b.h"
 #include "store/record_codec.h"
 
 namespace unionsync {
@@ -72,14 +73,12 @@ Fingerprint fingerprintOf(const RangeSum& sum) {
   input.append(sum.encode());
   Fingerprint fp;
   fp.count = sum.count;
-  crypto_generichash(fp.digest.data(), fp.digest.size(), reinterpret_cast<const unsigned char*>(input.data()),
-                     input.size(), nullptr, 0);
+  const auto digest = Blake2b<sizeof fp.digest>().update(input).final();
+  std::copy(digest.begin(), digest.end(), fp.digest.begin());
   return fp;
 }
 
 Hash128 recordHash(std::string_view recordKey, const FieldMap& fields) {
-  crypto_generichash_state state;
-  crypto_generichash_init(&state, nullptr, 0, 16);
   // Length-prefixed, field by field, exactly as Store::digest() feeds them.
   std::string buffer;
   auto feed = [&](std::string_view bytes) {
@@ -97,9 +96,9 @@ Hash128 recordHash(std::string_view recordKey, const FieldMap& fields) {
     feedU64(f.stamp.hlc);
     feedU64(f.stamp.origin);
   }
-  crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(buffer.data()), buffer.size());
+  const auto digest = Blake2b<16>().update(buffer).final();
   Hash128 out{};
-  crypto_generichash_final(&state, out.data(), out.size());
+  std::copy(digest.begin(), digest.end(), out.begin());
   return out;
 }
 

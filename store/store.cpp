@@ -21,6 +21,7 @@
 
 #include "store/hlc.h"
 #include "store/lmdb.h"
+#include "store/blake2b.h"
 #include "store/record_codec.h"
 #include "store/utf8.h"
 
@@ -994,13 +995,11 @@ Result<void> Store::dismissConflicts(Kind kind, const RecordId& id, const std::s
 }
 
 std::string Store::digest() const {
-  crypto_generichash_state state;
-  crypto_generichash_init(&state, nullptr, 0, 32);
+  Blake2b<32> hash;
   auto feed = [&](std::string_view bytes) {
     std::string len;
     codec::putVarint(len, bytes.size());
-    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(len.data()), len.size());
-    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+    hash.update(len).update(bytes);
   };
   Txn txn = impl_->readTxn();
   Cursor cursor(txn, impl_->records);
@@ -1014,9 +1013,8 @@ std::string Store::digest() const {
       feed(u64Value(f.stamp.origin));
     }
   }
-  unsigned char out[32];
-  crypto_generichash_final(&state, out, sizeof out);
-  return hex(out, sizeof out);
+  const auto out = hash.final();
+  return hex(out.data(), out.size());
 }
 
 Result<void> Store::backup(const std::string& file) const {

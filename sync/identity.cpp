@@ -11,6 +11,8 @@
 #include <sstream>
 
 #include <sodium.h>
+
+#include "store/blake2b.h"
 #include <zmq.h>
 
 namespace unionsync {
@@ -127,13 +129,7 @@ std::string fingerprintOf(std::string_view publicKeyZ85) {
   std::array<std::uint8_t, 32> raw{};
   std::string copy(publicKeyZ85);
   zmq_z85_decode(raw.data(), copy.c_str());
-  std::array<std::uint8_t, 20> hash{};
-  crypto_generichash_state state;
-  crypto_generichash_init(&state, nullptr, 0, hash.size());
-  crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(kFingerprintDomain.data()),
-                            kFingerprintDomain.size());
-  crypto_generichash_update(&state, raw.data(), raw.size());
-  crypto_generichash_final(&state, hash.data(), hash.size());
+  const auto hash = Blake2b<20>().update(kFingerprintDomain).update(raw.data(), raw.size()).final();
   // 160 bits -> 32 base32 characters, grouped by 4.
   std::string out;
   std::uint32_t buffer = 0;

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include <sodium.h>
+#include "store/blake2b.h"
 
 namespace unionsync {
 
@@ -75,12 +75,7 @@ std::string durationText(std::int64_t ms) {
 
 std::string Session::deploymentKeyHash(const std::string& key) {
   static constexpr std::string_view kDomain = "unionsync deployment v1";
-  std::array<unsigned char, 16> out{};
-  crypto_generichash_state state;
-  crypto_generichash_init(&state, nullptr, 0, out.size());
-  crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(kDomain.data()), kDomain.size());
-  crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(key.data()), key.size());
-  crypto_generichash_final(&state, out.data(), out.size());
+  const auto out = Blake2b<16>().update(kDomain).update(key).final();
   return std::string(reinterpret_cast<const char*>(out.data()), out.size());
 }
 
