@@ -141,7 +141,8 @@ class Node {
                                                          bool creating,
                                                          const std::optional<RecordId>& id = {}) const;
   // Creates a record. A member's id derives from its ID number (member_identity.h); adding a
-  // member whose ID number is already held fails and names the existing member.
+  // member whose ID number is held by a live member fails and names that member (change it
+  // with set); a deleted member with that ID number is restored with the new values.
   std::expected<RecordId, ValidationFailure> add(Kind kind, const FieldValues& values);
   // Creates the member, or updates the member with the same ID number (imports).
   struct Upserted {

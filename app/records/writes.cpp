@@ -17,8 +17,23 @@ Result<RecordId> Node::memberIdFor(std::string_view idNumber) const {
 }
 
 std::expected<RecordId, ValidationFailure> Node::add(Kind kind, const FieldValues& values) {
-  auto upserted = kind == Kind::Member ? upsertMember(values) : std::expected<Upserted, ValidationFailure>{};
   if (kind == Kind::Member) {
+    // Adding must never overwrite someone: a live member with this ID number is refused by
+    // name (upsertMember, for imports, is the path that updates).
+    auto normalized = validate(Kind::Member, values, true);
+    if (!normalized) return std::unexpected(normalized.error());
+    RecordId id = memberIdFromIdNumber(store_->deploymentKey(), valueOf(*normalized, "id_type"),
+                                       valueOf(*normalized, "id_number"));
+    if (auto held = store_->get(Kind::Member, id); held && !held->deleted()) {
+      std::string org;
+      if (auto o = RecordId::fromHex(held->get("org")); o && store_->contains(Kind::Organization, *o))
+        org = std::string(store_->get(Kind::Organization, *o)->get("name"));
+      return invalid("id_number", fmt::format("证件号码{}已登记为会员{}（所属工会：{}），请用 member set 修改 / this ID number "
+                                              "is already registered to {}: use member set to change the record",
+                                              valueOf(*normalized, "id_number"), held->get("name"), org,
+                                              held->get("name")));
+    }
+    auto upserted = upsertMember(values);
     if (!upserted) return std::unexpected(upserted.error());
     return upserted->id;
   }

@@ -67,15 +67,33 @@ TEST_CASE("validation names each bad field with a reason") {
 TEST_CASE("one person is one member: the same ID number, in 15 or 18 digits, maps to one record") {
   Fixture f;
   auto first = f.addMember("11010519491231002X", "王淼", f.enterprise);
-  auto again = f.addMember("11010519491231002x", "王淼", f.enterprise, {{"mobile", "13800000000"}});
-  auto legacy = f.addMember("110105491231002", "王淼", f.enterprise);
+  auto again = f.node->upsertMember({{"name", "王淼"}, {"id_number", "11010519491231002x"}, {"org", f.enterprise.hex()}, {"mobile", "13800000000"}});
+  auto legacy = f.node->upsertMember({{"name", "王淼"}, {"id_number", "110105491231002"}, {"org", f.enterprise.hex()}});
   REQUIRE(first.has_value());
   REQUIRE(again.has_value());
   REQUIRE(legacy.has_value());
-  CHECK(*first == *again);
-  CHECK(*first == *legacy);
+  CHECK(*first == again->id);
+  CHECK(*first == legacy->id);
+  CHECK_FALSE(again->created);
   CHECK(f.node->store().count(Kind::Member) == 1);
   CHECK(f.node->get(Kind::Member, *first)->get("mobile") == "13800000000");
+}
+
+TEST_CASE("adding a member whose ID number is held by a live member is refused naming her; a deleted one is re-added") {
+  Fixture f;
+  auto first = f.addMember("11010519491231002X", "王淼", f.enterprise).value();
+  auto other = f.addMember("11010519491231002X", "李四", f.street);
+  REQUIRE_FALSE(other.has_value());
+  CHECK(mentions(other.error(), "id_number"));
+  CHECK(other.error().summary().find("王淼") != std::string::npos);
+  CHECK(f.node->get(Kind::Member, first)->get("name") == "王淼");
+  CHECK(f.node->get(Kind::Member, first)->get("org") == f.enterprise.hex());
+  REQUIRE(f.node->remove(Kind::Member, first).has_value());
+  auto readded = f.addMember("11010519491231002X", "李四", f.street);
+  REQUIRE(readded.has_value());
+  CHECK(*readded == first);
+  CHECK(f.node->get(Kind::Member, first)->get("name") == "李四");
+  CHECK_FALSE(f.node->get(Kind::Member, first)->deleted());
 }
 
 TEST_CASE("two nodes of one deployment derive the same member id; another deployment does not") {
