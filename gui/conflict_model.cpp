@@ -4,7 +4,7 @@ namespace unionsync::gui {
 
 std::vector<ConflictEntry> loadConflicts(const Node& node, const Tr& tr) {
   std::vector<ConflictEntry> out;
-  for (Conflict& c : node.store().conflicts()) {
+  for (Conflict& c : node.conflicts()) {
     ConflictEntry e;
     e.def = findField(c.kind, c.field);
     auto record = node.get(c.kind, c.id);
@@ -29,19 +29,12 @@ std::vector<ConflictEntry> loadConflicts(const Node& node, const Tr& tr) {
   return out;
 }
 
-Result<void> keepCurrentValue(Node& node, const Conflict& c) {
-  return node.store().dismissConflicts(c.kind, c.id, c.field);
-}
+Result<void> keepCurrentValue(Node& node, const Conflict& c) { return node.dismissConflict(c); }
 
 Result<void> restoreOtherValue(Node& node, const Conflict& c) {
-  if (findField(c.kind, c.field)) {
-    auto set = node.set(c.kind, c.id, {{c.field, c.loserValue}});
-    if (!set) return fail(set.error().summary());
-  } else {
-    auto written = node.store().write(c.kind, c.id, {{c.field, c.loserValue}});
-    if (!written) return std::unexpected(written.error());
-  }
-  return node.store().dismissConflicts(c.kind, c.id, c.field);
+  auto kept = node.keepOtherValue(c);
+  if (!kept) return fail(kept.error().summary());
+  return {};
 }
 
 }  // namespace unionsync::gui

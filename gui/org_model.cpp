@@ -34,7 +34,7 @@ OrgSummary buildOrgSummary(const Node& node) {
                                   .deleted = org.deleted, .hasChildren = !org.children.empty()});
     summary.index_[id] = at;
     summary.glyphs.addText(org.name);
-    const CounterMap c = node.store().counters(id.hex());
+    const CounterMap c = node.counters(id);
     auto get = [&](std::string_view name) {
       auto it = c.find(name);
       return it == c.end() ? std::int64_t{0} : it->second;

@@ -31,7 +31,7 @@ class ConflictsView final : public View {
       ui::textColored(ctx, ui::toneColor(Tone::Good), tr(T::ConflictsNone));
       return;
     }
-    const StoreInfo info = ctx.node.store().info();
+    const StoreInfo info = ctx.node.info();
     const OriginNames names{info.origin, info.nodeName};
     constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
                                        ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |

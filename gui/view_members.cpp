@@ -274,13 +274,13 @@ class MembersView final : public View {
     const Tr& tr = ctx.tr;
     if (!history_) {
       // Conflicts are few; reading them with the record keeps the panel consistent.
-      const std::vector<Conflict> all = ctx.node.store().conflicts();
+      const std::vector<Conflict> all = ctx.node.conflicts();
       history_ = fieldHistory(*record_, all, tr);
       historyLang_ = tr.lang();
     }
     if (historyLang_ != tr.lang()) history_.reset();
     if (!history_) return;
-    const StoreInfo info = ctx.node.store().info();
+    const StoreInfo info = ctx.node.info();
     const OriginNames names{info.origin, info.nodeName};
     ui::textMuted(ctx, tr(T::HistoryIntro));
     constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |

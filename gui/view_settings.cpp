@@ -19,7 +19,7 @@ class SettingsView final : public View {
   void draw(GuiContext& ctx) override {
     const Tr& tr = ctx.tr;
     ui::title(ctx, tr(T::NavSettings));
-    if (name_.empty() && !nameEdited_) name_ = ctx.node.store().info().nodeName;
+    if (name_.empty() && !nameEdited_) name_ = ctx.node.info().nodeName;
     if (backupDir_.empty()) backupDir_ = ctx.node.dataDir() + "/backups";
 
     section(ctx, T::SettingsLanguage);
@@ -33,9 +33,12 @@ class SettingsView final : public View {
     const bool enter = ImGui::IsItemDeactivated() && ui::enterPressed();
     ImGui::SameLine();
     if ((ui::button(ctx.tr(T::Save), !name_.empty()) || (enter && !name_.empty()))) {
-      ctx.node.store().setNodeName(name_);
-      nameEdited_ = false;
-      ctx.notify(ctx.tr(T::SettingsNameSaved));
+      if (auto renamed = ctx.node.rename(name_); !renamed) {
+        ctx.notify(ctx.tr.message(renamed.error().message), true);
+      } else {
+        nameEdited_ = false;
+        ctx.notify(ctx.tr(T::SettingsNameSaved));
+      }
     }
     ui::textMuted(ctx, ctx.tr(T::SettingsNameHint));
 
@@ -70,10 +73,10 @@ class SettingsView final : public View {
     *backupResult_ = {};
     auto result = backupResult_;  // shared: the job may outlive a language switch, not the view
     backup_ = std::make_unique<Job>(
-        [&store = ctx.node.store(), file, dir = backupDir_, result](Job::Control&) {
+        [&node = ctx.node, file, dir = backupDir_, result](Job::Control&) {
           std::error_code ec;
           std::filesystem::create_directories(dir, ec);
-          auto done = store.backup(file);
+          auto done = node.backup(file);
           if (done) result->file = file;
           else result->error = done.error().message;
         },

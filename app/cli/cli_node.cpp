@@ -176,7 +176,7 @@ void registerNodeCommands(CLI::App& root, CliContext& ctx) {
     ctx.run = [&ctx] {
       auto node = ctx.openNode();
       if (!node) return reportFailure(node.error());
-      std::cout << (*node)->store().digest() << "\n";
+      std::cout << (*node)->digest() << "\n";
       return 0;
     };
   });
@@ -187,7 +187,7 @@ void registerNodeCommands(CLI::App& root, CliContext& ctx) {
     ctx.run = [&ctx] {
       auto node = ctx.openNode();
       if (!node) return reportFailure(node.error());
-      auto list = (*node)->store().conflicts();
+      auto list = (*node)->conflicts();
       nlohmann::json all = nlohmann::json::array();
       for (const auto& c : list) {
         auto record = (*node)->get(c.kind, c.id);
@@ -216,7 +216,7 @@ void registerNodeCommands(CLI::App& root, CliContext& ctx) {
     ctx.run = [&ctx, opts] {
       auto node = ctx.openNode();
       if (!node) return reportFailure(node.error());
-      auto done = (*node)->store().backup(opts->file);
+      auto done = (*node)->backup(opts->file);
       if (!done) return reportFailure(done.error());
       std::cout << fmt::format("已备份到 {} / backed up\n", opts->file);
       return 0;
@@ -242,9 +242,9 @@ void registerNodeCommands(CLI::App& root, CliContext& ctx) {
       auto node = ctx.openNode();
       if (!node) return reportFailure(node.error());
       // A restored node must never reuse sequence numbers it issued after the backup.
-      auto epoch = (*node)->store().startNewEpoch(*ctx.random);
+      auto epoch = (*node)->startNewEpoch();
       if (!epoch) return reportFailure(epoch.error());
-      std::cout << fmt::format("已恢复，新纪元 {} / restored, new epoch\n", (*node)->store().info().epoch);
+      std::cout << fmt::format("已恢复，新纪元 {} / restored, new epoch\n", (*node)->info().epoch);
       return 0;
     };
   });
