@@ -84,6 +84,11 @@ struct Stats {
 };
 
 class SyncService;
+class Node;
+namespace internal {
+Store& storeOf(Node& node);
+const Store& storeOf(const Node& node);
+}  // namespace internal
 
 struct NodeOptions {
   bool durable = true;  // false only for tests and benchmarks
@@ -97,8 +102,6 @@ class Node {
                                               Clock& clock, Random& random, NodeOptions options = {});
   ~Node();  // stops the sync engine before closing the store
 
-  Store& store() { return *store_; }
-  const Store& store() const { return *store_; }
   const std::string& dataDir() const { return dataDir_; }
   Clock& clock() { return clock_; }
   Random& random() { return random_; }
@@ -175,6 +178,8 @@ class Node {
   std::vector<std::pair<RecordId, std::string>> participants(const RecordId& activity) const;
 
  private:
+  friend Store& internal::storeOf(Node& node);
+  friend const Store& internal::storeOf(const Node& node);
   Node(std::string dataDir, std::unique_ptr<Store> store, Clock& clock, Random& random);
   std::string dataDir_;
   std::unique_ptr<Store> store_;

@@ -1,3 +1,4 @@
+#include "app/internal/store_access.h"
 #include "gui/member_table.h"
 
 #include <fmt/format.h>
@@ -518,7 +519,7 @@ void MemberTableModel::run() {
     // view instead of ending the program.
     try {
       if (!snapshot) {
-        snapshot = MemberSnapshot::load(node_.store(), [&](std::size_t rows) {
+        snapshot = MemberSnapshot::load(internal::storeOf(node_), [&](std::size_t rows) {
           rowsLoaded_ = rows;
           if (rows % (64 * 4096) == 0 && wake_) wake_();
           std::lock_guard lock(mutex_);
@@ -526,7 +527,7 @@ void MemberTableModel::run() {
         });
         if (!snapshot) return;  // stopped while loading
       } else if (refresh) {
-        if (auto next = snapshot->refreshed(node_.store())) snapshot = std::move(next);
+        if (auto next = snapshot->refreshed(internal::storeOf(node_))) snapshot = std::move(next);
         else if (generation == answered_) continue;  // nothing changed and nothing asked
       }
       MemberView view = engine.run(snapshot, orgs, query);

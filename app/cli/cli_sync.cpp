@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "app/cli/cli_commands.h"
+#include "app/internal/store_access.h"
 #include "app/node.h"
 #include "sync/engine.h"
 #include "sync/identity.h"
@@ -222,7 +223,7 @@ int runServe(CliContext& ctx, const SyncCliOptions& o) {
   options.beaconIntervalMs = static_cast<std::int64_t>(o.beaconInterval * 1000);
   options.writeStatusFile = true;
   options.log = [printer](const std::string& line) { (*printer)(line); };
-  auto engine = Engine::start((*node)->store(), (*node)->clock(), options);
+  auto engine = Engine::start(internal::storeOf(**node), (*node)->clock(), options);
   if (!engine) return reportFailure(engine.error());
   auto status = (*engine)->status();
   (*printer)(fmt::format("节点「{}」开始服务 / serving node '{}'", status->name, status->name));
@@ -274,7 +275,7 @@ int runSync(CliContext& ctx, const SyncCliOptions& o) {
   EngineOptions options;
   options.dataDir = ctx.dataDir;
   options.autoConnect = false;
-  auto engine = Engine::start((*node)->store(), (*node)->clock(), options);
+  auto engine = Engine::start(internal::storeOf(**node), (*node)->clock(), options);
   if (!engine) return reportFailure(engine.error());
   (*engine)->connect(o.peer, key);
 
@@ -319,7 +320,7 @@ int runSync(CliContext& ctx, const SyncCliOptions& o) {
                                 {"loweredEntries", s.loweredEntries},
                                 {"changesRefused", s.changesRefused},
                                 {"lastRefusal", s.lastRefusal},
-                                {"digest", (*node)->store().digest()}}
+                                {"digest", internal::storeOf(**node).digest()}}
                      .dump(2)
               << "\n";
     return 0;
@@ -352,7 +353,7 @@ int runStatus(CliContext& ctx) {
   if (!id) return reportFailure(id.error());
   auto trust = TrustStore::open(ctx.dataDir);
   if (!trust) return reportFailure(trust.error());
-  const Store& store = (*node)->store();
+  const Store& store = internal::storeOf(**node);
   StoreInfo info = store.info();
   VersionVector vv = store.versionVector();
   auto live = serveStatus(ctx.dataDir);

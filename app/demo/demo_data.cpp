@@ -1,3 +1,4 @@
+#include "app/internal/store_access.h"
 #include "app/demo/demo_data.h"
 
 #include <fmt/format.h>
@@ -349,7 +350,7 @@ struct Joined {
 // Stores validated records in one transaction (Node::add takes one transaction, and with
 // durable storage one fsync, per record).
 Result<std::size_t> writeAll(Node& node, const std::vector<Store::LocalWrite>& writes) {
-  auto written = node.store().writeMany(writes);
+  auto written = internal::storeOf(node).writeMany(writes);
   if (!written) return std::unexpected(written.error());
   return writes.size();
 }
@@ -419,7 +420,7 @@ class DistrictBuilder {
   DistrictBuilder(Node& node, const DemoOptions& options, const std::function<void(std::size_t)>& progress)
       : node_(node), options_(options), progress_(progress), dice_(options.seed),
         today_(parseDay(node.today())), thisYear_(yearOf(today_)),
-        district_(dice_.pick(kDistricts)), deploymentKey_(node.store().deploymentKey()) {}
+        district_(dice_.pick(kDistricts)), deploymentKey_(internal::storeOf(node).deploymentKey()) {}
 
   Result<DemoSummary> build() {
     planOrganizations();

@@ -1,3 +1,4 @@
+#include "app/internal/store_access.h"
 #include "app/io/csv_export.h"
 
 #include <fcntl.h>
@@ -35,7 +36,7 @@ class RefTitles {
   RefTitles(const Node& node, Kind kind) {
     std::unordered_map<std::string, int> uses;
     const std::string_view title = kindDef(kind).titleField;
-    node.store().forEach(kind, [&](const Record& r) {
+    internal::storeOf(node).forEach(kind, [&](const Record& r) {
       if (r.deleted()) return true;
       std::string name(r.get(title));
       ++uses[name];
@@ -89,7 +90,7 @@ class Exporter {
     std::size_t records = 0;
     std::optional<Error> failure;
     std::vector<std::string> row;
-    node_.store().forEach(kind_, [&](const Record& r) {
+    internal::storeOf(node_).forEach(kind_, [&](const Record& r) {
       if (r.deleted() || !inScope(r)) return true;
       fillRow(r, row);
       appendCsvRow(buffer, row);

@@ -1,3 +1,4 @@
+#include "app/internal/store_access.h"
 #include "app/io/member_import.h"
 
 #include <fmt/format.h>
@@ -486,8 +487,8 @@ class Importer {
   Importer(Node& node, const Columns& columns, const ImportOptions& options, std::size_t totalRows)
       : node_(node),
         options_(options),
-        orgs_(node.store()),
-        preparer_(columns, orgs_, options.defaultOrg, node.today(), node.store().deploymentKey()),
+        orgs_(internal::storeOf(node)),
+        preparer_(columns, orgs_, options.defaultOrg, node.today(), internal::storeOf(node).deploymentKey()),
         columns_(columns),
         report_(columns),
         totalRows_(totalRows) {
@@ -538,7 +539,7 @@ class Importer {
       chunk.writes.push_back({Kind::Member, prepared->id, std::move(prepared->values)});
       return;
     }
-    auto existing = node_.store().get(Kind::Member, prepared->id);
+    auto existing = internal::storeOf(node_).get(Kind::Member, prepared->id);
     Outcome outcome = classify(existing, *prepared);
     if (outcome == Outcome::Created && !prepared->hasOrg) {
       seen_.erase(it);
@@ -591,7 +592,7 @@ class Importer {
     std::ranges::stable_sort(chunk.writes, {}, &Store::LocalWrite::id);
     auto& inFlight = inFlight_.emplace();
     inFlight.chunk = std::move(chunk);
-    inFlight.written = std::async(std::launch::async, [&store = node_.store(), &writes = inFlight.chunk.writes] {
+    inFlight.written = std::async(std::launch::async, [&store = internal::storeOf(node_), &writes = inFlight.chunk.writes] {
       return writes.empty() ? Result<std::size_t>(0) : store.writeMany(writes);
     });
     chunk = Chunk{};

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "app/records/counters.h"
+#include "app/internal/store_access.h"
 #include "app/node.h"
 #include "store/validation.h"
 
@@ -14,9 +15,9 @@ namespace {
 // Candidate ids for a member search: ID number, mobile, card number, name prefix.
 std::vector<RecordId> searchMembers(const Node& node, const std::string& text, std::size_t limit) {
   std::vector<RecordId> ids;
-  if (auto id = node.memberIdFor(text); id && node.store().contains(Kind::Member, *id)) ids.push_back(*id);
+  if (auto id = node.memberIdFor(text); id && internal::storeOf(node).contains(Kind::Member, *id)) ids.push_back(*id);
   for (const char* field : {"mobile", "card_no", "id_number", "name"}) {
-    auto found = node.store().lookup({Kind::Member, field, text, true, limit});
+    auto found = internal::storeOf(node).lookup({Kind::Member, field, text, true, limit});
     ids.insert(ids.end(), found.begin(), found.end());
   }
   return ids;

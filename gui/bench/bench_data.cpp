@@ -1,3 +1,4 @@
+#include "app/internal/store_access.h"
 #include "gui/bench/bench_data.h"
 
 #include <fmt/format.h>
@@ -49,7 +50,7 @@ Result<void> buildBenchNode(const std::string& dir, const std::string& name, con
   SeededRandom random(options.seed);
   auto node = Node::create(dir, name, clock, random, NodeOptions{.durable = false});
   if (!node) return std::unexpected(node.error());
-  Store& store = (*node)->store();
+  Store& store = internal::storeOf(**node);
 
   std::vector<Store::LocalWrite> writes;
   const RecordId district = randomId(random);

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "app/internal/store_access.h"
 #include "app/demo/demo_data.h"
 #include "gui/bench/bench_data.h"
 #include "gui/gui_app.h"
@@ -52,10 +53,10 @@ Result<void> addConcurrentEdits(Node& node, const std::string& scratchDir) {
   SystemRandom random;
   auto other = Store::create(scratchDir, "东城社区联合工会", applicationStoreOptions({.durable = false}), clock, random);
   if (!other) return std::unexpected(other.error());
-  if (auto adopted = (*other)->adoptDeploymentKey(node.store().deploymentKey()); !adopted) return adopted;
+  if (auto adopted = (*other)->adoptDeploymentKey(internal::storeOf(node).deploymentKey()); !adopted) return adopted;
   // The other office first holds everything this one has...
   for (ChangeCursor cursor;;) {
-    ChangeBatch batch = node.store().changesSince({}, cursor, 5000, SIZE_MAX);
+    ChangeBatch batch = internal::storeOf(node).changesSince({}, cursor, 5000, SIZE_MAX);
     if (auto applied = (*other)->apply(batch.changes); !applied) return std::unexpected(applied.error());
     if (batch.done || batch.changes.empty()) break;
     cursor = batch.next;
@@ -71,7 +72,7 @@ Result<void> addConcurrentEdits(Node& node, const std::string& scratchDir) {
   }
   for (ChangeCursor cursor;;) {
     ChangeBatch batch = (*other)->changesSince(shared, cursor, 5000, SIZE_MAX);
-    if (auto applied = node.store().apply(batch.changes); !applied) return std::unexpected(applied.error());
+    if (auto applied = internal::storeOf(node).apply(batch.changes); !applied) return std::unexpected(applied.error());
     if (batch.done || batch.changes.empty()) break;
     cursor = batch.next;
   }
@@ -98,7 +99,7 @@ int makeDemo(const std::string& dir, std::size_t members) {
     fmt::print(stderr, "{}\n", edits.error().message);
     return 1;
   }
-  fmt::print("{}: {} members, {} conflicts\n", dir, summary->members, (*node)->store().conflicts().size());
+  fmt::print("{}: {} members, {} conflicts\n", dir, summary->members, internal::storeOf(**node).conflicts().size());
   return 0;
 }
 

@@ -1,3 +1,4 @@
+#include "app/internal/store_access.h"
 #include "app/demo/demo_data.h"
 
 #include <doctest/doctest.h>
@@ -28,7 +29,7 @@ struct Demo {
 
   std::vector<Record> all(Kind kind) const {
     std::vector<Record> out;
-    node->store().forEach(kind, [&](const Record& r) {
+    internal::storeOf(*node).forEach(kind, [&](const Record& r) {
       out.push_back(r);
       return true;
     });
@@ -62,7 +63,7 @@ std::set<std::string> values(const std::vector<Record>& records, std::string_vie
 
 TEST_CASE("the summary counts what is stored, and progress reaches every member") {
   Demo demo(400);
-  const Store& store = demo.node->store();
+  const Store& store = internal::storeOf(*demo.node);
   CHECK(demo.summary.members == 400);
   CHECK(store.count(Kind::Member) == demo.summary.members);
   CHECK(store.count(Kind::Organization) == demo.summary.organizations);

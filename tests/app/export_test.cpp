@@ -1,3 +1,4 @@
+#include "app/internal/store_access.h"
 #include "app/io/csv_export.h"
 
 #include <doctest/doctest.h>
@@ -56,7 +57,7 @@ struct ExportFixture {
 
 std::map<RecordId, std::map<std::string, std::string>> membersOf(const Node& node) {
   std::map<RecordId, std::map<std::string, std::string>> out;
-  node.store().forEach(Kind::Member, [&](const Record& r) {
+  internal::storeOf(node).forEach(Kind::Member, [&](const Record& r) {
     if (!r.deleted()) out.emplace(r.id, valuesOf(r));
     return true;
   });
@@ -248,7 +249,7 @@ TEST_CASE("formula-like values are written behind an apostrophe and import back 
 TEST_CASE("restore creates the data folder 0700 and the data file 0600, whatever the backup's mode") {
   ExportFixture f;
   const std::string backup = f.t.dir.sub("node.backup");
-  REQUIRE(f.t.node->store().backup(backup).has_value());
+  REQUIRE(internal::storeOf(*f.t.node).backup(backup).has_value());
   REQUIRE(::chmod(backup.c_str(), 0644) == 0);  // as a copy on a USB stick may be
 
   const std::string dataDir = f.t.dir.sub("restored/data");
@@ -268,7 +269,7 @@ TEST_CASE("restore creates the data folder 0700 and the data file 0600, whatever
   CHECK(fileMode(dataDir + "/data.mdb") == 0600);
   auto restored = Node::open(dataDir, f.t.clock, f.t.random, NodeOptions{.durable = false});
   REQUIRE(restored.has_value());
-  CHECK((*restored)->store().count(Kind::Member) == f.t.node->store().count(Kind::Member));
+  CHECK(internal::storeOf(**restored).count(Kind::Member) == internal::storeOf(*f.t.node).count(Kind::Member));
 
   // A second restore into the same folder is refused and leaves the data alone.
   ctx.run = nullptr;

@@ -1,3 +1,4 @@
+#include "app/internal/store_access.h"
 #include "app/io/member_import.h"
 
 #include <doctest/doctest.h>
@@ -92,7 +93,7 @@ TEST_CASE("a GBK roster saved by Excel, with bad rows, imports the good rows and
   CHECK(report.storedThroughLine == 12);
   CHECK(report.ignoredHeaders() == std::vector<std::string>{"序号"});
   CHECK(report.reportPath == f.file("花名册.rejected.csv"));
-  CHECK(f.t.node->store().count(Kind::Member) == 4);
+  CHECK(internal::storeOf(*f.t.node).count(Kind::Member) == 4);
 
   auto lines = reportByLine(report.reportPath);
   REQUIRE(lines.size() == 7);  // six rejected rows and the duplicate
@@ -179,7 +180,7 @@ TEST_CASE("importing again updates members instead of duplicating them") {
   const std::string header = "姓名,证件号码,所属工会,手机,单位";
   f.import(f.writeRoster("a.csv", {header, "张伟," + f.idZhang + ",幸福街道总工会,13800000001,幸福超市",
                                    "李喆," + f.idLi + ",幸福街道总工会,13800000002,红星厂"}));
-  REQUIRE(f.t.node->store().count(Kind::Member) == 2);
+  REQUIRE(internal::storeOf(*f.t.node).count(Kind::Member) == 2);
 
   // A later roster: a new mobile for 张伟, the same for 李喆, a blank employer, one new person.
   ImportReport report = f.import(f.writeRoster("b.csv", {header, "张伟," + f.idZhang + ",幸福街道总工会,13900000001,",
@@ -189,7 +190,7 @@ TEST_CASE("importing again updates members instead of duplicating them") {
   CHECK(report.updated == 1);
   CHECK(report.unchanged == 1);
   CHECK(report.rejected == 0);
-  CHECK(f.t.node->store().count(Kind::Member) == 3);
+  CHECK(internal::storeOf(*f.t.node).count(Kind::Member) == 3);
   CHECK(f.t.member(f.idZhang)->get("mobile") == "13900000001");
   CHECK(f.t.member(f.idZhang)->get("employer") == "幸福超市");
 
@@ -198,7 +199,7 @@ TEST_CASE("importing again updates members instead of duplicating them") {
   ImportReport again = f.import(f.writeRoster("c.csv", {header, "王䶮," + upgraded + ",阳光社区联合工会,13800000003,"}));
   CHECK(again.updated == 1);
   CHECK(again.created == 0);
-  CHECK(f.t.node->store().count(Kind::Member) == 3);
+  CHECK(internal::storeOf(*f.t.node).count(Kind::Member) == 3);
 }
 
 TEST_CASE("a deleted member imported again is restored and counted as created") {
@@ -228,7 +229,7 @@ TEST_CASE("a missing required column fails before anything is stored") {
     auto report = importMembers(*f.t.node, f.writeRoster("x.csv", {"a,b,c", "1,2,3"}));
     REQUIRE_FALSE(report.has_value());
   }
-  CHECK(f.t.node->store().count(Kind::Member) == 0);
+  CHECK(internal::storeOf(*f.t.node).count(Kind::Member) == 0);
   CHECK_FALSE(std::filesystem::exists(f.file("x.rejected.csv")));
 }
 
@@ -272,7 +273,7 @@ TEST_CASE("a broken CSV file or an undecodable one stores nothing") {
   SUBCASE("no such file") {
     REQUIRE_FALSE(importMembers(*f.t.node, f.file("missing.csv")).has_value());
   }
-  CHECK(f.t.node->store().count(Kind::Member) == 0);
+  CHECK(internal::storeOf(*f.t.node).count(Kind::Member) == 0);
 }
 
 TEST_CASE("rows are stored in chunks; progress is reported; cancelling keeps whole chunks only") {
@@ -296,7 +297,7 @@ TEST_CASE("rows are stored in chunks; progress is reported; cancelling keeps who
   CHECK(report.rows == 8);
   CHECK(report.created == 8);
   CHECK(report.storedThroughLine == 9);
-  CHECK(f.t.node->store().count(Kind::Member) == 8);
+  CHECK(internal::storeOf(*f.t.node).count(Kind::Member) == 8);
   REQUIRE(progress.size() == 2);
   CHECK(progress[0].rowsDone == 4);
   CHECK(progress[0].rowsTotal == 11);
@@ -444,7 +445,7 @@ TEST_CASE("a roster mixing GBK and UTF-8 rows is refused naming the line; nothin
   REQUIRE_FALSE(report.has_value());
   CHECK(report.error().message.find("第 3 行的编码与前文不同（GBK/UTF-8 混用）") != std::string::npos);
   CHECK(report.error().message.find("save the file again as one encoding") != std::string::npos);
-  CHECK(f.t.node->store().count(Kind::Member) == 0);
+  CHECK(internal::storeOf(*f.t.node).count(Kind::Member) == 0);
 }
 
 TEST_CASE("the rejection report is created mode 0600, also when it existed with another mode") {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "app/internal/store_access.h"
 #include "app/node.h"
 #include "tests/support/test_node.h"
 
@@ -75,7 +76,7 @@ TEST_CASE("one person is one member: the same ID number, in 15 or 18 digits, map
   CHECK(*first == again->id);
   CHECK(*first == legacy->id);
   CHECK_FALSE(again->created);
-  CHECK(f.node->store().count(Kind::Member) == 1);
+  CHECK(internal::storeOf(*f.node).count(Kind::Member) == 1);
   CHECK(f.node->get(Kind::Member, *first)->get("mobile") == "13800000000");
 }
 
@@ -98,7 +99,7 @@ TEST_CASE("adding a member whose ID number is held by a live member is refused n
 
 TEST_CASE("two nodes of one deployment derive the same member id; another deployment does not") {
   Fixture a(1), b(2), c(3);
-  REQUIRE(b.node->store().adoptDeploymentKey(a.node->store().deploymentKey()).has_value());
+  REQUIRE(internal::storeOf(*b.node).adoptDeploymentKey(internal::storeOf(*a.node).deploymentKey()).has_value());
   CHECK(a.node->memberIdFor("440524188001010014").value() == b.node->memberIdFor("440524188001010014").value());
   CHECK(a.node->memberIdFor("440524188001010014").value() != c.node->memberIdFor("440524188001010014").value());
 }
@@ -248,7 +249,7 @@ TEST_CASE("stats: a count no valid write stores (INT64_MAX, negative) adds nothi
   for (const char* bad : {"9223372036854775807", "-100", "12abc"}) {
     RecordId id;
     f.t.random.fill(id.bytes.data(), id.bytes.size());
-    REQUIRE(f.node->store().write(Kind::Employer, id, {{"name", "巨型企业"}, {"org", f.street.hex()},
+    REQUIRE(internal::storeOf(*f.node).write(Kind::Employer, id, {{"name", "巨型企业"}, {"org", f.street.hex()},
                                                        {"covering_union", f.enterprise.hex()}, {"employees", bad},
                                                        {"migrant_employees", bad}}).has_value());
   }
@@ -275,11 +276,11 @@ TEST_CASE("a local employee count above the bound (10^7) or INT64_MAX is refused
 static void checkCycleBrokenAlike(std::uint64_t seed) {
   CAPTURE(seed);
   TestNode a(seed, kTestNow2026Ms), b(seed + 1, kTestNow2026Ms);
-  REQUIRE(b.node->store().adoptDeploymentKey(a.node->store().deploymentKey()).has_value());
+  REQUIRE(internal::storeOf(*b.node).adoptDeploymentKey(internal::storeOf(*a.node).deploymentKey()).has_value());
   auto exchange = [&](TestNode& from, TestNode& to) {
-    auto batch = from.node->store().changesSince(to.node->store().versionVector(), {}, 100000, std::size_t{1} << 26);
+    auto batch = internal::storeOf(*from.node).changesSince(internal::storeOf(*to.node).versionVector(), {}, 100000, std::size_t{1} << 26);
     REQUIRE(batch.done);
-    auto applied = to.node->store().apply(batch.changes);
+    auto applied = internal::storeOf(*to.node).apply(batch.changes);
     REQUIRE(applied.has_value());
     CHECK(applied->refused == 0);  // each move was valid where it was made
   };
@@ -294,7 +295,7 @@ static void checkCycleBrokenAlike(std::uint64_t seed) {
   REQUIRE(b.node->set(Kind::Organization, y, {{"parent", x.hex()}}).has_value());
   exchange(a, b);
   exchange(b, a);
-  REQUIRE(a.node->store().digest() == b.node->store().digest());
+  REQUIRE(internal::storeOf(*a.node).digest() == internal::storeOf(*b.node).digest());
 
   for (TestNode* n : {&a, &b}) {
     OrgTree tree = n->node->orgTree();

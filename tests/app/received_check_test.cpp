@@ -11,6 +11,7 @@
 #include <map>
 
 #include "app/records/member_identity.h"
+#include "app/internal/store_access.h"
 #include "app/node.h"
 #include "store/hlc.h"
 #include "store/validation.h"
@@ -101,16 +102,16 @@ struct Peers {
   RecordId district, enterprise;
 
   Peers() {
-    REQUIRE(receiver.node->store().adoptDeploymentKey(sender.node->store().deploymentKey()).has_value());
+    REQUIRE(internal::storeOf(*receiver.node).adoptDeploymentKey(internal::storeOf(*sender.node).deploymentKey()).has_value());
     district = sender.addOrg("示范区总工会", "区县总工会");
     enterprise = sender.addOrg("星光电子有限公司工会", "企业工会", district);
-    auto stats = receiver.node->store().apply(changesOf(sender.node->store()));
+    auto stats = internal::storeOf(*receiver.node).apply(changesOf(internal::storeOf(*sender.node)));
     REQUIRE(stats.has_value());
     REQUIRE(stats->refused == 0);
   }
   RecordId memberId(std::string_view number = kIdNumber) const { return sender.memberId(std::string(number)); }
   ApplyStats receive(const std::vector<Change>& changes) {
-    auto stats = receiver.node->store().apply(changes);
+    auto stats = internal::storeOf(*receiver.node).apply(changes);
     REQUIRE(stats.has_value());
     return *stats;
   }
@@ -314,10 +315,10 @@ TEST_CASE("received: every change of an honest node passes (members, employers, 
   REQUIRE(p.sender.node->set(Kind::Member, *member, {{"notes", "调入"}}).has_value());
   REQUIRE(p.sender.node->remove(Kind::Activity, *activity).has_value());
 
-  auto stats = p.receive(changesOf(p.sender.node->store()));
+  auto stats = p.receive(changesOf(internal::storeOf(*p.sender.node)));
   CHECK_MESSAGE(stats.refused == 0, firstRefusal(stats));
   CHECK(stats.parked == 0);
-  CHECK(p.receiver.node->store().digest() == p.sender.node->store().digest());
+  CHECK(internal::storeOf(*p.receiver.node).digest() == internal::storeOf(*p.sender.node).digest());
 }
 
 TEST_CASE("received: ID number NOT-AN-ID-<script> is refused and not stored") {
@@ -327,7 +328,7 @@ TEST_CASE("received: ID number NOT-AN-ID-<script> is refused and not stored") {
   const std::string why = p.refusalOf(change);
   CHECK(contains(why, "id_number"));
   CHECK_FALSE(contains(why, "<script>"));
-  CHECK(p.receiver.node->store().count(Kind::Member) == 0);
+  CHECK(internal::storeOf(*p.receiver.node).count(Kind::Member) == 0);
 }
 
 TEST_CASE("received: birth date 2999-99-99 is refused and not stored") {
@@ -349,7 +350,7 @@ TEST_CASE("received: a member of a union not yet held is parked, then released w
   CHECK(parked.refused == 0);
   CHECK(parked.parked == 2);
   CHECK_FALSE(p.receiver.node->get(Kind::Member, p.memberId()));
-  CHECK(p.receiver.node->store().parkedCount() == 2);
+  CHECK(internal::storeOf(*p.receiver.node).parkedCount() == 2);
 
   auto released = p.receive({changeOf(Kind::Organization, later, {{"name", "新建工会"}, {"org_type", "企业工会"},
                                                                   {"parent", p.district.hex()}, {"deleted", "0"}}, 3)});
@@ -358,7 +359,7 @@ TEST_CASE("received: a member of a union not yet held is parked, then released w
   REQUIRE(held);
   CHECK(held->get("org") == later.hex());
   CHECK(held->get("mobile") == "13800000000");
-  CHECK(p.receiver.node->store().parkedCount() == 0);
+  CHECK(internal::storeOf(*p.receiver.node).parkedCount() == 0);
 }
 
 TEST_CASE("received: a member of a union that never arrives stays out of the store and the figures") {
@@ -366,7 +367,7 @@ TEST_CASE("received: a member of a union that never arrives stays out of the sto
   auto member = p.member();
   member.fields[2].value = idOf(0x9A).hex();
   CHECK(p.receive({member}).parked == 1);
-  CHECK(p.receiver.node->store().count(Kind::Member) == 0);
+  CHECK(internal::storeOf(*p.receiver.node).count(Kind::Member) == 0);
   CHECK(p.receiver.node->list({.kind = Kind::Member}).empty());
   CHECK(p.receiver.node->stats(std::nullopt).members == 0);
 }
@@ -405,7 +406,7 @@ TEST_CASE("received: employee count INT64_MAX is refused and the membership rate
                                                                      {"employees", huge}, {"covering_union", p.enterprise.hex()},
                                                                      {"deleted", "0"}})),
                  "employees"));
-  CHECK(p.receiver.node->store().count(Kind::Employer) == 0);
+  CHECK(internal::storeOf(*p.receiver.node).count(Kind::Employer) == 0);
   CHECK(p.receive({p.member()}).refused == 0);
   auto figures = p.receiver.node->stats(std::nullopt);
   CHECK(figures.members == 1);
@@ -428,14 +429,14 @@ TEST_CASE("received: valid changes in two different orders give equal digests") 
   // opposite orders, with references that arrive before what they refer to.
   TestNode a(11), b(12), c(13), forward(14), backward(15);
   for (TestNode* n : {&b, &c, &forward, &backward})
-    REQUIRE(n->node->store().adoptDeploymentKey(a.node->store().deploymentKey()).has_value());
+    REQUIRE(internal::storeOf(*n->node).adoptDeploymentKey(internal::storeOf(*a.node).deploymentKey()).has_value());
   const RecordId root = a.addOrg("示范区总工会", "区县总工会");
-  REQUIRE(b.node->store().apply(changesOf(a.node->store())).has_value());
-  REQUIRE(c.node->store().apply(changesOf(a.node->store())).has_value());
+  REQUIRE(internal::storeOf(*b.node).apply(changesOf(internal::storeOf(*a.node))).has_value());
+  REQUIRE(internal::storeOf(*c.node).apply(changesOf(internal::storeOf(*a.node))).has_value());
   const RecordId branch = b.addOrg("城关街道总工会", "街道总工会", root);
   auto member = b.node->add(Kind::Member, {{"name", "王淼"}, {"id_number", std::string(kIdNumber)}, {"org", branch.hex()}});
   REQUIRE(member.has_value());
-  REQUIRE(c.node->store().apply(changesOf(b.node->store())).has_value());
+  REQUIRE(internal::storeOf(*c.node).apply(changesOf(internal::storeOf(*b.node))).has_value());
   REQUIRE(c.node->set(Kind::Member, *member, {{"mobile", "13900000000"}}).has_value());
   auto activity = c.node->add(Kind::Activity, {{"title", "春游"}, {"activity_type", "文体活动"}, {"org", branch.hex()},
                                                {"start_date", "2025-05-01"}});
@@ -447,14 +448,14 @@ TEST_CASE("received: valid changes in two different orders give equal digests") 
 
   std::vector<Change> all;
   for (TestNode* n : {&a, &b, &c}) {
-    auto changes = changesOf(n->node->store());
+    auto changes = changesOf(internal::storeOf(*n->node));
     all.insert(all.end(), changes.begin(), changes.end());
   }
   std::vector<Change> reversed(all.rbegin(), all.rend());
-  for (const auto& change : all) REQUIRE(forward.node->store().apply({change}).value().refused == 0);
-  for (const auto& change : reversed) REQUIRE(backward.node->store().apply({change}).value().refused == 0);
-  CHECK(forward.node->store().parkedCount() == 0);
-  CHECK(backward.node->store().parkedCount() == 0);
-  CHECK(forward.node->store().digest() == backward.node->store().digest());
-  CHECK(forward.node->store().count(Kind::Member) == 1);
+  for (const auto& change : all) REQUIRE(internal::storeOf(*forward.node).apply({change}).value().refused == 0);
+  for (const auto& change : reversed) REQUIRE(internal::storeOf(*backward.node).apply({change}).value().refused == 0);
+  CHECK(internal::storeOf(*forward.node).parkedCount() == 0);
+  CHECK(internal::storeOf(*backward.node).parkedCount() == 0);
+  CHECK(internal::storeOf(*forward.node).digest() == internal::storeOf(*backward.node).digest());
+  CHECK(internal::storeOf(*forward.node).count(Kind::Member) == 1);
 }

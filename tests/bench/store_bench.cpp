@@ -27,6 +27,7 @@
 
 #include "app/records/member_identity.h"
 #include "app/io/member_import.h"
+#include "app/internal/store_access.h"
 #include "app/node.h"
 #include "store/validation.h"
 
@@ -393,7 +394,7 @@ void queryPhase(Node& node, const std::vector<std::string>& idNumbers) {
   std::mt19937_64 rng(3);
   std::vector<std::string> sample(lookups);
   for (auto& s : sample) s = idNumbers[rng() % n];
-  const std::string key = node.store().deploymentKey();
+  const std::string key = internal::storeOf(node).deploymentKey();
   std::vector<RecordId> ids;
   ids.reserve(lookups);
   for (const auto& s : sample) ids.push_back(memberIdFromIdNumber(key, "", s));

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "app/records/member_identity.h"
+#include "app/internal/store_access.h"
 #include "app/node.h"
 #include "sync/engine.h"
 #include "sync/identity.h"
@@ -78,8 +79,8 @@ int main(int argc, char** argv) {
   NodeOptions nodeOptions{.durable = durable};
   auto a = Node::create(base + "/a", "甲", clock, random, nodeOptions).value();
   auto b = Node::create(base + "/b", "乙", clock, random, nodeOptions).value();
-  (void)b->store().adoptDeploymentKey(a->store().deploymentKey());
-  const std::string key = a->store().deploymentKey();
+  (void)internal::storeOf(*b).adoptDeploymentKey(internal::storeOf(*a).deploymentKey());
+  const std::string key = internal::storeOf(*a).deploymentKey();
   const std::string orgHex(32, 'a');
 
   fmt::print("sync_bench: {} members, fsync {}\n", members, durable ? "on" : "off");
@@ -89,7 +90,7 @@ int main(int argc, char** argv) {
   for (std::size_t first = 0; first < members; first += kChunk) {
     std::vector<Store::LocalWrite> writes;
     for (std::size_t i = first; i < std::min(members, first + kChunk); ++i) writes.push_back(memberWrite(key, i, orgHex));
-    if (!a->store().writeMany(writes)) {
+    if (!internal::storeOf(*a).writeMany(writes)) {
       fmt::print("bulk write failed\n");
       return 1;
     }
@@ -109,7 +110,7 @@ int main(int argc, char** argv) {
   oa.dataDir = a->dataDir();
   oa.log = logTo("A");
   oa.listen = {"tcp://127.0.0.1:0"};
-  auto ea = Engine::start(a->store(), clock, oa).value();
+  auto ea = Engine::start(internal::storeOf(*a), clock, oa).value();
   const std::string endpointA = ea->status()->listenEndpoints.at(0);
   (void)TrustStore::open(a->dataDir()).value().trust(idB.publicKey, "乙", "", 0);
   (void)TrustStore::open(b->dataDir()).value().trust(idA.publicKey, "甲", endpointA, 0);
@@ -117,9 +118,9 @@ int main(int argc, char** argv) {
   EngineOptions ob;
   ob.dataDir = b->dataDir();
   ob.log = logTo("B");
-  const VersionVector target = a->store().versionVector();
+  const VersionVector target = internal::storeOf(*a).versionVector();
   auto t1 = Clock_::now();
-  auto eb = Engine::start(b->store(), clock, ob).value();
+  auto eb = Engine::start(internal::storeOf(*b), clock, ob).value();
   auto [status, ok] = eb->waitFor(
       [&](const SyncStatus& s) {
         const PeerStatus* p = s.findPeer(idA.publicKey);
@@ -135,15 +136,15 @@ int main(int argc, char** argv) {
   fmt::print("full catch-up:        {:.2f} s  {:>9.0f} records/s  ({:.2f}x the local bulk write time; {:.1f} MB received)\n",
              catchUp, members / catchUp, catchUp / bulk, (pb->total.bytesReceived) / 1e6);
   fmt::print("sessions during catch-up: {}\n", pb->sessions);
-  const bool equal = a->store().digest() == b->store().digest() && b->store().count(Kind::Member) == members;
+  const bool equal = internal::storeOf(*a).digest() == internal::storeOf(*b).digest() && internal::storeOf(*b).count(Kind::Member) == members;
   fmt::print("digests equal:        {} ({} members on B, {} changes moved)\n", equal ? "yes" : "NO",
-             b->store().count(Kind::Member), pb->total.changesReceived);
+             internal::storeOf(*b).count(Kind::Member), pb->total.changesReceived);
 
   // 3. One changed member: latency and bytes on the wire (a counting proxy between B and A).
   eb.reset();
   testing::TcpProxy proxy(static_cast<std::uint16_t>(std::stoi(endpointA.substr(endpointA.rfind(':') + 1))), {}, 1);
   (void)TrustStore::open(b->dataDir()).value().trust(idA.publicKey, "甲", fmt::format("tcp://127.0.0.1:{}", proxy.port()), 0);
-  eb = Engine::start(b->store(), clock, ob).value();
+  eb = Engine::start(internal::storeOf(*b), clock, ob).value();
   eb->waitFor([&](const SyncStatus& s) { const PeerStatus* p = s.findPeer(idA.publicKey); return p && p->caughtUp; },
               std::chrono::seconds(30));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -157,10 +158,10 @@ int main(int argc, char** argv) {
       const std::string mobile = fmt::format("139{:08}", r + round * 100);
       const std::uint64_t before = proxy.bytes();
       auto w0 = Clock_::now();
-      (void)a->store().write(Kind::Member, id, {{"mobile", mobile}});
+      (void)internal::storeOf(*a).write(Kind::Member, id, {{"mobile", mobile}});
       if (notify) ea->notifyLocalChange();
       while (true) {
-        auto m = b->store().get(Kind::Member, id);
+        auto m = internal::storeOf(*b).get(Kind::Member, id);
         if (m && m->get("mobile") == mobile) break;
         std::this_thread::sleep_for(std::chrono::microseconds(200));
       }

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include "app/internal/store_access.h"
 #include "gui/conflict_model.h"
 #include "gui/field_history.h"
 #include "tests/gui/gui_fixture.h"
@@ -19,14 +20,14 @@ struct ConflictFixture : GuiFixture {
   ConflictFixture() {
     member = GuiFixture::member(1, "王伟", enterprise, {{"position", "职员"}});
     other = std::move(Store::create(dir.sub("other"), "东城", applicationStoreOptions({.durable = false}), clock, random).value());
-    REQUIRE(other->adoptDeploymentKey(node->store().deploymentKey()));
-    copy(node->store(), *other, {});
+    REQUIRE(other->adoptDeploymentKey(internal::storeOf(*node).deploymentKey()));
+    copy(internal::storeOf(*node), *other, {});
     const VersionVector shared = other->versionVector();
     clock.advance(1000);
     REQUIRE(node->set(Kind::Member, member, {{"position", "组长"}}));
     clock.advance(1000);
     REQUIRE(other->write(Kind::Member, member, {{"position", "主任"}}));
-    copy(*other, node->store(), shared);
+    copy(*other, internal::storeOf(*node), shared);
   }
 
   static void copy(const Store& from, Store& to, const VersionVector& since) {
@@ -46,7 +47,7 @@ TEST_CASE("conflicts show both values with their writers") {
   CHECK(e.fieldLabel == "职务");
   CHECK(e.winnerShown == "主任");  // the later write wins
   CHECK(e.loserShown == "组长");
-  const StoreInfo info = f.node->store().info();
+  const StoreInfo info = internal::storeOf(*f.node).info();
   const OriginNames names{info.origin, info.nodeName};
   const Tr tr(Lang::Zh);
   CHECK(names.label(e.conflict.loser.origin, tr) == "本机（测试节点）");
@@ -56,24 +57,24 @@ TEST_CASE("conflicts show both values with their writers") {
 
 TEST_CASE("restoring the other value writes it and clears the conflict") {
   ConflictFixture f;
-  const Conflict c = f.node->store().conflicts().at(0);
+  const Conflict c = internal::storeOf(*f.node).conflicts().at(0);
   REQUIRE(restoreOtherValue(*f.node, c));
   CHECK(f.node->get(Kind::Member, f.member)->get("position") == "组长");
-  CHECK(f.node->store().conflicts().empty());
+  CHECK(internal::storeOf(*f.node).conflicts().empty());
 }
 
 TEST_CASE("keeping the current value clears the conflict and changes nothing") {
   ConflictFixture f;
-  const Conflict c = f.node->store().conflicts().at(0);
+  const Conflict c = internal::storeOf(*f.node).conflicts().at(0);
   REQUIRE(keepCurrentValue(*f.node, c));
   CHECK(f.node->get(Kind::Member, f.member)->get("position") == "主任");
-  CHECK(f.node->store().conflicts().empty());
+  CHECK(internal::storeOf(*f.node).conflicts().empty());
 }
 
 TEST_CASE("field history: each field with its writer, time and kept conflicting values") {
   ConflictFixture f;
   const Record r = *f.node->get(Kind::Member, f.member);
-  const auto history = fieldHistory(r, f.node->store().conflicts(), Tr(Lang::En));
+  const auto history = fieldHistory(r, internal::storeOf(*f.node).conflicts(), Tr(Lang::En));
   const FieldHistoryEntry* position = nullptr;
   bool deletedFlag = false;
   for (const auto& e : history) {

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <thread>
 
+#include "app/internal/store_access.h"
 #include "gui/member_table.h"
 #include "tests/gui/gui_fixture.h"
 
@@ -29,7 +30,7 @@ struct TableFixture : GuiFixture {
     bai = member(5, "白雪", enterprise, {{"status", "退会"}});
   }
   MemberView run(MemberQueryEngine& engine, const MemberQuery& q) {
-    return engine.run(MemberSnapshot::load(node->store()), std::make_shared<OrgTree>(node->orgTree()), q);
+    return engine.run(MemberSnapshot::load(internal::storeOf(*node)), std::make_shared<OrgTree>(node->orgTree()), q);
   }
 };
 
@@ -37,7 +38,7 @@ struct TableFixture : GuiFixture {
 
 TEST_CASE("the snapshot holds every member with its columns") {
   TableFixture f;
-  auto s = MemberSnapshot::load(f.node->store());
+  auto s = MemberSnapshot::load(internal::storeOf(*f.node));
   REQUIRE(s->size() == 5);
   const auto at = s->find(f.li);
   REQUIRE(at.has_value());
@@ -91,7 +92,7 @@ TEST_CASE("typing on narrows the previous result, and still finds number tails")
   TableFixture f;
   f.member(8, "王伟华", f.street, {{"mobile", "13955550138"}});
   MemberQueryEngine engine;
-  const auto snapshot = MemberSnapshot::load(f.node->store());
+  const auto snapshot = MemberSnapshot::load(internal::storeOf(*f.node));
   const auto orgs = std::make_shared<OrgTree>(f.node->orgTree());
   auto search = [&](const std::string& text) { return names(engine.run(snapshot, orgs, {.filter = {.search = text}})); };
   CHECK(search("王") == std::vector<std::string>{"王伟", "王伟华"});
@@ -122,11 +123,11 @@ TEST_CASE("filters: status, migrant workers, organization subtree, recycle bin")
 
 TEST_CASE("a refreshed snapshot re-reads only what changed") {
   TableFixture f;
-  auto s = MemberSnapshot::load(f.node->store());
-  CHECK(s->refreshed(f.node->store()) == nullptr);
+  auto s = MemberSnapshot::load(internal::storeOf(*f.node));
+  CHECK(s->refreshed(internal::storeOf(*f.node)) == nullptr);
   REQUIRE(f.node->set(Kind::Member, f.wang, {{"name", "王伟华"}}));
   const RecordId added = f.member(6, "欧阳𫖯", f.street);
-  auto next = s->refreshed(f.node->store());
+  auto next = s->refreshed(internal::storeOf(*f.node));
   REQUIRE(next != nullptr);
   CHECK(next->size() == 6);
   CHECK(next->serial() != s->serial());

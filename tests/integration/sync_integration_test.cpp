@@ -9,6 +9,7 @@
 #include <random>
 #include <thread>
 
+#include "app/internal/store_access.h"
 #include "app/node.h"
 #include "sync/engine.h"
 #include "sync/identity.h"
@@ -128,19 +129,19 @@ TEST_CASE("the same person registered on two nodes offline is one member after s
   ob.dataDir = b->dataDir();
   ob.pollIntervalMs = 50;
   auto run = [&](const std::function<bool()>& done) {
-    auto ea = Engine::start(a->store(), clock, oa).value();
+    auto ea = Engine::start(internal::storeOf(*a), clock, oa).value();
     if (oa.listen[0].ends_with(":0")) {
       oa.listen = ea->status()->listenEndpoints;
       REQUIRE(TrustStore::open(a->dataDir()).value().trust(keyB, "乙", "", 1).has_value());
       REQUIRE(TrustStore::open(b->dataDir()).value().trust(keyA, "甲", oa.listen[0], 1).has_value());
       ea->trustChanged();
     }
-    auto eb = Engine::start(b->store(), clock, ob).value();
+    auto eb = Engine::start(internal::storeOf(*b), clock, ob).value();
     REQUIRE(eventually(done, 20s, 20ms));
   };
   // First contact: B (no members yet) adopts A's deployment key.
-  run([&] { return a->store().digest() == b->store().digest(); });
-  REQUIRE(a->store().deploymentKey() == b->store().deploymentKey());
+  run([&] { return internal::storeOf(*a).digest() == internal::storeOf(*b).digest(); });
+  REQUIRE(internal::storeOf(*a).deploymentKey() == internal::storeOf(*b).deploymentKey());
 
   // Offline, both offices register the same person, with a different mobile.
   auto ma = a->add(Kind::Member, {{"name", "王淼"}, {"id_number", "11010519491231002X"}, {"org", org.hex()},
@@ -151,12 +152,12 @@ TEST_CASE("the same person registered on two nodes offline is one member after s
   REQUIRE(mb.has_value());
   CHECK(*ma == *mb);  // same deployment key: same record id
 
-  run([&] { return a->store().digest() == b->store().digest(); });
-  CHECK(a->store().count(Kind::Member) == 1);
-  CHECK(b->store().count(Kind::Member) == 1);
+  run([&] { return internal::storeOf(*a).digest() == internal::storeOf(*b).digest(); });
+  CHECK(internal::storeOf(*a).count(Kind::Member) == 1);
+  CHECK(internal::storeOf(*b).count(Kind::Member) == 1);
   bool mobileConflict = false;
-  for (const auto& conflict : a->store().conflicts()) mobileConflict = mobileConflict || conflict.field == "mobile";
-  for (const auto& conflict : b->store().conflicts()) mobileConflict = mobileConflict || conflict.field == "mobile";
+  for (const auto& conflict : internal::storeOf(*a).conflicts()) mobileConflict = mobileConflict || conflict.field == "mobile";
+  for (const auto& conflict : internal::storeOf(*b).conflicts()) mobileConflict = mobileConflict || conflict.field == "mobile";
   CHECK(mobileConflict);
 }
 

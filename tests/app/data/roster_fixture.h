@@ -12,6 +12,7 @@
 #include <string>
 
 #include "app/io/csv.h"
+#include "app/internal/store_access.h"
 #include "app/node.h"
 #include "store/validation.h"
 #include "tests/support/test_node.h"
@@ -61,14 +62,14 @@ inline std::map<std::string, std::string> valuesOf(const Record& r) {
 
 // Joins `other`'s deployment and copies its unions, as a sync would.
 inline void replicateOrganizations(TestNode& to, const TestNode& other) {
-  REQUIRE(to.node->store().adoptDeploymentKey(other.node->store().deploymentKey()).has_value());
+  REQUIRE(internal::storeOf(*to.node).adoptDeploymentKey(internal::storeOf(*other.node).deploymentKey()).has_value());
   ChangeCursor cursor;
   for (;;) {
-    ChangeBatch batch = other.node->store().changesSince({}, cursor, 1000, 1 << 20);
+    ChangeBatch batch = internal::storeOf(*other.node).changesSince({}, cursor, 1000, 1 << 20);
     std::vector<Change> orgs;
     for (auto& change : batch.changes)
       if (change.kind == Kind::Organization) orgs.push_back(std::move(change));
-    REQUIRE(to.node->store().apply(orgs).has_value());
+    REQUIRE(internal::storeOf(*to.node).apply(orgs).has_value());
     cursor = batch.next;
     if (batch.done) break;
   }
