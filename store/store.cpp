@@ -214,6 +214,20 @@ struct Store::Impl {
   std::string deploymentKey;  // cache; empty until first read
   // Keeps map resizes away from this process's open transactions (lmdb.h MapLock).
   lmdb::MapLock mapLock;
+  // Store::setCommitObserver's function; copied out under the mutex so that replacing it
+  // never waits for a call in progress.
+  std::mutex observerMutex;
+  std::shared_ptr<const std::function<void()>> commitObserver;
+
+  // Calls the commit observer, if any (after a write transaction has ended).
+  void committed() noexcept {
+    std::shared_ptr<const std::function<void()>> observer;
+    {
+      std::lock_guard lock(observerMutex);
+      observer = commitObserver;
+    }
+    if (observer && *observer) (*observer)();
+  }
 
   // Bookkeeping that many writes of one transaction touch (version vector, clock, record
   // counts, statistics counters) is summed here and written once before commit: a batch of
@@ -246,6 +260,15 @@ struct Store::Impl {
   template <typename F>
   auto writeTxn(F&& body) -> decltype(body(std::declval<Txn&>())) {
     using R = decltype(body(std::declval<Txn&>()));
+    // Declared before the transaction so that it runs after the transaction has ended (its
+    // write lock and map hold released): the observer may then read the store.
+    struct NotifyAfterCommit {
+      Impl* impl;
+      bool committed = false;
+      ~NotifyAfterCommit() {
+        if (committed) impl->committed();
+      }
+    } notify{this};
     for (int attempt = 0;; ++attempt) {
       try {
         Txn txn(env, true, &mapLock);
@@ -254,6 +277,7 @@ struct Store::Impl {
           body(txn);
           flushPending(txn);
           txn.commit();
+          notify.committed = true;
           return;
         } else {
           auto result = body(txn);
@@ -262,6 +286,7 @@ struct Store::Impl {
           }
           flushPending(txn);
           txn.commit();
+          notify.committed = true;
           return result;
         }
       } catch (const LmdbError& e) {
@@ -1041,6 +1066,18 @@ Result<void> Store::startNewEpoch(Random& random) {
     txn.put(impl_->meta, kMetaOrigin, u64Value(origin));
   });
   return {};
+}
+
+std::uint64_t Store::lastCommitId() const {
+  MDB_envinfo info;
+  lmdb::check(mdb_env_info(impl_->env, &info), "mdb_env_info");
+  return info.me_last_txnid;
+}
+
+void Store::setCommitObserver(std::function<void()> observer) {
+  auto shared = observer ? std::make_shared<const std::function<void()>>(std::move(observer)) : nullptr;
+  std::lock_guard lock(impl_->observerMutex);
+  impl_->commitObserver = std::move(shared);
 }
 
 const std::string& Store::path() const { return impl_->dir; }

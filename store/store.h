@@ -243,6 +243,21 @@ class Store {
   // fingerprint()). O(records).
   Fingerprint fingerprintFromScratch() const;
 
+  // --- change notification ----------------------------------------------------------------
+  // The id of the last committed write transaction in this data directory, by any process
+  // (LMDB's transaction id, read from the shared lock file without a transaction: cheap
+  // enough to call every frame). It grows with every commit that changed something and stays
+  // put otherwise, so "changed since" is a comparison with an earlier reading.
+  std::uint64_t lastCommitId() const;
+  // Calls `observer` after every write transaction of this Store object that committed
+  // (local writes, applied batches, version vector moves, dismissed conflicts, renames), on
+  // the committing thread, once the transaction has ended: no LMDB transaction or store lock
+  // is held, so it may read the store. It must not throw and should be quick (it delays the
+  // writer); writing to the store from it would call it again. Other processes' commits do
+  // not call it (see lastCommitId). Replaces the previous observer; an empty function
+  // removes it. A call already running when it is replaced may still finish.
+  void setCommitObserver(std::function<void()> observer);
+
   // Path of the LMDB environment directory.
   const std::string& path() const;
 
