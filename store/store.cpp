@@ -21,6 +21,7 @@
 
 #include "store/hlc.h"
 #include "store/lmdb.h"
+#include "store/merge.h"
 #include "store/blake2b.h"
 #include "store/record_codec.h"
 #include "store/utf8.h"
@@ -452,49 +453,6 @@ struct Store::Impl {
   }
 
 
-  // The outcome of merging one received change into a record, before anything is written.
-  struct Merge {
-    Record after;
-    std::set<std::pair<Origin, std::uint64_t>> displaced;
-    std::vector<Conflict> conflicts;
-    bool won = false;
-    std::size_t fieldsWon = 0, fieldsLost = 0, duplicates = 0;
-  };
-
-  // The rule per field: the greater stamp wins; a pair of differing values is a conflict
-  // when the winner's base is older than the loser (its writer had not seen the loser: every
-  // node holds the greatest stamp it has seen, so a writer that had seen it would have a
-  // base at least that great).
-  static Merge merge(const std::optional<Record>& before, const Change& change) {
-    Merge m{before ? *before : Record{change.kind, change.id, {}}, {}, {}, false, 0, 0, 0};
-    const Stamp stamp = change.stamp();
-    for (const auto& write : change.fields) {
-      auto it = m.after.fields.find(write.name);
-      const FieldState* current = it == m.after.fields.end() ? nullptr : &it->second;
-      Stamp currentStamp = current ? current->stamp : Stamp{};
-      if (stamp == currentStamp) {
-        ++m.duplicates;
-      } else if (stamp > currentStamp) {
-        FieldState next{write.value, stamp, change.seq, write.base};
-        if (current) {
-          if (write.base < currentStamp && write.value != current->value)
-            m.conflicts.push_back({change.kind, change.id, write.name, next.value, next.stamp, current->value, currentStamp});
-          m.displaced.emplace(currentStamp.origin, current->seq);
-          it->second = std::move(next);
-        } else {
-          m.after.fields.emplace(write.name, std::move(next));
-        }
-        m.won = true;
-        ++m.fieldsWon;
-      } else {
-        if (current->base < stamp && write.value != current->value)
-          m.conflicts.push_back({change.kind, change.id, write.name, current->value, current->stamp, write.value, stamp});
-        ++m.fieldsLost;
-      }
-    }
-    return m;
-  }
-
   // Why a received change cannot be true, or empty (the store's own checks, see
   // Store::apply). `before` is the record as this transaction holds it.
   std::string refusalOf(const Txn& txn, const Change& change, const std::optional<Record>& before,
@@ -566,7 +524,7 @@ struct Store::Impl {
       if (!claimsUnissued && change.origin != 0) raiseVector(txn, change.origin, change.seq);
       return;
     }
-    Merge m = merge(before, change);
+    RecordMerge m = mergeChange(before, change);
     // A change that changes nothing (every field a duplicate or an older loser without a
     // conflict) has nothing to judge.
     if (options.validateReceived && (m.won || !m.conflicts.empty())) {
@@ -655,7 +613,7 @@ struct Store::Impl {
     for (auto [name, value] : changed) {
       auto [it, inserted] = after.fields.try_emplace(*name);
       if (!inserted) displaced.emplace(it->second.stamp.origin, it->second.seq);
-      it->second = FieldState{*value, stamp, seq, inserted ? Stamp{} : it->second.stamp};
+      it->second = localFieldWrite(inserted ? nullptr : &it->second, *value, stamp, seq);
     }
     txn.put(changes, changeKey(origin, seq), codec::recordKey(w.kind, w.id));
     storeRecord(txn, before, after, displaced);
