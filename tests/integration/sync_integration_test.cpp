@@ -9,7 +9,6 @@
 #include <random>
 #include <thread>
 
-#include "app/internal/store_access.h"
 #include "app/node.h"
 #include "sync/engine.h"
 #include "sync/identity.h"
@@ -109,56 +108,6 @@ TEST_CASE("cli: two nodes paired with the CLI replicate both ways and refused or
   }, 5s));
   CHECK(serveA.stop(SIGTERM) == 0);
   CHECK(serveB.stop(SIGINT) == 0);
-}
-
-TEST_CASE("the same person registered on two nodes offline is one member after sync") {
-  TempDir tmp;
-  SystemClock clock;
-  SeededRandom randomA(1), randomB(2);
-  auto a = Node::create(tmp.sub("a"), "甲", clock, randomA, NodeOptions{.durable = false}).value();
-  auto b = Node::create(tmp.sub("b"), "乙", clock, randomB, NodeOptions{.durable = false}).value();
-  auto org = a->add(Kind::Organization, {{"name", "星光电子有限公司工会"}, {"org_type", "企业工会"}}).value();
-  const std::string keyA = loadOrCreateIdentity(a->dataDir()).value().publicKey;
-  const std::string keyB = loadOrCreateIdentity(b->dataDir()).value().publicKey;
-
-  EngineOptions oa;
-  oa.dataDir = a->dataDir();
-  oa.listen = {"tcp://127.0.0.1:0"};
-  oa.pollIntervalMs = 50;
-  EngineOptions ob;
-  ob.dataDir = b->dataDir();
-  ob.pollIntervalMs = 50;
-  auto run = [&](const std::function<bool()>& done) {
-    auto ea = Engine::start(internal::storeOf(*a), clock, oa).value();
-    if (oa.listen[0].ends_with(":0")) {
-      oa.listen = ea->status()->listenEndpoints;
-      REQUIRE(TrustStore::open(a->dataDir()).value().trust(keyB, "乙", "", 1).has_value());
-      REQUIRE(TrustStore::open(b->dataDir()).value().trust(keyA, "甲", oa.listen[0], 1).has_value());
-      ea->trustChanged();
-    }
-    auto eb = Engine::start(internal::storeOf(*b), clock, ob).value();
-    REQUIRE(eventually(done, 20s, 20ms));
-  };
-  // First contact: B (no members yet) adopts A's deployment key.
-  run([&] { return internal::storeOf(*a).digest() == internal::storeOf(*b).digest(); });
-  REQUIRE(internal::storeOf(*a).deploymentKey() == internal::storeOf(*b).deploymentKey());
-
-  // Offline, both offices register the same person, with a different mobile.
-  auto ma = a->add(Kind::Member, {{"name", "王淼"}, {"id_number", "11010519491231002X"}, {"org", org.hex()},
-                                 {"mobile", "13800000001"}});
-  REQUIRE(ma.has_value());
-  auto mb = b->add(Kind::Member, {{"name", "王淼"}, {"id_number", "11010519491231002X"}, {"org", org.hex()},
-                                 {"mobile", "13900000002"}});
-  REQUIRE(mb.has_value());
-  CHECK(*ma == *mb);  // same deployment key: same record id
-
-  run([&] { return internal::storeOf(*a).digest() == internal::storeOf(*b).digest(); });
-  CHECK(internal::storeOf(*a).count(Kind::Member) == 1);
-  CHECK(internal::storeOf(*b).count(Kind::Member) == 1);
-  bool mobileConflict = false;
-  for (const auto& conflict : internal::storeOf(*a).conflicts()) mobileConflict = mobileConflict || conflict.field == "mobile";
-  for (const auto& conflict : internal::storeOf(*b).conflicts()) mobileConflict = mobileConflict || conflict.field == "mobile";
-  CHECK(mobileConflict);
 }
 
 }  // TEST_SUITE integration
