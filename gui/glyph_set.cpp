@@ -2,54 +2,14 @@
 
 #include <algorithm>
 
+#include "app/model/text.h"
+
 namespace unionsync::gui {
 
-char32_t decodeUtf8(std::string_view text, std::size_t& pos) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  const unsigned char lead = byte(pos);
-  if (lead < 0x80) {
-    ++pos;
-    return lead;
-  }
-  const int extra = lead >= 0xF0 && lead <= 0xF4 ? 3 : lead >= 0xE0 && lead < 0xF0 ? 2
-                    : lead >= 0xC2 && lead < 0xE0 ? 1 : -1;
-  if (extra < 0 || pos + static_cast<std::size_t>(extra) >= text.size()) {
-    ++pos;
-    return U'\uFFFD';
-  }
-  char32_t cp = lead & (0x3F >> extra);
-  for (int i = 1; i <= extra; ++i) {
-    const unsigned char c = byte(pos + i);
-    if ((c & 0xC0) != 0x80) {
-      ++pos;
-      return U'\uFFFD';
-    }
-    cp = (cp << 6) | (c & 0x3F);
-  }
-  // Reject overlong forms, surrogates and values past U+10FFFF.
-  static constexpr char32_t kMin[] = {0, 0x80, 0x800, 0x10000};
-  if (cp < kMin[extra] || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
-    ++pos;
-    return U'\uFFFD';
-  }
-  pos += static_cast<std::size_t>(extra) + 1;
-  return cp;
-}
+// The program's one walker (app/model/text.h); the GUI shows a damaged byte as U+FFFD.
+char32_t decodeUtf8(std::string_view text, std::size_t& pos) { return text::decodeNext(text, pos).value_or(U'\uFFFD'); }
 
-void appendUtf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-    return;
-  }
-  const int n = cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-  char buf[4];
-  for (int i = n - 1; i > 0; --i) {
-    buf[i] = static_cast<char>(0x80 | (cp & 0x3F));
-    cp >>= 6;
-  }
-  buf[0] = static_cast<char>((n == 2 ? 0xC0 : n == 3 ? 0xE0 : 0xF0) | cp);
-  out.append(buf, static_cast<std::size_t>(n));
-}
+void appendUtf8(std::string& out, char32_t cp) { text::appendUtf8(out, cp); }
 
 bool hasAstral(std::string_view text) {
   // A four-byte UTF-8 sequence starts with 0xF0-0xF4; nothing else does.

@@ -64,10 +64,7 @@ std::string changeKey(Origin origin, std::uint64_t seq) {
 constexpr std::size_t kMaxIndexedValue = 256;
 
 std::string_view indexedPart(std::string_view value) {
-  if (value.size() <= kMaxIndexedValue) return value;
-  std::size_t end = kMaxIndexedValue;
-  while (end > 0 && (static_cast<unsigned char>(value[end]) & 0xC0) == 0x80) --end;
-  return value.substr(0, end);
+  return value.substr(0, boundaryAtOrBefore(value, kMaxIndexedValue));
 }
 
 std::string indexKey(Kind kind, std::string_view field, std::string_view fullValue,

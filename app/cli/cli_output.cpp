@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "app/cli/cli_commands.h"
+#include "app/model/text.h"
 #include "store/validation.h"
 
 namespace unionsync {
@@ -58,12 +59,8 @@ std::string padded(std::string_view text, std::size_t width) {
 
 std::size_t displayWidth(std::string_view text) {
   std::size_t width = 0;
-  for (std::size_t i = 0; i < text.size();) {
-    auto c = static_cast<unsigned char>(text[i]);
-    std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    width += len >= 3 ? 2 : 1;
-    i += len;
-  }
+  // Characters from U+0800 on (CJK among them) take two columns; a damaged byte one.
+  for (std::size_t pos = 0; pos < text.size();) width += text::decodeNext(text, pos).value_or(0) >= 0x800 ? 2 : 1;
   return width;
 }
 

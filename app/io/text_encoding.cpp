@@ -1,5 +1,7 @@
 #include "app/io/text_encoding.h"
 
+#include "store/utf8.h"
+
 #include <fmt/format.h>
 #include <unicode/ucnv.h>
 #include <unicode/utf16.h>
@@ -20,32 +22,10 @@ constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 constexpr std::size_t kValid = std::string_view::npos;
 
-// Length of the well-formed UTF-8 sequence whose lead byte (>= 0x80) is at `p`, or 0.
+// Length of the well-formed UTF-8 sequence at `p` (store/utf8.h), or 0: for the walks below,
+// which go by pointers.
 std::size_t utf8SequenceLength(const unsigned char* p, const unsigned char* end) {
-  const unsigned lead = *p;
-  // Unicode table 3-7: the second byte's range depends on the lead byte, which is what
-  // excludes overlong forms, surrogates and code points above U+10FFFF.
-  std::ptrdiff_t length;
-  unsigned low = 0x80;
-  unsigned high = 0xBF;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    low = lead == 0xE0 ? 0xA0 : low;
-    high = lead == 0xED ? 0x9F : high;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    low = lead == 0xF0 ? 0x90 : low;
-    high = lead == 0xF4 ? 0x8F : high;
-  } else {
-    return 0;
-  }
-  if (end - p < length || p[1] < low || p[1] > high) return 0;
-  for (std::ptrdiff_t i = 2; i < length; ++i) {
-    if ((p[i] & 0xC0) != 0x80) return 0;
-  }
-  return static_cast<std::size_t>(length);
+  return sequenceLength(std::string_view(reinterpret_cast<const char*>(p), static_cast<std::size_t>(end - p)), 0);
 }
 
 // Bytes one damaged spot takes: the bad byte and the continuation bytes right after it (a
@@ -54,32 +34,6 @@ std::size_t damagedLength(const unsigned char* p, const unsigned char* end) {
   std::size_t n = 1;
   while (n < 4 && p + n != end && (p[n] & 0xC0) == 0x80) ++n;
   return n;
-}
-
-// Offset of the first byte of the first ill-formed sequence, or kValid.
-std::size_t invalidUtf8Offset(std::string_view bytes) {
-  const auto* const begin = reinterpret_cast<const unsigned char*>(bytes.data());
-  const auto* const end = begin + bytes.size();
-  const auto* p = begin;
-  while (p != end) {
-    // Most of a roster is ASCII (digits, dates, commas), so skip it eight bytes at a time.
-    if (end - p >= 8) {
-      std::uint64_t word;
-      std::memcpy(&word, p, sizeof word);
-      if ((word & 0x8080808080808080u) == 0) {
-        p += 8;
-        continue;
-      }
-    }
-    if (*p < 0x80) {
-      ++p;
-      continue;
-    }
-    const std::size_t length = utf8SequenceLength(p, end);
-    if (length == 0) return static_cast<std::size_t>(p - begin);
-    p += length;
-  }
-  return kValid;
 }
 
 // The text with every damaged spot replaced by U+FFFD; counts them and keeps the offset of

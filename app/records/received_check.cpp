@@ -7,6 +7,7 @@
 
 #include "app/records/member_identity.h"
 #include "store/schema.h"
+#include "store/utf8.h"
 #include "store/validation.h"
 
 namespace unionsync {
@@ -54,9 +55,7 @@ Why splitMessage(const FieldDef* field, std::string_view message) {
 std::string shownName(std::string_view name) {
   constexpr std::size_t kMaxShown = 64;
   if (name.size() <= kMaxShown) return std::string(name);
-  std::size_t end = kMaxShown;
-  while (end > 0 && (static_cast<unsigned char>(name[end]) & 0xC0) == 0x80) --end;
-  return std::string(name.substr(0, end)) + "…";
+  return std::string(name.substr(0, boundaryAtOrBefore(name, kMaxShown))) + "…";
 }
 
 ReceivedVerdict refuse(const KindDef& kind, std::string_view fieldName, const Why& why) {
