@@ -8,6 +8,8 @@
 //   nodes A B C                     create nodes (every pair linked, links up)
 //   config batch=N window=N         session settings for the syncs that follow
 //   link A B up|down                a sync over a link that is down fails the scenario
+//   clock A -5000                   A's wall clock jumps back (or +N ahead) N milliseconds;
+//                                   every command then ticks all clocks on by 1 ms
 //   write A <kind> <label> f=v ...  one local write; f= writes the empty value, f=@label
 //                                   the hex id of that label's record (a reference)
 //   write A <kind> a0..a99 f=v{i}   the same write to labels a0..a99 in one transaction,
@@ -163,6 +165,7 @@ class Scenario {
     if (verb == "write" || verb == "delete" || verb == "restore") return write(t);
     if (verb == "sync") return syncCommand(t);
     if (verb == "settle") return settle();
+    if (verb == "clock") return skewClock(t);
     if (verb == "expect") return expect(t);
     bad("unknown command " + verb);
   }
@@ -227,6 +230,16 @@ class Scenario {
       else
         bad("unknown setting " + name + " (batch, window)");
     }
+  }
+
+  // "clock B -5000": B's wall clock jumps by that many milliseconds (it then ticks on with
+  // the others).
+  void skewClock(const std::vector<std::string>& t) {
+    if (t.size() != 3) bad("clock NODE +MS|-MS");
+    const bool back = t[2].starts_with('-');
+    const std::string digits = t[2].substr(t[2].starts_with('-') || t[2].starts_with('+') ? 1 : 0);
+    const auto ms = static_cast<std::int64_t>(parseNumber(digits));
+    node(t[1]).clock.advance(back ? -ms : ms);
   }
 
   void setLink(const std::vector<std::string>& t) {
