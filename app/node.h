@@ -177,6 +177,19 @@ class Node {
   // Current participants' member ids with check-in times.
   std::vector<std::pair<RecordId, std::string>> participants(const RecordId& activity) const;
 
+  // --- bulk reads (in-memory copies such as the GUI's member table; app/records/bulk_reads.cpp)
+  // Calls `visit` with every record of `kind`, deleted ones included, in id order, until it
+  // returns false. One read transaction: writes made meanwhile may or may not be seen, so
+  // read versionVector() first and catch up later with changedSince(). Throws (as list()
+  // does) only on data the store cannot decode.
+  void forEach(Kind kind, const std::function<bool(const Record&)>& visit) const;
+  // The ids of the records of `kind` written here or received since `since` (an earlier
+  // versionVector()), in id order without repeats; the records may have been deleted or may
+  // be gone (get() then returns empty). Empty optional when more than `limit` changes of
+  // that kind were found: re-reading everything with forEach() is then cheaper.
+  std::optional<std::vector<RecordId>> changedSince(Kind kind, const VersionVector& since,
+                                                    std::size_t limit) const;
+
  private:
   friend Store& internal::storeOf(Node& node);
   friend const Store& internal::storeOf(const Node& node);

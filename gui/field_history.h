@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "gui/i18n.h"
-#include "store/store.h"
+#include "app/model/records.h"
 
 namespace unionsync::gui {
 

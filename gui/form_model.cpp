@@ -1,7 +1,5 @@
 #include "gui/form_model.h"
 
-#include "store/validation.h"
-
 namespace unionsync::gui {
 
 std::string formValueOf(const FieldDef& field, std::string_view stored) {

@@ -18,7 +18,7 @@
 #include <string>
 #include <string_view>
 
-#include "store/schema.h"
+#include "app/model/records.h"
 
 namespace unionsync::gui {
 

@@ -1,4 +1,3 @@
-#include "app/internal/store_access.h"
 #include "gui/member_table.h"
 
 #include <fmt/format.h>
@@ -10,8 +9,7 @@
 #include <chrono>
 #include <numeric>
 
-#include "store/schema.h"
-#include "store/validation.h"
+#include "app/model/records.h"
 
 namespace unionsync::gui {
 
@@ -120,18 +118,18 @@ class SnapshotBuilder {
   std::shared_ptr<MemberSnapshot> s_;
 };
 
-std::shared_ptr<const MemberSnapshot> MemberSnapshot::load(const Store& store,
+std::shared_ptr<const MemberSnapshot> MemberSnapshot::load(const Node& node,
                                                            const std::function<bool(std::size_t)>& progress) {
   auto snapshot = std::make_shared<MemberSnapshot>();
   // The vector is read first: writes racing with the scan are then re-read by the next
   // refresh, which is harmless, instead of being missed.
-  snapshot->version_ = store.versionVector();
-  const std::size_t expected = store.count(Kind::Member);
+  snapshot->version_ = node.versionVector();
+  const std::size_t expected = node.count(Kind::Member);
   snapshot->rows_.reserve(expected);
   snapshot->pool_.reserve(expected * 64);
   SnapshotBuilder builder(snapshot);
   bool stopped = false;
-  store.forEach(Kind::Member, [&](const Record& r) {
+  node.forEach(Kind::Member, [&](const Record& r) {
     builder.add(r);
     if (progress && snapshot->rows_.size() % 4096 == 0 && !progress(snapshot->rows_.size())) stopped = true;
     return !stopped;
@@ -141,23 +139,14 @@ std::shared_ptr<const MemberSnapshot> MemberSnapshot::load(const Store& store,
   return builder.finish();
 }
 
-std::shared_ptr<const MemberSnapshot> MemberSnapshot::refreshed(const Store& store) const {
-  const VersionVector now = store.versionVector();
+std::shared_ptr<const MemberSnapshot> MemberSnapshot::refreshed(const Node& node) const {
+  const VersionVector now = node.versionVector();
   if (now == version_) return nullptr;
   // Past this many changed members one sequential scan is cheaper than point reads.
   const std::size_t limit = std::max<std::size_t>(50'000, rows_.size() / 4);
-  std::vector<RecordId> changed;
-  ChangeCursor cursor;
-  for (;;) {
-    ChangeBatch batch = store.changesSince(version_, cursor, 10'000, SIZE_MAX);
-    for (const Change& c : batch.changes)
-      if (c.kind == Kind::Member) changed.push_back(c.id);
-    if (changed.size() > limit) return load(store);
-    if (batch.done || batch.changes.empty()) break;
-    cursor = batch.next;
-  }
-  std::ranges::sort(changed);
-  changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
+  const auto changedOrNone = node.changedSince(Kind::Member, version_, limit);
+  if (!changedOrNone) return load(node);
+  const std::vector<RecordId>& changed = *changedOrNone;
 
   auto next = std::make_shared<MemberSnapshot>();
   next->version_ = now;
@@ -172,7 +161,7 @@ std::shared_ptr<const MemberSnapshot> MemberSnapshot::refreshed(const Store& sto
   for (const RecordId& id : changed) {
     for (; i < rows_.size() && rows_[i].id < id; ++i) builder.copy(*this, rows_[i]);
     if (i < rows_.size() && rows_[i].id == id) ++i;  // replaced by the fresh read below
-    if (auto record = store.get(Kind::Member, id)) builder.add(*record);
+    if (auto record = node.get(Kind::Member, id)) builder.add(*record);
   }
   for (; i < rows_.size(); ++i) builder.copy(*this, rows_[i]);
   return builder.finish();
@@ -519,7 +508,7 @@ void MemberTableModel::run() {
     // view instead of ending the program.
     try {
       if (!snapshot) {
-        snapshot = MemberSnapshot::load(internal::storeOf(node_), [&](std::size_t rows) {
+        snapshot = MemberSnapshot::load(node_, [&](std::size_t rows) {
           rowsLoaded_ = rows;
           if (rows % (64 * 4096) == 0 && wake_) wake_();
           std::lock_guard lock(mutex_);
@@ -527,7 +516,7 @@ void MemberTableModel::run() {
         });
         if (!snapshot) return;  // stopped while loading
       } else if (refresh) {
-        if (auto next = snapshot->refreshed(internal::storeOf(node_))) snapshot = std::move(next);
+        if (auto next = snapshot->refreshed(node_)) snapshot = std::move(next);
         else if (generation == answered_) continue;  // nothing changed and nothing asked
       }
       MemberView view = engine.run(snapshot, orgs, query);

@@ -7,7 +7,7 @@
 // re-filter within a keystroke. A row is ~70 bytes plus its strings, so 1M members take about
 // 150 MB. The copy is immutable and shared (std::shared_ptr<const>): the worker builds a new
 // one when the store changes (only the members written since the last copy are re-read, via
-// Store::changesSince) and the UI thread swaps pointers, so no LMDB read transaction lives
+// Node::changedSince) and the UI thread swaps pointers, so no LMDB read transaction lives
 // across frames and the UI never waits for the worker.
 #pragma once
 
@@ -68,11 +68,11 @@ class MemberSnapshot {
  public:
   // Reads every member (deleted ones included) in one pass. `progress(rowsRead)` is called
   // every few thousand rows; when it returns false the load stops and returns nullptr.
-  static std::shared_ptr<const MemberSnapshot> load(const Store& store,
+  static std::shared_ptr<const MemberSnapshot> load(const Node& node,
                                                     const std::function<bool(std::size_t)>& progress = {});
   // A copy brought up to date with the members written since this one was read; nullptr
   // when nothing changed. Falls back to a full load when very many members changed.
-  std::shared_ptr<const MemberSnapshot> refreshed(const Store& store) const;
+  std::shared_ptr<const MemberSnapshot> refreshed(const Node& node) const;
 
   std::size_t size() const { return rows_.size(); }
   const MemberRow& row(std::size_t index) const { return rows_[index]; }

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "gui/i18n.h"
-#include "store/types.h"
+#include "app/model/records.h"
 
 namespace unionsync::gui {
 

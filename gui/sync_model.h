@@ -6,7 +6,7 @@
 #include <string>
 
 #include "gui/i18n.h"
-#include "sync/engine.h"
+#include "app/sync/sync_types.h"
 
 namespace unionsync::gui {
 

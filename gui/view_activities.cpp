@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <utility>
 
+#include "app/model/validation.h"
 #include "gui/views.h"
 #include "gui/widgets.h"
-#include "store/validation.h"
 
 namespace unionsync::gui {
 

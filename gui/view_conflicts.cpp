@@ -3,13 +3,13 @@
 // restores the other.
 #include <fmt/format.h>
 
-#include "gui/conflict_model.h"
-#include "gui/field_history.h"
 #include <utility>
 
+#include "app/model/validation.h"
+#include "gui/conflict_model.h"
+#include "gui/field_history.h"
 #include "gui/views.h"
 #include "gui/widgets.h"
-#include "store/validation.h"
 
 namespace unionsync::gui {
 

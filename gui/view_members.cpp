@@ -4,12 +4,12 @@
 // a member (form from the schema), deletes and restores, and shows each field's history.
 #include <fmt/format.h>
 
-#include "gui/field_history.h"
 #include <utility>
 
+#include "app/model/validation.h"
+#include "gui/field_history.h"
 #include "gui/views.h"
 #include "gui/widgets.h"
-#include "store/validation.h"
 
 namespace unionsync::gui {
 

@@ -6,7 +6,7 @@
 
 #include <algorithm>
 
-#include "store/validation.h"
+#include "app/model/validation.h"
 
 namespace unionsync::gui::ui {
 

@@ -47,7 +47,7 @@ TEST_CASE("conflicts show both values with their writers") {
   CHECK(e.fieldLabel == "职务");
   CHECK(e.winnerShown == "主任");  // the later write wins
   CHECK(e.loserShown == "组长");
-  const StoreInfo info = internal::storeOf(*f.node).info();
+  const StoreInfo info = f.node->info();
   const OriginNames names{info.origin, info.nodeName};
   const Tr tr(Lang::Zh);
   CHECK(names.label(e.conflict.loser.origin, tr) == "本机（测试节点）");
@@ -57,24 +57,24 @@ TEST_CASE("conflicts show both values with their writers") {
 
 TEST_CASE("restoring the other value writes it and clears the conflict") {
   ConflictFixture f;
-  const Conflict c = internal::storeOf(*f.node).conflicts().at(0);
+  const Conflict c = f.node->conflicts().at(0);
   REQUIRE(restoreOtherValue(*f.node, c));
   CHECK(f.node->get(Kind::Member, f.member)->get("position") == "组长");
-  CHECK(internal::storeOf(*f.node).conflicts().empty());
+  CHECK(f.node->conflicts().empty());
 }
 
 TEST_CASE("keeping the current value clears the conflict and changes nothing") {
   ConflictFixture f;
-  const Conflict c = internal::storeOf(*f.node).conflicts().at(0);
+  const Conflict c = f.node->conflicts().at(0);
   REQUIRE(keepCurrentValue(*f.node, c));
   CHECK(f.node->get(Kind::Member, f.member)->get("position") == "主任");
-  CHECK(internal::storeOf(*f.node).conflicts().empty());
+  CHECK(f.node->conflicts().empty());
 }
 
 TEST_CASE("field history: each field with its writer, time and kept conflicting values") {
   ConflictFixture f;
   const Record r = *f.node->get(Kind::Member, f.member);
-  const auto history = fieldHistory(r, internal::storeOf(*f.node).conflicts(), Tr(Lang::En));
+  const auto history = fieldHistory(r, f.node->conflicts(), Tr(Lang::En));
   const FieldHistoryEntry* position = nullptr;
   bool deletedFlag = false;
   for (const auto& e : history) {

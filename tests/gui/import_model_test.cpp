@@ -3,7 +3,6 @@
 #include <fstream>
 #include <sstream>
 
-#include "app/internal/store_access.h"
 #include "app/io/text_encoding.h"
 #include "gui/import_model.h"
 #include "tests/gui/gui_fixture.h"
@@ -65,7 +64,7 @@ TEST_CASE("exporting the member view writes exactly its rows in its order") {
   f.member(2, "李䶮", f.enterprise);
   f.member(3, "王芳", f.street);
   MemberQueryEngine engine;
-  const MemberView view = engine.run(MemberSnapshot::load(internal::storeOf(*f.node)), std::make_shared<OrgTree>(f.node->orgTree()),
+  const MemberView view = engine.run(MemberSnapshot::load(*f.node), std::make_shared<OrgTree>(f.node->orgTree()),
                                      {.filter = {.search = "王"}, .sort = {MemberColumn::Name, false}});
   const std::string path = f.dir.sub("export.csv");
   auto written = exportMemberView(*f.node, view, path, Encoding::Utf8);

@@ -1,9 +1,9 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
-#include "app/internal/store_access.h"
 #include "gui/member_table.h"
 #include "tests/gui/gui_fixture.h"
 
@@ -30,7 +30,7 @@ struct TableFixture : GuiFixture {
     bai = member(5, "白雪", enterprise, {{"status", "退会"}});
   }
   MemberView run(MemberQueryEngine& engine, const MemberQuery& q) {
-    return engine.run(MemberSnapshot::load(internal::storeOf(*node)), std::make_shared<OrgTree>(node->orgTree()), q);
+    return engine.run(MemberSnapshot::load(*node), std::make_shared<OrgTree>(node->orgTree()), q);
   }
 };
 
@@ -38,7 +38,7 @@ struct TableFixture : GuiFixture {
 
 TEST_CASE("the snapshot holds every member with its columns") {
   TableFixture f;
-  auto s = MemberSnapshot::load(internal::storeOf(*f.node));
+  auto s = MemberSnapshot::load(*f.node);
   REQUIRE(s->size() == 5);
   const auto at = s->find(f.li);
   REQUIRE(at.has_value());
@@ -92,7 +92,7 @@ TEST_CASE("typing on narrows the previous result, and still finds number tails")
   TableFixture f;
   f.member(8, "王伟华", f.street, {{"mobile", "13955550138"}});
   MemberQueryEngine engine;
-  const auto snapshot = MemberSnapshot::load(internal::storeOf(*f.node));
+  const auto snapshot = MemberSnapshot::load(*f.node);
   const auto orgs = std::make_shared<OrgTree>(f.node->orgTree());
   auto search = [&](const std::string& text) { return names(engine.run(snapshot, orgs, {.filter = {.search = text}})); };
   CHECK(search("王") == std::vector<std::string>{"王伟", "王伟华"});
@@ -123,11 +123,11 @@ TEST_CASE("filters: status, migrant workers, organization subtree, recycle bin")
 
 TEST_CASE("a refreshed snapshot re-reads only what changed") {
   TableFixture f;
-  auto s = MemberSnapshot::load(internal::storeOf(*f.node));
-  CHECK(s->refreshed(internal::storeOf(*f.node)) == nullptr);
+  auto s = MemberSnapshot::load(*f.node);
+  CHECK(s->refreshed(*f.node) == nullptr);
   REQUIRE(f.node->set(Kind::Member, f.wang, {{"name", "王伟华"}}));
   const RecordId added = f.member(6, "欧阳𫖯", f.street);
-  auto next = s->refreshed(internal::storeOf(*f.node));
+  auto next = s->refreshed(*f.node);
   REQUIRE(next != nullptr);
   CHECK(next->size() == 6);
   CHECK(next->serial() != s->serial());
@@ -170,4 +170,20 @@ TEST_CASE("masking") {
   CHECK(makeSearchKey(" ａｂ１２３ｘ ").text == "ab123x");
   CHECK(makeSearchKey("11010519491231002x").digitsOnly);
   CHECK_FALSE(makeSearchKey("王1").digitsOnly);
+}
+
+TEST_CASE("the node names the members written since a version, or none past the limit") {
+  TableFixture f;
+  const VersionVector before = f.node->versionVector();
+  REQUIRE(f.node->set(Kind::Member, f.wang, {{"mobile", "13700137000"}}));
+  REQUIRE(f.node->set(Kind::Member, f.wang, {{"card_no", "HY0009"}}));
+  REQUIRE(f.node->remove(Kind::Member, f.li));
+  const auto changed = f.node->changedSince(Kind::Member, before, 10);
+  REQUIRE(changed.has_value());
+  std::vector<RecordId> expected{f.wang, f.li};
+  std::ranges::sort(expected);
+  CHECK(*changed == expected);  // in id order, each once, deleted ones included
+  CHECK(f.node->changedSince(Kind::Organization, before, 10)->empty());
+  CHECK_FALSE(f.node->changedSince(Kind::Member, before, 1).has_value());  // three writes
+  CHECK(f.node->changedSince(Kind::Member, f.node->versionVector(), 0)->empty());
 }
