@@ -9,8 +9,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "store/clock.h"
-#include "store/types.h"
+#include "app/model/clock.h"
+#include "app/model/records.h"
 
 namespace unionsync {
 

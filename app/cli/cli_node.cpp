@@ -16,7 +16,7 @@
 #include "app/cli/cli_output.h"
 #include "app/demo/demo_data.h"
 #include "app/node.h"
-#include "store/hlc.h"
+#include "app/model/records.h"
 
 namespace unionsync {
 

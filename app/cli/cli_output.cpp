@@ -6,7 +6,7 @@
 
 #include "app/cli/cli_commands.h"
 #include "app/model/text.h"
-#include "store/validation.h"
+#include "app/model/validation.h"
 
 namespace unionsync {
 

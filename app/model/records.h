@@ -7,3 +7,4 @@
 
 #include "store/schema.h"  // Kind's fields: KindDef, FieldDef, findField, normalizeValue, displayValue
 #include "store/types.h"   // Result, Error, Kind, RecordId, Record, FieldState, Stamp, Conflict, VersionVector
+#include "store/hlc.h"     // hlcToMs: when a stamp (a field write, a conflict side) was made
