@@ -13,6 +13,7 @@
 #include <unordered_set>
 
 #include "app/demo/demo_names.h"
+#include "app/records/batch_writer.h"
 #include "app/records/member_identity.h"
 
 namespace unionsync {
@@ -347,18 +348,11 @@ struct Joined {
   sv status;
 };
 
-// Stores validated records in one transaction (Node::add takes one transaction, and with
-// durable storage one fsync, per record).
-Result<std::size_t> writeAll(Node& node, const std::vector<Store::LocalWrite>& writes) {
-  auto written = internal::storeOf(node).writeMany(writes);
-  if (!written) return std::unexpected(written.error());
-  return writes.size();
-}
-
-// Collects records, validates them as Node::add does and stores them with writeAll.
-class BatchWriter {
+// Collects records, validates them as Node::add does (prepareRecord) and stores them in one
+// batch (Node::add takes one transaction, and with durable storage one fsync, per record).
+class PendingRecords {
  public:
-  explicit BatchWriter(Node& node) : node_(node) {}
+  explicit PendingRecords(Node& node) : node_(node) {}
   // `system` fields (deleted, participants) are written as given, after validation.
   void add(Kind kind, const RecordId& id, FieldValues values, FieldValues system = {}) {
     pending_.push_back({kind, id, std::move(values), std::move(system)});
@@ -366,16 +360,13 @@ class BatchWriter {
   std::size_t pending() const { return pending_.size(); }
   // Validates and hands over what is pending. References are checked against the store, so
   // the records they name must have been written.
-  Result<std::vector<Store::LocalWrite>> take() {
-    std::vector<Store::LocalWrite> writes;
+  Result<std::vector<PreparedRecord>> take() {
+    std::vector<PreparedRecord> writes;
     writes.reserve(pending_.size());
     for (auto& p : pending_) {
-      auto valid = node_.validate(p.kind, p.values, true);
-      if (!valid)
-        return fail(fmt::format("演示数据未通过校验 / demo record rejected ({} {}): {}", kindName(p.kind),
-                                p.id.hex(), valid.error().summary()));
-      std::ranges::move(p.system, std::back_inserter(*valid));
-      writes.push_back({p.kind, p.id, std::move(*valid)});
+      auto valid = prepareRecord(node_, p.kind, p.id, p.values, std::move(p.system));
+      if (!valid) return fail(fmt::format("演示数据未通过校验 / demo record rejected: {}", valid.error().summary()));
+      writes.push_back(std::move(*valid));
     }
     pending_.clear();
     return writes;
@@ -383,7 +374,7 @@ class BatchWriter {
   Result<std::size_t> flush() {
     auto writes = take();
     if (!writes) return std::unexpected(writes.error());
-    return writeAll(node_, *writes);
+    return BatchWriter(node_).write(std::move(*writes));
   }
 
  private:
@@ -800,7 +791,7 @@ class DistrictBuilder {
 
   // --- writing -------------------------------------------------------------------------------
   Result<void> writeOrganizations() {
-    BatchWriter writer(node_);
+    PendingRecords writer(node_);
     const int deepest = std::ranges::max(orgs_, {}, &OrgPlan::depth).depth;
     // A union is validated against its stored parent: one level per transaction.
     for (int depth = 0; depth <= deepest; ++depth) {
@@ -827,7 +818,7 @@ class DistrictBuilder {
   }
 
   Result<void> writeEmployers() {
-    BatchWriter writer(node_);
+    PendingRecords writer(node_);
     for (const auto& e : employers_) {
       const Profile& p = profileOf(e.trade);
       FieldValues values{{"name", e.name},
@@ -857,7 +848,7 @@ class DistrictBuilder {
       if (!chunk.members) return std::unexpected(chunk.members.error());
       const bool more = memberCursor_.employer < employers_.size();
       if (more) next = std::async(std::launch::async, prepare);
-      auto members = writeAll(node_, *chunk.members);
+      auto members = BatchWriter(node_).write(std::move(*chunk.members));
       if (!members) return std::unexpected(members.error());
       // Events name their members, so they are validated once those are stored.
       auto events = chunk.events.flush();
@@ -870,14 +861,14 @@ class DistrictBuilder {
   }
 
   struct MemberChunk {
-    Result<std::vector<Store::LocalWrite>> members;
-    BatchWriter events;
+    Result<std::vector<PreparedRecord>> members;
+    PendingRecords events;
   };
 
-  // The next kChunk members (fewer at the end), validated and in id order, with their events
+  // The next kChunk members (fewer at the end), validated (the writer sorts them), with their events
   // still pending.
   MemberChunk prepareChunk() {
-    BatchWriter members(node_), events(node_);
+    PendingRecords members(node_), events(node_);
     auto& at = memberCursor_;
     while (members.pending() < kChunk && at.employer < employers_.size()) {
       const EmployerPlan& e = employers_[at.employer];
@@ -894,11 +885,10 @@ class DistrictBuilder {
     }
     auto writes = members.take();
     // Member ids are hashes: in key order LMDB finds each page next to the previous one.
-    if (writes) std::ranges::sort(*writes, {}, &Store::LocalWrite::id);
     return {std::move(writes), std::move(events)};
   }
 
-  Joined addMember(BatchWriter& writer, const EmployerPlan& e, bool migrant) {
+  Joined addMember(PendingRecords& writer, const EmployerPlan& e, bool migrant) {
     const Profile& p = profileOf(e.trade);
     const OrgPlan& org = orgs_[e.org];
     const bool male = !dice_.chance(p.womenPct * 10);
@@ -970,7 +960,7 @@ class DistrictBuilder {
 
   // 新入会 for those who joined this year or last, since the roster has been kept (transfers
   // are not new members), 转入 for some, and the event behind a 保留 or 转出 status.
-  void addEvents(BatchWriter& writer, const Joined& m) {
+  void addEvents(PendingRecords& writer, const Joined& m) {
     const std::string org = orgs_[m.org].id.hex(), member = m.member.hex();
     auto add = [&](sv type, sys_days date, FieldValues more) {
       FieldValues values{{"member", member}, {"event_type", std::string(type)}, {"date", isoDate(date)}, {"org", org}};
@@ -995,7 +985,7 @@ class DistrictBuilder {
 
   // --- activities ------------------------------------------------------------------------------
   Result<void> writeActivities() {
-    BatchWriter writer(node_);
+    PendingRecords writer(node_);
     for (std::size_t i = 0; i < orgs_.size(); ++i) {
       const auto pools = memberPools(static_cast<int>(i));
       const int count = activityCount(orgs_[i].role);
@@ -1060,7 +1050,7 @@ class DistrictBuilder {
     }
   }
 
-  void addActivity(BatchWriter& writer, const OrgPlan& org, const std::vector<const std::vector<RecordId>*>& pools) {
+  void addActivity(PendingRecords& writer, const OrgPlan& org, const std::vector<const std::vector<RecordId>*>& pools) {
     const ActivityTemplate& t = activityFor(org.role);
     const sys_days start = activityDay(t);
     FieldValues values{

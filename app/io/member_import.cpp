@@ -8,15 +8,16 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <future>
 #include <map>
 #include <set>
 #include <unordered_map>
 
 #include "app/io/csv.h"
 #include "app/io/csv_export.h"
+#include "app/records/batch_writer.h"
 #include "app/records/field_values.h"
 #include "app/records/member_identity.h"
+#include "app/records/member_rules.h"
 #include "store/validation.h"
 
 namespace unionsync {
@@ -26,7 +27,6 @@ namespace {
 // Title rows above the header are searched this far down.
 constexpr std::size_t kHeaderSearchRows = 10;
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
-constexpr std::string_view kResidentId = "居民身份证";
 
 struct RecordIdHash {
   std::size_t operator()(const RecordId& id) const {
@@ -263,7 +263,7 @@ class RowPreparer {
     std::string idType;
     if (auto type = normalizeValue(*findField(Kind::Member, "id_type"), filledCell(row, idTypeColumn_), today_))
       idType = *type;
-    const bool resident = idType.empty() || idType == kResidentId;
+    const bool resident = isResidentIdType(idType);
     std::optional<IdNumberInfo> idInfo;
     for (std::size_t c = 0; c < columns_.fields.size(); ++c) {
       if (columns_.firstOfField[c] != static_cast<int>(c)) continue;  // read with the field's first column
@@ -275,7 +275,10 @@ class RowPreparer {
         problems.push_back({"", fmt::format("第{}个单元格在表头之外 / cell {} is beyond the header", c + 1, c + 1)});
     if (!hasValue(out.values, "org") && defaultOrg_) out.values.emplace_back("org", defaultOrg_->hex());
     out.hasOrg = hasValue(out.values, "org");
-    if (idInfo) deriveFromIdNumber(*idInfo, out.values, problems);
+    // The columns that give the birth date and gender must agree with the ID number.
+    if (idInfo)
+      for (auto& error : applyIdNumberFacts(*idInfo, out.values))
+        problems.push_back({columns_.headerOf(error.field), std::move(error.message)});
     if (!problems.empty()) return std::unexpected(std::move(problems));
     out.id = memberIdFromIdNumber(key_, idType, valueOf(out.values, "id_number"));
     return out;
@@ -367,31 +370,11 @@ class RowPreparer {
   // (normalizeValue would parse it and drop the rest).
   Result<std::string> normalizeIdNumber(const FieldDef& field, std::string_view cell, bool resident,
                                         std::optional<IdNumberInfo>& info) const {
-    if (!resident) {
-      // Other documents than the resident ID card have no checksum: keep them as typed.
-      std::string text(cell);
-      std::erase(text, ' ');
-      if (text.empty()) return fail(fmt::format("{}: 必填 / required", field.zh));
-      return text;
-    }
+    if (!resident) return normalizeOtherIdNumber(field, cell);
     auto parsed = parseIdNumber(cell, today_);
     if (!parsed) return normalizeValue(field, cell, today_);  // fails too, with the schema's wording
     info = std::move(*parsed);
     return info->normalized;
-  }
-
-  // A resident ID number fixes the birth date and gender: columns that give them must agree.
-  void deriveFromIdNumber(const IdNumberInfo& info, FieldValues& values, std::vector<RowProblem>& problems) const {
-    if (auto birth = valueOf(values, "birth_date"); !birth.empty() && birth != info.birthDate)
-      problems.push_back({columns_.headerOf("birth_date"),
-                          fmt::format("出生日期{}与身份证号不符（应为{}）/ birth date does not match the ID number", birth,
-                                      info.birthDate)});
-    std::string_view gender = info.male ? "男" : "女";
-    if (auto given = valueOf(values, "gender"); !given.empty() && given != gender)
-      problems.push_back({columns_.headerOf("gender"),
-                          fmt::format("性别与身份证号不符（应为{}）/ gender does not match the ID number", gender)});
-    setValue(values, "birth_date", info.birthDate);
-    setValue(values, "gender", std::string(gender));
   }
 
   const Columns& columns_;
@@ -458,7 +441,7 @@ enum class Outcome { Created, Updated, Unchanged, Duplicate };
 
 // Rows processed since the last stored chunk, with their counts, committed together.
 struct Chunk {
-  std::vector<Store::LocalWrite> writes;
+  std::vector<PreparedRecord> writes;
   std::size_t rows = 0, created = 0, updated = 0, unchanged = 0, duplicates = 0, rejected = 0;
   std::size_t lastLine = 0;
   std::size_t reportMark = 0;  // report size before this chunk
@@ -491,7 +474,8 @@ class Importer {
         preparer_(columns, orgs_, options.defaultOrg, node.today(), internal::storeOf(node).deploymentKey()),
         columns_(columns),
         report_(columns),
-        totalRows_(totalRows) {
+        totalRows_(totalRows),
+        writer_(node) {
     seen_.reserve(totalRows);
   }
 
@@ -587,14 +571,10 @@ class Importer {
       report_.truncate(chunk.reportMark);
       return false;
     }
-    // In key order LMDB finds each record's page next to the previous one's; a stable sort
-    // keeps a person's rows in file order, so the later row still wins.
-    std::ranges::stable_sort(chunk.writes, {}, &Store::LocalWrite::id);
-    auto& inFlight = inFlight_.emplace();
-    inFlight.chunk = std::move(chunk);
-    inFlight.written = std::async(std::launch::async, [&store = internal::storeOf(node_), &writes = inFlight.chunk.writes] {
-      return writes.empty() ? Result<std::size_t>(0) : store.writeMany(writes);
-    });
+    // The writer sorts the chunk by id, stably: a person's rows stay in file order, so the
+    // later row still wins.
+    writer_.writeInBackground(std::move(chunk.writes));
+    inFlight_ = std::move(chunk);
     chunk = Chunk{};
     chunk.reportMark = report_.size();
     return true;
@@ -603,8 +583,8 @@ class Importer {
   // Waits for the chunk being stored and counts it; false when storing it failed.
   bool finishWrite(ImportReport& result) {
     if (!inFlight_) return true;
-    auto written = inFlight_->written.get();
-    Chunk done = std::move(inFlight_->chunk);
+    auto written = writer_.wait();
+    Chunk done = std::move(*inFlight_);
     inFlight_.reset();
     if (!written) {
       result.failure = written.error().message;
@@ -616,11 +596,6 @@ class Importer {
     return true;
   }
 
-  struct InFlight {
-    Chunk chunk;
-    std::future<Result<std::size_t>> written;  // declared after chunk: waited for before it dies
-  };
-
   Node& node_;
   const ImportOptions& options_;
   OrgNames orgs_;
@@ -628,7 +603,8 @@ class Importer {
   const Columns& columns_;
   ReportFile report_;
   std::size_t totalRows_;
-  std::optional<InFlight> inFlight_;
+  BatchWriter writer_;
+  std::optional<Chunk> inFlight_;  // the counts of the chunk writer_ is storing
   // Members seen in this file -> the last line that named them.
   std::unordered_map<RecordId, std::size_t, RecordIdHash> seen_;
 };

@@ -2,17 +2,17 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 
 #include "app/node.h"
 #include "app/records/field_values.h"
+#include "app/records/member_rules.h"
 #include "store/utf8.h"
 #include "store/validation.h"
 
 namespace unionsync {
 
 namespace {
-
-bool isResidentId(std::string_view idType) { return idType.empty() || idType == "居民身份证"; }
 
 // A field a person typed that cannot be stored: its name or value is not UTF-8 (a file in
 // another encoding, a broken paste) or holds NUL. Empty when both are fine. A bad name is
@@ -51,11 +51,9 @@ std::expected<FieldValues, ValidationFailure> Node::validate(Kind kind, const Fi
       continue;
     }
     // Other documents than the resident ID card have no checksum: keep them as typed.
-    if (field->type == FieldType::IdNumber && !isResidentId(idType)) {
-      std::string text(raw);
-      std::erase(text, ' ');
-      if (text.empty()) failure.errors.push_back({name, fmt::format("{}: 必填 / required", field->zh)});
-      else normalized.emplace_back(name, std::move(text));
+    if (field->type == FieldType::IdNumber && !isResidentIdType(idType)) {
+      if (auto text = normalizeOtherIdNumber(*field, raw)) normalized.emplace_back(name, std::move(*text));
+      else failure.errors.push_back({name, text.error().message});
       continue;
     }
     auto value = normalizeValue(*field, raw, today);
@@ -85,25 +83,14 @@ std::expected<FieldValues, ValidationFailure> Node::validate(Kind kind, const Fi
           std::ranges::none_of(failure.errors, [&](const FieldError& e) { return e.field == field.name; }))
         failure.errors.push_back({std::string(field.name), fmt::format("{}: 必填 / required", field.zh)});
 
-  // A member's birth date and gender follow from a resident ID number.
-  if (kind == Kind::Member && isResidentId(idType)) {
+  // A member's birth date and gender follow from a resident ID number (the one given, or the
+  // one held when an update leaves it alone).
+  if (kind == Kind::Member && isResidentIdType(idType)) {
     std::string_view number = valueOf(normalized, "id_number");
     if (number.empty()) number = heldValue("id_number");
-    if (!number.empty()) {
-      auto info = parseIdNumber(number, today);
-      if (info) {
-        auto birth = valueOf(normalized, "birth_date");
-        if (!birth.empty() && birth != info->birthDate)
-          failure.errors.push_back({"birth_date", fmt::format("出生日期{}与身份证号不符（应为{}）/ birth date does not match the ID number",
-                                                              birth, info->birthDate)});
-        setValue(normalized, "birth_date", info->birthDate);
-        auto gender = valueOf(normalized, "gender");
-        std::string_view derived = info->male ? "男" : "女";
-        if (!gender.empty() && gender != derived)
-          failure.errors.push_back({"gender", fmt::format("性别与身份证号不符（应为{}）/ gender does not match the ID number", derived)});
-        setValue(normalized, "gender", std::string(derived));
-      }
-    }
+    if (!number.empty())
+      if (auto info = parseIdNumber(number, today))
+        std::ranges::move(applyIdNumberFacts(*info, normalized), std::back_inserter(failure.errors));
   }
   if (!failure.errors.empty()) return std::unexpected(std::move(failure));
   return normalized;

@@ -6,6 +6,7 @@
 #include "app/node.h"
 #include "app/records/field_values.h"
 #include "app/records/member_identity.h"
+#include "app/records/member_rules.h"
 #include "store/validation.h"
 
 namespace unionsync {
@@ -43,7 +44,6 @@ std::expected<RecordId, ValidationFailure> Node::add(Kind kind, const FieldValue
   random_.fill(id.bytes.data(), id.bytes.size());
   auto written = store_->write(kind, id, *normalized);
   if (!written) return invalid("", written.error().message);
-  wroteLocally();  // peers get it now, not at the engine's next poll
   return id;
 }
 
@@ -58,22 +58,31 @@ std::expected<Node::Upserted, ValidationFailure> Node::upsertMember(const FieldV
   if (created && valueOf(*normalized, "status").empty()) setValue(*normalized, "status", "正常");
   auto written = store_->write(Kind::Member, id, *normalized);
   if (!written) return invalid("", written.error().message);
-  wroteLocally();  // peers get it now, not at the engine's next poll
   return Upserted{id, created};
 }
 
 std::expected<void, ValidationFailure> Node::set(Kind kind, const RecordId& id, const FieldValues& values) {
   auto existing = store_->get(kind, id);
   if (!existing) return invalid("", fmt::format("找不到{} {} / no such {}", kindDef(kind).zh, id.hex(), kindDef(kind).en));
-  if (kind == Kind::Member)
-    for (const auto& [name, value] : values)
-      if ((name == "id_number" || name == "id_type") && value != existing->get(name))
-        return invalid(name, "证件号码是会员的身份标识，不能修改；请删除后重新登记 / the ID number identifies the member: delete and add again to correct it");
+  // The values are checked together with the record held (validate reads its ID number).
   auto normalized = validate(kind, values, false, id);
   if (!normalized) return std::unexpected(normalized.error());
+  // The ID number is the member's identity (member_identity.h): the same number in another
+  // spelling (15 digits, a lower-case x) is no change, another number or document type is
+  // refused, so the birth date and gender it fixed stay true.
+  if (kind == Kind::Member)
+    for (std::string_view name : {"id_type", "id_number"}) {
+      if (!hasField(*normalized, name)) continue;
+      std::string_view given = valueOf(*normalized, name), held = existing->get(name);
+      const bool same = name == "id_type" ? isResidentIdType(given) == isResidentIdType(held) &&
+                                                (isResidentIdType(given) || given == held)
+                                          : given == held;
+      if (!same)
+        return invalid(std::string(name), "证件号码是会员的身份标识，不能修改；请删除后重新登记 / the ID number identifies the "
+                                          "member: delete and add again to correct it");
+    }
   auto written = store_->write(kind, id, *normalized);
   if (!written) return invalid("", written.error().message);
-  wroteLocally();  // peers get it now, not at the engine's next poll
   return {};
 }
 
@@ -90,7 +99,6 @@ Result<void> Node::remove(Kind kind, const RecordId& id) {
   }
   auto written = store_->write(kind, id, {{std::string(kDeletedField), "1"}});
   if (!written) return std::unexpected(written.error());
-  wroteLocally();  // peers get it now, not at the engine's next poll
   return {};
 }
 
@@ -99,7 +107,6 @@ Result<void> Node::restore(Kind kind, const RecordId& id) {
   if (!existing) return fail(fmt::format("找不到{} {} / no such {}", kindDef(kind).zh, id.hex(), kindDef(kind).en));
   auto written = store_->write(kind, id, {{std::string(kDeletedField), "0"}});
   if (!written) return std::unexpected(written.error());
-  wroteLocally();  // peers get it now, not at the engine's next poll
   return {};
 }
 

@@ -113,6 +113,41 @@ TEST_CASE("the ID number of a member cannot be changed with set") {
   REQUIRE(f.node->set(Kind::Member, id, {{"mobile", "13912345678"}}).has_value());
 }
 
+TEST_CASE("set accepts the ID number held in another spelling (15 digits, lower-case x, id_type 居民身份证) as no change") {
+  Fixture f;
+  auto id = f.addMember("11010519491231002X", "王淼", f.enterprise).value();
+  CHECK(f.node->set(Kind::Member, id, {{"id_number", "11010519491231002x"}, {"mobile", "13912345678"}}).has_value());
+  CHECK(f.node->set(Kind::Member, id, {{"id_type", "居民身份证"}, {"id_number", "110105491231002"}}).has_value());
+  auto m = f.node->get(Kind::Member, id);
+  CHECK(m->get("id_number") == "11010519491231002X");
+  CHECK(m->get("mobile") == "13912345678");
+  // Another document type is another identity.
+  auto passport = f.node->set(Kind::Member, id, {{"id_type", "护照"}});
+  REQUIRE_FALSE(passport.has_value());
+  CHECK(mentions(passport.error(), "id_type"));
+}
+
+TEST_CASE("set refuses a new ID number, so the stored birth date and gender never disagree with the number held") {
+  Fixture f;
+  auto id = f.addMember("11010519491231002X", "王淼", f.enterprise).value();
+  // The new number would say 1880-01-01 and male: a user expects either the derived fields to
+  // follow or a refusal; as the number is the member's identity (member_identity.h), it is refused.
+  auto changed = f.node->set(Kind::Member, id, {{"id_number", "440524188001010014"}, {"notes", "改号"}});
+  REQUIRE_FALSE(changed.has_value());
+  CHECK(mentions(changed.error(), "id_number"));
+  auto m = f.node->get(Kind::Member, id);
+  CHECK(m->get("id_number") == "11010519491231002X");
+  CHECK(m->get("birth_date") == "1949-12-31");
+  CHECK(m->get("gender") == "女");
+  CHECK(m->get("notes").empty());
+  // A wrong birth date and a wrong gender in one edit are both named.
+  auto both = f.node->set(Kind::Member, id, {{"birth_date", "1980-01-01"}, {"gender", "男"}});
+  REQUIRE_FALSE(both.has_value());
+  CHECK(mentions(both.error(), "birth_date"));
+  CHECK(mentions(both.error(), "gender"));
+  CHECK(both.error().summary().find("1949-12-31") != std::string::npos);
+}
+
 TEST_CASE("text that is not UTF-8 or holds NUL is refused naming the field (notes \\xff\\xfe, name \\xc0\\xaf)") {
   Fixture f;
   auto id = f.addMember("11010519491231002X", "王淼", f.enterprise).value();
