@@ -4,6 +4,7 @@
 
 #include <atomic>
 
+#include "app/changes.h"
 #include "app/records/counters.h"
 #include "app/records/received_check.h"
 #include "app/sync/sync_service.h"
@@ -66,11 +67,10 @@ Node::Node(std::string dataDir, std::unique_ptr<Store> store, Clock& clock, Rand
       store_(std::move(store)),
       clock_(clock),
       random_(random),
-      sync_(std::make_unique<SyncService>(*store_, clock_, dataDir_)) {}
+      changes_(std::make_unique<ChangeFeed>(*store_)),
+      sync_(std::make_unique<SyncService>(*store_, clock_, dataDir_, *changes_)) {}
 
 Node::~Node() = default;
-
-void Node::wroteLocally() { sync_->notifyLocalChange(); }
 
 Result<std::unique_ptr<Node>> Node::open(const std::string& dataDir, Clock& clock, Random& random,
                                          NodeOptions options) {

@@ -1,5 +1,6 @@
 // The application facade: one open node (its store and what the program knows how to do with
-// it). The CLI, the GUI and the tests all go through this class; it owns no threads.
+// it). The CLI, the GUI and the tests all go through this class; it owns no threads of its
+// own (its change feed polls on a thread while something subscribes, see app/changes.h).
 //
 // Thread-safety: every method may be called from any thread; writes are serialised by the
 // store. Expected failures (bad input, unknown ids) are Result errors with a message a
@@ -83,6 +84,7 @@ struct Stats {
   std::optional<double> migrantMembershipRate() const;
 };
 
+class ChangeFeed;
 class SyncService;
 class Node;
 namespace internal {
@@ -125,9 +127,13 @@ class Node {
 
   // --- sync ---------------------------------------------------------------------------------
   // This node's sync engine and trust store (app/sync/sync_service.h); lives as long as the
-  // node. The node's own writes below notify the running engine, so callers need not.
+  // node. Every commit reaches the running engine through changes(), so callers never notify.
   SyncService& sync() { return *sync_; }
   const SyncService& sync() const { return *sync_; }
+  // The one change feed (app/changes.h): every commit to this node's data, by this process
+  // (its writes, received batches, dismissed conflicts) or another on the same directory.
+  // The sync engine and the GUI learn of changes only through it; lives as long as the node.
+  ChangeFeed& changes() { return *changes_; }
 
   // --- conflicts ----------------------------------------------------------------------------
   std::vector<Conflict> conflicts() const;
@@ -198,9 +204,8 @@ class Node {
   std::unique_ptr<Store> store_;
   Clock& clock_;
   Random& random_;
-  std::unique_ptr<SyncService> sync_;  // after store_: destroyed (engine stopped) first
-  // Pushes a write of this node to peers at once (no wait for the engine's poll).
-  void wroteLocally();
+  std::unique_ptr<ChangeFeed> changes_;  // after store_: detached from it before it closes
+  std::unique_ptr<SyncService> sync_;    // after changes_: destroyed (engine stopped) first
 };
 
 // The store options the application uses: its indexes and statistics counters. A bare

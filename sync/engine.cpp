@@ -16,7 +16,6 @@ namespace {
 constexpr std::int64_t kTickMs = 250;
 constexpr std::int64_t kTrustCheckMs = 1000;
 constexpr std::int64_t kPersistMs = 60000;  // contact bookkeeping; catch-ups are saved at once
-constexpr std::int64_t kStatusFileMs = 250;
 constexpr int kShutdownLingerMs = 200;
 
 // "tcp://host:0" -> "tcp://host:*" (libzmq's spelling for an ephemeral port).
@@ -208,10 +207,6 @@ void Engine::Core::timers() {
   }
   // Track progress for status lines and the trust store.
   for (auto& link : links) observe(*link);
-  if (options.writeStatusFile && now >= nextStatusFileMs) {
-    nextStatusFileMs = now + kStatusFileMs;
-    writeStatusFile();
-  }
 }
 
 void Engine::Core::shutdown() {
@@ -241,9 +236,6 @@ void Engine::Core::shutdown() {
   }
   router.reset();
   zap.reset();
-  if (options.writeStatusFile) {
-    if (auto dir = syncDirectory(options.dataDir)) ::unlink((*dir + "/status.json").c_str());
-  }
   {
     std::lock_guard lock(statusMutex);
     if (snapshot) {

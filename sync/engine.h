@@ -53,7 +53,6 @@ struct EngineOptions {
   std::int64_t reconnectMinMs = 500;
   std::int64_t reconnectMaxMs = 30000;
   SessionConfig session;
-  bool writeStatusFile = false;       // <dataDir>/sync/status.json for `status` (serve)
   std::function<void(const std::string&)> log;  // status lines; called on the engine thread
 };
 

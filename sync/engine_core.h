@@ -70,9 +70,6 @@ struct Engine::Core {
   std::int64_t nextTickMs = 0;
   std::int64_t nextTrustCheckMs = 0;
   std::int64_t nextBeaconMs = 0;
-  std::int64_t nextStatusFileMs = 0;
-  std::string lastStatusFileText;
-  std::uint64_t lastStatusFileGeneration = 0;
   bool dirty = true;
   bool localChanged = false;
 
@@ -144,7 +141,6 @@ struct Engine::Core {
 
   // --- engine_status.cpp --------------------------------------------------------------------
   void publish();
-  void writeStatusFile();
 };
 
 }  // namespace unionsync

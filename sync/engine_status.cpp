@@ -1,10 +1,5 @@
 // The status snapshot the engine publishes for other threads (Engine::status, waitFor).
-#include <unistd.h>
-
 #include <algorithm>
-#include <fstream>
-
-#include <nlohmann/json.hpp>
 
 #include "sync/engine_core.h"
 
@@ -130,61 +125,6 @@ void Engine::Core::publish() {
     snapshot = std::move(s);
   }
   statusChanged.notify_all();
-}
-
-void Engine::Core::writeStatusFile() {
-  auto s = [&] {
-    std::lock_guard lock(statusMutex);
-    return snapshot;
-  }();
-  if (!s || s->generation == lastStatusFileGeneration) return;
-  lastStatusFileGeneration = s->generation;
-  nlohmann::json j;
-  j["pid"] = static_cast<long>(::getpid());
-  j["updated"] = clock.nowMs();
-  j["listen"] = s->listenEndpoints;
-  j["discoveryPort"] = s->discoveryPort;
-  j["refusedConnections"] = s->refusedConnections;
-  j["peers"] = nlohmann::json::array();
-  for (const auto& p : s->peers) {
-    j["peers"].push_back({{"key", p.publicKey},
-                          {"name", p.name},
-                          {"state", peerStateName(p.state)},
-                          {"direction", p.direction},
-                          {"address", p.address},
-                          {"pendingEstimate", p.pendingEstimate},
-                          {"changesSent", p.total.changesSent},
-                          {"changesReceived", p.total.changesReceived},
-                          {"lastError", p.lastError},
-                          {"verifiedEqual", p.verifiedEqualMs},
-                          {"refusedChanges", p.refusedChanges},
-                          {"lastRefusal", p.lastRefusal}});
-  }
-  j["discovered"] = nlohmann::json::array();
-  for (const auto& d : s->discovered) {
-    j["discovered"].push_back({{"key", d.publicKey},
-                               {"fingerprint", d.fingerprint},
-                               {"name", d.name},
-                               {"address", d.address},
-                               {"lastSeen", d.lastSeenMs},
-                               {"refused", d.refused}});
-  }
-  // Compare without the timestamp so an idle node does not rewrite the file.
-  nlohmann::json compare = j;
-  compare.erase("updated");
-  std::string key = compare.dump();
-  if (key == lastStatusFileText) return;
-  lastStatusFileText = key;
-  auto dir = syncDirectory(options.dataDir);
-  if (!dir) return;
-  std::string path = *dir + "/status.json";
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << j.dump(2) << "\n";
-    if (!out) return;
-  }
-  std::rename(tmp.c_str(), path.c_str());
 }
 
 }  // namespace unionsync

@@ -10,18 +10,14 @@
 
 #include <chrono>
 #include <csignal>
-#include <fstream>
 #include <iostream>
 #include <mutex>
-#include <sstream>
 
 #include "app/cli/cli_commands.h"
-#include "app/internal/store_access.h"
 #include "app/node.h"
-#include "sync/engine.h"
-#include "sync/identity.h"
-#include "sync/peer_state.h"
-#include "sync/trust_store.h"
+#include "app/sync/status_file.h"
+#include "app/sync/sync_once.h"
+#include "app/sync/sync_service.h"
 
 namespace unionsync {
 
@@ -59,29 +55,6 @@ nlohmann::json vectorJson(const VersionVector& vv) {
   return j;
 }
 
-// The status a running `serve` of this data directory wrote, if it is alive.
-std::optional<nlohmann::json> serveStatus(const std::string& dataDir) {
-  auto dir = syncDirectory(dataDir);
-  if (!dir) return std::nullopt;
-  std::ifstream in(*dir + "/status.json");
-  if (!in) return std::nullopt;
-  try {
-    nlohmann::json j = nlohmann::json::parse(in);
-    long pid = j.value("pid", 0L);
-    if (pid <= 0 || ::kill(static_cast<pid_t>(pid), 0) != 0) return std::nullopt;
-    return j;
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
-
-// Changes the peer lacks according to its last known vector (capped: the count is a scan).
-std::pair<std::size_t, bool> pendingFor(const Store& store, const VersionVector& peerVector) {
-  constexpr std::size_t kCap = 10000;
-  ChangeBatch batch = store.changesSince(peerVector, ChangeCursor{}, kCap, SIZE_MAX);
-  return {batch.changes.size(), !batch.done};
-}
-
 // Serialises status lines from the engine thread and the main thread.
 struct LinePrinter {
   std::mutex mutex;
@@ -97,7 +70,7 @@ struct LinePrinter {
 int runPeerKey(CliContext& ctx) {
   auto node = ctx.openNode();
   if (!node) return reportFailure(node.error());
-  auto id = loadOrCreateIdentity(ctx.dataDir);
+  auto id = (*node)->sync().ownKey();
   if (!id) return reportFailure(id.error());
   std::cout << id->publicKey << "\n" << id->fingerprint << "\n";
   return 0;
@@ -106,12 +79,9 @@ int runPeerKey(CliContext& ctx) {
 int runPeerTrust(CliContext& ctx, const SyncCliOptions& o) {
   auto node = ctx.openNode();
   if (!node) return reportFailure(node.error());
-  auto id = loadOrCreateIdentity(ctx.dataDir);
+  auto id = (*node)->sync().ownKey();
   if (!id) return reportFailure(id.error());
-  if (o.key == id->publicKey) return reportFailure("这是本节点自己的公钥 / this is this node's own key");
-  auto trust = TrustStore::open(ctx.dataDir);
-  if (!trust) return reportFailure(trust.error());
-  auto peer = trust->trust(o.key, o.name, o.address, ctx.clock->nowMs());
+  auto peer = (*node)->sync().trust(o.key, o.name, o.address);  // refuses this node's own key
   if (!peer) return reportFailure(peer.error());
   std::cout << fmt::format("已信任「{}」，指纹 {} / trusted '{}', fingerprint {}\n", peer->name,
                            fingerprintOf(peer->publicKey), peer->name, fingerprintOf(peer->publicKey));
@@ -124,9 +94,7 @@ int runPeerTrust(CliContext& ctx, const SyncCliOptions& o) {
 int runPeerRevoke(CliContext& ctx, const SyncCliOptions& o) {
   auto node = ctx.openNode();
   if (!node) return reportFailure(node.error());
-  auto trust = TrustStore::open(ctx.dataDir);
-  if (!trust) return reportFailure(trust.error());
-  auto peer = trust->revoke(o.keyOrName);
+  auto peer = (*node)->sync().revoke(o.keyOrName);
   if (!peer) return reportFailure(peer.error());
   std::cout << fmt::format("已撤销对「{}」的信任 / revoked trust in '{}'\n", peer->name, peer->name);
   return 0;
@@ -139,26 +107,29 @@ std::string peerStateText(std::optional<PeerState> state) {
 }
 
 // The state a running serve published in status.json for `key`; nullopt if none.
-std::optional<PeerState> servedPeerState(const std::optional<nlohmann::json>& live, const std::string& key) {
-  if (!live) return std::nullopt;
-  for (const auto& p : (*live)["peers"]) {
-    if (p.value("key", "") == key) return peerStateFromName(p.value("state", ""));
-  }
-  return std::nullopt;
+std::optional<PeerState> servedPeerState(const std::optional<ServedStatus>& live, const std::string& key) {
+  const ServedPeer* p = live ? live->findPeer(key) : nullptr;
+  return p ? p->state : std::nullopt;
+}
+
+// A discovered peer as `peer list --json` prints it (the fields status.json has).
+nlohmann::json discoveredJson(const DiscoveredPeer& d) {
+  return {{"key", d.publicKey}, {"fingerprint", d.fingerprint}, {"name", d.name},
+          {"address", d.address}, {"lastSeen", d.lastSeenMs},   {"refused", d.refused}};
 }
 
 int runPeerList(CliContext& ctx) {
   auto node = ctx.openNode();
   if (!node) return reportFailure(node.error());
-  auto trust = TrustStore::open(ctx.dataDir);
-  if (!trust) return reportFailure(trust.error());
-  auto live = serveStatus(ctx.dataDir);
+  auto trusted = (*node)->sync().peers();
+  if (!trusted) return reportFailure(trusted.error());
+  auto live = readStatusFile(ctx.dataDir);
   auto stateOf = [&](const TrustedPeer& p) {
     return p.state == TrustState::Revoked ? std::optional(PeerState::Revoked) : servedPeerState(live, p.publicKey);
   };
   if (ctx.json) {
     nlohmann::json out{{"trusted", nlohmann::json::array()}, {"discovered", nlohmann::json::array()}};
-    for (const auto& p : trust->peers()) {
+    for (const auto& p : (*trusted)) {
       out["trusted"].push_back({{"key", p.publicKey},
                                 {"name", p.name},
                                 {"fingerprint", fingerprintOf(p.publicKey)},
@@ -171,14 +142,14 @@ int runPeerList(CliContext& ctx) {
                                 {"lastError", p.lastError}});
     }
     if (live) {
-      for (const auto& d : (*live)["discovered"]) out["discovered"].push_back(d);
+      for (const auto& d : live->discovered) out["discovered"].push_back(discoveredJson(d));
     }
     std::cout << out.dump(2) << "\n";
     return 0;
   }
   std::cout << "已信任的节点 / trusted peers:\n";
-  if (trust->peers().empty()) std::cout << "  （无 / none）\n";
-  for (const auto& p : trust->peers()) {
+  if ((*trusted).empty()) std::cout << "  （无 / none）\n";
+  for (const auto& p : (*trusted)) {
     std::cout << fmt::format("  {}  {}  [{}]\n", p.name, fingerprintOf(p.publicKey), peerStateText(stateOf(p)))
               << fmt::format("    key {}\n", p.publicKey)
               << fmt::format("    地址 address: {}\n", p.addresses.empty() ? "—" : fmt::format("{}", fmt::join(p.addresses, ", ")))
@@ -189,13 +160,12 @@ int runPeerList(CliContext& ctx) {
   std::cout << "发现但未信任 / discovered, not trusted:\n";
   if (!live) {
     std::cout << "  （serve 未运行 / serve is not running）\n";
-  } else if ((*live)["discovered"].empty()) {
+  } else if (live->discovered.empty()) {
     std::cout << "  （无 / none）\n";
   } else {
-    for (const auto& d : (*live)["discovered"]) {
-      std::cout << fmt::format("  {}  {}  {}{}\n    key {}\n", d.value("name", "?"), d.value("fingerprint", ""),
-                               d.value("address", ""), d.value("refused", false) ? "  (曾被拒绝 refused)" : "",
-                               d.value("key", ""));
+    for (const auto& d : live->discovered) {
+      std::cout << fmt::format("  {}  {}  {}{}\n    key {}\n", d.name, d.fingerprint, d.address,
+                               d.refused ? "  (曾被拒绝 refused)" : "", d.publicKey);
     }
   }
   return 0;
@@ -214,18 +184,18 @@ int runServe(CliContext& ctx, const SyncCliOptions& o) {
   pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
 
   auto printer = std::make_shared<LinePrinter>();
-  EngineOptions options;
-  options.dataDir = ctx.dataDir;
-  options.listen = {o.listen};
+  SyncService& sync = (*node)->sync();
+  SyncStartOptions options;
+  options.listen = o.listen;
   options.discovery = o.discovery == "on";
-  options.discoveryOptions.port = o.discoveryPort;
-  options.discoveryOptions.targets = o.beaconTargets;
-  options.beaconIntervalMs = static_cast<std::int64_t>(o.beaconInterval * 1000);
-  options.writeStatusFile = true;
+  options.engine.discoveryOptions.port = o.discoveryPort;
+  options.engine.discoveryOptions.targets = o.beaconTargets;
+  options.engine.beaconIntervalMs = static_cast<std::int64_t>(o.beaconInterval * 1000);
   options.log = [printer](const std::string& line) { (*printer)(line); };
-  auto engine = Engine::start(internal::storeOf(**node), (*node)->clock(), options);
-  if (!engine) return reportFailure(engine.error());
-  auto status = (*engine)->status();
+  if (auto started = sync.start(options); !started) return reportFailure(started.error());
+  // `status` and `peer list` in other processes read what this serve is doing from here.
+  auto statusFile = std::make_unique<StatusFileWriter>(ctx.dataDir, (*node)->clock(), [&sync] { return sync.status(); });
+  auto status = sync.status();
   (*printer)(fmt::format("节点「{}」开始服务 / serving node '{}'", status->name, status->name));
   for (const auto& ep : status->listenEndpoints) (*printer)(fmt::format("监听 / listening on {}", ep));
   (*printer)(fmt::format("公钥 / key {}  指纹 / fingerprint {}", status->publicKey, status->fingerprint));
@@ -238,8 +208,8 @@ int runServe(CliContext& ctx, const SyncCliOptions& o) {
     timespec wait{1, 0};
     int sig = sigtimedwait(&stopSignals, nullptr, &wait);
     if (sig == SIGINT || sig == SIGTERM) break;
-    auto s = (*engine)->status();
-    if (!s->running) break;
+    auto s = sync.status();
+    if (!s || !s->running) break;
     std::string summary;
     for (const auto& p : s->peers) summary += fmt::format("{}={} ", p.name, peerStateName(p.state));
     if (summary != lastSummary && !summary.empty()) {
@@ -248,8 +218,8 @@ int runServe(CliContext& ctx, const SyncCliOptions& o) {
     }
   }
   (*printer)("正在停止 / stopping");
-  (*engine)->stop();
-  engine->reset();
+  statusFile.reset();  // deletes the file: nobody serves this data directory any more
+  sync.stop();
   (*printer)("已停止 / stopped");
   pthread_sigmask(SIG_UNBLOCK, &stopSignals, nullptr);
   return 0;
@@ -259,49 +229,8 @@ int runSync(CliContext& ctx, const SyncCliOptions& o) {
   if (o.peer.rfind("tcp://", 0) != 0) return reportFailure("--peer 应为 tcp://HOST:PORT / --peer must look like tcp://HOST:PORT");
   auto node = ctx.openNode();
   if (!node) return reportFailure(node.error());
-  auto trust = TrustStore::open(ctx.dataDir);
-  if (!trust) return reportFailure(trust.error());
-  std::string key;
-  std::size_t trusted = 0;
-  for (const auto& p : trust->peers()) {
-    if (p.state != TrustState::Trusted) continue;
-    ++trusted;
-    if (std::find(p.addresses.begin(), p.addresses.end(), o.peer) != p.addresses.end()) key = p.publicKey;
-  }
-  if (trusted == 0) {
-    return reportFailure("尚未信任任何节点：先运行 peer trust KEY --address " + o.peer +
-                         " / no trusted peers: run peer trust KEY --address " + o.peer + " first");
-  }
-  EngineOptions options;
-  options.dataDir = ctx.dataDir;
-  options.autoConnect = false;
-  auto engine = Engine::start(internal::storeOf(**node), (*node)->clock(), options);
-  if (!engine) return reportFailure(engine.error());
-  (*engine)->connect(o.peer, key);
-
-  auto matches = [&](const PeerStatus& p) { return key.empty() ? p.address == o.peer : p.publicKey == key; };
-  auto status = (*engine)->waitFor(
-      [&](const SyncStatus& s) {
-        for (const auto& p : s.peers) {
-          if (!matches(p)) continue;
-          // Caught up both ways and the fingerprints compared once (the verification).
-          if (p.caughtUp && p.current.verifications > 0) return true;
-          if (p.state == PeerState::Refused || p.state == PeerState::DifferentDeployment || p.state == PeerState::Error)
-            return true;
-        }
-        return false;
-      },
-      std::chrono::milliseconds(static_cast<std::int64_t>(o.timeout * 1000))).first;
-  (*engine)->stop();
-  const PeerStatus* peer = nullptr;
-  for (const auto& p : status->peers) {
-    if (matches(p)) peer = &p;
-  }
-  if (!peer || !peer->caughtUp) {
-    std::string reason = peer && !peer->lastError.empty() ? peer->lastError : status->lastConnectError;
-    if (reason.empty()) reason = fmt::format("{} 秒内无应答 / no answer within {} s", o.timeout, o.timeout);
-    return reportFailure(fmt::format("与 {} 同步失败 / sync with {} failed: {}", o.peer, o.peer, reason));
-  }
+  auto peer = syncOnce((*node)->sync(), o.peer, std::chrono::milliseconds(static_cast<std::int64_t>(o.timeout * 1000)));
+  if (!peer) return reportFailure(peer.error());
   const SessionStats& s = peer->current;
   if (ctx.json) {
     std::cout << nlohmann::json{{"peer", peer->name},
@@ -320,7 +249,7 @@ int runSync(CliContext& ctx, const SyncCliOptions& o) {
                                 {"loweredEntries", s.loweredEntries},
                                 {"changesRefused", s.changesRefused},
                                 {"lastRefusal", s.lastRefusal},
-                                {"digest", internal::storeOf(**node).digest()}}
+                                {"digest", (*node)->digest()}}
                      .dump(2)
               << "\n";
     return 0;
@@ -349,34 +278,31 @@ int runSync(CliContext& ctx, const SyncCliOptions& o) {
 int runStatus(CliContext& ctx) {
   auto node = ctx.openNode();
   if (!node) return reportFailure(node.error());
-  auto id = loadOrCreateIdentity(ctx.dataDir);
+  const SyncService& sync = (*node)->sync();
+  auto id = sync.ownKey();
   if (!id) return reportFailure(id.error());
-  auto trust = TrustStore::open(ctx.dataDir);
-  if (!trust) return reportFailure(trust.error());
-  const Store& store = internal::storeOf(**node);
-  StoreInfo info = store.info();
-  VersionVector vv = store.versionVector();
-  auto live = serveStatus(ctx.dataDir);
-  const std::size_t conflicts = store.conflicts().size();
-  const std::size_t parked = store.parkedCount();
+  auto trusted = sync.peers();
+  if (!trusted) return reportFailure(trusted.error());
+  StoreInfo info = (*node)->info();
+  VersionVector vv = (*node)->versionVector();
+  auto live = readStatusFile(ctx.dataDir);
+  const std::size_t conflicts = (*node)->conflicts().size();
+  const std::size_t parked = sync.parkedCount();
 
   nlohmann::json peers = nlohmann::json::array();
   std::int64_t lastSync = 0;
-  for (const auto& p : trust->peers()) {
+  for (const auto& p : (*trusted)) {
     std::optional<PeerState> state;
     std::optional<std::size_t> livePending;
     if (p.state == TrustState::Revoked) {
       state = PeerState::Revoked;
-    } else if (live) {
-      for (const auto& lp : (*live)["peers"]) {
-        if (lp.value("key", "") != p.publicKey) continue;
-        state = peerStateFromName(lp.value("state", ""));
-        if (state == PeerState::Live) livePending = lp.value("pendingEstimate", std::size_t{0});
-      }
+    } else if (const ServedPeer* lp = live ? live->findPeer(p.publicKey) : nullptr) {
+      state = lp->state;
+      if (state == PeerState::Live) livePending = static_cast<std::size_t>(lp->pendingEstimate);
     }
     // A live peer's vector is known to the running serve; otherwise use the last one saved.
     auto [pending, capped] = livePending ? std::pair<std::size_t, bool>{*livePending, false}
-                                         : pendingFor(store, p.versionVector);
+                                         : sync.pendingFor(p.versionVector);
     lastSync = std::max(lastSync, p.lastSyncMs);
     peers.push_back({{"name", p.name},
                      {"key", p.publicKey},
@@ -401,7 +327,7 @@ int runStatus(CliContext& ctx) {
                        {"fingerprint", id->fingerprint},
                        {"versionVector", vectorJson(vv)},
                        {"serving", live.has_value()},
-                       {"listen", live ? (*live)["listen"] : nlohmann::json::array()},
+                       {"listen", live ? nlohmann::json(live->listen) : nlohmann::json::array()},
                        {"conflicts", conflicts},
                        {"parked", parked},
                        {"lastSync", lastSync},
@@ -412,8 +338,7 @@ int runStatus(CliContext& ctx) {
   std::cout << fmt::format("节点 node: {} ({})\n", info.nodeName, info.nodeId)
             << fmt::format("指纹 fingerprint: {}\n", id->fingerprint)
             << fmt::format("服务 serve: {}\n",
-                           live ? fmt::format("运行中 running, pid {}, {}", (*live)["pid"].get<long>(),
-                                              fmt::join((*live)["listen"].get<std::vector<std::string>>(), ", "))
+                           live ? fmt::format("运行中 running, pid {}, {}", static_cast<long>(live->pid), fmt::join(live->listen, ", "))
                                 : std::string("未运行 not running"))
             << "版本向量 version vector:\n";
   for (const auto& [origin, seq] : vv) {

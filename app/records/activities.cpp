@@ -28,7 +28,6 @@ Result<void> Node::join(const RecordId& activity, const RecordId& member) {
   if (!a->get(participantField(member)).empty()) return {};  // already checked in
   auto written = store_->write(Kind::Activity, activity, {{participantField(member), localTimeText(clock_.nowMs(), "%Y-%m-%d %H:%M")}});
   if (!written) return std::unexpected(written.error());
-  wroteLocally();  // peers get it now, not at the engine's next poll
   return {};
 }
 
@@ -37,7 +36,6 @@ Result<void> Node::leave(const RecordId& activity, const RecordId& member) {
   if (!a) return std::unexpected(a.error());
   auto written = store_->write(Kind::Activity, activity, {{participantField(member), ""}});
   if (!written) return std::unexpected(written.error());
-  wroteLocally();  // peers get it now, not at the engine's next poll
   return {};
 }
 

@@ -2,10 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace unionsync {
 
-SyncService::SyncService(Store& store, Clock& clock, std::string dataDir)
-    : store_(store), clock_(clock), dataDir_(std::move(dataDir)) {}
+SyncService::SyncService(Store& store, Clock& clock, std::string dataDir, ChangeFeed& changes)
+    : store_(store), clock_(clock), dataDir_(std::move(dataDir)), changes_(changes) {}
 
 SyncService::~SyncService() { stop(); }
 
@@ -22,6 +24,8 @@ Result<void> SyncService::start(SyncStartOptions options) {
   if (!options.listen.empty()) engine.listen.push_back(options.listen);
   engine.discovery = options.discovery;
   engine.log = std::move(options.log);
+  // The change feed wakes the engine for every commit (below): its own poll only backs it up.
+  engine.pollIntervalMs = std::max(engine.pollIntervalMs, kBackstopPollMs);
   std::string problem;
   auto started = Engine::start(store_, clock_, engine);
   if (!started && options.fallBack && engine.discovery) {
@@ -44,15 +48,24 @@ Result<void> SyncService::start(SyncStartOptions options) {
   // Dropping discovery alone is not worth a warning when listening then worked.
   startProblem_ = engine.listen.empty() && !options.listen.empty() ? problem : std::string();
   engine_ = std::shared_ptr<Engine>(std::move(*started));
+  // A wake runs on the committing thread (or the feed's poll thread) and only posts to the
+  // engine's queue. Subscribed under the lock so stop() finds it; stop() ends it outside.
+  wakeEngine_ = changes_.subscribe([this] {
+    if (auto e = this->engine()) e->notifyLocalChange();
+  });
   return {};
 }
 
 void SyncService::stop() {
   std::shared_ptr<Engine> old;
+  ChangeFeed::Subscription wake;
   {
     std::lock_guard lock(mutex_);
     old = std::move(engine_);
+    wake = std::move(wakeEngine_);
   }
+  // Outside the lock: ending the subscription waits for a running wake, which takes it.
+  wake.reset();
   if (old) old->stop();
 }
 
@@ -77,10 +90,6 @@ std::pair<std::shared_ptr<const SyncStatus>, bool> SyncService::waitFor(
 
 void SyncService::connect(const std::string& address, const std::string& publicKey) {
   if (auto e = engine()) e->connect(address, publicKey);
-}
-
-void SyncService::notifyLocalChange() {
-  if (auto e = engine()) e->notifyLocalChange();
 }
 
 Result<OwnKey> SyncService::ownKey() const {

@@ -10,8 +10,10 @@
 //   return empty) while none runs.
 // - Trust changes take the trust store's file lock (another process may hold it briefly) and
 //   tell the running engine at once.
-// - The owning Node calls notifyLocalChange() after each of its own writes, so callers need
-//   not; writes by other processes are noticed by the engine's poll.
+// - While an engine runs, the service listens to the node's change feed (app/changes.h) and
+//   wakes the engine on every commit: this process's writes and received batches at once,
+//   other processes' within the feed's poll interval. The engine's own version-vector poll
+//   is then only a slow backstop (kBackstopPollMs), so callers never notify.
 // - Destroying the service stops the engine; Node destroys it before the store.
 #pragma once
 
@@ -23,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/changes.h"
 #include "app/sync/sync_types.h"
 
 namespace unionsync {
@@ -42,7 +45,11 @@ struct SyncStartOptions {
 
 class SyncService {
  public:
-  SyncService(Store& store, Clock& clock, std::string dataDir);
+  // The engine's own poll while the feed wakes it: it only guards against a missed wake.
+  static constexpr std::int64_t kBackstopPollMs = 60'000;
+
+  // `store` and `changes` (the node's feed of that store) must outlive the service.
+  SyncService(Store& store, Clock& clock, std::string dataDir, ChangeFeed& changes);
   ~SyncService();
   SyncService(const SyncService&) = delete;
   SyncService& operator=(const SyncService&) = delete;
@@ -66,9 +73,6 @@ class SyncService {
   // Connects to `address` (tcp://HOST:PORT): with a key that trusted peer, else the trusted
   // peer known at that address, else every trusted key is tried on it.
   void connect(const std::string& address, const std::string& publicKey = {});
-  // A local write was made in this process: push it to peers now.
-  void notifyLocalChange();
-
   // --- trust --------------------------------------------------------------------------------
   // This node's key, created on first use. Fails when <dataDir>/sync cannot be written.
   Result<OwnKey> ownKey() const;
@@ -97,6 +101,8 @@ class SyncService {
   std::string dataDir_;
   mutable std::mutex mutex_;
   std::shared_ptr<Engine> engine_;  // shared so a caller's waitFor survives a concurrent stop()
+  ChangeFeed& changes_;
+  ChangeFeed::Subscription wakeEngine_;  // held while engine_ runs
   std::string startProblem_;
 };
 
