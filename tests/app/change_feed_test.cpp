@@ -30,6 +30,22 @@ bool eventually(F done, std::chrono::milliseconds timeout = 3s) {
   return true;
 }
 
+// Runs `write` on another Node opened on `dir` in a child process (another process writing
+// to the same data directory); true when it succeeded.
+template <typename F>
+bool writeFromAnotherProcess(const std::string& dir, F write) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    ManualClock clock(testing::kTestNowMs);
+    SeededRandom random(9);
+    auto other = Node::open(dir, clock, random, NodeOptions{.durable = false});
+    _exit(other && write(**other) ? 0 : 1);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
 }  // namespace
 
 TEST_CASE("change feed: a node's write grows the sequence and wakes subscribers at once, on the writing thread") {
@@ -85,19 +101,9 @@ TEST_CASE("change feed: another process's write is noticed by sequence() and by 
   auto subscription = feed.subscribe([&] { ++wakes; });
   const std::uint64_t before = feed.sequence();
 
-  const std::string dir = t.node->dataDir();
-  pid_t pid = fork();
-  if (pid == 0) {
-    ManualClock clock(testing::kTestNowMs);
-    SeededRandom random(9);
-    auto other = Node::open(dir, clock, random, NodeOptions{.durable = false});
-    bool ok = other && (*other)->add(Kind::Organization, {{"name", "另一个工会"}, {"org_type", "区县总工会"}}).has_value();
-    _exit(ok ? 0 : 1);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  REQUIRE(WIFEXITED(status));
-  REQUIRE(WEXITSTATUS(status) == 0);
+  REQUIRE(writeFromAnotherProcess(t.node->dataDir(), [](Node& other) {
+    return other.add(Kind::Organization, {{"name", "另一个工会"}, {"org_type", "区县总工会"}}).has_value();
+  }));
 
   // The subscriber is woken by the feed's poll thread, within its interval.
   CHECK(eventually([&] { return wakes.load() == 1; }));
@@ -109,18 +115,7 @@ TEST_CASE("change feed: sequence() notices another process's write without a pol
   TestNode t;
   ChangeFeed& feed = t.node->changes();
   const std::uint64_t before = feed.sequence();
-  const std::string dir = t.node->dataDir();
-  pid_t pid = fork();
-  if (pid == 0) {
-    ManualClock clock(testing::kTestNowMs);
-    SeededRandom random(9);
-    auto other = Node::open(dir, clock, random, NodeOptions{.durable = false});
-    _exit(other && (*other)->rename("改名").has_value() ? 0 : 1);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  REQUIRE(WIFEXITED(status));
-  REQUIRE(WEXITSTATUS(status) == 0);
+  REQUIRE(writeFromAnotherProcess(t.node->dataDir(), [](Node& other) { return other.rename("改名").has_value(); }));
   CHECK(feed.sequence() > before);
 }
 
