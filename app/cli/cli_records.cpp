@@ -46,6 +46,41 @@ Result<FieldValues> parseAssignments(const Node& node, Kind kind, const std::vec
   return values;
 }
 
+std::string_view typeLabel(const FieldDef& field) {
+  switch (field.type) {
+    case FieldType::Text: return "文本 / text";
+    case FieldType::Date: return "日期 YYYY-MM-DD / date";
+    case FieldType::Count: return "人数等整数 / count";
+    case FieldType::Money: return "金额（元） / money in yuan";
+    case FieldType::Bool: return "是/否 / yes or no";
+    case FieldType::Choice: return "选项 / choice";
+    case FieldType::IdNumber: return "证件号码 / ID number";
+    case FieldType::CreditCode:
+    case FieldType::UnionCreditCode: return "统一社会信用代码 / credit code";
+    case FieldType::Mobile: return "手机号 / mobile";
+    case FieldType::Ref: return "编号或名称 / id or name";
+  }
+  return "文本 / text";
+}
+
+// The help footer of `KIND add` and `KIND set`: every field of the kind with its Chinese
+// label, type, whether it is required and its choices (from the schema), so a cadre need
+// not read the source to know what to type.
+std::string fieldsFooter(Kind kind) {
+  std::string out = fmt::format("{} 的字段 / fields of {} (字段=值 or 中文名=值):\n", kindDef(kind).zh, kindDef(kind).en);
+  for (const auto& field : kindDef(kind).fields) {
+    out += fmt::format("  {:<16} {}  [{}]{}", field.name, field.zh, typeLabel(field),
+                       field.required ? "  必填 / required" : "");
+    if (field.type == FieldType::Ref) out += fmt::format("  → {}", kindDef(field.refKind).zh);
+    if (!field.choices.empty()) {
+      out += "  可选 / choices: ";
+      for (std::size_t i = 0; i < field.choices.size(); ++i) out += (i ? "、" : "") + std::string(field.choices[i]);
+    }
+    out += '\n';
+  }
+  return out;
+}
+
 struct RecordOptions {
   std::vector<std::string> words;
   std::string reference;
@@ -65,6 +100,7 @@ void addRecordCommands(CLI::App& root, CliContext& ctx, const KindCommand& kc) {
 
   auto* add = group->add_subcommand("add", "新增，打印新编号 / add; prints the new id");
   add->add_option("field=value", opts->words, "字段=值 …")->required();
+  add->footer(fieldsFooter(kind));
   add->callback([&ctx, opts, kind] {
     ctx.run = [&ctx, opts, kind] {
       auto node = ctx.openNode();
@@ -81,6 +117,7 @@ void addRecordCommands(CLI::App& root, CliContext& ctx, const KindCommand& kc) {
   auto* set = group->add_subcommand("set", "修改字段 / change fields");
   set->add_option("ref", opts->reference, "编号、证件号码或名称 / id, ID number or name")->required();
   set->add_option("field=value", opts->words, "字段=值 …")->required();
+  set->footer(fieldsFooter(kind));
   set->callback([&ctx, opts, kind] {
     ctx.run = [&ctx, opts, kind] {
       auto node = ctx.openNode();
