@@ -2,10 +2,15 @@
 // without any manual notify, and the GUI's fallback when the port is busy. Loopback only.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <chrono>
+#include <optional>
 #include <thread>
 
 #include "app/node.h"
+#include "app/sync/status_file.h"
+#include "app/sync/sync_once.h"
 #include "app/sync/sync_service.h"
 #include "tests/support/temp_dir.h"
 
@@ -116,4 +121,54 @@ TEST_CASE("sync service: a busy port fails a plain start, and with fallBack the 
   auto [none, held] = b.sync().waitFor([](const SyncStatus&) { return true; }, 10ms);
   CHECK_FALSE(held);
   CHECK(none == nullptr);
+}
+
+TEST_CASE("sync service: the status file shows the running engine's peers to other readers and goes with the writer") {
+  SyncedNode a("甲", 3), b("乙", 4);
+  const std::string dataDir = a.dir.sub("node");
+  CHECK_FALSE(readStatusFile(dataDir).has_value());  // nobody serves yet
+  REQUIRE(a.sync().trust(b.key(), "乙", "tcp://127.0.0.1:9").has_value());
+  REQUIRE(a.sync().start(slowPoll("tcp://127.0.0.1:*")).has_value());
+  {
+    StatusFileWriter writer(dataDir, a.clock, [&] { return a.sync().status(); });
+    std::optional<ServedStatus> served;
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (!(served = readStatusFile(dataDir)) && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(20ms);
+    REQUIRE(served.has_value());
+    CHECK(served->pid == ::getpid());
+    CHECK(served->listen == std::vector<std::string>{a.listening()});
+    const ServedPeer* peer = served->findPeer(b.key());
+    REQUIRE(peer != nullptr);
+    CHECK(peer->name == "乙");
+    CHECK(peer->state.has_value());
+    CHECK(served->findPeer(a.key()) == nullptr);
+  }
+  CHECK_FALSE(readStatusFile(dataDir).has_value());  // the writer deleted it
+}
+
+TEST_CASE("sync service: syncOnce catches up with one peer and stops, and without trust or a peer says why") {
+  SyncedNode a("甲", 5), b("乙", 6);
+  auto org = a.node->add(Kind::Organization, {{"name", "示范区总工会"}, {"org_type", "区县总工会"}});
+  REQUIRE(org.has_value());
+  auto none = syncOnce(b.sync(), "tcp://127.0.0.1:9", 1s);
+  REQUIRE_FALSE(none.has_value());
+  CHECK(none.error().message.find("no trusted peers") != std::string::npos);
+
+  REQUIRE(a.sync().start(slowPoll("tcp://127.0.0.1:*")).has_value());
+  const std::string addressOfA = a.listening();
+  REQUIRE(a.sync().trust(b.key(), "乙", "").has_value());
+  REQUIRE(b.sync().trust(a.key(), "甲", addressOfA).has_value());
+  auto synced = syncOnce(b.sync(), addressOfA, 10s);
+  REQUIRE_MESSAGE(synced.has_value(), (synced ? std::string() : synced.error().message));
+  CHECK(synced->name == "甲");
+  CHECK(synced->caughtUp);
+  CHECK(synced->current.changesReceived > 0);
+  CHECK_FALSE(b.sync().running());
+  CHECK(b.node->get(Kind::Organization, *org).has_value());
+
+  a.sync().stop();
+  auto gone = syncOnce(b.sync(), addressOfA, 1s);
+  REQUIRE_FALSE(gone.has_value());
+  CHECK(gone.error().message.find("sync with " + addressOfA + " failed") != std::string::npos);
 }
