@@ -17,8 +17,6 @@ namespace unionsync::gui {
 
 // Local time "YYYY-MM-DD HH:MM:SS" of milliseconds since the epoch; "—" for 0.
 std::string formatTime(std::int64_t ms);
-// Wall-clock milliseconds of a hybrid logical clock reading.
-inline std::int64_t hlcMillis(Hlc hlc) { return static_cast<std::int64_t>(hlc >> 16); }
 
 struct OriginNames {
   Origin self = 0;

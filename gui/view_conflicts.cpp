@@ -58,7 +58,7 @@ class ConflictsView final : public View {
       auto value = [&](const std::string& shown, const Stamp& stamp, Tone tone) {
         ImGui::TableNextColumn();
         ui::textColored(ctx, ui::toneColor(tone), shown.empty() ? std::string(tr(T::EmptyValue)) : personal ? maskIdNumber(shown) : shown);
-        ui::textMuted(ctx, fmt::format("{} · {}", names.label(stamp.origin, tr), formatTime(hlcMillis(stamp.hlc))));
+        ui::textMuted(ctx, fmt::format("{} · {}", names.label(stamp.origin, tr), formatTime(hlcToMs(stamp.hlc))));
       };
       value(e.winnerShown, e.conflict.winner, Tone::Good);
       value(e.loserShown, e.conflict.loser, Tone::Busy);
@@ -99,7 +99,6 @@ class ConflictsView final : public View {
       ctx.notify(ctx.tr.message(done.error().message), true);
       return;
     }
-    ctx.wrote();
     ctx.notify(ctx.tr(restore ? T::ConflictsRestored : T::ConflictsKept));
   }
 

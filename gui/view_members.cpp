@@ -300,7 +300,7 @@ class MembersView final : public View {
       ui::textWrapped(ctx, personal ? maskIdNumber(e.value) : e.value);
       ImGui::TableNextColumn();
       ui::textWrapped(ctx, names.label(e.stamp.origin, tr));
-      ui::textMuted(ctx, formatTime(hlcMillis(e.stamp.hlc)));
+      ui::textMuted(ctx, formatTime(hlcToMs(e.stamp.hlc)));
       for (const Conflict& c : e.kept) {
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
@@ -309,7 +309,7 @@ class MembersView final : public View {
                         tr.format(T::HistoryKept, e.def ? tr.display(*e.def, c.loserValue) : c.loserValue));
         ImGui::TableNextColumn();
         ui::textWrapped(ctx, names.label(c.loser.origin, tr));
-        ui::textMuted(ctx, formatTime(hlcMillis(c.loser.hlc)));
+        ui::textMuted(ctx, formatTime(hlcToMs(c.loser.hlc)));
       }
     }
     ImGui::EndTable();
@@ -319,7 +319,6 @@ class MembersView final : public View {
     const bool creating = panel_ == Panel::New;
     auto id = form_.save(ctx.node, ctx.tr);
     if (!id) return;
-    ctx.wrote();
     ctx.notify(ctx.tr(creating ? T::MemberAdded : T::Saved));
     selected_ = id;
     load(ctx);
@@ -332,7 +331,6 @@ class MembersView final : public View {
       ctx.notify(ctx.tr.message(done.error().message), true);
       return;
     }
-    ctx.wrote();
     ctx.notify(ctx.tr.format(T::MemberDeleted, record_->get("name")));
     load(ctx);
   }
@@ -342,7 +340,6 @@ class MembersView final : public View {
       ctx.notify(ctx.tr.message(done.error().message), true);
       return;
     }
-    ctx.wrote();
     ctx.notify(ctx.tr.format(T::MemberRestored, record_->get("name")));
     load(ctx);
   }

@@ -52,7 +52,7 @@ TEST_CASE("conflicts show both values with their writers") {
   const Tr tr(Lang::Zh);
   CHECK(names.label(e.conflict.loser.origin, tr) == "本机（测试节点）");
   CHECK(names.label(e.conflict.winner.origin, tr).starts_with("其他节点 "));
-  CHECK(hlcMillis(e.conflict.loser.hlc) == unionsync::gui::testing::kNow + 1000);
+  CHECK(hlcToMs(e.conflict.loser.hlc) == unionsync::gui::testing::kNow + 1000);
 }
 
 TEST_CASE("restoring the other value writes it and clears the conflict") {
