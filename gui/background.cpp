@@ -1,5 +1,7 @@
 #include "gui/background.h"
 
+#include <utility>
+
 namespace unionsync::gui {
 
 TaskQueue::TaskQueue(std::function<void()> wake) : wake_(std::move(wake)) {
@@ -81,6 +83,15 @@ std::optional<float> Job::fraction() const {
   const std::size_t total = control_.total;
   if (total == 0) return std::nullopt;
   return static_cast<float>(std::min(control_.done.load(), total)) / static_cast<float>(total);
+}
+
+ChangeWatch::ChangeWatch(ChangeFeed& feed, std::function<void()> wake) : feed_(feed), seen_(feed.sequence()) {
+  if (wake) wake_ = feed_.subscribe(std::move(wake));
+}
+
+bool ChangeWatch::changed() {
+  const std::uint64_t now = feed_.sequence();
+  return std::exchange(seen_, now) != now;
 }
 
 }  // namespace unionsync::gui

@@ -7,6 +7,9 @@
 //
 // Job: one long piece of work (import, backup) on its own thread, with progress the UI
 // polls and a cancel flag the work checks.
+//
+// ChangeWatch: the UI's view of the node's change feed (app/changes.h): asked once per frame
+// whether the data changed, and wakes the event loop when it did.
 #pragma once
 
 #include <atomic>
@@ -19,6 +22,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "app/changes.h"
 
 namespace unionsync::gui {
 
@@ -99,6 +104,23 @@ class Job {
   std::string failure_;
   std::atomic<bool> finished_{false};
   std::thread thread_;
+};
+
+// Whether the data changed since the UI last looked, whoever changed it (a view's write, a
+// received batch, a dismissed conflict, another process). UI thread only, except `wake`,
+// which the feed calls from the committing thread or its poll thread.
+class ChangeWatch {
+ public:
+  // `feed` must outlive the watch; `wake` (may be empty) wakes an idle event loop.
+  ChangeWatch(ChangeFeed& feed, std::function<void()> wake);
+  // True once for each batch of changes since the previous call (the first call: whether
+  // anything changed since construction).
+  bool changed();
+
+ private:
+  ChangeFeed& feed_;
+  std::uint64_t seen_;
+  ChangeFeed::Subscription wake_;
 };
 
 }  // namespace unionsync::gui

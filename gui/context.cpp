@@ -17,7 +17,7 @@ std::deque<std::string> EngineLog::lines() const {
 }
 
 GuiContext::GuiContext(Node& n, Tr t, std::function<void()> w)
-    : node(n), tr(t), wake(std::move(w)), tasks(wake), members(n, wake) {}
+    : node(n), tr(t), wake(std::move(w)), tasks(wake), members(n, wake), changes(n.changes(), wake) {}
 
 void GuiContext::startEngine(const std::string& listen) {
   sync.reset();
@@ -35,10 +35,6 @@ void GuiContext::startEngine(const std::string& listen) {
 void GuiContext::notify(std::string text, bool error) {
   note(text);
   notice = Notice{std::move(text), error, ImGui::GetTime()};
-}
-
-void GuiContext::wrote() {
-  storeDirty = true;
 }
 
 std::string_view GuiContext::orgName(const RecordId& id) const {

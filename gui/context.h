@@ -84,10 +84,10 @@ struct GuiContext {
   };
   std::optional<Notice> notice;
   void notify(std::string text, bool error = false);
-  // The store was changed here (a write, a dismissed conflict): refresh what depends on the
-  // data (Node's writes push themselves to peers).
-  void wrote();
-  bool storeDirty = false;  // set by wrote(); the app refreshes before the next frame
+  // Every change to the data, whoever made it (a view's write, a received batch, another
+  // process): the app asks it once per frame and refreshes what depends on the data; views
+  // never report their writes.
+  ChangeWatch changes;
 
   // Adds the characters of `text` to the font's set (rebuilt before the next frame if new).
   void note(std::string_view text) { glyphs.addText(text); }

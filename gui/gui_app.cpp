@@ -23,7 +23,7 @@ namespace {
 
 // Screenshots wait at most this long for data and fonts, then are taken anyway.
 constexpr double kScreenshotDeadlineSeconds = 120;
-// How often the store's version vector is read to notice writes by sync or other processes.
+// The longest an idle event loop sleeps (the change feed wakes it for every change).
 constexpr double kStoreCheckSeconds = 0.25;
 constexpr float kNavWidth = 172;
 constexpr float kStatusHeight = 30;
@@ -127,7 +127,6 @@ void GuiApp::startContext() {
   ctx_->startEngine(args_.listen.empty() ? std::string(kDefaultListen) : args_.listen);
   refreshOrgs();
   refreshCounts();
-  lastVector_ = node_->versionVector();
 }
 
 void GuiApp::refreshOrgs() {
@@ -172,15 +171,9 @@ void GuiApp::refreshCounts() {
 
 void GuiApp::checkStore() {
   GuiContext& ctx = *ctx_;
-  const double now = glfwGetTime();
-  if (!ctx.storeDirty && now - lastStoreCheck_ < kStoreCheckSeconds) return;
-  lastStoreCheck_ = now;
-  // A local write or a dismissed conflict (which leaves the version vector alone) counts as a
-  // change without looking.
-  const bool wrote = std::exchange(ctx.storeDirty, false);
-  VersionVector vector = node_->versionVector();
-  if (vector == lastVector_ && !wrote) return;
-  lastVector_ = std::move(vector);
+  // The change feed covers this process's writes, received batches, dismissed conflicts and
+  // other processes' commits alike.
+  if (!ctx.changes.changed()) return;
   ++ctx.dataVersion;
   ctx.members.storeChanged();
   refreshOrgs();

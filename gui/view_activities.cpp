@@ -257,7 +257,6 @@ class ActivitiesView final : public View {
     if (save && !deleted && panel_ != Panel::None) {
       const bool creating = panel_ == Panel::New;
       if (auto id = form_.save(ctx.node, ctx.tr)) {
-        ctx.wrote();
         ctx.notify(tr(creating ? T::ActivitiesAdded : T::Saved));
         select(ctx, *id);
       }
@@ -270,7 +269,6 @@ class ActivitiesView final : public View {
       ctx.notify(ctx.tr.message(done.error().message), true);
       return;
     }
-    ctx.wrote();
     if (remove) showDeleted_ = true;  // keep it in sight, so it can be restored
     select(ctx, *selected_);
   }
@@ -360,7 +358,6 @@ class ActivitiesView final : public View {
     ctx.tasks.run<Result<std::string>>(std::move(work), [this, &ctx](Result<std::string> name) {
       lastCheckInOk_ = name.has_value();
       lastCheckIn_ = name ? ctx.tr.format(T::ActivitiesCheckedIn, *name) : ctx.tr.message(name.error().message);
-      if (name) ctx.wrote();
     });
   }
 
@@ -369,7 +366,6 @@ class ActivitiesView final : public View {
       ctx.notify(ctx.tr.message(done.error().message), true);
       return;
     }
-    ctx.wrote();
   }
 
   // Search-as-you-type for members to check in; one query in flight, the newest text wins.

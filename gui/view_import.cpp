@@ -221,7 +221,6 @@ class ImportView final : public View {
     if (import_->finished()) {
       if (!import_->failure().empty()) outcome_->error = import_->failure();
       import_.reset();
-      ctx.wrote();
       if (!outcome_->error.empty()) ctx.notify(tr.message(outcome_->error), true);
       else ctx.notify(tr.format(T::ImportDone, outcome_->report->created, outcome_->report->updated, outcome_->report->rejected));
       return;

@@ -183,7 +183,6 @@ class OrgsView final : public View {
     const bool wasNew = creating_;
     auto id = form_.save(ctx.node, ctx.tr);
     if (!id) return;
-    ctx.wrote();
     ctx.notify(ctx.tr(wasNew ? T::OrgsAdded : T::Saved));
     select(ctx, *id);
   }
@@ -194,7 +193,6 @@ class OrgsView final : public View {
       ctx.notify(ctx.tr.message(done.error().summary()), true);
       return;
     }
-    ctx.wrote();
     ctx.notify(ctx.tr.format(T::OrgsMoved, ctx.orgName(org), ctx.orgName(parent)));
     if (selected_ == org) select(ctx, org);
   }
@@ -205,7 +203,6 @@ class OrgsView final : public View {
       ctx.notify(ctx.tr.message(done.error().message), true);
       return;
     }
-    ctx.wrote();
     ctx.notify(ctx.tr.format(T::OrgsDeleted, record_->get("name")));
     showDeleted_ = true;  // so the cadre sees where it went and can restore it
     select(ctx, *selected_);
@@ -216,7 +213,6 @@ class OrgsView final : public View {
       ctx.notify(ctx.tr.message(done.error().message), true);
       return;
     }
-    ctx.wrote();
     ctx.notify(ctx.tr.format(T::OrgsRestored, record_->get("name")));
     select(ctx, *selected_);
   }
