@@ -13,33 +13,23 @@ set -eu
 root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 cd "$root"
 
-# layer FILE -> "NAME ALLOWED FORBIDDEN": the layer a file belongs to, the project headers it
-# may include and, among those, the ones it still may not (both extended regexes).
-# Order matters: app/cli/ before app/.
-layer() {
-  case $1 in
-    store/*) echo 'store/ ^store/ ^$' ;;
-    sync/*) echo 'sync/ ^(store|sync)/ ^$' ;;
-    app/cli/*) echo 'app/cli/ ^app/ ^app/internal/' ;;
-    app/*) echo 'app/ ^(store|sync|app)/ ^$' ;;
-    gui/*) echo 'gui/ ^(app|gui)/ ^app/internal/' ;;
-  esac
-}
-
+# One pass: every quoted include of a project folder (<...> are system and Debian headers),
+# then the rules by the including file's folder. Order matters: app/cli/ before app/.
 violations=$(
-  find store sync app gui -type f \( -name '*.cpp' -o -name '*.h' -o -name '*.inc' \) | sort |
-  while IFS= read -r file; do
-    set -- $(layer "$file")
-    name=$1 allowed=$2 forbidden=$3
-    # Quoted includes of project folders only; <...> are system and Debian headers.
-    grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*"(store|sync|app|gui)/' "$file" |
-    while IFS= read -r hit; do
-      header=$(printf '%s\n' "$hit" | sed 's/[^"]*"\([^"]*\)".*/\1/')
-      if printf '%s\n' "$header" | grep -Eq "$allowed" &&
-         ! printf '%s\n' "$header" | grep -Eq "$forbidden"; then continue; fi
-      echo "$file:${hit%%:*}: includes \"$header\", which the $name layer may not see"
-    done
-  done
+  grep -rnE --include='*.cpp' --include='*.h' --include='*.inc' \
+    '^[[:space:]]*#[[:space:]]*include[[:space:]]*"(store|sync|app|gui)/' store sync app gui |
+  sort | awk '
+    {
+      file = $0; sub(/:.*/, "", file)
+      rest = substr($0, length(file) + 2); line = rest; sub(/:.*/, "", line)
+      header = rest; sub(/^[^"]*"/, "", header); sub(/".*/, "", header)
+      if (file ~ /^store\//)        { layer = "store/";   ok = header ~ /^store\// }
+      else if (file ~ /^sync\//)    { layer = "sync/";    ok = header ~ /^(store|sync)\// }
+      else if (file ~ /^app\/cli\//) { layer = "app/cli/"; ok = header ~ /^app\// && header !~ /^app\/internal\// }
+      else if (file ~ /^app\//)     { layer = "app/";     ok = header ~ /^(store|sync|app)\// }
+      else                          { layer = "gui/";     ok = header ~ /^(app|gui)\// && header !~ /^app\/internal\// }
+      if (!ok) printf "%s:%s: includes \"%s\", which the %s layer may not see\n", file, line, header, layer
+    }'
 )
 if [ -n "$violations" ]; then
   printf '%s\n' "$violations"
