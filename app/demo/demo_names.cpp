@@ -155,10 +155,11 @@ std::string IdNumbers::draw(Dice& dice, std::string_view region, std::chrono::ye
   for (;;) {
     const std::uint64_t sequence = dice.below(500) * 2 + (male ? 1 : 0);
     if (!used_.insert((regionNumber * 100'000'000 + date) * 1000 + sequence).second) continue;
-    std::string first17 = fmt::format("{}{:08}{:03}", region, date, sequence);
-    return first17 + idNumberCheckChar(first17);
+    return withIdCheckChar(fmt::format("{}{:08}{:03}", region, date, sequence));
   }
 }
+
+std::string withIdCheckChar(std::string_view first17) { return std::string(first17) + idNumberCheckChar(first17); }
 
 std::string creditCode(Dice& dice, std::string_view prefix, std::string_view region) {
   std::string first17 = fmt::format("{}{}{}", prefix, region, organizationCode(dice));

@@ -68,6 +68,10 @@ class IdNumbers {
   std::unordered_set<std::uint64_t> used_;
 };
 
+// The 18-character resident ID number (GB 11643) of these 17 digits (region, birth date,
+// sequence) with its check character appended. Precondition: `first17` is 17 ASCII digits.
+std::string withIdCheckChar(std::string_view first17);
+
 // A GB 32100 credit code: `prefix` (registration authority and type, "91" for a company,
 // "81" for a union), the 6-digit `region`, a GB 11714 organization code and the check.
 std::string creditCode(Dice& dice, std::string_view prefix, std::string_view region);

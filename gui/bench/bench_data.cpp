@@ -1,12 +1,11 @@
-#include "app/internal/store_access.h"
 #include "gui/bench/bench_data.h"
 
 #include <fmt/format.h>
 
 #include <array>
 
-#include "app/records/member_identity.h"
-#include "store/validation.h"
+#include "app/demo/demo_names.h"
+#include "app/records/batch_writer.h"
 
 namespace unionsync::gui::bench {
 
@@ -38,8 +37,8 @@ std::string idNumber(std::size_t serial) {
   const int year = 1960 + static_cast<int>(date / (12 * 28) % 45);
   const int month = 1 + static_cast<int>(date / 28 % 12);
   const int day = 1 + static_cast<int>(date % 28);
-  std::string first17 = fmt::format("{}{:04}{:02}{:02}{:03}", kRegions[serial % regions], year, month, day, sequence);
-  return first17 + idNumberCheckChar(first17);
+  return demo::withIdCheckChar(
+      fmt::format("{}{:04}{:02}{:02}{:03}", kRegions[serial % regions], year, month, day, sequence));
 }
 
 }  // namespace
@@ -50,9 +49,10 @@ Result<void> buildBenchNode(const std::string& dir, const std::string& name, con
   SeededRandom random(options.seed);
   auto node = Node::create(dir, name, clock, random, NodeOptions{.durable = false});
   if (!node) return std::unexpected(node.error());
-  Store& store = internal::storeOf(**node);
-
-  std::vector<Store::LocalWrite> writes;
+  // Written as given (the values follow the schema's rules by construction): validating a
+  // million members would take longer than storing them.
+  BatchWriter writer(**node);
+  std::vector<PreparedRecord> writes;
   const RecordId district = randomId(random);
   writes.push_back({Kind::Organization, district, {{"name", name}, {"org_type", "区县总工会"}, {"deleted", "0"}}});
   std::vector<RecordId> unions;
@@ -70,21 +70,23 @@ Result<void> buildBenchNode(const std::string& dir, const std::string& name, con
       unions.push_back(community);
     }
   }
-  if (auto written = store.writeMany(writes); !written) return std::unexpected(written.error());
+  if (auto written = writer.write(std::move(writes)); !written) return std::unexpected(written.error());
 
-  const std::string key = store.deploymentKey();
   constexpr std::size_t kChunk = 50'000;
   for (std::size_t done = 0; done < options.members;) {
     writes.clear();
+    writes.reserve(kChunk);
     const std::size_t end = std::min(options.members, done + kChunk);
     for (std::size_t i = done; i < end; ++i) {
       const std::string number = idNumber(i);
       const bool male = (number[16] - '0') % 2 == 1;
+      auto memberId = (*node)->memberIdFor(number);
+      if (!memberId) return std::unexpected(memberId.error());
       std::string personName(kSurnames[random.below(std::size(kSurnames))]);
       personName += kGiven[random.below(std::size(kGiven))];
       if (random.below(3) == 0) personName += kGiven[random.below(std::size(kGiven))];
       writes.push_back(
-          {Kind::Member, memberIdFromIdNumber(key, "", number),
+          {Kind::Member, *memberId,
            {{"name", std::move(personName)},
             {"gender", male ? "男" : "女"},
             {"id_number", number},
@@ -98,7 +100,7 @@ Result<void> buildBenchNode(const std::string& dir, const std::string& name, con
             {"migrant", random.below(3) == 0 ? "1" : "0"},
             {"deleted", "0"}}});
     }
-    if (auto written = store.writeMany(writes); !written) return std::unexpected(written.error());
+    if (auto written = writer.write(std::move(writes)); !written) return std::unexpected(written.error());
     done = end;
     if (progress) progress(done);
   }

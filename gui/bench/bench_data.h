@@ -1,6 +1,6 @@
 // A large store for the GUI benchmark and screenshot tests: a district with streets and
 // community unions and `members` members with valid ID numbers, mobiles, card numbers and
-// names (a few with rare characters such as 䶮), written with Store::writeMany in large
+// names (a few with rare characters such as 䶮), written with app/records/batch_writer.h in large
 // non-durable transactions so a million members take seconds, not hours.
 #pragma once
 
