@@ -39,7 +39,7 @@ struct SyncStartOptions {
   bool fallBack = false;
   std::function<void(const std::string&)> log;  // status lines; called on the engine thread
   // The rest of the engine's settings (discovery port and targets, intervals, session
-  // limits, status file). Its dataDir, listen, discovery and log are replaced by the above.
+  // limits). The status file is app's (status_file.h). Its dataDir, listen, discovery and log are replaced by the above.
   EngineOptions engine;
 };
 
