@@ -1113,4 +1113,35 @@ Result<DemoSummary> buildDemoDistrict(Node& node, const DemoOptions& options,
   return DistrictBuilder(node, options, progress).build();
 }
 
+Result<void> addDemoConflicts(Node& node, const std::string& scratchDir) {
+  SystemClock clock;
+  SystemRandom random;
+  auto other = Store::create(scratchDir, "东城社区联合工会", applicationStoreOptions({.durable = false}), clock, random);
+  if (!other) return std::unexpected(other.error());
+  if (auto adopted = (*other)->adoptDeploymentKey(internal::storeOf(node).deploymentKey()); !adopted) return adopted;
+  // The other office first holds everything this one has...
+  for (ChangeCursor cursor;;) {
+    ChangeBatch batch = internal::storeOf(node).changesSince({}, cursor, 5000, SIZE_MAX);
+    if (auto applied = (*other)->apply(batch.changes); !applied) return std::unexpected(applied.error());
+    if (batch.done || batch.changes.empty()) break;
+    cursor = batch.next;
+  }
+  const VersionVector shared = (*other)->versionVector();
+  // ...then both edit the same members before they sync again.
+  const std::vector<Record> members = node.list(ListQuery{.kind = Kind::Member, .limit = 4});
+  const char* mobiles[] = {"13800138000", "13912345678", "13700001111", "13611112222"};
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    if (auto w = (*other)->write(Kind::Member, members[i].id, {{"mobile", mobiles[i]}, {"position", "车间主任"}}); !w)
+      return std::unexpected(w.error());
+    if (auto s = node.set(Kind::Member, members[i].id, {{"position", "工会小组长"}}); !s) return fail(s.error().summary());
+  }
+  for (ChangeCursor cursor;;) {
+    ChangeBatch batch = (*other)->changesSince(shared, cursor, 5000, SIZE_MAX);
+    if (auto applied = internal::storeOf(node).apply(batch.changes); !applied) return std::unexpected(applied.error());
+    if (batch.done || batch.changes.empty()) break;
+    cursor = batch.next;
+  }
+  return {};
+}
+
 }  // namespace unionsync

@@ -31,4 +31,10 @@ struct DemoSummary {
 Result<DemoSummary> buildDemoDistrict(Node& node, const DemoOptions& options,
                                       const std::function<void(std::size_t)>& progress = {});
 
+// Conflicts to show in the demo: a second store in `scratchDir` (which must hold none; the
+// caller removes it after) joins the deployment, takes everything `node` holds, then it and
+// `node` edit the same fields of a few members before the second one's writes are applied
+// here, as an office that had not synced yet would. `node` then holds those conflicts.
+Result<void> addDemoConflicts(Node& node, const std::string& scratchDir);
+
 }  // namespace unionsync

@@ -21,7 +21,6 @@
 #include <string>
 #include <vector>
 
-#include "app/internal/store_access.h"
 #include "app/demo/demo_data.h"
 #include "gui/bench/bench_data.h"
 #include "gui/gui_app.h"
@@ -45,40 +44,6 @@ Summary summarize(std::vector<double> v) {
   return {sum / static_cast<double>(v.size()), at(0.5), at(0.95), v.back()};
 }
 
-// Writes the same fields of a few members on a second store sharing the deployment, as an
-// office that had not synced yet would, then applies those writes here: the store keeps the
-// concurrent values as conflicts.
-Result<void> addConcurrentEdits(Node& node, const std::string& scratchDir) {
-  SystemClock clock;
-  SystemRandom random;
-  auto other = Store::create(scratchDir, "东城社区联合工会", applicationStoreOptions({.durable = false}), clock, random);
-  if (!other) return std::unexpected(other.error());
-  if (auto adopted = (*other)->adoptDeploymentKey(internal::storeOf(node).deploymentKey()); !adopted) return adopted;
-  // The other office first holds everything this one has...
-  for (ChangeCursor cursor;;) {
-    ChangeBatch batch = internal::storeOf(node).changesSince({}, cursor, 5000, SIZE_MAX);
-    if (auto applied = (*other)->apply(batch.changes); !applied) return std::unexpected(applied.error());
-    if (batch.done || batch.changes.empty()) break;
-    cursor = batch.next;
-  }
-  const VersionVector shared = (*other)->versionVector();
-  // ...then both edit the same members before they sync again.
-  const std::vector<Record> members = node.list(ListQuery{.kind = Kind::Member, .limit = 4});
-  const char* mobiles[] = {"13800138000", "13912345678", "13700001111", "13611112222"};
-  for (std::size_t i = 0; i < members.size(); ++i) {
-    if (auto w = (*other)->write(Kind::Member, members[i].id, {{"mobile", mobiles[i]}, {"position", "车间主任"}}); !w)
-      return std::unexpected(w.error());
-    if (auto s = node.set(Kind::Member, members[i].id, {{"position", "工会小组长"}}); !s) return fail(s.error().summary());
-  }
-  for (ChangeCursor cursor;;) {
-    ChangeBatch batch = (*other)->changesSince(shared, cursor, 5000, SIZE_MAX);
-    if (auto applied = internal::storeOf(node).apply(batch.changes); !applied) return std::unexpected(applied.error());
-    if (batch.done || batch.changes.empty()) break;
-    cursor = batch.next;
-  }
-  return {};
-}
-
 int makeDemo(const std::string& dir, std::size_t members) {
   SystemClock clock;
   SystemRandom random;
@@ -93,13 +58,13 @@ int makeDemo(const std::string& dir, std::size_t members) {
     return 1;
   }
   const std::string scratch = dir + ".other";
-  auto edits = addConcurrentEdits(**node, scratch);
+  auto edits = addDemoConflicts(**node, scratch);
   std::filesystem::remove_all(scratch);
   if (!edits) {
     fmt::print(stderr, "{}\n", edits.error().message);
     return 1;
   }
-  fmt::print("{}: {} members, {} conflicts\n", dir, summary->members, internal::storeOf(**node).conflicts().size());
+  fmt::print("{}: {} members, {} conflicts\n", dir, summary->members, (*node)->conflicts().size());
   return 0;
 }
 
