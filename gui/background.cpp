@@ -4,7 +4,7 @@
 
 namespace unionsync::gui {
 
-TaskQueue::TaskQueue(std::function<void()> wake) : wake_(std::move(wake)) {
+TaskQueue::TaskQueue(std::function<void()> wake, OnClose onClose) : wake_(std::move(wake)), onClose_(onClose) {
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -12,7 +12,7 @@ TaskQueue::~TaskQueue() {
   {
     std::lock_guard lock(mutex_);
     stop_ = true;
-    queue_.clear();
+    if (onClose_ == OnClose::Drop) queue_.clear();
   }
   cv_.notify_all();
   thread_.join();
@@ -47,7 +47,7 @@ void TaskQueue::loop() {
     {
       std::unique_lock lock(mutex_);
       cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
-      if (stop_) return;
+      if (queue_.empty()) return;  // stopping, and nothing left to finish
       task = std::move(queue_.front());
       queue_.pop_front();
       ++running_;

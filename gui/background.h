@@ -30,9 +30,12 @@ namespace unionsync::gui {
 class TaskQueue {
  public:
   using Completion = std::function<void()>;
+  // What the destructor does with queued tasks: Drop suits queries (nobody waits for them);
+  // Finish suits writes (a save clicked just before closing must still land).
+  enum class OnClose { Drop, Finish };
   // `wake` is called on the worker after each task (to wake an idle UI event loop).
-  explicit TaskQueue(std::function<void()> wake = {});
-  ~TaskQueue();  // finishes the running task, drops queued ones
+  explicit TaskQueue(std::function<void()> wake = {}, OnClose onClose = OnClose::Drop);
+  ~TaskQueue();  // finishes the running task (and with Finish the queued ones); drops completions
   TaskQueue(const TaskQueue&) = delete;
   TaskQueue& operator=(const TaskQueue&) = delete;
 
@@ -64,6 +67,7 @@ class TaskQueue {
   void loop();
 
   std::function<void()> wake_;
+  OnClose onClose_;
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   std::deque<std::function<Completion()>> queue_;

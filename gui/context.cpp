@@ -17,7 +17,7 @@ std::deque<std::string> EngineLog::lines() const {
 }
 
 GuiContext::GuiContext(Node& n, Tr t, std::function<void()> w)
-    : node(n), tr(t), wake(std::move(w)), tasks(wake), members(n, wake), changes(n.changes(), wake) {}
+    : node(n), tr(t), wake(std::move(w)), tasks(wake), writer(wake), members(n, wake), changes(n.changes(), wake) {}
 
 void GuiContext::startEngine(const std::string& listen) {
   sync.reset();

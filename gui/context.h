@@ -17,6 +17,7 @@
 #include "gui/member_table.h"
 #include "gui/org_model.h"
 #include "gui/settings_file.h"
+#include "gui/write_queue.h"
 
 struct ImFont;
 
@@ -45,7 +46,8 @@ struct GuiContext {
   Node& node;
   Tr tr;
   std::function<void()> wake;  // wakes the event loop from any thread
-  TaskQueue tasks;
+  TaskQueue tasks;     // the views' queries
+  WriteQueue writer;   // every write a view makes (never Node's writers on the UI thread)
   MemberTableModel members;
 
   // (Re)starts the node's sync engine (node.sync()) listening on `listen`. When it cannot

@@ -9,10 +9,16 @@ std::string formValueOf(const FieldDef& field, std::string_view stored) {
 
 FormModel::FormModel(Kind kind) : kind_(kind) { startNew(); }
 
-void FormModel::startNew(const FieldValues& presets) {
-  id_.reset();
+void FormModel::restart() {
+  ++generation_;  // a write still running for the previous contents no longer concerns them
+  saving_ = false;
   formError_.clear();
   fields_.clear();
+}
+
+void FormModel::startNew(const FieldValues& presets) {
+  restart();
+  id_.reset();
   for (const FieldDef& def : kindDef(kind_).fields) {
     FormField f{.def = &def};
     for (const auto& [name, value] : presets)
@@ -22,9 +28,8 @@ void FormModel::startNew(const FieldValues& presets) {
 }
 
 void FormModel::startEdit(const Record& record) {
+  restart();
   id_ = record.id;
-  formError_.clear();
-  fields_.clear();
   for (const FieldDef& def : kindDef(kind_).fields) {
     FormField f{.def = &def};
     f.value = f.original = formValueOf(def, record.get(def.name));
@@ -84,25 +89,36 @@ bool FormModel::validate(const Node& node, const Tr& tr) {
   return false;
 }
 
-std::optional<RecordId> FormModel::save(Node& node, const Tr& tr) {
+std::expected<RecordId, ValidationFailure> FormWrite::run(Node& node) const {
+  if (!id) return node.add(kind, values);
+  if (values.empty()) return *id;
+  if (auto done = node.set(kind, *id, values); !done) return std::unexpected(std::move(done.error()));
+  return *id;
+}
+
+FormWrite FormModel::beginSave() {
   clearErrors();
-  const FieldValues values = changes();
-  if (editing()) {
-    if (values.empty()) return id_;
-    auto result = node.set(kind_, *id_, values);
-    if (!result) {
-      applyFailure(result.error(), tr);
-      return std::nullopt;
-    }
-    for (auto& f : fields_) f.original = f.value;
-    return id_;
-  }
-  auto result = node.add(kind_, values);
+  saving_ = true;
+  return FormWrite{.kind = kind_, .id = id_, .values = changes(), .generation = generation_};
+}
+
+std::optional<RecordId> FormModel::finishSave(const FormWrite& write,
+                                              const std::expected<RecordId, ValidationFailure>& result, const Tr& tr) {
+  if (write.generation != generation_) return std::nullopt;
+  saving_ = false;
   if (!result) {
     applyFailure(result.error(), tr);
     return std::nullopt;
   }
+  if (editing())
+    for (const auto& [name, value] : write.values)
+      if (FormField* f = field(name)) f->original = value;
   return *result;
+}
+
+std::optional<RecordId> FormModel::save(Node& node, const Tr& tr) {
+  const FormWrite write = beginSave();
+  return finishSave(write, write.run(node), tr);
 }
 
 }  // namespace unionsync::gui

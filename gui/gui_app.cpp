@@ -183,6 +183,7 @@ void GuiApp::checkStore() {
 void GuiApp::pump() {
   GuiContext& ctx = *ctx_;
   ctx.tasks.drain();
+  ctx.writer.deliver();
   if (ctx.members.poll()) {
     const auto& snapshot = ctx.members.view().snapshot;
     if (snapshot) ctx.glyphs.merge(snapshot->glyphs());
@@ -194,7 +195,7 @@ void GuiApp::pump() {
 bool GuiApp::busy() const {
   if (creation_) return true;
   if (!ctx_) return false;
-  return ctx_->tasks.pending() > 0 || ctx_->members.busy() || ctx_->members.loading();
+  return ctx_->tasks.pending() > 0 || ctx_->writer.pending() > 0 || ctx_->members.busy() || ctx_->members.loading();
 }
 
 bool GuiApp::ready() const {

@@ -88,8 +88,6 @@ class GuiApp {
   std::shared_ptr<std::unique_ptr<Node>> creationSlot_;  // where the job leaves the node
   std::shared_ptr<std::string> creationError_ = std::make_shared<std::string>();
 
-  VersionVector lastVector_;
-  double lastStoreCheck_ = -1;
   bool orgRefreshRunning_ = false;
   bool orgRefreshAgain_ = false;
   std::size_t frames_ = 0;

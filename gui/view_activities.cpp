@@ -241,7 +241,7 @@ class ActivitiesView final : public View {
   void formPanel(GuiContext& ctx) {
     const Tr& tr = ctx.tr;
     const bool deleted = record_ && record_->deleted();
-    const auto action = ui::formToolbar(tr, panel_ == Panel::Edit, deleted, panel_ == Panel::New || form_.dirty());
+    const auto action = ui::formToolbar(tr, form_, panel_ == Panel::Edit, deleted, panel_ == Panel::New || form_.dirty());
     bool save = action == ui::FormAction::Save;
     if (action == ui::FormAction::Close) panel_ = Panel::None;
     if (action == ui::FormAction::Delete || action == ui::FormAction::Restore) toggleDeleted(ctx, !deleted);
@@ -256,21 +256,20 @@ class ActivitiesView final : public View {
     }
     if (save && !deleted && panel_ != Panel::None) {
       const bool creating = panel_ == Panel::New;
-      if (auto id = form_.save(ctx.node, ctx.tr)) {
-        ctx.notify(tr(creating ? T::ActivitiesAdded : T::Saved));
-        select(ctx, *id);
-      }
+      ui::saveForm(ctx, form_, [this, &ctx, creating](const RecordId& id) {
+        ctx.notify(ctx.tr(creating ? T::ActivitiesAdded : T::Saved));
+        select(ctx, id);
+      });
     }
   }
 
   void toggleDeleted(GuiContext& ctx, bool remove) {
-    auto done = remove ? ctx.node.remove(Kind::Activity, *selected_) : ctx.node.restore(Kind::Activity, *selected_);
-    if (!done) {
-      ctx.notify(ctx.tr.message(done.error().message), true);
-      return;
-    }
-    if (remove) showDeleted_ = true;  // keep it in sight, so it can be restored
-    select(ctx, *selected_);
+    if (!selected_) return;
+    ui::submitSetDeleted(ctx, Kind::Activity, *selected_, remove,
+                         [this, &ctx, id = *selected_, remove] {
+                           if (remove) showDeleted_ = true;  // keep it in sight, so it can be restored
+                           if (selected_ == id) select(ctx, id);
+                         });
   }
 
   void checkIn(GuiContext& ctx) {
@@ -354,18 +353,23 @@ class ActivitiesView final : public View {
     });
   }
 
+  // A check-in writes: on the writer, in order with the leaves clicked around it.
   void runCheckIn(GuiContext& ctx, std::function<Result<std::string>()> work) {
-    ctx.tasks.run<Result<std::string>>(std::move(work), [this, &ctx](Result<std::string> name) {
-      lastCheckInOk_ = name.has_value();
-      lastCheckIn_ = name ? ctx.tr.format(T::ActivitiesCheckedIn, *name) : ctx.tr.message(name.error().message);
-    });
+    ctx.writer.submit<Result<std::string>>(
+        std::move(work),
+        [this, &ctx](Result<std::string> name) {
+          lastCheckInOk_ = name.has_value();
+          lastCheckIn_ = name ? ctx.tr.format(T::ActivitiesCheckedIn, *name) : ctx.tr.message(name.error().message);
+        },
+        [this](const std::string& error) {
+          lastCheckInOk_ = false;
+          lastCheckIn_ = error;
+        });
   }
 
   void leave(GuiContext& ctx, const RecordId& member) {
-    if (auto done = ctx.node.leave(*selected_, member); !done) {
-      ctx.notify(ctx.tr.message(done.error().message), true);
-      return;
-    }
+    if (!selected_) return;
+    ui::submitWrite(ctx, [&node = ctx.node, activity = *selected_, member] { return node.leave(activity, member); }, {});
   }
 
   // Search-as-you-type for members to check in; one query in flight, the newest text wins.

@@ -94,12 +94,9 @@ class ConflictsView final : public View {
   }
 
   void resolve(GuiContext& ctx, const Conflict& c, bool restore) {
-    auto done = restore ? restoreOtherValue(ctx.node, c) : keepCurrentValue(ctx.node, c);
-    if (!done) {
-      ctx.notify(ctx.tr.message(done.error().message), true);
-      return;
-    }
-    ctx.notify(ctx.tr(restore ? T::ConflictsRestored : T::ConflictsKept));
+    ui::submitWrite(
+        ctx, [&node = ctx.node, c, restore] { return restore ? restoreOtherValue(node, c) : keepCurrentValue(node, c); },
+        [&ctx, restore] { ctx.notify(ctx.tr(restore ? T::ConflictsRestored : T::ConflictsKept)); });
   }
 
   std::vector<ConflictEntry> entries_;

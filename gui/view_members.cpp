@@ -238,7 +238,7 @@ class MembersView final : public View {
     if (panel_ == Panel::New) ui::text(ctx, tr(T::MembersNew));
     else ui::text(ctx, fmt::format("{}{}", record_->get("name"), deleted ? tr.format(T::Parenthesized, tr(T::StateDeleted)) : ""));
     ImGui::Separator();
-    const auto action = ui::formToolbar(tr, panel_ == Panel::Edit, deleted, panel_ == Panel::New || form_.dirty());
+    const auto action = ui::formToolbar(tr, form_, panel_ == Panel::Edit, deleted, panel_ == Panel::New || form_.dirty());
     bool save = action == ui::FormAction::Save;
     if (action == ui::FormAction::Close) panel_ = Panel::None;
     if (action == ui::FormAction::Restore) restore(ctx);
@@ -317,31 +317,24 @@ class MembersView final : public View {
 
   void save(GuiContext& ctx) {
     const bool creating = panel_ == Panel::New;
-    auto id = form_.save(ctx.node, ctx.tr);
-    if (!id) return;
-    ctx.notify(ctx.tr(creating ? T::MemberAdded : T::Saved));
-    selected_ = id;
-    load(ctx);
-    panel_ = Panel::Edit;
+    ui::saveForm(ctx, form_, [this, &ctx, creating](const RecordId& id) {
+      ctx.notify(ctx.tr(creating ? T::MemberAdded : T::Saved));
+      selected_ = id;
+      load(ctx);
+      panel_ = Panel::Edit;
+    });
   }
 
-  void remove(GuiContext& ctx) {
-    if (!selected_) return;
-    if (auto done = ctx.node.remove(Kind::Member, *selected_); !done) {
-      ctx.notify(ctx.tr.message(done.error().message), true);
-      return;
-    }
-    ctx.notify(ctx.tr.format(T::MemberDeleted, record_->get("name")));
-    load(ctx);
-  }
+  void remove(GuiContext& ctx) { setDeleted(ctx, true); }
+  void restore(GuiContext& ctx) { setDeleted(ctx, false); }
 
-  void restore(GuiContext& ctx) {
-    if (auto done = ctx.node.restore(Kind::Member, *selected_); !done) {
-      ctx.notify(ctx.tr.message(done.error().message), true);
-      return;
-    }
-    ctx.notify(ctx.tr.format(T::MemberRestored, record_->get("name")));
-    load(ctx);
+  void setDeleted(GuiContext& ctx, bool remove) {
+    if (!selected_ || !record_) return;
+    ui::submitSetDeleted(ctx, Kind::Member, *selected_, remove,
+                         [this, &ctx, id = *selected_, remove, name = std::string(record_->get("name"))] {
+                           ctx.notify(ctx.tr.format(remove ? T::MemberDeleted : T::MemberRestored, name));
+                           if (selected_ == id) load(ctx);
+                         });
   }
 
   std::string search_;

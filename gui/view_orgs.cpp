@@ -155,7 +155,7 @@ class OrgsView final : public View {
     ui::text(ctx, creating_ ? std::string(tr(T::OrgsNew)) : std::string(record_->get("name")));
     ImGui::Separator();
     bool save = false;
-    if (!deleted && ui::primaryButton(tr(T::Save), creating_ || form_.dirty())) save = true;
+    if (!deleted && ui::saveButton(tr, form_, creating_ || form_.dirty())) save = true;
     if (!deleted) ImGui::SameLine();
     if (ImGui::Button(tr(T::Close))) editing_ = creating_ = false;
     if (editing_) {
@@ -181,40 +181,39 @@ class OrgsView final : public View {
 
   void save(GuiContext& ctx) {
     const bool wasNew = creating_;
-    auto id = form_.save(ctx.node, ctx.tr);
-    if (!id) return;
-    ctx.notify(ctx.tr(wasNew ? T::OrgsAdded : T::Saved));
-    select(ctx, *id);
+    ui::saveForm(ctx, form_, [this, &ctx, wasNew](const RecordId& id) {
+      ctx.notify(ctx.tr(wasNew ? T::OrgsAdded : T::Saved));
+      select(ctx, id);
+    });
   }
 
   void moveOrg(GuiContext& ctx, const RecordId& org, const RecordId& parent) {
-    auto done = ctx.node.set(Kind::Organization, org, {{"parent", parent.hex()}});
-    if (!done) {
-      ctx.notify(ctx.tr.message(done.error().summary()), true);
-      return;
-    }
-    ctx.notify(ctx.tr.format(T::OrgsMoved, ctx.orgName(org), ctx.orgName(parent)));
-    if (selected_ == org) select(ctx, org);
+    // The names as the person saw them when dropping (the tree is rebuilt after the move).
+    std::string moved = std::string(ctx.orgName(org)), into = std::string(ctx.orgName(parent));
+    ui::submitWrite(
+        ctx,
+        [&node = ctx.node, org, parent]() -> Result<void> {
+          auto done = node.set(Kind::Organization, org, {{"parent", parent.hex()}});
+          if (!done) return std::unexpected(Error{done.error().summary()});
+          return {};
+        },
+        [this, &ctx, org, moved = std::move(moved), into = std::move(into)] {
+          ctx.notify(ctx.tr.format(T::OrgsMoved, moved, into));
+          if (selected_ == org) select(ctx, org);
+        });
   }
 
-  void remove(GuiContext& ctx) {
-    if (!selected_) return;
-    if (auto done = ctx.node.remove(Kind::Organization, *selected_); !done) {
-      ctx.notify(ctx.tr.message(done.error().message), true);
-      return;
-    }
-    ctx.notify(ctx.tr.format(T::OrgsDeleted, record_->get("name")));
-    showDeleted_ = true;  // so the cadre sees where it went and can restore it
-    select(ctx, *selected_);
-  }
+  void remove(GuiContext& ctx) { setDeleted(ctx, true); }
+  void restore(GuiContext& ctx) { setDeleted(ctx, false); }
 
-  void restore(GuiContext& ctx) {
-    if (auto done = ctx.node.restore(Kind::Organization, *selected_); !done) {
-      ctx.notify(ctx.tr.message(done.error().message), true);
-      return;
-    }
-    ctx.notify(ctx.tr.format(T::OrgsRestored, record_->get("name")));
-    select(ctx, *selected_);
+  void setDeleted(GuiContext& ctx, bool remove) {
+    if (!selected_ || !record_) return;
+    ui::submitSetDeleted(ctx, Kind::Organization, *selected_, remove,
+                         [this, &ctx, id = *selected_, remove, name = std::string(record_->get("name"))] {
+                           ctx.notify(ctx.tr.format(remove ? T::OrgsDeleted : T::OrgsRestored, name));
+                           if (remove) showDeleted_ = true;  // so the cadre sees where it went and can restore it
+                           if (selected_ == id) select(ctx, id);
+                         });
   }
 
   bool showDeleted_ = false;

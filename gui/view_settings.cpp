@@ -32,13 +32,17 @@ class SettingsView final : public View {
     if (ui::input(ctx, "##name", name_, nullptr, 0, 420)) nameEdited_ = true;
     const bool enter = ImGui::IsItemDeactivated() && ui::enterPressed();
     ImGui::SameLine();
-    if ((ui::button(ctx.tr(T::Save), !name_.empty()) || (enter && !name_.empty()))) {
-      if (auto renamed = ctx.node.rename(name_); !renamed) {
-        ctx.notify(ctx.tr.message(renamed.error().message), true);
-      } else {
-        nameEdited_ = false;
-        ctx.notify(ctx.tr(T::SettingsNameSaved));
-      }
+    const std::string saveLabel = fmt::format("{}###savename", ctx.tr(renaming_ ? T::Saving : T::Save));
+    const bool canSave = !name_.empty() && !renaming_;
+    if (ui::button(saveLabel.c_str(), canSave) || (enter && canSave)) {
+      renaming_ = true;
+      ui::submitWrite(
+          ctx, [&node = ctx.node, name = name_] { return node.rename(name); },
+          [this, &ctx] {
+            renaming_ = nameEdited_ = false;
+            ctx.notify(ctx.tr(T::SettingsNameSaved));
+          },
+          [this] { renaming_ = false; });
     }
     ui::textMuted(ctx, ctx.tr(T::SettingsNameHint));
 
@@ -105,6 +109,7 @@ class SettingsView final : public View {
 
   std::string name_;
   bool nameEdited_ = false;
+  bool renaming_ = false;  // the rename is on the writer
   std::string backupDir_;
   std::unique_ptr<Job> backup_;
   struct BackupOutcome {

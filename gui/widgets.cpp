@@ -132,10 +132,16 @@ bool primaryButton(const char* label, bool enabled) {
   return pressed;
 }
 
-FormAction formToolbar(const Tr& tr, bool existing, bool deleted, bool canSave) {
+bool saveButton(const Tr& tr, const FormModel& form, bool canSave) {
+  // One ImGui id for both labels, so the button keeps its place and focus while it changes.
+  const std::string label = fmt::format("{}###save", tr(form.saving() ? T::Saving : T::Save));
+  return primaryButton(label.c_str(), canSave && !form.saving());
+}
+
+FormAction formToolbar(const Tr& tr, const FormModel& form, bool existing, bool deleted, bool canSave) {
   FormAction action = FormAction::None;
   if (!deleted) {
-    if (primaryButton(tr(T::Save), canSave)) action = FormAction::Save;
+    if (saveButton(tr, form, canSave)) action = FormAction::Save;
     ImGui::SameLine();
   }
   if (ImGui::Button(tr(T::Close))) action = FormAction::Close;
@@ -273,6 +279,40 @@ bool formFields(GuiContext& ctx, FormModel& form) {
   ImGui::EndTable();
   if (!form.formError().empty()) errorText(ctx, form.formError());
   return submit;
+}
+
+void saveForm(GuiContext& ctx, FormModel& form, std::function<void(const RecordId&)> saved) {
+  if (form.saving()) return;  // Enter pressed again while the first save runs
+  const FormWrite write = form.beginSave();
+  ctx.writer.submit<std::expected<RecordId, ValidationFailure>>(
+      [&node = ctx.node, write] { return write.run(node); },
+      [&ctx, &form, write, saved = std::move(saved)](std::expected<RecordId, ValidationFailure> result) {
+        if (auto id = form.finishSave(write, result, ctx.tr)) saved(*id);
+      },
+      [&ctx, &form, write](const std::string& error) {
+        form.finishSave(write, std::unexpected(ValidationFailure{{FieldError{"", error}}}), ctx.tr);
+      });
+}
+
+void submitWrite(GuiContext& ctx, std::function<Result<void>()> write, std::function<void()> done,
+                 std::function<void()> failed) {
+  auto fail = [&ctx, failed](const std::string& message) {
+    ctx.notify(ctx.tr.message(message), true);
+    if (failed) failed();
+  };
+  ctx.writer.submit<Result<void>>(
+      std::move(write),
+      [fail, done = std::move(done)](Result<void> result) {
+        if (!result) fail(result.error().message);
+        else if (done) done();
+      },
+      fail);
+}
+
+void submitSetDeleted(GuiContext& ctx, Kind kind, const RecordId& id, bool remove, std::function<void()> done) {
+  submitWrite(
+      ctx, [&node = ctx.node, kind, id, remove] { return remove ? node.remove(kind, id) : node.restore(kind, id); },
+      std::move(done));
 }
 
 void openModal(const char* id) { ImGui::OpenPopup(fmt::format("###{}", id).c_str()); }

@@ -4,6 +4,7 @@
 
 #include <imgui.h>
 
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -42,10 +43,26 @@ bool button(const char* label, bool enabled = true);
 // A button drawn in the accent colour (the main action of a panel).
 bool primaryButton(const char* label, bool enabled = true);
 
-// The buttons above a record's form: 保存 (unless deleted; enabled when `canSave`), 关闭, and
-// for an existing record 删除 or, once deleted, 恢复. Returns the one pressed.
+// A form's save button: 保存 (enabled when `canSave`), or 保存中… greyed out while the form's
+// write runs. Returns true when pressed.
+bool saveButton(const Tr& tr, const FormModel& form, bool canSave);
+// The buttons above a record's form: the save button (unless deleted), 关闭, and for an
+// existing record 删除 or, once deleted, 恢复. Returns the one pressed.
 enum class FormAction { None, Save, Close, Delete, Restore };
-FormAction formToolbar(const Tr& tr, bool existing, bool deleted, bool canSave);
+FormAction formToolbar(const Tr& tr, const FormModel& form, bool existing, bool deleted, bool canSave);
+
+// Saves `form` through ctx.writer (FormModel::beginSave/finishSave); the UI thread goes on
+// drawing meanwhile. `saved(id)` runs on the UI thread once the record is stored, if the form
+// still shows what was saved; validation errors go under the fields. Ignored while a save of
+// this form is running. `form` must outlive ctx.writer's deliveries (a view's member does).
+void saveForm(GuiContext& ctx, FormModel& form, std::function<void(const RecordId&)> saved);
+// Runs one Node write (remove, restore, join, a conflict decision...) through ctx.writer.
+// `done()` runs on the UI thread after it succeeded; a failure becomes an error notice, then
+// `failed()` (if given) runs.
+void submitWrite(GuiContext& ctx, std::function<Result<void>()> write, std::function<void()> done,
+                 std::function<void()> failed = {});
+// Deletes (`remove`) or restores one record through submitWrite.
+void submitSetDeleted(GuiContext& ctx, Kind kind, const RecordId& id, bool remove, std::function<void()> done);
 
 // Picks an organization from the tree (indented, filterable). With `allLabel`, the empty
 // choice means "all organizations". Returns true when the choice changed.
