@@ -67,13 +67,13 @@ std::string_view typeLabel(const FieldDef& field) {
 // label, type, whether it is required and its choices (from the schema), so a cadre need
 // not read the source to know what to type.
 std::string fieldsFooter(Kind kind) {
-  std::string out = fmt::format("{} 的字段 / fields of {} (字段=值 or 中文名=值):\n", kindDef(kind).zh, kindDef(kind).en);
+  std::string out = fmt::format("{}的字段 / fields of {} (字段=值 或 中文名=值 / field=value or label=value):\n", kindDef(kind).zh, kindDef(kind).en);
   for (const auto& field : kindDef(kind).fields) {
     out += fmt::format("  {:<16} {}  [{}]{}", field.name, field.zh, typeLabel(field),
                        field.required ? "  必填 / required" : "");
     if (field.type == FieldType::Ref) out += fmt::format("  → {}", kindDef(field.refKind).zh);
     if (!field.choices.empty()) {
-      out += "  可选 / choices: ";
+      out += "  可选值 / choices: ";
       for (std::size_t i = 0; i < field.choices.size(); ++i) out += (i ? "、" : "") + std::string(field.choices[i]);
     }
     out += '\n';
