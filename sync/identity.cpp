@@ -117,6 +117,38 @@ Result<Identity> loadOrCreateIdentity(const std::string& dataDir) {
   return id;
 }
 
+Result<SigningKeyPair> loadOrCreateSigningKey(const std::string& dataDir) {
+  auto dir = syncDirectory(dataDir);
+  if (!dir) return std::unexpected(dir.error());
+  const std::string path = *dir + "/sign.key";
+  std::array<unsigned char, crypto_sign_SEEDBYTES> seed{};
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    randombytes_buf(seed.data(), seed.size());
+    std::array<char, 2 * crypto_sign_SEEDBYTES + 1> hex{};
+    sodium_bin2hex(hex.data(), hex.size(), seed.data(), seed.size());
+    // The first process to link its key file wins; the others read the winner's.
+    auto created = createExclusive(path, hex.data(), 0600);
+    sodium_memzero(hex.data(), hex.size());
+    if (!created) return std::unexpected(created.error());
+  }
+  auto text = readSmallFile(path);
+  if (!text) return std::unexpected(text.error());
+  if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 0077) != 0) ::chmod(path.c_str(), 0600);
+  std::size_t decoded = 0;
+  if (text->size() != 2 * seed.size() ||
+      sodium_hex2bin(seed.data(), seed.size(), text->data(), text->size(), nullptr, &decoded, nullptr) != 0 ||
+      decoded != seed.size()) {
+    sodium_memzero(text->data(), text->size());
+    return fail("签名密钥文件损坏：" + path + " / corrupt signing key file " + path);
+  }
+  sodium_memzero(text->data(), text->size());
+  SigningKeyPair pair;
+  crypto_sign_seed_keypair(pair.publicKey.data(), pair.secretKey.data(), seed.data());
+  sodium_memzero(seed.data(), seed.size());
+  return pair;
+}
+
 bool isValidPublicKey(std::string_view z85) {
   if (z85.size() != 40) return false;
   std::array<std::uint8_t, 32> raw{};

@@ -1,4 +1,5 @@
-// The node's long-term CURVE identity and its human-comparable fingerprint.
+// The node's long-term CURVE identity and its human-comparable fingerprint, and its signing
+// key.
 //
 // Contract:
 // - Keys live in <dataDir>/sync/: `curve.key` (secret key, Z85, file mode 0600) and
@@ -14,6 +15,7 @@
 #include <string_view>
 
 #include "store/types.h"
+#include "sync/certificate.h"
 
 namespace unionsync {
 
@@ -28,6 +30,11 @@ Result<std::string> syncDirectory(const std::string& dataDir);
 
 // Loads the key pair from <dataDir>/sync, creating it on first use.
 Result<Identity> loadOrCreateIdentity(const std::string& dataDir);
+
+// The node's Ed25519 signing key (federation certificates, signed changes), from
+// <dataDir>/sync/sign.key (the 32-byte seed as 64 hex digits, mode 0600), created on first
+// use as race-free as the CURVE key. Fails on an unreadable or corrupt file, naming it.
+Result<SigningKeyPair> loadOrCreateSigningKey(const std::string& dataDir);
 
 // True for 40 Z85 characters that decode to 32 bytes.
 bool isValidPublicKey(std::string_view z85);

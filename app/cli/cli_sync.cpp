@@ -72,7 +72,8 @@ int runPeerKey(CliContext& ctx) {
   if (!node) return reportFailure(node.error());
   auto id = (*node)->sync().ownKey();
   if (!id) return reportFailure(id.error());
-  std::cout << id->publicKey << "\n" << id->fingerprint << "\n";
+  std::cout << id->publicKey << "\n" << id->fingerprint << "\n"
+            << "签名公钥 / signing key: " << id->signingKey << "\n";
   return 0;
 }
 
@@ -374,7 +375,7 @@ void registerSyncCommands(CLI::App& root, CliContext& ctx) {
   auto* peer = root.add_subcommand("peer", "配对：公钥、信任、撤销、列表 / pairing: key, trust, revoke, list");
   peer->require_subcommand(1);
 
-  auto* key = peer->add_subcommand("key", "本节点公钥（第一行）和指纹 / this node's public key (first line) and fingerprint");
+  auto* key = peer->add_subcommand("key", "本节点公钥（第一行）、指纹和签名公钥 / this node's public key (first line), fingerprint and signing key");
   key->callback([&ctx] { ctx.run = [&ctx] { return runPeerKey(ctx); }; });
 
   auto* trust = peer->add_subcommand("trust", "信任一个节点的公钥 / trust a node's public key");

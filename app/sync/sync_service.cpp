@@ -1,5 +1,7 @@
 #include "app/sync/sync_service.h"
 
+#include <sodium.h>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -95,7 +97,12 @@ void SyncService::connect(const std::string& address, const std::string& publicK
 Result<OwnKey> SyncService::ownKey() const {
   auto id = loadOrCreateIdentity(dataDir_);
   if (!id) return std::unexpected(id.error());
-  return OwnKey{id->publicKey, id->fingerprint};
+  auto signing = loadOrCreateSigningKey(dataDir_);
+  if (!signing) return std::unexpected(signing.error());
+  std::string hex(2 * signing->publicKey.size() + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), signing->publicKey.data(), signing->publicKey.size());
+  hex.pop_back();
+  return OwnKey{id->publicKey, id->fingerprint, hex};
 }
 
 Result<TrustedPeer> SyncService::trust(const std::string& publicKey, const std::string& name,

@@ -14,8 +14,9 @@ namespace unionsync {
 // This node's public CURVE key (Z85) and its fingerprint, as peers compare them when pairing.
 // The secret key never leaves sync/.
 struct OwnKey {
-  std::string publicKey;
+  std::string publicKey;   // CURVE, Z85: what peers trust
   std::string fingerprint;
+  std::string signingKey;  // Ed25519 public key, 64 hex digits: what certificates name
 };
 
 }  // namespace unionsync

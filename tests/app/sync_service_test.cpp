@@ -172,3 +172,13 @@ TEST_CASE("sync service: syncOnce catches up with one peer and stops, and withou
   REQUIRE_FALSE(gone.has_value());
   CHECK(gone.error().message.find("sync with " + addressOfA + " failed") != std::string::npos);
 }
+
+TEST_CASE("sync service: a node's own keys name a CURVE key and an Ed25519 signing key, stable and distinct per node") {
+  SyncedNode a("甲", 11), b("乙", 12);
+  auto first = a.sync().ownKey();
+  REQUIRE(first);
+  CHECK(first->signingKey.size() == 64);
+  CHECK(first->signingKey.find_first_not_of("0123456789abcdef") == std::string::npos);
+  CHECK(a.sync().ownKey()->signingKey == first->signingKey);
+  CHECK(b.sync().ownKey()->signingKey != first->signingKey);
+}

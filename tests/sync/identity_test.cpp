@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <regex>
+#include <vector>
 
 #include "sync/identity.h"
 #include "tests/support/temp_dir.h"
@@ -68,4 +69,39 @@ TEST_CASE("fingerprint: 8 groups of 4 readable characters, deterministic, key-de
 TEST_CASE("z85OfRawKey: only 32-byte keys") {
   CHECK(z85OfRawKey(std::string(32, '\0')).size() == 40);
   CHECK(z85OfRawKey("short").empty());
+}
+
+TEST_CASE("signing key: created once (mode 0600), stable across loads, signs what verifies") {
+  TempDir dir;
+  auto first = loadOrCreateSigningKey(dir.path());
+  REQUIRE(first.has_value());
+  struct stat st {};
+  REQUIRE(::stat((dir.path() + "/sync/sign.key").c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  auto second = loadOrCreateSigningKey(dir.path());
+  REQUIRE(second.has_value());
+  CHECK(second->publicKey == first->publicKey);
+  CHECK(second->secretKey == first->secretKey);
+  TempDir other;
+  CHECK(loadOrCreateSigningKey(other.path())->publicKey != first->publicKey);
+
+  // The loaded key is a working pair: a certificate it signs verifies against its public key.
+  Certificate c;
+  c.expiresMs = 2;
+  c.issuedMs = 1;
+  ChainContext context{first->publicKey, 1, [](const RecordId&, const RecordId&) { return true; }, {}};
+  CHECK(verifyChain(std::vector{signCertificate(c, *second)}, context).has_value());
+}
+
+TEST_CASE("signing key: a corrupt or truncated key file is an error naming the file") {
+  TempDir dir;
+  REQUIRE(loadOrCreateSigningKey(dir.path()).has_value());
+  for (const char* text : {"not a key\n", "00ff\n", ""}) {
+    FILE* f = std::fopen((dir.path() + "/sync/sign.key").c_str(), "w");
+    std::fputs(text, f);
+    std::fclose(f);
+    auto loaded = loadOrCreateSigningKey(dir.path());
+    REQUIRE_FALSE(loaded.has_value());
+    CHECK(loaded.error().message.find("sign.key") != std::string::npos);
+  }
 }
