@@ -182,3 +182,27 @@ TEST_CASE("sync service: a node's own keys name a CURVE key and an Ed25519 signi
   CHECK(a.sync().ownKey()->signingKey == first->signingKey);
   CHECK(b.sync().ownKey()->signingKey != first->signingKey);
 }
+
+TEST_CASE("status file: a truncated, garbled or wrongly typed file reads as no running service, not a crash") {
+  SyncedNode a("甲", 13);
+  REQUIRE(a.sync().ownKey());  // creates <data>/sync
+  const std::string path = a.node->dataDir() + "/sync/status.json";
+  const std::string pid = std::to_string(::getpid());  // a live process, so only the content decides
+  for (const std::string& text :
+       {std::string("{\"pid\": ") + pid + ", \"peers\": [{\"key\": 5", std::string("\xff\xfe garbage"),
+        std::string("{\"pid\": \"") + pid + "\"}", std::string("{\"pid\": ") + pid + ", \"peers\": [5, null]}",
+        std::string("{\"pid\": ") + pid + ", \"listen\": {\"a\": 1}}", std::string("[]"), std::string("")}) {
+    FILE* f = std::fopen(path.c_str(), "w");
+    REQUIRE(f);
+    std::fputs(text.c_str(), f);
+    std::fclose(f);
+    CHECK_FALSE(readStatusFile(a.node->dataDir()).has_value());
+  }
+  // The same writer's well-formed file with this live pid is read (the check above could fail).
+  FILE* f = std::fopen(path.c_str(), "w");
+  std::fputs((std::string("{\"pid\": ") + pid + ", \"listen\": [\"tcp://127.0.0.1:1\"], \"peers\": []}").c_str(), f);
+  std::fclose(f);
+  auto read = readStatusFile(a.node->dataDir());
+  REQUIRE(read.has_value());
+  CHECK(read->listen == std::vector<std::string>{"tcp://127.0.0.1:1"});
+}
