@@ -17,6 +17,7 @@
 #include "app/demo/demo_data.h"
 #include "app/node.h"
 #include "app/model/records.h"
+#include "app/records/scoped_digest.h"
 
 namespace unionsync {
 
@@ -172,11 +173,21 @@ void registerNodeCommands(CLI::App& root, CliContext& ctx) {
   });
 
   auto* digest = root.add_subcommand("digest", "复制数据的摘要：两节点相同当且仅当数据相同 / hash of the replicated state");
-  digest->callback([&ctx] {
-    ctx.run = [&ctx] {
+  digest->add_option("--org", opts->org,
+                     "只算此工会（名称或编号）及其下级的记录，默认全部 / only this union's subtree (name or id), default all");
+  digest->callback([&ctx, opts] {
+    ctx.run = [&ctx, opts] {
       auto node = ctx.openNode();
       if (!node) return reportFailure(node.error());
-      std::cout << (*node)->digest() << "\n";
+      if (opts->org.empty()) {
+        std::cout << (*node)->digest() << "\n";
+        return 0;
+      }
+      auto org = (*node)->resolve(Kind::Organization, opts->org);
+      if (!org) return reportFailure(org.error());
+      auto scoped = subtreeDigest(**node, *org);
+      if (!scoped) return reportFailure(scoped.error());
+      std::cout << *scoped << "\n";
       return 0;
     };
   });
