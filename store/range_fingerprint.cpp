@@ -142,8 +142,7 @@ std::string bucketEnd(std::string_view bucket) {
 
 bool validRecordKey(std::string_view key) {
   if (key.size() != kRecordKeyBytes) return false;
-  auto kind = static_cast<std::uint8_t>(key[0]);
-  return kind >= static_cast<std::uint8_t>(Kind::Organization) && kind <= static_cast<std::uint8_t>(Kind::Activity);
+  return isKnownKind(static_cast<std::uint8_t>(key[0]));
 }
 
 std::string hashHex(const Hash128& hash) {

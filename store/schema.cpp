@@ -133,6 +133,21 @@ constexpr KindDef kKinds[] = {
     {Kind::Activity, "活动", "Activity", kActivityFields, "org", "title"},
 };
 
+// Federation records (DESIGN.md "Federation"): the signed bytes in hex, and what the issuer
+// said about the node to show it (not signed: advisory only).
+constexpr FieldDef kCertificateFields[] = {
+    {.name = "certificate", .type = FieldType::Text, .zh = "证书", .en = "Certificate", .required = true, .maxLength = 2 * 211},
+    {.name = "name", .type = FieldType::Text, .zh = "节点名称", .en = "Node name"},
+    {.name = "address", .type = FieldType::Text, .zh = "地址", .en = "Address"},
+};
+constexpr FieldDef kRevocationFields[] = {
+    {.name = "revocation", .type = FieldType::Text, .zh = "吊销", .en = "Revocation", .required = true, .maxLength = 2 * 137},
+};
+constexpr KindDef kSystemKinds[] = {
+    {Kind::Certificate, "节点证书", "Certificate", kCertificateFields, "", "name"},
+    {Kind::Revocation, "证书吊销", "Revocation", kRevocationFields, "", "revocation"},
+};
+
 // No date in a union's records is older (the oldest birth dates on resident ID cards are
 // from the 1880s).
 constexpr sv kEarliestDate = "1800-01-01";
@@ -171,9 +186,12 @@ std::string withLabel(const FieldDef& f, const std::string& message) {
 }  // namespace
 
 std::span<const KindDef> allKinds() { return kKinds; }
+std::span<const KindDef> systemKinds() { return kSystemKinds; }
 
 const KindDef& kindDef(Kind kind) {
   for (const auto& k : kKinds)
+    if (k.kind == kind) return k;
+  for (const auto& k : kSystemKinds)
     if (k.kind == kind) return k;
   throw std::logic_error("unknown record kind");
 }

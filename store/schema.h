@@ -60,7 +60,11 @@ constexpr std::string_view kDeletedField = "deleted";       // "1" when tombston
 // (YYYY-MM-DD HH:MM) or "" when removed.
 constexpr std::string_view kParticipantPrefix = "p:";
 
+// The union's record kinds (what the CLI, the GUI, imports and statistics show).
 std::span<const KindDef> allKinds();
+// The system kinds that replicate like records but are not the union's (federation
+// certificates and revocations; their owner field is empty).
+std::span<const KindDef> systemKinds();
 const KindDef& kindDef(Kind kind);
 // Empty when the kind has no such field.
 const FieldDef* findField(Kind kind, std::string_view name);

@@ -510,30 +510,38 @@ struct Store::Impl {
   // Merges one remote change into the transaction, after the store's checks and the
   // application's (options.validateReceived). A refused or parked change writes nothing but
   // its place in the version vector (not even that for a lie about our own origin).
-  void applyOne(Txn& txn, const Change& change, ApplyStats& stats) {
+  void applyOne(Txn& txn, const Change& change, ApplyStats& stats, const ApplyGate& gate) {
     auto before = load(txn, change.kind, change.id);
     const Origin own = ownOrigin(txn);
     const bool claimsUnissued = change.origin == own && change.seq > heldSeq(txn, own);
+    const bool vouched = !gate.vouchesFor || gate.vouchesFor(change.origin);
+    auto raise = [&] {
+      if (vouched) raiseVector(txn, change.origin, change.seq);
+    };
     if (std::string why = refusalOf(txn, change, before, claimsUnissued); !why.empty()) {
       refuse(stats, change, why);
       // Not for a lie about our own origin (it would raise our own entry past what we
       // issued), nor for origin 0 (no origin: an entry for it would be junk).
-      if (!claimsUnissued && change.origin != 0) raiseVector(txn, change.origin, change.seq);
+      if (!claimsUnissued && change.origin != 0) raise();
       return;
     }
     RecordMerge m = mergeChange(before, change);
     // A change that changes nothing (every field a duplicate or an older loser without a
     // conflict) has nothing to judge.
-    if (options.validateReceived && (m.won || !m.conflicts.empty())) {
+    if ((options.validateReceived || gate.refusal) && (m.won || !m.conflicts.empty())) {
       const RecordLookup lookup = [&](Kind kind, const RecordId& id) { return load(txn, kind, id); };
-      ReceivedVerdict verdict = options.validateReceived(change, before, m.after, lookup);
+      // The sender's rights first: a change it may not send is never parked.
+      ReceivedVerdict verdict;
+      if (gate.refusal) verdict.refusal = gate.refusal(change, before, m.after, lookup);
+      if (verdict.refusal.empty() && options.validateReceived)
+        verdict = options.validateReceived(change, before, m.after, lookup);
       if (verdict.refusal.empty() && verdict.waitFor &&
           txn.get(records, codec::recordKey(verdict.waitFor->first, verdict.waitFor->second)))
         verdict.refusal = fmt::format("等待的记录 {} 已存在 / the record waited for ({}) is already held", verdict.waitFor->second.hex(),
                                       verdict.waitFor->second.hex());
       if (!verdict.refusal.empty()) {
         refuse(stats, change, verdict.refusal);
-        raiseVector(txn, change.origin, change.seq);
+        raise();
         return;
       }
       if (verdict.waitFor) {
@@ -542,7 +550,7 @@ struct Store::Impl {
         txn.put(parked, key, codec::encodeChange(change));
         pending.anyParked = true;
         ++stats.parked;
-        raiseVector(txn, change.origin, change.seq);
+        raise();
         return;
       }
     }
@@ -555,7 +563,7 @@ struct Store::Impl {
       txn.put(changes, changeKey(change.origin, change.seq), codec::recordKey(change.kind, change.id));
       storeRecord(txn, before, m.after, m.displaced);
     }
-    raiseVector(txn, change.origin, change.seq);
+    raise();
     bumpHlc(txn, change.hlc);
   }
 
@@ -576,9 +584,12 @@ struct Store::Impl {
         }
       }
       const std::size_t first = pending.released.size() - waiting.size();
+      // A parked change passed its sender's rights and raised the vector (if its sender
+      // vouched for it) when it was parked.
+      static const ApplyGate released{.refusal = {}, .vouchesFor = [](Origin) { return false; }};
       for (std::size_t i = 0; i < waiting.size(); ++i) {
         txn.del(parked, waiting[i]);
-        applyOne(txn, pending.released[first + i], stats ? *stats : ignored);
+        applyOne(txn, pending.released[first + i], stats ? *stats : ignored, released);
       }
     }
   }
@@ -592,6 +603,12 @@ struct Store::Impl {
     for (const auto& [name, value] : w.fields)
       if (after.get(name) != value) changed.emplace_back(&name, &value);
     if (changed.empty()) return false;
+    if (options.checkLocal) {
+      Record proposed = after;
+      for (auto [name, value] : changed) proposed.fields[*name].value = *value;
+      const RecordLookup lookup = [&](Kind kind, const RecordId& id) { return load(txn, kind, id); };
+      if (std::string why = options.checkLocal(before, proposed, lookup); !why.empty()) return fail(why);
+    }
 
     const std::uint64_t held = heldSeq(txn, origin);
     if (held == kMaxU64)
@@ -855,7 +872,7 @@ VersionVector Store::versionVector() const {
 }
 
 ChangeBatch Store::changesSince(const VersionVector& since, const ChangeCursor& from,
-                                std::size_t maxChanges, std::size_t maxBytes) const {
+                                std::size_t maxChanges, std::size_t maxBytes, const RecordFilter& filter) const {
   ChangeBatch batch;
   batch.next = from;
   Txn txn = impl_->readTxn();
@@ -879,6 +896,11 @@ ChangeBatch Store::changesSince(const VersionVector& since, const ChangeCursor& 
     codec::decodeRecordKey(cursor.value(), change.kind, change.id);
     auto record = impl_->load(txn, change.kind, change.id);
     if (!record) throw std::runtime_error("change index names a record that is missing");
+    if (filter && !filter(*record)) {
+      batch.next = ChangeCursor{origin, seq, true};
+      ok = cursor.next();
+      continue;
+    }
     for (const auto& [name, f] : record->fields) {
       if (f.stamp.origin != origin || f.seq != seq) continue;
       change.hlc = f.stamp.hlc;
@@ -893,13 +915,13 @@ ChangeBatch Store::changesSince(const VersionVector& since, const ChangeCursor& 
   return batch;
 }
 
-Result<ApplyStats> Store::apply(const std::vector<Change>& changes) {
+Result<ApplyStats> Store::apply(const std::vector<Change>& changes, const ApplyGate& gate) {
   try {
     return impl_->writeTxn([&](Txn& txn) {
       ApplyStats stats;
       stats.changes = changes.size();
       for (const auto& change : changes) {
-        impl_->applyOne(txn, change, stats);
+        impl_->applyOne(txn, change, stats, gate);
         impl_->releaseParked(txn, &stats);
       }
       return stats;

@@ -75,6 +75,28 @@ struct ReceivedVerdict {
 };
 using ReceivedValidator = std::function<ReceivedVerdict(const Change& change, const std::optional<Record>& before,
                                                         const Record& after, const RecordLookup& lookup)>;
+// The application's judgement of one local write, on the record before (empty: a new record)
+// and after it: empty to allow it, else why not (the write then fails, writing nothing).
+// Called inside the write transaction: it must not use the Store, only `lookup`.
+using LocalWriteCheck = std::function<std::string(const std::optional<Record>& before, const Record& after,
+                                                  const RecordLookup& lookup)>;
+
+// What one sender may make this store do, for one apply() (a federation peer's rights,
+// sync/peer_rules.h). Both parts may be empty: no restriction.
+struct ApplyGate {
+  // Refuses a change as validateReceived does (same arguments, called after it).
+  std::function<std::string(const Change& change, const std::optional<Record>& before, const Record& after,
+                            const RecordLookup& lookup)>
+      refusal;
+  // Whether the sender vouches for the origin's whole stream: only then does a received
+  // change raise this store's version vector entry for its origin. A sender that holds
+  // only part of the data sends only part of an origin's stream, and raising the entry on
+  // its word would hide the rest from every later catch-up.
+  std::function<bool(Origin origin)> vouchesFor;
+};
+
+// Which held records a reader wants (changesSince's filter), judged on the current record.
+using RecordFilter = std::function<bool(const Record& record)>;
 
 // A position in the change stream, resumable across calls.
 struct ChangeCursor {
@@ -115,6 +137,8 @@ struct StoreOptions {
   // checks accept is applied). Called inside the write transaction: it must not use the
   // Store, only `lookup`.
   ReceivedValidator validateReceived;
+  // The application's check of local writes (write, writeMany); may be empty.
+  LocalWriteCheck checkLocal;
   // false skips fsync on commit (tests and benchmarks of throughput only): a crash may then
   // lose the last transactions, never corrupt the store.
   bool durable = true;
@@ -177,8 +201,11 @@ class Store {
   // Changes the holder of `since` lacks, in (origin, seq) order, at most `maxChanges` changes
   // and about `maxBytes` bytes. Start with a default cursor and pass `next` back. Any vector
   // and cursor are safe, entries of 2^64-1 included (nothing wraps).
+  // With `filter`, only changes of records it accepts are returned (the cursor still moves
+  // past the others).
   ChangeBatch changesSince(const VersionVector& since, const ChangeCursor& cursor,
-                           std::size_t maxChanges, std::size_t maxBytes) const;
+                           std::size_t maxChanges, std::size_t maxBytes,
+                           const RecordFilter& filter = {}) const;
   // Applies remote changes in one write transaction; the version vector advances in the
   // same transaction. Idempotent and order-insensitive for the resulting field states.
   // Each change is judged on its own; a refused change stores nothing (no record, index,
@@ -195,7 +222,9 @@ class Store {
   // about our own origin), so the stream moves on. Parked changes are applied, through the
   // same checks, in the transaction that creates the record they wait for. Fails as a whole
   // only for I/O errors ("磁盘已满 / disk full: …" when the disk is full).
-  Result<ApplyStats> apply(const std::vector<Change>& changes);
+  // `gate` adds one sender's rights (ApplyGate): what it refuses is refused like the above, and
+  // an origin it does not vouch for keeps its version vector entry (applied changes included).
+  Result<ApplyStats> apply(const std::vector<Change>& changes, const ApplyGate& gate = {});
   // Raises the version vector to at least `vv` (after a peer's catch-up stream is complete:
   // every write up to its vector has been received or was superseded). Fails, changing
   // nothing, when `vv` claims this store's own origin beyond what it issued.

@@ -21,6 +21,7 @@ struct KindName {
 constexpr KindName kKindNames[] = {
     {Kind::Organization, "org"},     {Kind::Employer, "employer"}, {Kind::Member, "member"},
     {Kind::MembershipEvent, "event"}, {Kind::Activity, "activity"},
+    {Kind::Certificate, "certificate"}, {Kind::Revocation, "revocation"},
 };
 }  // namespace
 
@@ -28,25 +29,39 @@ bool RecordId::isZero() const {
   return std::all_of(bytes.begin(), bytes.end(), [](std::uint8_t b) { return b == 0; });
 }
 
-std::string RecordId::hex() const {
+std::string hexOf(std::string_view bytes) {
   std::string out;
-  out.reserve(32);
-  for (std::uint8_t b : bytes) {
+  out.reserve(2 * bytes.size());
+  for (char c : bytes) {
+    const auto b = static_cast<std::uint8_t>(c);
     out.push_back(kHexDigits[b >> 4]);
     out.push_back(kHexDigits[b & 15]);
   }
   return out;
 }
 
+std::optional<std::string> bytesOfHex(std::string_view text) {
+  if (text.size() % 2 != 0) return std::nullopt;
+  std::string out(text.size() / 2, '\0');
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const int hi = hexValue(text[2 * i]);
+    const int lo = hexValue(text[2 * i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out[i] = static_cast<char>(hi << 4 | lo);
+  }
+  return out;
+}
+
+std::string RecordId::hex() const {
+  return hexOf(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+}
+
 std::optional<RecordId> RecordId::fromHex(std::string_view text) {
   if (text.size() != 32) return std::nullopt;
+  auto raw = bytesOfHex(text);
+  if (!raw) return std::nullopt;
   RecordId id;
-  for (std::size_t i = 0; i < 16; ++i) {
-    int hi = hexValue(text[2 * i]);
-    int lo = hexValue(text[2 * i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    id.bytes[i] = static_cast<std::uint8_t>(hi << 4 | lo);
-  }
+  std::copy(raw->begin(), raw->end(), id.bytes.begin());
   return id;
 }
 
@@ -59,6 +74,11 @@ std::string_view kindName(Kind kind) {
   for (const auto& k : kKindNames)
     if (k.kind == kind) return k.name;
   return "unknown";
+}
+
+bool isKnownKind(std::uint8_t kind) {
+  return std::any_of(std::begin(kKindNames), std::end(kKindNames),
+                     [&](const KindName& k) { return static_cast<std::uint8_t>(k.kind) == kind; });
 }
 
 std::optional<Kind> kindFromName(std::string_view name) {

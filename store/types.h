@@ -36,6 +36,10 @@ enum class Kind : std::uint8_t {
   Member = 3,
   MembershipEvent = 4,
   Activity = 5,
+  // Federation (DESIGN.md "Federation"): system records that reach every node of a
+  // deployment, not shown among the union's records.
+  Certificate = 32,
+  Revocation = 33,
 };
 
 // 128-bit record id. Shown as 32 lowercase hex digits in the CLI, exports and logs.
@@ -124,7 +128,14 @@ struct Conflict {
   Stamp loser;
 };
 
-std::string_view kindName(Kind kind);          // "org", "employer", "member", "event", "activity"
+// Lower-case hex of raw bytes (keys, hashes, ids), and back: empty unless `text` is whole pairs
+// of hex digits (either case).
+std::string hexOf(std::string_view bytes);
+std::optional<std::string> bytesOfHex(std::string_view text);
+
+std::string_view kindName(Kind kind);          // "org", "employer", "member", "event", "activity", ...
 std::optional<Kind> kindFromName(std::string_view name);
+// Whether a kind byte read from disk or the wire names a kind this version knows.
+bool isKnownKind(std::uint8_t kind);
 
 }  // namespace unionsync

@@ -48,7 +48,27 @@ void Engine::Core::handleZap() {
     if (!request) return;
     const std::string& key = request->publicKey;
     const std::string& address = request->address;
-    const bool admit = !key.empty() && trust.isTrusted(key);
+    bool admit = !key.empty() && trust.isTrusted(key);
+    std::string certificateProblem;
+    if (!admit && !key.empty() && options.federation) {
+      auto certified = options.federation->admit(key);
+      if (certified) {
+        admit = true;
+        auto [it, inserted] = peers.try_emplace(key);
+        PeerEntry& e = it->second;
+        if (inserted) {
+          e.key = key;
+          e.fingerprint = fingerprintOf(key);
+          e.trusted = false;
+        }
+        if (!e.certified) log(fmt::format("接受持有本部署证书的节点「{}」({}) / admitted '{}' ({}) by its certificate",
+                                          *certified, address, *certified, address));
+        e.certified = true;
+        if (e.name.empty()) e.name = *certified;
+      } else {
+        certificateProblem = certified.error().message;
+      }
+    }
     if (!admit) {
       refusedConnections++;
       if (!key.empty()) {
@@ -59,7 +79,10 @@ void Engine::Core::handleZap() {
         d.lastSeenMs = clock.nowMs();
         d.refused = true;
         trust.noteDiscovered(d);
-        log(fmt::format("拒绝未信任的节点 {}（指纹 {}）；如要配对：peer trust {} / refused untrusted node "
+        if (!certificateProblem.empty())
+          log(fmt::format("拒绝节点 {}（指纹 {}）：{} / refused node {} (fingerprint {}): {}", address, d.fingerprint,
+                          certificateProblem, address, d.fingerprint, certificateProblem));
+        else log(fmt::format("拒绝未信任的节点 {}（指纹 {}）；如要配对：peer trust {} / refused untrusted node "
                         "{} (fingerprint {}); to pair: peer trust {}",
                         address, d.fingerprint, key, address, d.fingerprint, key));
       } else {
@@ -84,7 +107,7 @@ void Engine::Core::handleRouterMonitor() {
 
 Link* Engine::Core::acceptInbound(const std::string& rid, const std::string& key, std::string_view payload) {
   auto it = peers.find(key);
-  if (key.empty() || it == peers.end() || !it->second.trusted) {
+  if (key.empty() || it == peers.end() || !it->second.admitted()) {
     replyError(rid, WireErrorCode::NotTrusted, "本节点不信任你 / this node does not trust you");
     rememberClosedRoutingId(rid);
     return nullptr;
@@ -114,9 +137,35 @@ Link* Engine::Core::acceptInbound(const std::string& rid, const std::string& key
   Link* raw = link.get();
   raw->session = std::make_unique<Session>(store, clock, sessionConfigFor(key), false,
                                            [this, raw](std::string&& frame) { sendToRouter(raw, std::move(frame)); });
+  raw->session->setRulesSource(rulesSourceFor(key));
   links.push_back(std::move(link));
   raw->session->onFrame(payload);
   return raw;
+}
+
+Session::RulesSource Engine::Core::rulesSourceFor(const std::string& key) {
+  if (!options.federation) return {};
+  std::shared_ptr<FederationPolicy> federation = options.federation;
+  return [federation, key](const HelloMsg& hello) { return federation->rulesFor(key, hello.origin); };
+}
+
+void Engine::Core::recheckCertified() {
+  if (!options.federation) return;
+  for (auto& [key, e] : peers) {
+    if (!e.certified) continue;
+    auto still = options.federation->admit(key);
+    if (still) continue;
+    e.certified = false;
+    log(fmt::format("节点「{}」的证书已失效：{} / the certificate of '{}' no longer holds: {}", e.name,
+                    still.error().message, e.name, still.error().message));
+    if (e.trusted) continue;
+    for (auto& link : links) {
+      if (link->key == key && !link->session->closed())
+        link->session->close(WireErrorCode::NotTrusted, "证书已失效 / certificate no longer valid: " + still.error().message,
+                             true);
+    }
+    dirty = true;
+  }
 }
 
 }  // namespace unionsync

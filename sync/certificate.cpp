@@ -16,6 +16,8 @@ constexpr std::size_t kSignedSize = kCertificateSize - sizeof(Signature);
 // Domain separation: these bytes are signed before the certificate, so a signature made for
 // a certificate can never be presented as a signature of a change or of anything else.
 constexpr std::string_view kSignatureContext = "unionsync certificate v1";
+constexpr std::string_view kRevocationContext = "unionsync revocation v1";
+constexpr std::size_t kRevocationSignedSize = kRevocationSize - sizeof(Signature);
 
 void putI64(std::string& out, std::int64_t value) {
   const auto v = static_cast<std::uint64_t>(value);
@@ -41,6 +43,22 @@ void getBytes(const unsigned char*& p, std::array<std::uint8_t, N>& bytes) {
 
 std::string signedMessage(const std::string& encoded) {
   return std::string(kSignatureContext) + encoded.substr(0, kSignedSize);
+}
+
+std::string signedRevocationMessage(const std::string& encoded) {
+  return std::string(kRevocationContext) + encoded.substr(0, kRevocationSignedSize);
+}
+
+Signature sign(const std::string& message, const SigningKeyPair& key) {
+  Signature signature{};
+  crypto_sign_detached(signature.data(), nullptr, reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+                       key.secretKey.data());
+  return signature;
+}
+
+bool verifies(const Signature& signature, const std::string& message, const SigningPublicKey& key) {
+  return crypto_sign_verify_detached(signature.data(), reinterpret_cast<const unsigned char*>(message.data()),
+                                     message.size(), key.data()) == 0;
 }
 
 Error chainError(std::size_t position, std::string_view zh, std::string_view en) {
@@ -108,10 +126,47 @@ Result<Certificate> decodeCertificate(std::string_view bytes) {
 
 Certificate signCertificate(Certificate certificate, const SigningKeyPair& issuer) {
   certificate.issuerSigningKey = issuer.publicKey;
-  const std::string message = signedMessage(encodeCertificate(certificate));
-  crypto_sign_detached(certificate.signature.data(), nullptr, reinterpret_cast<const unsigned char*>(message.data()),
-                       message.size(), issuer.secretKey.data());
+  certificate.signature = sign(signedMessage(encodeCertificate(certificate)), issuer);
   return certificate;
+}
+
+bool signatureVerifies(const Certificate& c) {
+  return verifies(c.signature, signedMessage(encodeCertificate(c)), c.issuerSigningKey);
+}
+
+Revocation signRevocation(Revocation revocation, const SigningKeyPair& issuer) {
+  revocation.issuerSigningKey = issuer.publicKey;
+  revocation.signature = sign(signedRevocationMessage(encodeRevocation(revocation)), issuer);
+  return revocation;
+}
+
+std::string encodeRevocation(const Revocation& r) {
+  std::string out;
+  out.reserve(kRevocationSize);
+  out.push_back(static_cast<char>(kFormatVersion));
+  putBytes(out, r.revokedKey);
+  putI64(out, r.issuedMs);
+  putBytes(out, r.issuerSigningKey);
+  putBytes(out, r.signature);
+  return out;
+}
+
+Result<Revocation> decodeRevocation(std::string_view bytes) {
+  if (bytes.size() != kRevocationSize)
+    return std::unexpected(Error{fmt::format("吊销记录长度应为{}字节，实为{} / a revocation has {} bytes, got {}",
+                                             kRevocationSize, bytes.size(), kRevocationSize, bytes.size())});
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  if (*p++ != kFormatVersion)
+    return std::unexpected(Error{"吊销记录格式版本未知，请升级程序 / unknown revocation format version: upgrade unionsync"});
+  Revocation r;
+  getBytes(p, r.revokedKey);
+  r.issuedMs = getI64(p);
+  p += 8;
+  getBytes(p, r.issuerSigningKey);
+  getBytes(p, r.signature);
+  if (!verifies(r.signature, signedRevocationMessage(std::string(bytes)), r.issuerSigningKey))
+    return std::unexpected(Error{"吊销记录的签名无效 / the revocation's signature does not verify"});
+  return r;
 }
 
 Result<Certificate> verifyChain(std::span<const Certificate> chain, const ChainContext& context) {
@@ -125,9 +180,7 @@ Result<Certificate> verifyChain(std::span<const Certificate> chain, const ChainC
     if (c.issuerSigningKey != expectedIssuer)
       return std::unexpected(i == 0 ? chainError(i, "不是本部署的根节点签发的", "not issued by this deployment's root")
                                     : chainError(i, "签发者不是上一张证书的节点", "not issued by the node of the certificate before it"));
-    const std::string message = signedMessage(encodeCertificate(c));
-    if (crypto_sign_verify_detached(c.signature.data(), reinterpret_cast<const unsigned char*>(message.data()),
-                                    message.size(), c.issuerSigningKey.data()) != 0)
+    if (!signatureVerifies(c))
       return std::unexpected(chainError(i, "签名无效（证书被改动或伪造）", "bad signature (altered or forged)"));
     if (context.revoked && context.revoked(c.subjectSigningKey))
       return std::unexpected(chainError(i, "该节点的证书已被吊销", "the node's certificate has been revoked"));

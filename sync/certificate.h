@@ -68,6 +68,26 @@ Certificate signCertificate(Certificate certificate, const SigningKeyPair& issue
 std::string encodeCertificate(const Certificate& certificate);
 Result<Certificate> decodeCertificate(std::string_view bytes);
 
+// A signed statement that a node's signing key no longer holds any certificate. Issued by the
+// deployment root or by a node that issued a certificate to that key (the store's caller
+// decides which issuers count); 137 bytes in canonical form.
+struct Revocation {
+  SigningPublicKey revokedKey{};
+  std::int64_t issuedMs = 0;
+  SigningPublicKey issuerSigningKey{};
+  Signature signature{};
+};
+
+constexpr std::size_t kRevocationSize = 137;
+
+Revocation signRevocation(Revocation revocation, const SigningKeyPair& issuer);
+std::string encodeRevocation(const Revocation& revocation);
+// Fails on another length or format version, or a signature that does not verify with the
+// revocation's own issuer key (a revocation is checked where it is decoded).
+Result<Revocation> decodeRevocation(std::string_view bytes);
+// Whether the certificate's signature verifies with its own issuer key (not the chain).
+bool signatureVerifies(const Certificate& certificate);
+
 // What a chain is checked against.
 struct ChainContext {
   SigningPublicKey rootKey{};  // the deployment root's signing key

@@ -75,7 +75,7 @@ VersionVector vectorOf(capnp::List<wire::VersionEntry>::Reader list) {
 Change changeOf(wire::Change::Reader in) {
   Change c;
   std::uint8_t kind = in.getKind();
-  if (kind < 1 || kind > 5) reject("unknown record kind " + std::to_string(kind));
+  if (!isKnownKind(kind)) reject("unknown record kind " + std::to_string(kind));
   c.kind = static_cast<Kind>(kind);
   auto id = in.getId();
   if (id.size() != 16) reject("record id is not 16 bytes");
@@ -214,6 +214,7 @@ WireMessage decodeReader(wire::Message::Reader msg) {
       out.deploymentKeyHash.assign(reinterpret_cast<const char*>(hash.begin()), hash.size());
       out.memberCount = h.getMemberCount();
       out.origin = h.getOrigin();
+      out.partial = h.getPartial();
       return out;
     }
     case wire::Message::CHANGE_BATCH: {
@@ -221,6 +222,7 @@ WireMessage decodeReader(wire::Message::Reader msg) {
       BatchMsg out;
       out.batchNo = b.getBatchNo();
       out.changes = changesOf(b.getChanges());
+      out.whole = b.getWhole();
       return out;
     }
     case wire::Message::RECONCILE:
@@ -299,10 +301,11 @@ std::string encodeChangeList(const std::vector<Change>& changes, Header&& header
 
 }  // namespace
 
-std::string encodeBatch(std::uint64_t batchNo, const std::vector<Change>& changes) {
+std::string encodeBatch(std::uint64_t batchNo, const std::vector<Change>& changes, bool whole) {
   return encodeChangeList(changes, [&](wire::Message::Builder root, unsigned size) {
     auto batch = root.initChangeBatch();
     batch.setBatchNo(batchNo);
+    batch.setWhole(whole);
     return batch.initChanges(size);
   });
 }
@@ -316,7 +319,7 @@ std::string encodeReconcileItems(std::uint64_t round, const std::vector<Change>&
 }
 
 std::string encodeMessage(const WireMessage& message) {
-  if (const auto* b = std::get_if<BatchMsg>(&message)) return encodeBatch(b->batchNo, b->changes);
+  if (const auto* b = std::get_if<BatchMsg>(&message)) return encodeBatch(b->batchNo, b->changes, b->whole);
   if (const auto* r = std::get_if<ReconcileItemsMsg>(&message)) return encodeReconcileItems(r->round, r->changes);
   capnp::MallocMessageBuilder builder(std::holds_alternative<ReconcileMsg>(message) ? kFirstSegmentWords : 1024);
   auto root = builder.initRoot<wire::Message>();
@@ -337,6 +340,7 @@ std::string encodeMessage(const WireMessage& message) {
               m.deploymentKeyHash.size()));
           h.setMemberCount(m.memberCount);
           h.setOrigin(m.origin);
+          h.setPartial(m.partial);
         } else if constexpr (std::is_same_v<T, AckMsg>) {
           root.initAck().setBatchNo(m.batchNo);
         } else if constexpr (std::is_same_v<T, CaughtUpMsg>) {

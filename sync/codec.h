@@ -66,10 +66,12 @@ struct HelloMsg {
   std::string deploymentKeyHash;  // raw bytes
   std::uint64_t memberCount = 0;
   Origin origin = 0;  // the sender's own origin (0 from a peer that does not say)
+  bool partial = false;  // federation scopes differ: no fingerprint comparison (wire.capnp)
 };
 struct BatchMsg {
   std::uint64_t batchNo = 0;
   std::vector<Change> changes;
+  bool whole = false;  // whole records entering the receiver's scope (wire.capnp ChangeBatch)
 };
 struct AckMsg {
   std::uint64_t batchNo = 0;
@@ -122,7 +124,7 @@ using WireMessage = std::variant<HelloMsg, BatchMsg, AckMsg, CaughtUpMsg, Heartb
 // One flat Cap'n Proto message.
 std::string encodeMessage(const WireMessage& message);
 // Encodes a batch straight from the store's changes (no copy into a BatchMsg).
-std::string encodeBatch(std::uint64_t batchNo, const std::vector<Change>& changes);
+std::string encodeBatch(std::uint64_t batchNo, const std::vector<Change>& changes, bool whole = false);
 // Encodes repair records straight from the store's changes (no copy into a ReconcileItemsMsg).
 std::string encodeReconcileItems(std::uint64_t round, const std::vector<Change>& changes);
 

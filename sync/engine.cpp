@@ -197,6 +197,7 @@ void Engine::Core::timers() {
     nextTrustCheckMs = now + kTrustCheckMs;
     auto changed = trust.reloadIfChanged();
     if (changed && *changed) loadPeersFromTrust();
+    recheckCertified();
   }
   if (discovery && now >= nextBeaconMs) {
     nextBeaconMs = now + options.beaconIntervalMs;

@@ -8,7 +8,9 @@
 //   runs). Bind failures come back as an Error from start(); after that the thread runs
 //   until stop() or destruction.
 // - The ZAP handler admits only CURVE clients whose public key is Trusted in the trust store
-//   (re-read when another process changes it). A refusal is logged with the key's
+//   (re-read when another process changes it) or, with options.federation, that hold a valid
+//   certificate of this node's deployment (re-checked every few seconds: a revoked or expired
+//   certificate ends its sessions). A refusal is logged with the key's
 //   fingerprint and listed as a refused peer in the status, so the user can pair.
 // - Other threads talk to the engine only through the methods below (a command queue woken
 //   by an eventfd) and read immutable snapshots (status()); they never touch its sockets.
@@ -33,6 +35,7 @@
 #include "store/clock.h"
 #include "store/store.h"
 #include "sync/discovery.h"
+#include "sync/peer_rules.h"
 #include "sync/peer_state.h"
 #include "sync/session.h"
 #include "sync/trust_store.h"
@@ -54,6 +57,9 @@ struct EngineOptions {
   std::int64_t reconnectMaxMs = 30000;
   SessionConfig session;
   std::function<void(const std::string&)> log;  // status lines; called on the engine thread
+  // The deployment's certificates (sync/peer_rules.h); null: only peers paired by hand, no
+  // rules. Shared with the application, which keeps it current; called on the engine thread.
+  std::shared_ptr<FederationPolicy> federation;
 };
 
 struct PeerStatus {
@@ -77,6 +83,8 @@ struct PeerStatus {
   std::uint64_t refusedChanges = 0;  // received changes refused by the store, ever
   std::string lastRefusal;           // why the latest one was refused
   std::int64_t lastRefusalMs = 0;
+  bool certified = false;     // admitted by a certificate of our deployment, not paired by hand
+  std::string certificate;    // the rules in force with it (PeerRules::describe), "" without
 };
 
 struct SyncStatus {

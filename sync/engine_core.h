@@ -105,6 +105,11 @@ struct Engine::Core {
 
   // --- admission.cpp ------------------------------------------------------------------------
   void handleZap();
+  // Re-checks the certificates of admitted certified peers; ends the sessions of those that
+  // lost theirs (revoked, expired).
+  void recheckCertified();
+  // What a new session with `key` uses for its rules (Session::setRulesSource).
+  Session::RulesSource rulesSourceFor(const std::string& key);
   void handleRouterMonitor();
   Link* acceptInbound(const std::string& rid, const std::string& key, std::string_view payload);
 

@@ -39,6 +39,7 @@ void addStats(SessionStats& into, const SessionStats& s) {
   into.roundsAcked += s.roundsAcked;
   into.caughtUpReceived += s.caughtUpReceived;
   into.adoptedDeploymentKey = into.adoptedDeploymentKey || s.adoptedDeploymentKey;
+  into.partial = into.partial || s.partial;
 }
 
 const PeerStatus* SyncStatus::findPeer(std::string_view publicKey) const {
@@ -83,11 +84,13 @@ void Engine::Core::publish() {
     p.refusedChanges = e.refusedChanges;
     p.lastRefusal = e.lastRefusal;
     p.lastRefusalMs = e.lastRefusalMs;
+    p.certified = e.certified;
+    p.certificate = e.certificate;
     const Link* link = nullptr;
     for (const auto& l : links) {
       if (l->key == key && !l->probe && !l->session->closed()) link = l.get();
     }
-    if (!e.trusted) {
+    if (!e.admitted()) {
       p.state = PeerState::Revoked;
     } else if (link) {
       p.direction = link->outbound ? "out" : "in";

@@ -149,12 +149,54 @@ Result<SigningKeyPair> loadOrCreateSigningKey(const std::string& dataDir) {
   return pair;
 }
 
-bool isValidPublicKey(std::string_view z85) {
-  if (z85.size() != 40) return false;
+namespace {
+
+std::string rootKeyPath(const std::string& syncDir) { return syncDir + "/root.pub"; }
+
+Result<std::optional<SigningPublicKey>> readRootKey(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return std::optional<SigningPublicKey>{};
+  auto text = readSmallFile(path);
+  if (!text) return std::unexpected(text.error());
+  SigningPublicKey key{};
+  std::size_t decoded = 0;
+  if (text->size() != 2 * key.size() ||
+      sodium_hex2bin(key.data(), key.size(), text->data(), text->size(), nullptr, &decoded, nullptr) != 0 ||
+      decoded != key.size())
+    return fail("根节点公钥文件损坏：" + path + " / corrupt root key file " + path);
+  return std::optional<SigningPublicKey>{key};
+}
+
+}  // namespace
+
+Result<std::optional<SigningPublicKey>> loadRootKey(const std::string& dataDir) {
+  auto dir = syncDirectory(dataDir);
+  if (!dir) return std::unexpected(dir.error());
+  return readRootKey(rootKeyPath(*dir));
+}
+
+Result<SigningPublicKey> adoptRootKey(const std::string& dataDir, const SigningPublicKey& key) {
+  auto dir = syncDirectory(dataDir);
+  if (!dir) return std::unexpected(dir.error());
+  std::array<char, 2 * 32 + 1> hex{};
+  sodium_bin2hex(hex.data(), hex.size(), key.data(), key.size());
+  if (auto created = createExclusive(rootKeyPath(*dir), hex.data(), 0644); !created)
+    return std::unexpected(created.error());
+  auto held = readRootKey(rootKeyPath(*dir));
+  if (!held) return std::unexpected(held.error());
+  if (!*held) return fail("无法记录根节点公钥 / could not record the root key");
+  return **held;
+}
+
+std::optional<std::array<std::uint8_t, 32>> rawOfZ85Key(std::string_view z85) {
+  if (z85.size() != 40) return std::nullopt;
   std::array<std::uint8_t, 32> raw{};
   std::string copy(z85);
-  return zmq_z85_decode(raw.data(), copy.c_str()) != nullptr;
+  if (zmq_z85_decode(raw.data(), copy.c_str()) == nullptr) return std::nullopt;
+  return raw;
 }
+
+bool isValidPublicKey(std::string_view z85) { return rawOfZ85Key(z85).has_value(); }
 
 std::string fingerprintOf(std::string_view publicKeyZ85) {
   if (!isValidPublicKey(publicKeyZ85)) return {};

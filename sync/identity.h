@@ -11,6 +11,8 @@
 //   on two screens, long enough that nobody can make a key with the same fingerprint.
 #pragma once
 
+#include <array>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -36,11 +38,22 @@ Result<Identity> loadOrCreateIdentity(const std::string& dataDir);
 // use as race-free as the CURVE key. Fails on an unreadable or corrupt file, naming it.
 Result<SigningKeyPair> loadOrCreateSigningKey(const std::string& dataDir);
 
+// The signing key of the deployment root this node answers to (DESIGN.md "Federation"), in
+// <dataDir>/sync/root.pub (64 hex digits). Empty while the node is in no deployment.
+// Fails on an unreadable or corrupt file, naming it.
+Result<std::optional<SigningPublicKey>> loadRootKey(const std::string& dataDir);
+// Records `key` as the root unless one is recorded already (race-free: the first writer wins);
+// returns the root now on disk, which may be another key than `key`.
+Result<SigningPublicKey> adoptRootKey(const std::string& dataDir, const SigningPublicKey& key);
+
 // True for 40 Z85 characters that decode to 32 bytes.
 bool isValidPublicKey(std::string_view z85);
 
 // Fingerprint of a Z85 public key; empty when the key is not valid.
 std::string fingerprintOf(std::string_view publicKeyZ85);
+
+// The 32 raw bytes of a Z85 public key; empty when it is not valid.
+std::optional<std::array<std::uint8_t, 32>> rawOfZ85Key(std::string_view z85);
 
 // Z85 of 32 raw key bytes (as a ZAP request carries them); empty if `raw` is not 32 bytes.
 std::string z85OfRawKey(std::string_view raw);

@@ -72,6 +72,7 @@ Link* Engine::Core::openOutboundTo(const std::string& key, const std::string& ad
       raw->sendFailed = true;
     }
   });
+  raw->session->setRulesSource(rulesSourceFor(key));
   links.push_back(std::move(link));
   raw->session->start();
   dirty = true;

@@ -57,11 +57,13 @@ void Engine::Core::loadPeersFromTrust() {
   for (auto& [key, e] : peers) {
     if (!seen.count(key)) e.trusted = false;
   }
+  // Sessions of peers no longer admitted end now (a certified peer stays: its certificate,
+  // not the trust store, admits it).
   // Sessions of peers no longer trusted end now.
   for (auto& link : links) {
     auto it = peers.find(link->key);
     if (link->probe) continue;
-    if ((it == peers.end() || !it->second.trusted) && !link->session->closed()) {
+    if ((it == peers.end() || !it->second.admitted()) && !link->session->closed()) {
       link->session->close(WireErrorCode::NotTrusted, "本节点已撤销对你的信任 / this node no longer trusts you", true);
     }
   }
@@ -109,6 +111,7 @@ void Engine::Core::observe(Link& link) {
     e.backoffMs = 0;
     e.nodeId = s.peerHello()->nodeId;
     if (e.name.empty()) e.name = s.peerHello()->name;
+    e.certificate = s.rules() ? s.rules()->describe() : std::string();
     if (link.outbound) {
       std::erase(e.addresses, link.address);
       e.addresses.insert(e.addresses.begin(), link.address);

@@ -20,7 +20,8 @@ struct PeerEntry {
   std::string fingerprint;
   std::string nodeId;
   std::vector<std::string> addresses;
-  bool trusted = true;
+  bool trusted = true;     // paired by hand (peer trust)
+  bool certified = false;  // admitted by a certificate (EngineOptions::federation)
   bool manual = false;
   std::size_t nextAddress = 0;
   std::int64_t backoffMs = 0;
@@ -46,6 +47,9 @@ struct PeerEntry {
   std::uint64_t sessions = 0;
   SessionStats current;
   SessionStats total;
+  std::string certificate;  // PeerRules::describe of the latest session's rules
+
+  bool admitted() const { return trusted || certified; }
 };
 
 }  // namespace unionsync

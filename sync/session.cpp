@@ -1,10 +1,12 @@
 #include "sync/session.h"
 
+#include <algorithm>
 #include <array>
 
 #include <fmt/format.h>
 
 #include "store/blake2b.h"
+#include "store/schema.h"
 
 namespace unionsync {
 
@@ -61,6 +63,11 @@ std::string printableText(std::string_view text, std::size_t maxChars) {
 
 namespace {
 
+bool isVerificationMessage(const WireMessage& message) {
+  return std::holds_alternative<ReconcileMsg>(message) || std::holds_alternative<ReconcileItemsMsg>(message) ||
+         std::holds_alternative<ReconcileDoneMsg>(message);
+}
+
 // "3.5 小时 / 3.5 hours" or "12 分钟 / 12 minutes".
 std::string durationText(std::int64_t ms) {
   if (ms >= 2 * 3600 * 1000) {
@@ -100,6 +107,7 @@ HelloMsg Session::makeHello() const {
   h.deploymentKeyHash = deploymentKeyHash(store_.deploymentKey());
   h.memberCount = store_.count(Kind::Member);
   h.origin = info.origin;
+  h.partial = rules_ && !rules_->sameData();
   return h;
 }
 
@@ -228,6 +236,8 @@ void Session::onHello(HelloMsg&& hello) {
           "节点「" + peerLabel() + "」声称使用本节点的编号 / peer '" + peerLabel() + "' claims this node's origin", true);
     return;
   }
+  if (rulesSource_) rules_ = rulesSource_(*peerHello_);
+  stats_.partial = (rules_ && !rules_->sameData()) || peerHello_->partial;
   peerVector_ = peerHello_->versionVector;
   correctEntriesByAuthority();
   shown_ = peerVector_;
@@ -288,6 +298,7 @@ void Session::becomeActive() {
   round_ = Round{};
   round_.active = true;
   round_.startVector = store_.versionVector();
+  if (rules_) sendWhole(rules_->wholeOnStart());
   pump(round_.startVector);
 }
 
@@ -302,8 +313,10 @@ void Session::pump(const std::optional<VersionVector>& localVector) {
   }
   while (state_ == SessionState::Active && round_.active && !round_.sourceDone &&
          round_.unacked.size() < config_.window) {
+    RecordFilter filter;
+    if (rules_) filter = [this](const Record& record) { return rules_->mayReceive(record); };
     ChangeBatch batch =
-        store_.changesSince(peerVector_, round_.cursor, config_.batchMaxChanges, config_.batchMaxBytes);
+        store_.changesSince(peerVector_, round_.cursor, config_.batchMaxChanges, config_.batchMaxBytes, filter);
     round_.cursor = batch.next;
     if (!batch.changes.empty()) {
       const std::uint64_t no = nextOutNo_++;
@@ -316,6 +329,7 @@ void Session::pump(const std::optional<VersionVector>& localVector) {
       stats_.batchesSent += 1;
       stats_.changesSent += batch.changes.size();
       sendFrame(std::move(frame));
+      if (rules_) sendWholeRecords(batch.changes);
     }
     if (batch.done) round_.sourceDone = true;
     if (batch.changes.empty() && !batch.done) round_.sourceDone = true;  // defensive: no progress
@@ -329,6 +343,64 @@ void Session::pump(const std::optional<VersionVector>& localVector) {
   }
 }
 
+void Session::sendWholeRecords(const std::vector<Change>& sent) {
+  std::vector<std::pair<Kind, RecordId>> records;
+  for (const Change& change : sent) {
+    const std::string_view owner = kindDef(change.kind).ownerField;
+    if (owner.empty() ||
+        std::none_of(change.fields.begin(), change.fields.end(), [&](const FieldWrite& f) { return f.name == owner; }))
+      continue;
+    auto record = store_.get(change.kind, change.id);
+    if (record && rules_->sendWhole(*record, change)) records.emplace_back(change.kind, change.id);
+  }
+  sendWhole(records);
+}
+
+void Session::sendWhole(const std::vector<std::pair<Kind, RecordId>>& records) {
+  std::vector<Change> whole;
+  for (const auto& [kind, id] : records) {
+    std::vector<Change> changes = store_.recordAsChanges(kind, id);
+    whole.insert(whole.end(), std::make_move_iterator(changes.begin()), std::make_move_iterator(changes.end()));
+  }
+  if (whole.empty() || state_ != SessionState::Active) return;
+  const std::uint64_t no = nextOutNo_++;
+  std::string frame = encodeBatch(no, whole, true);
+  if (frame.size() > kMaxMessageBytes) {
+    close(WireErrorCode::Malformed, "a batch of whole records exceeds the message size limit", false);
+    return;
+  }
+  round_.unacked.push_back(no);
+  stats_.batchesSent += 1;
+  stats_.changesSent += whole.size();
+  sendFrame(std::move(frame));
+}
+
+void Session::applyWholeRecords(BatchMsg&& batch) {
+  flushBatches();  // in stream order: what came before is applied first
+  if (state_ == SessionState::Closed) return;
+  // Out of stream order: merged, never counted toward the vector.
+  ApplyGate gate;
+  if (rules_) gate.refusal = rules_->gate().refusal;
+  gate.vouchesFor = [](Origin) { return false; };
+  auto applied = store_.apply(batch.changes, gate);
+  if (!applied) {
+    close(WireErrorCode::ApplyFailed, "无法写入收到的变更 / cannot apply received changes: " + applied.error().message, true);
+    return;
+  }
+  noteApplied(*applied, 1, batch.changes.size());
+  send(AckMsg{batch.batchNo});
+}
+
+void Session::noteApplied(const ApplyStats& applied, std::size_t batches, std::size_t changes) {
+  stats_.batchesReceived += batches;
+  stats_.changesReceived += changes;
+  stats_.fieldsWon += applied.fieldsWon;
+  stats_.conflicts += applied.conflicts;
+  stats_.changesRefused += applied.refused;
+  stats_.changesParked += applied.parked;
+  if (!applied.refusals.empty()) stats_.lastRefusal = applied.refusals.back();
+}
+
 void Session::onBatch(BatchMsg&& batch) {
   if (batch.batchNo != expectedInNo_) {
     flushBatches();
@@ -339,6 +411,10 @@ void Session::onBatch(BatchMsg&& batch) {
     return;
   }
   ++expectedInNo_;
+  if (batch.whole) {
+    applyWholeRecords(std::move(batch));
+    return;
+  }
   if (pendingChanges_.empty()) {
     pendingChanges_ = std::move(batch.changes);
   } else {
@@ -356,18 +432,13 @@ void Session::flushBatches() {
   pendingChanges_.clear();
   pendingBatches_.clear();
   if (state_ == SessionState::Closed) return;
-  auto applied = store_.apply(changes);
+  static const ApplyGate kNoRules;
+  auto applied = store_.apply(changes, rules_ ? rules_->gate() : kNoRules);
   if (!applied) {
     close(WireErrorCode::ApplyFailed, "无法写入收到的变更 / cannot apply received changes: " + applied.error().message, true);
     return;
   }
-  stats_.batchesReceived += numbers.size();
-  stats_.changesReceived += changes.size();
-  stats_.fieldsWon += applied->fieldsWon;
-  stats_.conflicts += applied->conflicts;
-  stats_.changesRefused += applied->refused;
-  stats_.changesParked += applied->parked;
-  if (!applied->refusals.empty()) stats_.lastRefusal = applied->refusals.back();
+  noteApplied(*applied, numbers.size(), changes.size());
   // The peer holds what it sent us (its stream is in seq order per origin).
   for (const Change& c : changes) {
     auto& slot = peerVector_[c.origin];
@@ -391,7 +462,9 @@ void Session::onCaughtUp(const CaughtUpMsg& caughtUp) {
     close(WireErrorCode::FalseClaim, lie, true);
     return;
   }
-  const VersionVector vouched = boundedClaim(caughtUp.versionVector);
+  VersionVector vouched = boundedClaim(caughtUp.versionVector);
+  // A peer holding part of the data vouches only for the origins its rules name.
+  if (rules_ && rules_->gate().vouchesFor) std::erase_if(vouched, [&](const auto& entry) { return !rules_->gate().vouchesFor(entry.first); });
   if (auto r = store_.advanceVersionVector(vouched); !r) {
     close(WireErrorCode::ApplyFailed, "cannot advance the version vector: " + r.error().message, true);
     return;
@@ -489,6 +562,7 @@ void Session::maybeVerify() {
   reconciler_.tick();
   noteVerification();
   if (!initiator_ || !config_.verify || reconciler_.active()) return;
+  if (stats_.partial) return;
   if (!caughtUpBothWays() || round_.active || !pendingBatches_.empty()) return;
   const std::uint64_t activity = stats_.changesSent + stats_.changesReceived;
   if (verifiedOnce_) {
@@ -502,6 +576,9 @@ void Session::maybeVerify() {
 }
 
 bool Session::onVerificationMessage(const WireMessage& message, std::size_t frameBytes) {
+  // Stores of different scopes differ by design: their fingerprints are not compared, and a
+  // repair must never bring in what the peer's rights would refuse. The peer's round times out.
+  if (rules_ && !rules_->sameData() && isVerificationMessage(message)) return true;
   auto handled = reconciler_.handle(message, frameBytes);
   if (!handled) {
     close(WireErrorCode::Malformed,

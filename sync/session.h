@@ -36,6 +36,7 @@
 #include "store/clock.h"
 #include "store/store.h"
 #include "sync/codec.h"
+#include "sync/peer_rules.h"
 #include "sync/reconcile.h"
 
 namespace unionsync {
@@ -74,6 +75,7 @@ struct SessionStats {
   std::uint64_t roundsAcked = 0;       // our CaughtUps the peer has applied
   std::uint64_t caughtUpReceived = 0;  // the peer's CaughtUps we have applied
   bool adoptedDeploymentKey = false;
+  bool partial = false;  // the two stores differ by federation scope: never compared
   std::uint64_t changesRefused = 0;    // received changes the store refused (not stored)
   std::uint64_t changesParked = 0;     // received changes waiting for a record not yet held
   std::uint64_t claimsClamped = 0;     // CaughtUp entries lowered to what the peer showed
@@ -92,6 +94,16 @@ class Session {
   using SendFunction = std::function<void(std::string&& frame)>;
 
   Session(Store& store, Clock& clock, SessionConfig config, bool initiator, SendFunction send);
+
+  // Where the session gets the peer's federation rules (sync/peer_rules.h) once its Hello
+  // has arrived; unset or returning null: no rules (a peer paired by hand). With rules, only
+  // records the peer may hold are sent, received changes pass its rights, its CaughtUp
+  // moves our vector only for origins it vouches for, and records entering its part of the
+  // tree go whole. Call before start().
+  using RulesSource = std::function<std::unique_ptr<PeerRules>(const HelloMsg& hello)>;
+  void setRulesSource(RulesSource source) { rulesSource_ = std::move(source); }
+  // The rules in force (null before Hello or without rules).
+  const PeerRules* rules() const { return rules_.get(); }
 
   // The initiator sends its Hello; the responder waits for the peer's.
   void start();
@@ -148,6 +160,12 @@ class Session {
   void handleFrame(std::string_view frame);
   void onBatch(BatchMsg&& batch);
   void flushBatches();
+  // Records entering the peer's scope (PeerRules::sendWhole) go in their own batches.
+  void sendWholeRecords(const std::vector<Change>& sent);
+  void sendWhole(const std::vector<std::pair<Kind, RecordId>>& records);
+  void applyWholeRecords(BatchMsg&& batch);
+  // Folds an apply's counts into the stats.
+  void noteApplied(const ApplyStats& applied, std::size_t batches, std::size_t changes);
   void onAck(const AckMsg& ack);
   void onCaughtUp(const CaughtUpMsg& caughtUp);
   void onDeploymentKey(const DeploymentKeyMsg& key);
@@ -176,6 +194,8 @@ class Session {
   SessionConfig config_;
   bool initiator_;
   SendFunction sendFn_;
+  RulesSource rulesSource_;
+  std::unique_ptr<PeerRules> rules_;
 
   SessionState state_ = SessionState::AwaitingHello;
   std::optional<HelloMsg> peerHello_;

@@ -24,6 +24,8 @@ struct Hello {
   deploymentKeyHash @6 :Data;    # keyed hash of the deployment key, never the key itself
   memberCount @7 :UInt64;        # a node with no members may adopt the peer's deployment key
   origin @8 :UInt64;             # the sender's current origin: it is the authority on that entry
+  partial @9 :Bool;              # federation: the two stores differ by scope, so the receiver
+                                 # must not compare fingerprints with the sender
 }
 
 struct FieldWrite {
@@ -46,6 +48,10 @@ struct Change {
 struct ChangeBatch {
   batchNo @0 :UInt64;
   changes @1 :List(Change);
+  # Whole records that have just entered the receiver's part of the tree (federation): every
+  # change of each record, out of stream order. Merged as usual; they never move the
+  # receiver's version vector.
+  whole @2 :Bool;
 }
 
 struct Ack {

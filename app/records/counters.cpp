@@ -77,6 +77,8 @@ void countRecord(const Record& r, std::vector<std::pair<std::string, std::int64_
       add(r.get("org"), yearlyKey(kParticipants, year), people);
       break;
     }
+    case Kind::Certificate:
+    case Kind::Revocation: break;  // federation records count toward no figure
   }
 }
 
