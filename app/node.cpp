@@ -5,6 +5,7 @@
 #include <atomic>
 
 #include "app/changes.h"
+#include "app/federation/federation.h"
 #include "app/records/counters.h"
 #include "app/records/received_check.h"
 #include "app/sync/sync_service.h"
@@ -25,9 +26,10 @@ struct KeySlot {
 };
 
 template <typename OpenStore>
-Result<std::unique_ptr<Store>> openWithReceivedCheck(NodeOptions options, Clock& clock, OpenStore openStore) {
+Result<std::unique_ptr<Store>> openWithReceivedCheck(NodeOptions options, Clock& clock,
+                                                     const std::shared_ptr<OwnRights>& rights, OpenStore openStore) {
   auto slot = std::make_shared<KeySlot>();
-  auto store = openStore(applicationStoreOptions(options, [slot] { return slot->key(); }, clock));
+  auto store = openStore(applicationStoreOptions(options, [slot] { return slot->key(); }, clock, rights));
   if (!store) return store;
   (void)(*store)->deploymentKey();  // fills the cache before any change is received
   slot->store.store(store->get());
@@ -56,36 +58,43 @@ StoreOptions applicationStoreOptions(NodeOptions options) {
   return store;
 }
 
-StoreOptions applicationStoreOptions(NodeOptions options, std::function<std::string()> deploymentKey, Clock& clock) {
+StoreOptions applicationStoreOptions(NodeOptions options, std::function<std::string()> deploymentKey, Clock& clock,
+                                     std::shared_ptr<OwnRights> rights) {
   StoreOptions store = applicationStoreOptions(options);
   store.validateReceived = makeReceivedValidator(std::move(deploymentKey), clock);
+  store.checkLocal = makeLocalWriteCheck(std::move(rights), clock);
   return store;
 }
 
-Node::Node(std::string dataDir, std::unique_ptr<Store> store, Clock& clock, Random& random)
+Node::Node(std::string dataDir, std::unique_ptr<Store> store, std::shared_ptr<OwnRights> rights, Clock& clock,
+           Random& random)
     : dataDir_(std::move(dataDir)),
       store_(std::move(store)),
       clock_(clock),
       random_(random),
       changes_(std::make_unique<ChangeFeed>(*store_)),
-      sync_(std::make_unique<SyncService>(*store_, clock_, dataDir_, *changes_)) {}
+      federation_(std::make_unique<Federation>(*store_, clock_, dataDir_, *changes_, std::move(rights))),
+      sync_(std::make_unique<SyncService>(*store_, clock_, dataDir_, *changes_, federation_->policy())) {}
 
 Node::~Node() = default;
 
 Result<std::unique_ptr<Node>> Node::open(const std::string& dataDir, Clock& clock, Random& random,
                                          NodeOptions options) {
-  auto store = openWithReceivedCheck(options, clock, [&](StoreOptions o) { return Store::open(dataDir, std::move(o), clock); });
+  auto rights = makeOwnRights();
+  auto store = openWithReceivedCheck(options, clock, rights,
+                                     [&](StoreOptions o) { return Store::open(dataDir, std::move(o), clock); });
   if (!store) return std::unexpected(store.error());
-  return std::unique_ptr<Node>(new Node(dataDir, std::move(*store), clock, random));
+  return std::unique_ptr<Node>(new Node(dataDir, std::move(*store), std::move(rights), clock, random));
 }
 
 Result<std::unique_ptr<Node>> Node::create(const std::string& dataDir, const std::string& name,
                                            Clock& clock, Random& random, NodeOptions options) {
   if (name.empty()) return fail("节点名称不能为空 / the node needs a name (--name)");
+  auto rights = makeOwnRights();
   auto store = openWithReceivedCheck(
-      options, clock, [&](StoreOptions o) { return Store::create(dataDir, name, std::move(o), clock, random); });
+      options, clock, rights, [&](StoreOptions o) { return Store::create(dataDir, name, std::move(o), clock, random); });
   if (!store) return std::unexpected(store.error());
-  return std::unique_ptr<Node>(new Node(dataDir, std::move(*store), clock, random));
+  return std::unique_ptr<Node>(new Node(dataDir, std::move(*store), std::move(rights), clock, random));
 }
 
 std::string Node::today() const { return dateOf(clock_.nowMs()); }

@@ -85,6 +85,8 @@ struct Stats {
 };
 
 class ChangeFeed;
+class Federation;
+class OwnRights;
 class SyncService;
 class Node;
 namespace internal {
@@ -134,6 +136,10 @@ class Node {
   // (its writes, received batches, dismissed conflicts) or another on the same directory.
   // The sync engine and the GUI learn of changes only through it; lives as long as the node.
   ChangeFeed& changes() { return *changes_; }
+  // This node's place in its deployment: certificates, grants, revocations
+  // (app/federation/federation.h). Lives as long as the node.
+  Federation& federation() { return *federation_; }
+  const Federation& federation() const { return *federation_; }
 
   // --- conflicts ----------------------------------------------------------------------------
   std::vector<Conflict> conflicts() const;
@@ -199,22 +205,26 @@ class Node {
  private:
   friend Store& internal::storeOf(Node& node);
   friend const Store& internal::storeOf(const Node& node);
-  Node(std::string dataDir, std::unique_ptr<Store> store, Clock& clock, Random& random);
+  Node(std::string dataDir, std::unique_ptr<Store> store, std::shared_ptr<OwnRights> rights, Clock& clock,
+       Random& random);
   std::string dataDir_;
   std::unique_ptr<Store> store_;
   Clock& clock_;
   Random& random_;
   std::unique_ptr<ChangeFeed> changes_;  // after store_: detached from it before it closes
-  std::unique_ptr<SyncService> sync_;    // after changes_: destroyed (engine stopped) first
+  std::unique_ptr<Federation> federation_;  // after changes_: unsubscribes before it goes
+  std::unique_ptr<SyncService> sync_;    // last: destroyed (engine stopped) first
 };
 
 // The store options the application uses: its indexes and statistics counters. A bare
 // store opened with these (tools, GUI test fixtures) checks received changes only with the
 // store's own checks.
 StoreOptions applicationStoreOptions(NodeOptions options);
-// The same and the schema check of received changes (received_check.h), which every Node
-// uses: `deploymentKey` returns the store's key, `clock` dates "tomorrow" and must outlive
-// the store.
-StoreOptions applicationStoreOptions(NodeOptions options, std::function<std::string()> deploymentKey, Clock& clock);
+// The same, the schema check of received changes (received_check.h) and the check of local
+// writes against this node's certificate (federation.h), which every Node uses:
+// `deploymentKey` returns the store's key, `clock` dates "tomorrow" and must outlive the
+// store, `rights` is the slot the node's Federation fills.
+StoreOptions applicationStoreOptions(NodeOptions options, std::function<std::string()> deploymentKey, Clock& clock,
+                                     std::shared_ptr<OwnRights> rights);
 
 }  // namespace unionsync

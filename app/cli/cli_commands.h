@@ -40,5 +40,6 @@ void registerNodeCommands(CLI::App& root, CliContext& ctx);    // init, demo, di
 void registerRecordCommands(CLI::App& root, CliContext& ctx);  // org, employer, member, activity
 void registerIoCommands(CLI::App& root, CliContext& ctx);      // import, export
 void registerSyncCommands(CLI::App& root, CliContext& ctx);    // peer, serve, sync, status
+void registerFederationCommands(CLI::App& root, CliContext& ctx);  // grant, revoke-grant, scope
 
 }  // namespace unionsync

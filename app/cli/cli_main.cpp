@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   registerRecordCommands(app, ctx);
   registerIoCommands(app, ctx);
   registerSyncCommands(app, ctx);
+  registerFederationCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

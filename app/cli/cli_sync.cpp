@@ -14,6 +14,7 @@
 #include <mutex>
 
 #include "app/cli/cli_commands.h"
+#include "app/federation/federation.h"
 #include "app/node.h"
 #include "app/sync/status_file.h"
 #include "app/sync/sync_once.h"
@@ -24,6 +25,7 @@ namespace unionsync {
 namespace {
 
 struct SyncCliOptions {
+  bool codeOnly = false;
   std::string key;
   std::string name;
   std::string address;
@@ -67,13 +69,20 @@ struct LinePrinter {
   }
 };
 
-int runPeerKey(CliContext& ctx) {
+int runPeerKey(CliContext& ctx, bool codeOnly) {
   auto node = ctx.openNode();
   if (!node) return reportFailure(node.error());
   auto id = (*node)->sync().ownKey();
   if (!id) return reportFailure(id.error());
+  auto code = (*node)->federation().nodeCode();
+  if (!code) return reportFailure(code.error());
+  if (codeOnly) {
+    std::cout << *code << "\n";
+    return 0;
+  }
   std::cout << id->publicKey << "\n" << id->fingerprint << "\n"
-            << "签名公钥 / signing key: " << id->signingKey << "\n";
+            << "签名公钥 / signing key: " << id->signingKey << "\n"
+            << "节点码（上级工会授权时用）/ node code (for grant): " << *code << "\n";
   return 0;
 }
 
@@ -264,7 +273,9 @@ int runSync(CliContext& ctx, const SyncCliOptions& o) {
   if (s.changesRefused > 0)
     std::cout << fmt::format("  拒收 refused: {} 条不合规的变更 invalid changes（最近 latest: {}）\n", s.changesRefused,
                              s.lastRefusal);
-  if (s.verifications == 0)
+  if (s.partial)
+    std::cout << "  双方范围不同，不比对指纹 / the two nodes hold different scopes: not compared\n";
+  else if (s.verifications == 0)
     std::cout << "  未能核对数据（对方版本较旧或超时）/ not verified (older peer or timed out)\n";
   else if (s.verifiedEqualMs > 0 && s.repairedRecords == 0)
     std::cout << "  ✓ 核对一致 / verified equal\n";
@@ -318,7 +329,31 @@ int runStatus(CliContext& ctx) {
                      {"verifiedEqual", p.verifiedEqualMs},
                      {"refusedChanges", p.refusedChanges},
                      {"lastRefusal", p.lastRefusal},
-                     {"lastRefusalAt", p.lastRefusalMs}});
+                     {"lastRefusalAt", p.lastRefusalMs},
+                     {"certified", false},
+                     {"certificate", live && live->findPeer(p.publicKey) ? live->findPeer(p.publicKey)->certificate : ""}});
+  }
+  // Peers admitted by their certificates are not in the trust store: only a running node
+  // knows them.
+  for (const ServedPeer& lp : live ? live->peers : std::vector<ServedPeer>{}) {
+    if (!lp.certified || std::any_of((*trusted).begin(), (*trusted).end(), [&](const TrustedPeer& t) { return t.publicKey == lp.key; }))
+      continue;
+    peers.push_back({{"name", lp.name},
+                     {"key", lp.key},
+                     {"fingerprint", fingerprintOf(lp.key)},
+                     {"state", peerStateText(lp.state)},
+                     {"addresses", nlohmann::json::array({lp.address})},
+                     {"lastContact", 0},
+                     {"lastSync", 0},
+                     {"pending", lp.pendingEstimate},
+                     {"pendingCapped", false},
+                     {"lastError", lp.lastError},
+                     {"verifiedEqual", lp.verifiedEqualMs},
+                     {"refusedChanges", lp.refusedChanges},
+                     {"lastRefusal", lp.lastRefusal},
+                     {"lastRefusalAt", 0},
+                     {"certified", true},
+                     {"certificate", lp.certificate}});
   }
   if (ctx.json) {
     nlohmann::json out{{"nodeId", info.nodeId},
@@ -355,6 +390,8 @@ int runStatus(CliContext& ctx) {
     std::cout << fmt::format("  {}  [{}]  待发送 pending: {}{}  最近同步 last sync: {}\n", p["name"].get<std::string>(),
                              p["state"].get<std::string>(), p["pending"].get<std::size_t>(),
                              p["pendingCapped"].get<bool>() ? "+" : "", timeText(p["lastSync"].get<std::int64_t>()));
+    if (const auto& certificate = p["certificate"].get_ref<const std::string&>(); !certificate.empty())
+      std::cout << fmt::format("    证书 certificate: {}{}\n", certificate, p["certified"].get<bool>() ? "（凭证书接入 / admitted by it）" : "");
     const auto verified = p["verifiedEqual"].get<std::int64_t>();
     std::cout << (verified > 0 ? fmt::format("    ✓ 核对一致于 {} / verified equal at {}\n", timeText(verified), timeText(verified))
                                : std::string("    未核对 / not verified yet\n"));
@@ -375,8 +412,10 @@ void registerSyncCommands(CLI::App& root, CliContext& ctx) {
   auto* peer = root.add_subcommand("peer", "配对：公钥、信任、撤销、列表 / pairing: key, trust, revoke, list");
   peer->require_subcommand(1);
 
-  auto* key = peer->add_subcommand("key", "本节点公钥（第一行）、指纹和签名公钥 / this node's public key (first line), fingerprint and signing key");
-  key->callback([&ctx] { ctx.run = [&ctx] { return runPeerKey(ctx); }; });
+  auto* key = peer->add_subcommand("key", "本节点公钥（第一行）、指纹、签名公钥和节点码 / this node's public key (first "
+                                          "line), fingerprint, signing key and node code");
+  key->add_flag("--code", o->codeOnly, "只打印节点码（用于 grant）/ print only the node code (for grant)");
+  key->callback([&ctx, o] { ctx.run = [&ctx, o] { return runPeerKey(ctx, o->codeOnly); }; });
 
   auto* trust = peer->add_subcommand("trust", "信任一个节点的公钥 / trust a node's public key");
   trust->add_option("KEY", o->key, "对方的公钥（Z85，40 个字符）/ the peer's public key (Z85)")->required();

@@ -1,5 +1,8 @@
 #include "app/records/received_check.h"
 
+#include "app/federation/federation_records.h"
+#include "app/federation/scope_rules.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -236,6 +239,7 @@ ReceivedValidator makeReceivedValidator(DeploymentKeySource deploymentKey, Clock
   return [key = std::move(deploymentKey), &clock](const Change& change, const std::optional<Record>& before,
                                                   const Record& /*after: the checks read what the change writes*/,
                                                   const RecordLookup& lookup) -> ReceivedVerdict {
+    if (isFederationKind(change.kind)) return {federationRecordRefusal(change), std::nullopt};
     if (std::ranges::none_of(allKinds(), [&](const KindDef& k) { return k.kind == change.kind; }))
       return {"未知的记录类型 / unknown record kind", std::nullopt};
     // Tomorrow: a writer a few hours ahead in another time zone still dates "today".

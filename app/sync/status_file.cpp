@@ -38,7 +38,9 @@ nlohmann::json statusJson(const SyncStatus& s) {
                           {"lastError", p.lastError},
                           {"verifiedEqual", p.verifiedEqualMs},
                           {"refusedChanges", p.refusedChanges},
-                          {"lastRefusal", p.lastRefusal}});
+                          {"lastRefusal", p.lastRefusal},
+                          {"certified", p.certified},
+                          {"certificate", p.certificate}});
   }
   j["discovered"] = nlohmann::json::array();
   for (const auto& d : s.discovered) {
@@ -96,6 +98,8 @@ std::optional<ServedStatus> readStatusFile(const std::string& dataDir) {
       peer.verifiedEqualMs = p.value("verifiedEqual", std::int64_t{0});
       peer.refusedChanges = p.value("refusedChanges", std::uint64_t{0});
       peer.lastRefusal = p.value("lastRefusal", "");
+      peer.certified = p.value("certified", false);
+      peer.certificate = p.value("certificate", "");
       s.peers.push_back(std::move(peer));
     }
     for (const auto& d : j.value("discovered", nlohmann::json::array())) {

@@ -39,6 +39,8 @@ struct ServedPeer {
   std::int64_t verifiedEqualMs = 0;
   std::uint64_t refusedChanges = 0;
   std::string lastRefusal;
+  bool certified = false;   // admitted by a certificate, not paired by hand
+  std::string certificate;  // its rules in force ("office 某街道 until …"), "" without
 };
 
 // The content of a live status file.

@@ -32,7 +32,7 @@ Result<PeerStatus> syncOnce(SyncService& service, const std::string& address, st
                           for (const auto& p : s.peers) {
                             if (!matches(p)) continue;
                             // Caught up both ways and the fingerprints compared once (the verification).
-                            if (p.caughtUp && p.current.verifications > 0) return true;
+                            if (p.caughtUp && (p.current.verifications > 0 || p.current.partial)) return true;
                             if (p.state == PeerState::Refused || p.state == PeerState::DifferentDeployment ||
                                 p.state == PeerState::Error)
                               return true;

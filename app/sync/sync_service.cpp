@@ -8,8 +8,9 @@
 
 namespace unionsync {
 
-SyncService::SyncService(Store& store, Clock& clock, std::string dataDir, ChangeFeed& changes)
-    : store_(store), clock_(clock), dataDir_(std::move(dataDir)), changes_(changes) {}
+SyncService::SyncService(Store& store, Clock& clock, std::string dataDir, ChangeFeed& changes,
+                         std::shared_ptr<FederationPolicy> federation)
+    : store_(store), clock_(clock), dataDir_(std::move(dataDir)), changes_(changes), federation_(std::move(federation)) {}
 
 SyncService::~SyncService() { stop(); }
 
@@ -21,6 +22,7 @@ std::shared_ptr<Engine> SyncService::engine() const {
 Result<void> SyncService::start(SyncStartOptions options) {
   stop();  // frees the old engine's port first
   EngineOptions engine = std::move(options.engine);
+  engine.federation = federation_;
   engine.dataDir = dataDir_;
   engine.listen.clear();
   if (!options.listen.empty()) engine.listen.push_back(options.listen);

@@ -49,7 +49,9 @@ class SyncService {
   static constexpr std::int64_t kBackstopPollMs = 60'000;
 
   // `store` and `changes` (the node's feed of that store) must outlive the service.
-  SyncService(Store& store, Clock& clock, std::string dataDir, ChangeFeed& changes);
+  // `federation` (may be null: no deployment rules) is handed to every engine started.
+  SyncService(Store& store, Clock& clock, std::string dataDir, ChangeFeed& changes,
+              std::shared_ptr<FederationPolicy> federation = nullptr);
   ~SyncService();
   SyncService(const SyncService&) = delete;
   SyncService& operator=(const SyncService&) = delete;
@@ -102,6 +104,7 @@ class SyncService {
   mutable std::mutex mutex_;
   std::shared_ptr<Engine> engine_;  // shared so a caller's waitFor survives a concurrent stop()
   ChangeFeed& changes_;
+  std::shared_ptr<FederationPolicy> federation_;
   ChangeFeed::Subscription wakeEngine_;  // held while engine_ runs
   std::string startProblem_;
 };

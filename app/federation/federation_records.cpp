@@ -1,0 +1,53 @@
+#include "app/federation/federation_records.h"
+
+#include <algorithm>
+
+#include "app/federation/grant_book.h"
+#include "sync/certificate.h"
+
+namespace unionsync {
+namespace {
+
+const FieldWrite* fieldOf(const Change& change, std::string_view name) {
+  auto it = std::find_if(change.fields.begin(), change.fields.end(), [&](const FieldWrite& f) { return f.name == name; });
+  return it == change.fields.end() ? nullptr : &*it;
+}
+
+std::string certificateRefusal(const Change& change) {
+  for (const FieldWrite& f : change.fields)
+    if (f.name != "certificate" && f.name != "name" && f.name != "address")
+      return "证书记录不能有字段 " + f.name + " / a certificate record has no field " + f.name;
+  const FieldWrite* carried = fieldOf(change, "certificate");
+  if (!carried) return "证书记录的名称和地址只能随证书一起写入 / a certificate's name and address come only with it";
+  auto bytes = bytesOfHex(carried->value);
+  if (!bytes) return "证书不是十六进制 / the certificate is not hex";
+  auto certificate = decodeCertificate(*bytes);
+  if (!certificate) return certificate.error().message;
+  if (!signatureVerifies(*certificate)) return "证书签名无效 / signature does not verify";
+  if (certificateRecordId(*bytes) != change.id) return "证书记录的编号与内容不符 / the record id does not match the certificate";
+  for (const char* text : {"name", "address"})
+    if (const FieldWrite* f = fieldOf(change, text); f && f->value.size() > 200)
+      return std::string("证书记录的") + text + "过长 / the certificate's " + text + " is too long";
+  return {};
+}
+
+std::string revocationRefusal(const Change& change) {
+  for (const FieldWrite& f : change.fields)
+    if (f.name != "revocation") return "吊销记录不能有字段 " + f.name + " / a revocation record has no field " + f.name;
+  const FieldWrite* carried = fieldOf(change, "revocation");
+  if (!carried) return "吊销记录是空的 / empty revocation record";
+  auto bytes = bytesOfHex(carried->value);
+  if (!bytes) return "吊销记录不是十六进制 / the revocation is not hex";
+  auto revocation = decodeRevocation(*bytes);
+  if (!revocation) return revocation.error().message;
+  if (revocationRecordId(*bytes) != change.id) return "吊销记录的编号与内容不符 / the record id does not match the revocation";
+  return {};
+}
+
+}  // namespace
+
+std::string federationRecordRefusal(const Change& change) {
+  return change.kind == Kind::Certificate ? certificateRefusal(change) : revocationRefusal(change);
+}
+
+}  // namespace unionsync

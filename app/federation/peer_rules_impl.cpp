@@ -1,0 +1,124 @@
+#include "app/federation/peer_rules_impl.h"
+
+#include <fmt/format.h>
+
+#include "app/model/clock.h"
+#include "sync/identity.h"
+
+namespace unionsync {
+namespace {
+
+std::string nameOf(const HeldCertificate& held) {
+  if (!held.name.empty()) return held.name;
+  return hexOf(std::string_view(reinterpret_cast<const char*>(held.certificate.subjectNodeId.data()), 4));
+}
+
+class ScopedRules final : public PeerRules {
+ public:
+  // `own` / `peer` empty: that side holds no valid certificate (it sees and writes nothing
+  // but certificates and revocations, so it can still learn of a new one).
+  ScopedRules(Store& store, std::optional<Scope> own, std::optional<Scope> peer, Origin peerOrigin, std::string peerName,
+              std::string describe)
+      : store_(store), own_(own), peer_(peer), describe_(std::move(describe)) {
+    lookup_ = [this](Kind kind, const RecordId& id) { return store_.get(kind, id); };
+    const bool covering = own_ && peer_ && scopeCovers(*peer_, *own_, lookup_);
+    gate_.refusal = [peer, peerName = std::move(peerName), problem = describe_](
+                        const Change&, const std::optional<Record>& before, const Record& after,
+                        const RecordLookup& lookup) -> std::string {
+      if (isFederationKind(after.kind)) return {};
+      if (!peer) return fmt::format("「{}」没有有效的证书 / '{}' holds no valid certificate: {}", peerName, peerName, problem);
+      return writeRefusal(*peer, before, after, lookup, peerName);
+    };
+    // The peer's own origin: it sends every change of it that we may hold. Any other origin
+    // only when its scope covers ours (docs/SYNC.md "Federation", version vectors).
+    gate_.vouchesFor = [covering, peerOrigin, valid = peer.has_value()](Origin origin) {
+      return valid && (covering || origin == peerOrigin);
+    };
+  }
+
+  bool mayReceive(const Record& record) const override {
+    if (isFederationKind(record.kind)) return true;
+    return own_ && peer_ && holds(*peer_, record, lookup_) && covers(*own_, record, lookup_);
+  }
+
+  bool sendWhole(const Record& record, const Change&) const override { return mayReceive(record); }
+
+  std::vector<std::pair<Kind, RecordId>> wholeOnStart() const override {
+    std::vector<std::pair<Kind, RecordId>> out;
+    if (!own_ || !peer_ || peer_->org.isZero()) return out;
+    auto org = store_.get(Kind::Organization, peer_->org);
+    for (int depth = 0; org && depth < 64; ++depth) {
+      auto parent = RecordId::fromHex(org->get("parent"));
+      if (!parent) break;
+      org = store_.get(Kind::Organization, *parent);
+      if (org && covers(*own_, *org, lookup_)) out.emplace_back(Kind::Organization, *parent);
+    }
+    return out;
+  }
+
+  const ApplyGate& gate() const override { return gate_; }
+  bool sameData() const override { return own_ && peer_ && own_->wholeTree() && peer_->wholeTree(); }
+  std::string describe() const override { return describe_; }
+
+ private:
+  Store& store_;
+  std::optional<Scope> own_;
+  std::optional<Scope> peer_;
+  std::string describe_;
+  RecordLookup lookup_;
+  ApplyGate gate_;
+};
+
+// "office 某街道总工会 until 2027-12-01" for status lines.
+std::string describeGrant(Store& store, const ValidGrant& grant) {
+  std::string where = "全部 / whole tree";
+  if (!grant.scope.org.isZero()) {
+    auto org = store.get(Kind::Organization, grant.scope.org);
+    where = org ? std::string(org->get("name")) : grant.scope.org.hex();
+  }
+  return fmt::format("{}{} {} until {}", grant.isRoot ? "root " : "", certificateRoleName(grant.scope.role), where,
+                     dateOf(grant.held.certificate.expiresMs));
+}
+
+class Policy final : public FederationPolicy {
+ public:
+  Policy(Store& store, FederationStateSource state) : store_(store), state_(std::move(state)) {}
+
+  Result<std::string> admit(std::string_view curveKeyZ85) override {
+    auto raw = rawOfZ85Key(curveKeyZ85);
+    if (!raw) return fail("无效的公钥 / invalid key");
+    auto state = state_();
+    if (!state->book.inDeployment()) return fail("本节点不属于任何部署 / this node is in no deployment");
+    auto grant = state->book.forCurveKey(*raw);
+    if (!grant) return std::unexpected(grant.error());
+    return nameOf(grant->held);
+  }
+
+  std::unique_ptr<PeerRules> rulesFor(std::string_view curveKeyZ85, Origin peerOrigin) override {
+    auto raw = rawOfZ85Key(curveKeyZ85);
+    auto state = state_();
+    if (!raw || !state->book.inDeployment()) return nullptr;
+    const bool hasAny = std::any_of(state->book.certificates().begin(), state->book.certificates().end(),
+                                    [&](const HeldCertificate& h) { return h.certificate.subjectCurveKey == *raw; });
+    // A peer paired by hand that never held a certificate is outside the deployment's rules.
+    if (!hasAny) return nullptr;
+    std::optional<Scope> own;
+    if (state->own && *state->own) own = (*state->own)->scope;
+    auto grant = state->book.forCurveKey(*raw);
+    if (!grant) return std::make_unique<ScopedRules>(store_, own, std::nullopt, peerOrigin, "peer", grant.error().message);
+    return std::make_unique<ScopedRules>(store_, own, grant->scope, peerOrigin, nameOf(grant->held),
+                                         describeGrant(store_, *grant));
+  }
+
+ private:
+  Store& store_;
+  FederationStateSource state_;
+};
+
+}  // namespace
+
+std::shared_ptr<FederationPolicy> makeFederationPolicy(Store& store, FederationStateSource state) {
+  return std::make_shared<Policy>(store, std::move(state));
+}
+
+}  // namespace unionsync

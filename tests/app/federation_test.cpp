@@ -1,0 +1,330 @@
+// Federation through the facade (app/federation): granting, scopes, write rights, admission by
+// certificate and partial replication, with real engines on loopback (docs/SYNC.md
+// "Federation").
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <set>
+
+#include "app/federation/federation.h"
+#include "app/federation/node_code.h"
+#include "app/internal/store_access.h"
+#include "app/node.h"
+#include "app/sync/sync_once.h"
+#include "app/sync/sync_service.h"
+#include "store/schema.h"
+#include "tests/support/temp_dir.h"
+
+using namespace unionsync;
+using unionsync::testing::TempDir;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A resident ID number with its GB 11643 check character.
+std::string idNumber(const std::string& first17) {
+  static constexpr int kWeights[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+  int sum = 0;
+  for (int i = 0; i < 17; ++i) sum += (first17[static_cast<std::size_t>(i)] - '0') * kWeights[i];
+  return first17 + "10X98765432"[sum % 11];
+}
+
+struct FedNode {
+  TempDir dir;
+  SystemClock clock;  // engines need real time
+  SeededRandom random;
+  std::unique_ptr<Node> node;
+
+  FedNode(const std::string& name, std::uint64_t seed) : random(seed) {
+    node = std::move(Node::create(dir.sub("node"), name, clock, random, NodeOptions{.durable = false}).value());
+  }
+  Federation& federation() { return node->federation(); }
+  std::string code() { return federation().nodeCode().value(); }
+  std::string key() { return node->sync().ownKey().value().publicKey; }
+  std::string serve() {
+    SyncStartOptions o;
+    o.listen = "tcp://127.0.0.1:*";
+    REQUIRE(node->sync().start(std::move(o)).has_value());
+    auto s = node->sync().status();
+    REQUIRE(s);
+    return s->listenEndpoints.front();
+  }
+  // One session with `hq` at `address`, trusting it by hand first (bootstrap).
+  Result<PeerStatus> syncWith(FedNode& hq, const std::string& address) {
+    REQUIRE(node->sync().trust(hq.key(), "区总工会", address).has_value());
+    return syncOnce(node->sync(), address, 20s);
+  }
+  std::set<RecordId> held(Kind kind) {
+    std::set<RecordId> out;
+    node->forEach(kind, [&](const Record& r) {
+      out.insert(r.id);
+      return true;
+    });
+    return out;
+  }
+};
+
+// 区总工会 ─┬─ 东城街道 ── 东城社区 (members a1, a2) ; 东城街道 (member a0)
+//           └─ 西城街道 (members b1, b2)
+struct Tree {
+  RecordId district, streetA, communityA, streetB;
+  std::vector<RecordId> membersA, membersB;
+  RecordId activityA;
+};
+
+RecordId addOrg(Node& node, const std::string& name, const std::string& type, const std::optional<RecordId>& parent) {
+  FieldValues values{{"name", name}, {"org_type", type}};
+  if (parent) values.emplace_back("parent", parent->hex());
+  auto id = node.add(Kind::Organization, values);
+  REQUIRE_MESSAGE(id.has_value(), id.error().summary());
+  return *id;
+}
+
+RecordId addMember(Node& node, const std::string& name, const std::string& first17, const RecordId& org) {
+  auto id = node.add(Kind::Member, {{"name", name}, {"id_number", idNumber(first17)}, {"org", org.hex()}});
+  REQUIRE_MESSAGE(id.has_value(), id.error().summary());
+  return *id;
+}
+
+Tree buildTree(Node& node) {
+  Tree t;
+  t.district = addOrg(node, "嘉禾区总工会", "区县总工会", std::nullopt);
+  t.streetA = addOrg(node, "东城街道总工会", "街道总工会", t.district);
+  t.communityA = addOrg(node, "东城社区联合工会", "社区联合工会", t.streetA);
+  t.streetB = addOrg(node, "西城街道总工会", "街道总工会", t.district);
+  t.membersA.push_back(addMember(node, "王淼", "11010519491231002", t.streetA));
+  t.membersA.push_back(addMember(node, "李娜", "11010519800101123", t.communityA));
+  t.membersA.push_back(addMember(node, "张伟", "11010519750505456", t.communityA));
+  t.membersB.push_back(addMember(node, "赵磊", "11010519900202789", t.streetB));
+  t.membersB.push_back(addMember(node, "钱芳", "11010519850303012", t.streetB));
+  auto activity = node.add(Kind::Activity, {{"title", "社区健步走"}, {"activity_type", "文体活动"}, {"org", t.communityA.hex()},
+                                             {"start_date", node.today()}});
+  REQUIRE(activity.has_value());
+  t.activityA = *activity;
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("federation: node codes carry a checksum, so a mistyped or cut code is refused") {
+  FedNode a("东城", 1);
+  const std::string code = a.code();
+  CHECK(code.starts_with("usn1-"));
+  CHECK(decodeNodeCode(code).has_value());
+  std::string typo = code;
+  typo[20] = typo[20] == 'a' ? 'b' : 'a';
+  auto refused = decodeNodeCode(typo);
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().message.find("checksum") != std::string::npos);
+  CHECK_FALSE(decodeNodeCode(code.substr(0, code.size() - 2)).has_value());
+  CHECK(decodeNodeCode(code.substr(0, 60) + "\n  " + code.substr(60)).has_value());  // wrapped in a message
+}
+
+TEST_CASE("federation: the first grant makes the root; a delegate may grant only inside its own scope") {
+  FedNode hq("区总工会", 1), a("东城", 2), c("社区", 3);
+  Tree t = buildTree(*hq.node);
+  CHECK_FALSE(hq.federation().scope().inDeployment);
+
+  auto granted = hq.federation().grant({a.code(), t.streetA, CertificateRole::Office, true, 30, "东城", ""});
+  REQUIRE_MESSAGE(granted.has_value(), granted.error().message);
+  CHECK(granted->becameRoot);
+  ScopeInfo root = hq.federation().scope();
+  CHECK(root.isRoot);
+  REQUIRE(root.grant);
+  CHECK(root.grant->scope.org.isZero());
+
+  // Refusals name the problem and write nothing.
+  const std::size_t certificates = hq.node->count(Kind::Certificate);
+  CHECK_FALSE(hq.federation().grant({a.code(), t.streetA, CertificateRole::Capture, true, 30, "", ""}).has_value());
+  CHECK_FALSE(hq.federation().grant({a.code(), t.membersA[0], CertificateRole::Office, false, 30, "", ""}).has_value());
+  CHECK_FALSE(hq.federation().grant({a.code(), t.streetA, CertificateRole::Office, false, 0, "", ""}).has_value());
+  CHECK_FALSE(hq.federation().grant({hq.code(), t.streetA, CertificateRole::Office, false, 30, "", ""}).has_value());
+  CHECK(hq.node->count(Kind::Certificate) == certificates);
+
+  // 东城 receives its certificate at its first sync, adopts the root and may delegate below it.
+  const std::string address = hq.serve();
+  auto synced = a.syncWith(hq, address);
+  REQUIRE_MESSAGE(synced.has_value(), synced.error().message);
+  ScopeInfo mine = a.federation().scope();
+  REQUIRE_MESSAGE(mine.grant, mine.problem);
+  CHECK(mine.rootKey == root.rootKey);
+  CHECK(mine.grant->scope.org == t.streetA);
+  CHECK(a.federation().grant({c.code(), t.communityA, CertificateRole::Capture, false, 10, "社区", ""}).has_value());
+  // The district above it is held (for names) but lies outside its scope; 西城 is not even held.
+  CHECK_FALSE(a.federation().grant({c.code(), t.streetB, CertificateRole::Office, false, 10, "", ""}).has_value());
+  auto widening = a.federation().grant({c.code(), t.district, CertificateRole::Office, false, 10, "", ""});
+  REQUIRE_FALSE(widening.has_value());
+  CHECK_MESSAGE(widening.error().message.find("outside this node's own scope") != std::string::npos, widening.error().message);
+  hq.node->sync().stop();
+}
+
+TEST_CASE("federation: an office receives exactly its subtree, the unions above it and the certificates") {
+  FedNode hq("区总工会", 1), a("东城", 2), b("西城", 3);
+  Tree t = buildTree(*hq.node);
+  REQUIRE(hq.federation().grant({a.code(), t.streetA, CertificateRole::Office, false, 30, "东城", ""}).has_value());
+  REQUIRE(hq.federation().grant({b.code(), t.streetB, CertificateRole::Office, false, 30, "西城", ""}).has_value());
+  const std::string address = hq.serve();
+  auto syncedA = a.syncWith(hq, address);
+  REQUIRE_MESSAGE(syncedA.has_value(), syncedA.error().message);
+  auto syncedB = b.syncWith(hq, address);
+  REQUIRE_MESSAGE(syncedB.has_value(), syncedB.error().message);
+  CHECK(syncedA->current.partial);
+  CHECK(syncedA->current.changesRefused == 0);
+
+  // 东城 holds its own subtree and the district above it; nothing of 西城.
+  CHECK(a.held(Kind::Organization) == std::set<RecordId>{t.district, t.streetA, t.communityA});
+  CHECK(a.held(Kind::Member) == std::set<RecordId>(t.membersA.begin(), t.membersA.end()));
+  CHECK(a.held(Kind::Activity) == std::set<RecordId>{t.activityA});
+  CHECK(b.held(Kind::Organization) == std::set<RecordId>{t.district, t.streetB});
+  CHECK(b.held(Kind::Member) == std::set<RecordId>(t.membersB.begin(), t.membersB.end()));
+  CHECK(b.held(Kind::Activity).empty());
+  CHECK(a.node->count(Kind::Certificate) == hq.node->count(Kind::Certificate));
+  // The member ids derive from the same deployment key everywhere.
+  CHECK(a.node->get(Kind::Member, t.membersA[0])->get("name") == "王淼");
+
+  // Local writes: inside the scope yes, outside (or into it from outside) no.
+  CHECK(a.node->set(Kind::Member, t.membersA[1], {{"mobile", "13800138000"}}).has_value());
+  auto outside = a.node->add(Kind::Member, {{"name", "孙丽"}, {"id_number", idNumber("11010519950404345")}, {"org", t.district.hex()}});
+  REQUIRE_FALSE(outside.has_value());
+  CHECK(outside.error().summary().find("outside its scope") != std::string::npos);
+  CHECK_FALSE(a.node->set(Kind::Organization, t.district, {{"name", "改名"}}).has_value());
+  CHECK_FALSE(a.node->set(Kind::Organization, t.streetA, {{"parent", t.streetB.hex()}}).has_value());
+  auto moveOut = a.node->set(Kind::Member, t.membersA[2], {{"org", t.district.hex()}});
+  REQUIRE_FALSE(moveOut.has_value());
+  CHECK(moveOut.error().summary().find("transfer") != std::string::npos);
+
+  // The edit reaches headquarters, which 东城 may write to inside its scope.
+  auto back = syncOnce(a.node->sync(), address, 20s);
+  REQUIRE_MESSAGE(back.has_value(), back.error().message);
+  CHECK(hq.node->get(Kind::Member, t.membersA[1])->get("mobile") == "13800138000");
+  hq.node->sync().stop();
+}
+
+TEST_CASE("federation: a capture laptop holds the tree and activities of its scope but no member's data") {
+  FedNode hq("区总工会", 1), laptop("外展笔记本", 2);
+  Tree t = buildTree(*hq.node);
+  REQUIRE(hq.federation().grant({laptop.code(), t.communityA, CertificateRole::Capture, false, 7, "笔记本", ""}).has_value());
+  const std::string address = hq.serve();
+  auto synced = laptop.syncWith(hq, address);
+  REQUIRE_MESSAGE(synced.has_value(), synced.error().message);
+  CHECK(laptop.held(Kind::Member).empty());
+  CHECK(laptop.held(Kind::Activity) == std::set<RecordId>{t.activityA});
+  CHECK(laptop.held(Kind::Organization) == std::set<RecordId>{t.district, t.streetA, t.communityA});
+
+  // It registers a new member and edits the activity; it may not edit a union.
+  auto added = laptop.node->add(Kind::Member, {{"name", "周敏"}, {"id_number", idNumber("11010520000606678")},
+                                               {"org", t.communityA.hex()}});
+  REQUIRE_MESSAGE(added.has_value(), added.error().summary());
+  CHECK(laptop.node->set(Kind::Activity, t.activityA, {{"extra_attendees", "12"}}).has_value());
+  auto renamed = laptop.node->set(Kind::Organization, t.communityA, {{"name", "改名"}});
+  REQUIRE_FALSE(renamed.has_value());
+  CHECK(renamed.error().summary().find("capture node") != std::string::npos);
+
+  auto back = syncOnce(laptop.node->sync(), address, 20s);
+  REQUIRE_MESSAGE(back.has_value(), back.error().message);
+  CHECK(hq.node->get(Kind::Member, *added).has_value());
+  CHECK(hq.node->get(Kind::Activity, t.activityA)->get("extra_attendees") == "12");
+  hq.node->sync().stop();
+}
+
+TEST_CASE("federation: changes a certified peer may not write are refused, counted and reported; the node keeps serving") {
+  FedNode hq("区总工会", 1), a("东城", 2);
+  Tree t = buildTree(*hq.node);
+  REQUIRE(hq.federation().grant({a.code(), t.streetA, CertificateRole::Office, false, 30, "东城", ""}).has_value());
+  const std::string address = hq.serve();
+  REQUIRE(a.syncWith(hq, address).has_value());
+
+  // 东城 lies: it writes, bypassing its own checks, a union above it and a member moved into
+  // its subtree from 西城 (which it never held).
+  const RecordId forgedMember = t.membersB[0];
+  {
+    // The store's local check is the node's own code; a liar runs other code: a bare store.
+    const std::string dir = internal::storeOf(*a.node).path();
+    a.node.reset();
+    auto raw = Store::open(dir, applicationStoreOptions(NodeOptions{.durable = false}), a.clock).value();
+    REQUIRE(raw->write(Kind::Organization, t.district, {{"name", "被篡改的区总工会"}}).value());
+    REQUIRE(raw->write(Kind::Member, forgedMember, {{"name", "赵磊"}, {"org", t.streetA.hex()}}).value());
+    raw.reset();
+    a.node = std::move(Node::open(a.dir.sub("node"), a.clock, a.random, NodeOptions{.durable = false}).value());
+  }
+  auto synced = syncOnce(a.node->sync(), address, 20s);
+  REQUIRE_MESSAGE(synced.has_value(), synced.error().message);
+  auto status = hq.node->sync().status();
+  REQUIRE(status);
+  const PeerStatus* seen = status->findPeer(a.key());
+  REQUIRE(seen);
+  CHECK(seen->certified);
+  CHECK(seen->refusedChanges >= 2);
+  CHECK(seen->lastRefusal.find("outside its scope") != std::string::npos);
+  CHECK(hq.node->get(Kind::Organization, t.district)->get("name") == "嘉禾区总工会");
+  CHECK(hq.node->get(Kind::Member, forgedMember)->get("org") == t.streetB.hex());
+
+  // Revoked: the next connection is refused by the certificate check, with the reason.
+  REQUIRE(hq.federation().revokeGrant("东城").has_value());
+  auto after = syncOnce(a.node->sync(), address, 8s);
+  CHECK_FALSE(after.has_value());
+  hq.node->sync().stop();
+}
+
+TEST_CASE("federation: expired, revoked and widened certificates hold no grant") {
+  FedNode hq("区总工会", 1), a("东城", 2), c("社区", 3);
+  Tree t = buildTree(*hq.node);
+  REQUIRE(hq.federation().grant({a.code(), t.streetA, CertificateRole::Office, true, 2, "东城", ""}).has_value());
+  Store& store = internal::storeOf(*hq.node);
+  const auto root = hq.federation().scope();
+  auto rootKey = signingKeyOfHex(root.rootKey).value();
+  const auto aKey = decodeNodeCode(a.code())->signingKey;
+  const std::int64_t now = hq.clock.nowMs();
+
+  CHECK(GrantBook::load(store, rootKey, now).forSigningKey(aKey).has_value());
+  auto expired = GrantBook::load(store, rootKey, now + 3LL * 24 * 3600 * 1000).forSigningKey(aKey);
+  REQUIRE_FALSE(expired.has_value());
+  CHECK(expired.error().message.find("expired") != std::string::npos);
+
+  // 东城 signs, with its own key, a certificate for 西城's subtree: the chain check refuses it.
+  auto aSigning = loadOrCreateSigningKey(a.node->dataDir()).value();
+  Certificate widened;
+  widened.subjectSigningKey = decodeNodeCode(c.code())->signingKey;
+  widened.scope = t.streetB;
+  widened.issuedMs = now;
+  widened.expiresMs = now + 24 * 3600 * 1000;
+  const std::string bytes = encodeCertificate(signCertificate(widened, aSigning));
+  REQUIRE(store.write(Kind::Certificate, certificateRecordId(bytes), {{"certificate", hexOf(bytes)}}).value());
+  auto wide = GrantBook::load(store, rootKey, now).forSigningKey(widened.subjectSigningKey);
+  REQUIRE_FALSE(wide.has_value());
+  CHECK(wide.error().message.find("outside its issuer's scope") != std::string::npos);
+
+  REQUIRE(hq.federation().revokeGrant(hexOfKey(aKey)).has_value());
+  auto revoked = GrantBook::load(store, rootKey, now).forSigningKey(aKey);
+  REQUIRE_FALSE(revoked.has_value());
+  CHECK(revoked.error().message.find("revoked") != std::string::npos);
+}
+
+TEST_CASE("federation: received certificate and revocation records must be as issued") {
+  FedNode hq("区总工会", 1), a("东城", 2);
+  Tree t = buildTree(*hq.node);
+  auto granted = hq.federation().grant({a.code(), t.streetA, CertificateRole::Office, false, 30, "东城", ""}).value();
+  Store& store = internal::storeOf(*a.node);
+  const std::string bytes = encodeCertificate(granted.certificate);
+  auto change = [&](const RecordId& id, std::vector<FieldWrite> fields) {
+    Change c;
+    c.kind = Kind::Certificate;
+    c.id = id;
+    c.origin = 0x1234;
+    c.seq = 1;
+    c.hlc = static_cast<Hlc>(a.clock.nowMs()) << 16;
+    c.fields = std::move(fields);
+    return c;
+  };
+  std::string altered = bytes;
+  altered[60] = static_cast<char>(altered[60] ^ 1);  // the scope, after signing
+  auto stats = store.apply({
+      change(certificateRecordId(altered), {{"certificate", hexOf(altered), {}}}),           // bad signature
+      change(RecordId{}, {{"certificate", hexOf(bytes), {}}}),                                // wrong id
+      change(granted.certificateId, {{"name", "冒名", {}}}),                                  // name without it
+      change(granted.certificateId, {{"certificate", hexOf(bytes), {}}, {"deleted", "1", {}}}),  // deleted
+  });
+  REQUIRE(stats.has_value());
+  CHECK(stats->refused == 4);
+  CHECK(store.count(Kind::Certificate) == 0);
+}
