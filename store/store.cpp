@@ -204,6 +204,7 @@ struct Store::Impl {
   MDB_dbi fpHashes{}, fpBuckets{};
   // Replaces `before`'s hash by `after`'s in the record's bucket, in the same transaction.
   void updateFingerprint(Txn& txn, const std::optional<Record>& before, const Record& after);
+  void removeFingerprint(Txn& txn, const std::string& key);
   // Fills both fingerprint tables from the records unless the meta flag says they are built.
   void buildFingerprintsIfMissing(Txn& txn);
   StoreOptions options;
@@ -238,6 +239,7 @@ struct Store::Impl {
     std::set<Origin> vvChanged;
     std::map<std::string, std::int64_t> counters;
     std::map<Kind, std::uint64_t> created;
+    std::map<Kind, std::uint64_t> forgotten;  // records dropped by Store::forget
     std::optional<Origin> own;  // this store's origin, read once
     // The first change received in this transaction under each (origin, seq). The pointers
     // stay valid until commit: they point into apply()'s argument or into `released`.
@@ -392,6 +394,11 @@ struct Store::Impl {
       std::string key = std::string(kMetaCountPrefix) + std::string(kindName(kind));
       txn.put(meta, key, u64Value(saturatingAdd(u64Of(txn.get(meta, key)), created)));
     }
+    for (const auto& [kind, gone] : pending.forgotten) {
+      std::string key = std::string(kMetaCountPrefix) + std::string(kindName(kind));
+      const std::uint64_t held = u64Of(txn.get(meta, key));
+      txn.put(meta, key, u64Value(held > gone ? held - gone : 0));
+    }
     // A counter never goes below 0: a sum that would is a record that counted wrong (or a
     // peer's crafted number), and a negative count is never a truth to show.
     for (const auto& [key, delta] : pending.counters) {
@@ -422,6 +429,32 @@ struct Store::Impl {
     updateIndexes(txn, before, after);
     updateCounters(before, after);
     updateFingerprint(txn, before, after);
+  }
+
+  // Drops a held record and everything kept for it (Store::forget); the version vector is
+  // left alone: the store has still seen the changes.
+  void forgetRecord(Txn& txn, const Record& held) {
+    const std::string key = codec::recordKey(held.kind, held.id);
+    for (const auto& [name, f] : held.fields) {
+      const std::string change = changeKey(f.stamp.origin, f.seq);
+      if (txn.get(changes, change) == std::optional<std::string_view>(key)) txn.del(changes, change);
+    }
+    Record nothing{held.kind, held.id, {}};
+    updateIndexes(txn, held, nothing);
+    if (options.counters) {
+      std::vector<std::pair<std::string, std::int64_t>> deltas;
+      options.counters(held, deltas);
+      for (auto& [counter, delta] : deltas) pending.counters[counter] = saturatingAdd(pending.counters[counter], -delta);
+    }
+    removeFingerprint(txn, key);
+    std::vector<std::string> kept;
+    {
+      Cursor cursor(txn, conflicts);
+      for (bool ok = cursor.seek(key); ok && cursor.key().starts_with(key); ok = cursor.next()) kept.emplace_back(cursor.key());
+    }
+    for (const std::string& conflict : kept) txn.del(conflicts, conflict);
+    txn.del(records, key);
+    ++pending.forgotten[held.kind];
   }
 
   void updateIndexes(Txn& txn, const std::optional<Record>& before, const Record& after) {
@@ -896,7 +929,7 @@ ChangeBatch Store::changesSince(const VersionVector& since, const ChangeCursor& 
     codec::decodeRecordKey(cursor.value(), change.kind, change.id);
     auto record = impl_->load(txn, change.kind, change.id);
     if (!record) throw std::runtime_error("change index names a record that is missing");
-    if (filter && !filter(*record)) {
+    if (filter && !filter(*record, origin, seq)) {
       batch.next = ChangeCursor{origin, seq, true};
       ok = cursor.next();
       continue;
@@ -928,6 +961,23 @@ Result<ApplyStats> Store::apply(const std::vector<Change>& changes, const ApplyG
     });
   } catch (const LmdbError& e) {
     return fail(lmdbFailure(e, impl_->dir, "同步数据写入失败 / could not store received changes"));
+  }
+}
+
+Result<std::size_t> Store::forget(const std::vector<std::pair<Kind, RecordId>>& records) {
+  try {
+    return impl_->writeTxn([&](Txn& txn) -> Result<std::size_t> {
+      std::size_t dropped = 0;
+      for (const auto& [kind, id] : records) {
+        auto held = impl_->load(txn, kind, id);
+        if (!held) continue;
+        impl_->forgetRecord(txn, *held);
+        ++dropped;
+      }
+      return dropped;
+    });
+  } catch (const LmdbError& e) {
+    return fail(lmdbFailure(e, impl_->dir, "记录移出失败 / could not drop records"));
   }
 }
 
@@ -1119,6 +1169,14 @@ void Store::Impl::updateFingerprint(Txn& txn, const std::optional<Record>& befor
   }
   sum.add(hash);
   txn.put(fpHashes, key, hashBytes(hash));
+  txn.put(fpBuckets, bucket, sum.encode());
+}
+
+void Store::Impl::removeFingerprint(Txn& txn, const std::string& key) {
+  const std::string bucket = bucketOf(key);
+  RangeSum sum = RangeSum::decode(txn.get(fpBuckets, bucket).value_or(""));
+  if (auto old = txn.get(fpHashes, key)) sum.remove(storedHash(*old));
+  txn.del(fpHashes, key);
   txn.put(fpBuckets, bucket, sum.encode());
 }
 

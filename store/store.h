@@ -95,8 +95,9 @@ struct ApplyGate {
   std::function<bool(Origin origin)> vouchesFor;
 };
 
-// Which held records a reader wants (changesSince's filter), judged on the current record.
-using RecordFilter = std::function<bool(const Record& record)>;
+// Which held records a reader wants (changesSince's filter), judged on the current record,
+// for the change (origin, seq) of it about to be returned.
+using RecordFilter = std::function<bool(const Record& record, Origin origin, std::uint64_t seq)>;
 
 // A position in the change stream, resumable across calls.
 struct ChangeCursor {
@@ -233,6 +234,12 @@ class Store {
   // changes this store does not hold); seq 0 removes it. Fails for this store's own origin:
   // its entry counts what it issued and must never go down.
   Result<void> lowerVersionVector(Origin origin, std::uint64_t seq);
+  // Drops records this node no longer holds (federation: they moved out of its scope and a
+  // node that covers them has them): the records, their indexes, counters, fingerprint
+  // parts, change entries and kept conflicts. The version vector does not move: the changes
+  // were seen, and a peer must not send them again. Records not held are skipped; returns
+  // how many were dropped. Fails only for I/O errors.
+  Result<std::size_t> forget(const std::vector<std::pair<Kind, RecordId>>& records);
   // Received changes waiting for a record that has not arrived (for `status`).
   std::size_t parkedCount() const;
 

@@ -40,6 +40,7 @@ void addStats(SessionStats& into, const SessionStats& s) {
   into.caughtUpReceived += s.caughtUpReceived;
   into.adoptedDeploymentKey = into.adoptedDeploymentKey || s.adoptedDeploymentKey;
   into.partial = into.partial || s.partial;
+  into.recordsHandedOff += s.recordsHandedOff;
 }
 
 const PeerStatus* SyncStatus::findPeer(std::string_view publicKey) const {

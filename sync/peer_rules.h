@@ -27,6 +27,8 @@ class PeerRules {
   // Outgoing: whether the peer may hold `record` (this node's current state of it). Changes
   // of other records are never sent to it.
   virtual bool mayReceive(const Record& record) const = 0;
+  // Whether the peer's scope holds `record` (whether or not we may send it).
+  virtual bool peerHolds(const Record& record) const = 0;
   // Outgoing: whether a change of `record` that `mayReceive` lets through must bring the
   // whole record (it has just entered the peer's part of the tree: the peer lacks its
   // older fields, which its version vector says it has seen).
@@ -35,8 +37,16 @@ class PeerRules {
   // (the organizations above its scope, which it takes from whoever covers them); they are
   // sent whole at the start of the session so their names stay current.
   virtual std::vector<std::pair<Kind, RecordId>> wholeOnStart() const = 0;
-  // Incoming: the peer's rights, for Store::apply.
+  // Incoming: the peer's rights, for Store::apply (its vouchesFor: per received change).
   virtual const ApplyGate& gate() const = 0;
+  // Incoming: which entries of the peer's CaughtUp move our vector — every origin from a
+  // peer whose scope covers ours, else only the peer's own origin (it vouches for its own
+  // writes, lowering the entry itself below any it withheld from us).
+  virtual bool caughtUpVouches(Origin origin) const = 0;
+  // After the peer acknowledged holding `peerHas`: the records we hold only because they
+  // moved out of our scope here, and that the peer (whose scope covers ours) now holds
+  // whole — ours to drop (Store::forget). Empty when the peer does not cover us.
+  virtual std::vector<std::pair<Kind, RecordId>> handedOff(const VersionVector& peerHas) const = 0;
   // Both sides hold the whole deployment, so their stores can be compared with range
   // fingerprints (sync/reconcile.h); otherwise they differ by design and are not verified.
   virtual bool sameData() const = 0;

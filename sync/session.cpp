@@ -314,7 +314,16 @@ void Session::pump(const std::optional<VersionVector>& localVector) {
   while (state_ == SessionState::Active && round_.active && !round_.sourceDone &&
          round_.unacked.size() < config_.window) {
     RecordFilter filter;
-    if (rules_) filter = [this](const Record& record) { return rules_->mayReceive(record); };
+    if (rules_) {
+      const Origin own = store_.info().origin;
+      filter = [this, own](const Record& record, Origin origin, std::uint64_t seq) {
+        if (rules_->mayReceive(record)) return true;
+        // One of our own writes the peer holds but may not take from us (a record we moved
+        // out of our scope into its): our CaughtUp must not vouch for it.
+        if (origin == own && rules_->peerHolds(record) && (withheldOwn_ == 0 || seq < withheldOwn_)) withheldOwn_ = seq;
+        return false;
+      };
+    }
     ChangeBatch batch =
         store_.changesSince(peerVector_, round_.cursor, config_.batchMaxChanges, config_.batchMaxBytes, filter);
     round_.cursor = batch.next;
@@ -338,7 +347,12 @@ void Session::pump(const std::optional<VersionVector>& localVector) {
     const std::uint64_t no = nextOutNo_++;
     round_.unacked.push_back(no);
     round_.caughtUpSent = true;
-    send(CaughtUpMsg{round_.startVector, no});
+    VersionVector claim = round_.startVector;
+    if (withheldOwn_ > 0) {
+      auto& mine = claim[store_.info().origin];
+      mine = std::min(mine, withheldOwn_ - 1);
+    }
+    send(CaughtUpMsg{claim, no});
     mergeVector(peerVector_, round_.startVector);
   }
 }
@@ -389,6 +403,12 @@ void Session::applyWholeRecords(BatchMsg&& batch) {
   }
   noteApplied(*applied, 1, batch.changes.size());
   send(AckMsg{batch.batchNo});
+}
+
+void Session::dropHandedOff() {
+  const auto records = rules_->handedOff(peerVector_);
+  if (records.empty()) return;
+  if (auto dropped = store_.forget(records); dropped) stats_.recordsHandedOff += *dropped;
 }
 
 void Session::noteApplied(const ApplyStats& applied, std::size_t batches, std::size_t changes) {
@@ -464,7 +484,7 @@ void Session::onCaughtUp(const CaughtUpMsg& caughtUp) {
   }
   VersionVector vouched = boundedClaim(caughtUp.versionVector);
   // A peer holding part of the data vouches only for the origins its rules name.
-  if (rules_ && rules_->gate().vouchesFor) std::erase_if(vouched, [&](const auto& entry) { return !rules_->gate().vouchesFor(entry.first); });
+  if (rules_) std::erase_if(vouched, [&](const auto& entry) { return !rules_->caughtUpVouches(entry.first); });
   if (auto r = store_.advanceVersionVector(vouched); !r) {
     close(WireErrorCode::ApplyFailed, "cannot advance the version vector: " + r.error().message, true);
     return;
@@ -529,6 +549,7 @@ void Session::onAck(const AckMsg& ack) {
   round_.unacked.pop_front();
   if (round_.caughtUpSent && round_.unacked.empty()) {
     stats_.roundsAcked += 1;
+    if (rules_) dropHandedOff();
     round_ = Round{};
     pump(std::nullopt);  // start the next round at once if something new is waiting
     return;

@@ -76,6 +76,7 @@ struct SessionStats {
   std::uint64_t caughtUpReceived = 0;  // the peer's CaughtUps we have applied
   bool adoptedDeploymentKey = false;
   bool partial = false;  // the two stores differ by federation scope: never compared
+  std::uint64_t recordsHandedOff = 0;  // records dropped here once the peer held them (moved out of our scope)
   std::uint64_t changesRefused = 0;    // received changes the store refused (not stored)
   std::uint64_t changesParked = 0;     // received changes waiting for a record not yet held
   std::uint64_t claimsClamped = 0;     // CaughtUp entries lowered to what the peer showed
@@ -166,6 +167,9 @@ class Session {
   void applyWholeRecords(BatchMsg&& batch);
   // Folds an apply's counts into the stats.
   void noteApplied(const ApplyStats& applied, std::size_t batches, std::size_t changes);
+  // After a round the peer acknowledged: drops what moved out of our scope and the peer
+  // now holds (PeerRules::handedOff).
+  void dropHandedOff();
   void onAck(const AckMsg& ack);
   void onCaughtUp(const CaughtUpMsg& caughtUp);
   void onDeploymentKey(const DeploymentKeyMsg& key);
@@ -196,6 +200,9 @@ class Session {
   SendFunction sendFn_;
   RulesSource rulesSource_;
   std::unique_ptr<PeerRules> rules_;
+  // The lowest seq of our own origin withheld from the peer in this session (0: none); our
+  // CaughtUps claim our own origin only below it (docs/SYNC.md "Federation").
+  std::uint64_t withheldOwn_ = 0;
 
   SessionState state_ = SessionState::AwaitingHello;
   std::optional<HelloMsg> peerHello_;

@@ -11,29 +11,6 @@
 
 namespace unionsync {
 
-// What the store's local-write check reads: set by Federation on every reload.
-class OwnRights {
- public:
-  struct Snapshot {
-    bool restricted = false;     // in a deployment
-    std::optional<Scope> scope;  // empty: no valid certificate, nothing may be written
-    std::int64_t expiresMs = 0;
-    std::string problem;
-  };
-  std::shared_ptr<const Snapshot> get() const {
-    std::lock_guard lock(mutex_);
-    return snapshot_;
-  }
-  void set(std::shared_ptr<const Snapshot> snapshot) {
-    std::lock_guard lock(mutex_);
-    snapshot_ = std::move(snapshot);
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::shared_ptr<const Snapshot> snapshot_ = std::make_shared<Snapshot>();
-};
-
 std::shared_ptr<OwnRights> makeOwnRights() { return std::make_shared<OwnRights>(); }
 
 LocalWriteCheck makeLocalWriteCheck(std::shared_ptr<OwnRights> rights, Clock& clock) {
@@ -49,11 +26,8 @@ LocalWriteCheck makeLocalWriteCheck(std::shared_ptr<OwnRights> rights, Clock& cl
       return "本节点的证书已过期，请上级工会重新授权（grant）/ this node's certificate has expired: ask the issuing union "
              "to grant it again";
     if (std::string why = writeRefusal(*own->scope, before, after, lookup, "本节点 / this node"); !why.empty()) return why;
-    // A move out of the scope would stay here: what a node sends is what it covers now
-    // (docs/SYNC.md "Federation", not yet built). Until transfers are, a union above does it.
-    if (before && !covers(*own->scope, after, lookup))
-      return "把记录移出本节点的范围（转会）暂须由上级工会办理 / moving a record out of this node's scope (a transfer) "
-             "must for now be done by a union above it";
+    // A transfer out of the scope: kept until a node covering us holds it, then dropped.
+    if (before && !covers(*own->scope, after, lookup)) rights->mayHaveDepartures = true;
     return {};
   };
 }
@@ -88,7 +62,7 @@ Federation::Federation(Store& store, Clock& clock, std::string dataDir, ChangeFe
                        std::shared_ptr<OwnRights> rights)
     : store_(store), clock_(clock), dataDir_(std::move(dataDir)), rights_(std::move(rights)) {
   reload();
-  policy_ = makeFederationPolicy(store_, [this] { return state(); });
+  policy_ = makeFederationPolicy(store_, [this] { return state(); }, rights_);
   reloadOnCommit_ = changes.subscribe([this] { reload(); });
 }
 

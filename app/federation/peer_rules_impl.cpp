@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "app/model/clock.h"
+#include "store/schema.h"
 #include "sync/identity.h"
 
 namespace unionsync {
@@ -17,11 +20,12 @@ class ScopedRules final : public PeerRules {
  public:
   // `own` / `peer` empty: that side holds no valid certificate (it sees and writes nothing
   // but certificates and revocations, so it can still learn of a new one).
-  ScopedRules(Store& store, std::optional<Scope> own, std::optional<Scope> peer, Origin peerOrigin, std::string peerName,
-              std::string describe)
-      : store_(store), own_(own), peer_(peer), describe_(std::move(describe)) {
+  ScopedRules(Store& store, std::shared_ptr<OwnRights> rights, std::optional<Scope> own, std::optional<Scope> peer,
+              Origin peerOrigin, std::string peerName, std::string describe)
+      : store_(store), rights_(std::move(rights)), own_(own), peer_(peer), peerOrigin_(peerOrigin),
+        ownOrigin_(store.info().origin), describe_(std::move(describe)) {
     lookup_ = [this](Kind kind, const RecordId& id) { return store_.get(kind, id); };
-    const bool covering = own_ && peer_ && scopeCovers(*peer_, *own_, lookup_);
+    coversUs_ = own_ && peer_ && scopeCovers(*peer_, *own_, lookup_);
     gate_.refusal = [peer, peerName = std::move(peerName), problem = describe_](
                         const Change&, const std::optional<Record>& before, const Record& after,
                         const RecordLookup& lookup) -> std::string {
@@ -29,17 +33,20 @@ class ScopedRules final : public PeerRules {
       if (!peer) return fmt::format("「{}」没有有效的证书 / '{}' holds no valid certificate: {}", peerName, peerName, problem);
       return writeRefusal(*peer, before, after, lookup, peerName);
     };
-    // The peer's own origin: it sends every change of it that we may hold. Any other origin
-    // only when its scope covers ours (docs/SYNC.md "Federation", version vectors).
-    gate_.vouchesFor = [covering, peerOrigin, valid = peer.has_value()](Origin origin) {
-      return valid && (covering || origin == peerOrigin);
-    };
+    // Per change, only a peer whose scope covers ours: it sends every change we may hold.
+    gate_.vouchesFor = [coversUs = coversUs_](Origin) { return coversUs; };
   }
 
   bool mayReceive(const Record& record) const override {
     if (isFederationKind(record.kind)) return true;
-    return own_ && peer_ && holds(*peer_, record, lookup_) && covers(*own_, record, lookup_);
+    if (!own_ || !peerHolds(record)) return false;
+    if (covers(*own_, record, lookup_)) return true;
+    // A record we moved out of our scope (a transfer) goes only to peers that covered its
+    // place before: a peer holding only its new place would refuse it from us.
+    return coversUs_ && movedOutByUs(record);
   }
+
+  bool peerHolds(const Record& record) const override { return peer_ && holds(*peer_, record, lookup_); }
 
   bool sendWhole(const Record& record, const Change&) const override { return mayReceive(record); }
 
@@ -57,16 +64,47 @@ class ScopedRules final : public PeerRules {
   }
 
   const ApplyGate& gate() const override { return gate_; }
+  bool caughtUpVouches(Origin origin) const override { return peer_ && (coversUs_ || origin == peerOrigin_); }
+
+  std::vector<std::pair<Kind, RecordId>> handedOff(const VersionVector& peerHas) const override {
+    std::vector<std::pair<Kind, RecordId>> out;
+    if (!coversUs_ || own_->org.isZero() || !rights_->mayHaveDepartures) return out;
+    bool waiting = false;  // some record left our scope that the peer does not hold whole yet
+    auto visit = [&](const Record& record) {
+      if (holds(*own_, record, lookup_)) return true;
+      const bool whole = std::all_of(record.fields.begin(), record.fields.end(), [&](const auto& field) {
+        auto it = peerHas.find(field.second.stamp.origin);
+        return it != peerHas.end() && it->second >= field.second.seq;
+      });
+      if (whole) out.emplace_back(record.kind, record.id);
+      else waiting = true;
+      return true;
+    };
+    for (const KindDef& kind : allKinds()) store_.forEach(kind.kind, visit);
+    if (!waiting) rights_->mayHaveDepartures = false;
+    return out;
+  }
+
   bool sameData() const override { return own_ && peer_ && own_->wholeTree() && peer_->wholeTree(); }
   std::string describe() const override { return describe_; }
 
  private:
+  bool movedOutByUs(const Record& record) const {
+    const std::string_view owner = kindDef(record.kind).ownerField;
+    auto it = record.fields.find(owner);
+    return it != record.fields.end() && it->second.stamp.origin == ownOrigin_;
+  }
+
   Store& store_;
+  std::shared_ptr<OwnRights> rights_;
   std::optional<Scope> own_;
   std::optional<Scope> peer_;
+  Origin peerOrigin_;
+  Origin ownOrigin_;
   std::string describe_;
   RecordLookup lookup_;
   ApplyGate gate_;
+  bool coversUs_ = false;
 };
 
 // "office 某街道总工会 until 2027-12-01" for status lines.
@@ -82,7 +120,8 @@ std::string describeGrant(Store& store, const ValidGrant& grant) {
 
 class Policy final : public FederationPolicy {
  public:
-  Policy(Store& store, FederationStateSource state) : store_(store), state_(std::move(state)) {}
+  Policy(Store& store, FederationStateSource state, std::shared_ptr<OwnRights> rights)
+      : store_(store), state_(std::move(state)), rights_(std::move(rights)) {}
 
   Result<std::string> admit(std::string_view curveKeyZ85) override {
     auto raw = rawOfZ85Key(curveKeyZ85);
@@ -105,20 +144,22 @@ class Policy final : public FederationPolicy {
     std::optional<Scope> own;
     if (state->own && *state->own) own = (*state->own)->scope;
     auto grant = state->book.forCurveKey(*raw);
-    if (!grant) return std::make_unique<ScopedRules>(store_, own, std::nullopt, peerOrigin, "peer", grant.error().message);
-    return std::make_unique<ScopedRules>(store_, own, grant->scope, peerOrigin, nameOf(grant->held),
+    if (!grant) return std::make_unique<ScopedRules>(store_, rights_, own, std::nullopt, peerOrigin, "peer", grant.error().message);
+    return std::make_unique<ScopedRules>(store_, rights_, own, grant->scope, peerOrigin, nameOf(grant->held),
                                          describeGrant(store_, *grant));
   }
 
  private:
   Store& store_;
   FederationStateSource state_;
+  std::shared_ptr<OwnRights> rights_;
 };
 
 }  // namespace
 
-std::shared_ptr<FederationPolicy> makeFederationPolicy(Store& store, FederationStateSource state) {
-  return std::make_shared<Policy>(store, std::move(state));
+std::shared_ptr<FederationPolicy> makeFederationPolicy(Store& store, FederationStateSource state,
+                                                       std::shared_ptr<OwnRights> rights) {
+  return std::make_shared<Policy>(store, std::move(state), std::move(rights));
 }
 
 }  // namespace unionsync

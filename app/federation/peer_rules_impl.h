@@ -14,6 +14,8 @@ namespace unionsync {
 using FederationStateSource = std::function<std::shared_ptr<const FederationState>()>;
 
 // `store` must outlive the policy; `state` is called on the engine thread.
-std::shared_ptr<FederationPolicy> makeFederationPolicy(Store& store, FederationStateSource state);
+// `rights` is this node's (federation.h), whose departures flag the hand-off reads and clears.
+std::shared_ptr<FederationPolicy> makeFederationPolicy(Store& store, FederationStateSource state,
+                                                       std::shared_ptr<OwnRights> rights);
 
 }  // namespace unionsync

@@ -77,6 +77,15 @@ std::string writeRefusal(const Scope& scope, const std::optional<Record>& before
     return fmt::format("「{}」的证书范围不包括这条{}（{}）/ outside its scope: the certificate of '{}' does not cover "
                        "this {} ({})",
                        who, kind.zh, after.id.hex(), who, kind.en, after.id.hex());
+  // Moving an organization needs its old place covered too: a node never moves the union
+  // its own scope is rooted at (only a union above it can).
+  if (before && after.kind == Kind::Organization && before->get("parent") != after.get("parent") && !scope.org.isZero()) {
+    auto oldParent = RecordId::fromHex(before->get("parent"));
+    if (!oldParent || !orgWithin(lookup, *oldParent, scope.org))
+      return fmt::format("「{}」不能移动自己范围的根组织（{}），须由上级工会办理 / '{}' cannot move the union its scope is "
+                         "rooted at ({}): a union above it must",
+                         who, after.id.hex(), who, after.id.hex());
+  }
   if (scope.role != CertificateRole::Capture) return {};
   const bool newRecord = !before;
   const bool allowed = after.kind == Kind::Activity ||

@@ -13,7 +13,8 @@
 //   member's, employer's or membership event's data.
 // - A node may *write* a change when the record before it (or, for a new record, after it) is
 //   covered: so a union can move a record out of its subtree (a transfer) but never into it
-//   from outside. A capture node writes new members and membership events, and activities
+//   from outside; an organization moves only when its old parent is covered too (nobody moves
+//   the union its own scope is rooted at). A capture node writes new members and membership events, and activities
 //   (check-ins included); nothing else.
 #pragma once
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <iterator>
 
+#include "app/federation/federation.h"
 #include "app/node.h"
 #include "app/records/field_values.h"
 #include "app/records/member_rules.h"
@@ -13,6 +14,12 @@
 namespace unionsync {
 
 namespace {
+
+// A node certified for a subtree (not the root, not outside a deployment).
+bool holdsPartOfTree(const Node& node) {
+  const ScopeInfo scope = node.federation().scope();
+  return scope.grant && !scope.grant->scope.org.isZero();
+}
 
 // A field a person typed that cannot be stored: its name or value is not UTF-8 (a file in
 // another encoding, a broken paste) or holds NUL. Empty when both are fine. A bad name is
@@ -63,6 +70,12 @@ std::expected<FieldValues, ValidationFailure> Node::validate(Kind kind, const Fi
     }
     if (field->type == FieldType::Ref && !value->empty()) {
       auto target = store_->get(field->refKind, *RecordId::fromHex(*value));
+      // A transfer to a union outside this node's part of the tree (which it does not hold):
+      // the nodes that hold both places check the destination.
+      if (!target && !creating && name == kindDef(kind).ownerField && holdsPartOfTree(*this)) {
+        normalized.emplace_back(name, std::move(*value));
+        continue;
+      }
       if (!target || target->deleted()) {
         failure.errors.push_back({name, fmt::format("{}: 找不到{} {} / no such {}", field->zh,
                                                     kindDef(field->refKind).zh, *value,

@@ -10,6 +10,7 @@
 #include "app/federation/node_code.h"
 #include "app/internal/store_access.h"
 #include "app/node.h"
+#include "app/records/scoped_digest.h"
 #include "app/sync/sync_once.h"
 #include "app/sync/sync_service.h"
 #include "store/schema.h"
@@ -189,9 +190,6 @@ TEST_CASE("federation: an office receives exactly its subtree, the unions above 
   CHECK(outside.error().summary().find("outside its scope") != std::string::npos);
   CHECK_FALSE(a.node->set(Kind::Organization, t.district, {{"name", "改名"}}).has_value());
   CHECK_FALSE(a.node->set(Kind::Organization, t.streetA, {{"parent", t.streetB.hex()}}).has_value());
-  auto moveOut = a.node->set(Kind::Member, t.membersA[2], {{"org", t.district.hex()}});
-  REQUIRE_FALSE(moveOut.has_value());
-  CHECK(moveOut.error().summary().find("transfer") != std::string::npos);
 
   // The edit reaches headquarters, which 东城 may write to inside its scope.
   auto back = syncOnce(a.node->sync(), address, 20s);
@@ -327,4 +325,56 @@ TEST_CASE("federation: received certificate and revocation records must be as is
   REQUIRE(stats.has_value());
   CHECK(stats->refused == 4);
   CHECK(store.count(Kind::Certificate) == 0);
+}
+
+TEST_CASE("federation: a transfer written by the sending union moves the whole record; the sender drops it once handed over") {
+  FedNode hq("区总工会", 1), a("东城", 2), b("西城", 3);
+  Tree t = buildTree(*hq.node);
+  REQUIRE(hq.federation().grant({a.code(), t.streetA, CertificateRole::Office, false, 30, "东城", ""}).has_value());
+  REQUIRE(hq.federation().grant({b.code(), t.streetB, CertificateRole::Office, false, 30, "西城", ""}).has_value());
+  const std::string address = hq.serve();
+  REQUIRE(a.syncWith(hq, address).has_value());
+  REQUIRE(b.syncWith(hq, address).has_value());
+  CHECK(subtreeDigest(*a.node, t.streetA).value() == subtreeDigest(*hq.node, t.streetA).value());
+  CHECK(subtreeDigest(*b.node, t.streetB).value() == subtreeDigest(*hq.node, t.streetB).value());
+
+  // 东城 transfers 张伟 to 西城 (and edits her mobile first: the whole record must move).
+  const RecordId moved = t.membersA[2];
+  REQUIRE(a.node->set(Kind::Member, moved, {{"mobile", "13900139000"}}).has_value());
+  auto transfer = a.node->set(Kind::Member, moved, {{"org", t.streetB.hex()}});
+  REQUIRE_MESSAGE(transfer.has_value(), transfer.error().summary());
+  // Headquarters renames the district meanwhile: both offices hold it for its name.
+  REQUIRE(hq.node->set(Kind::Organization, t.district, {{"name", "嘉禾区总工会（新）"}}).has_value());
+
+  // 东城 meets 西城 directly first (both certified: 西城 admits it without pairing). 西城 would
+  // refuse the record from 东城 (it was never in 西城's scope when 东城 wrote it), so 东城 keeps
+  // it back and does not vouch for that change: 西城 must still get it from headquarters.
+  const std::string addressOfB = b.serve();
+  REQUIRE(a.node->sync().trust(b.key(), "西城", addressOfB).has_value());
+  auto direct = syncOnce(a.node->sync(), addressOfB, 20s);
+  REQUIRE_MESSAGE(direct.has_value(), direct.error().message);
+  CHECK(direct->current.changesRefused == 0);
+  CHECK_FALSE(b.node->get(Kind::Member, moved).has_value());
+  b.node->sync().stop();
+
+  auto handed = syncOnce(a.node->sync(), address, 20s);
+  REQUIRE_MESSAGE(handed.has_value(), handed.error().message);
+  CHECK(handed->current.changesRefused == 0);
+  CHECK(hq.node->get(Kind::Member, moved)->get("org") == t.streetB.hex());
+  CHECK(hq.node->get(Kind::Member, moved)->get("mobile") == "13900139000");
+  CHECK_FALSE(a.node->get(Kind::Member, moved).has_value());  // handed over, no longer held
+  CHECK(a.held(Kind::Member) == std::set<RecordId>{t.membersA[0], t.membersA[1]});
+  CHECK(a.node->get(Kind::Organization, t.district)->get("name") == "嘉禾区总工会（新）");
+
+  auto received = syncOnce(b.node->sync(), address, 20s);
+  REQUIRE_MESSAGE(received.has_value(), received.error().message);
+  CHECK(received->current.changesRefused == 0);
+  auto arrived = b.node->get(Kind::Member, moved);
+  REQUIRE(arrived.has_value());
+  CHECK(arrived->get("name") == "张伟");
+  CHECK(arrived->get("mobile") == "13900139000");
+  CHECK(subtreeDigest(*b.node, t.streetB).value() == subtreeDigest(*hq.node, t.streetB).value());
+  CHECK(subtreeDigest(*a.node, t.streetA).value() == subtreeDigest(*hq.node, t.streetA).value());
+  CHECK(a.node->counters(t.communityA) == hq.node->counters(t.communityA));
+  hq.node->sync().stop();
 }
