@@ -350,3 +350,24 @@ TEST_CASE("record encoding round-trips fields with shared and distinct stamps an
   }
   CHECK_THROWS(codec::decodeFields(std::string_view(encoded).substr(0, encoded.size() - 5)));
 }
+
+TEST_CASE("forget drops a record with its index entries, counters, fingerprint and change entries; the vector stays") {
+  Node a(1);
+  REQUIRE(a.store->write(Kind::Member, idOf(1), {{"name", "王淼"}, {"org", "o1"}}).value());
+  REQUIRE(a.store->write(Kind::Member, idOf(2), {{"name", "王磊"}, {"org", "o1"}}).value());
+  REQUIRE(a.store->write(Kind::Member, idOf(1), {{"name", "王淼淼"}}).value());
+  const VersionVector before = a.store->versionVector();
+
+  CHECK(a.store->forget({{Kind::Member, idOf(1)}, {Kind::Member, idOf(9)}}).value() == 1);
+  CHECK_FALSE(a.store->get(Kind::Member, idOf(1)).has_value());
+  CHECK(a.store->count(Kind::Member) == 1);
+  CHECK(a.store->lookup({Kind::Member, "name", "王淼", true}).empty());
+  CHECK(a.store->lookup({Kind::Member, "name", "王", true}) == std::vector<RecordId>{idOf(2)});
+  CHECK(a.store->counters("o1").at("members") == 1);
+  CHECK(a.store->fingerprint() == a.store->fingerprintFromScratch());
+  CHECK(a.store->versionVector() == before);
+  // No change of the dropped record is offered to a peer any more.
+  ChangeBatch batch = a.store->changesSince({}, {}, 100, 1 << 20);
+  for (const Change& c : batch.changes) CHECK(c.id != idOf(1));
+  CHECK(batch.changes.size() == 1);
+}
