@@ -1,6 +1,12 @@
 // Sync benchmark: full catch-up of N members between two nodes over loopback with CURVE,
 // compared with a local bulk write of the same data in the same run; then the latency and
 // bytes on the wire of one changed member; then the idle CPU of two connected nodes.
+// The same catch-up and one-change measurements run twice on the same source data:
+//   (a) two nodes paired by hand (no federation rules), as before federations existed;
+//   (b) the source is the deployment's root (its first grant) and the receiver an office
+//       certified for the top organization: every change passes the sender's
+//       PeerRules::mayReceive and the receiver's ApplyGate::refusal (docs/SYNC.md "Federation").
+// The ratio (b)/(a) is issue 9's figure; the rules' cost per call is then timed directly.
 //
 //   sync_bench [--members N] [--no-fsync] [--dir DIR] [--verbose]
 #include <sys/resource.h>
@@ -12,9 +18,11 @@
 #include <filesystem>
 #include <thread>
 
-#include "app/records/member_identity.h"
+#include "app/federation/federation.h"
 #include "app/internal/store_access.h"
 #include "app/node.h"
+#include "app/records/member_identity.h"
+#include "app/records/scoped_digest.h"
 #include "sync/engine.h"
 #include "sync/identity.h"
 #include "sync/trust_store.h"
@@ -33,18 +41,43 @@ double cpuSeconds() {
   return u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec + u.ru_stime.tv_usec / 1e6;
 }
 
+double loadAverage() {
+  double load[1] = {0};
+  return ::getloadavg(load, 1) == 1 ? load[0] : -1;
+}
+
+// A valid resident ID number (GB 11643) unique per i < 336,000,000, with its birth date and
+// gender: a receiver checks them (app/records/received_check.h), so the bench must send
+// what an import would have stored.
+struct IdNumber {
+  std::string number, birthDate;
+  bool male = false;
+};
+IdNumber idNumberOf(std::size_t i) {
+  static constexpr int kWeights[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+  const std::size_t day = i / 1000, seq = i % 1000;
+  IdNumber out;
+  out.birthDate = fmt::format("{:04}-{:02}-{:02}", 1950 + day / 336, day / 28 % 12 + 1, day % 28 + 1);
+  std::string first17 = fmt::format("110105{}{}{}{:03}", out.birthDate.substr(0, 4), out.birthDate.substr(5, 2),
+                                    out.birthDate.substr(8, 2), seq);
+  int sum = 0;
+  for (int k = 0; k < 17; ++k) sum += (first17[static_cast<std::size_t>(k)] - '0') * kWeights[k];
+  out.number = first17 + "10X98765432"[sum % 11];
+  out.male = seq % 2 == 1;
+  return out;
+}
+
 Store::LocalWrite memberWrite(const std::string& key, std::size_t i, const std::string& orgHex) {
-  // Unique per i (the store does not check the GB 11643 checksum).
-  std::string idNumber = fmt::format("1101{:013}{}", i, i % 10);
-  RecordId id = memberIdFromIdNumber(key, "", idNumber);
+  const IdNumber idNumber = idNumberOf(i);
+  RecordId id = memberIdFromIdNumber(key, "", idNumber.number);
   static const char* kSurnames[] = {"王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴"};
   return Store::LocalWrite{
       Kind::Member,
       id,
       {{"name", fmt::format("{}{}", kSurnames[i % 10], i)},
-       {"gender", i % 2 ? "男" : "女"},
-       {"id_number", idNumber},
-       {"birth_date", "1980-01-01"},
+       {"gender", idNumber.male ? "男" : "女"},
+       {"id_number", idNumber.number},
+       {"birth_date", idNumber.birthDate},
        {"mobile", fmt::format("138{:08}", i % 100000000)},
        {"org", orgHex},
        {"join_date", "2020-05-01"},
@@ -52,127 +85,257 @@ Store::LocalWrite memberWrite(const std::string& key, std::size_t i, const std::
        {"status", "正常"}}};
 }
 
-}  // namespace
+// The district tree of store_bench (1 district, 10 streets, 100 community unions): members
+// sit in the communities, so a scope check walks community → street → district, as in a
+// real office's store.
+struct DistrictTree {
+  RecordId district;
+  std::vector<std::string> communities;  // hex
+};
 
-int main(int argc, char** argv) {
-  std::setvbuf(stdout, nullptr, _IOLBF, 0);
-  std::size_t members = 1'000'000;
-  bool durable = true;
-  bool verbose = false;
-  std::string base;
-  for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--members") && i + 1 < argc) members = std::stoull(argv[++i]);
-    else if (!std::strcmp(argv[i], "--no-fsync")) durable = false;
-    else if (!std::strcmp(argv[i], "--dir") && i + 1 < argc) base = argv[++i];
-    else if (!std::strcmp(argv[i], "--verbose")) verbose = true;
-    else {
-      fmt::print("usage: sync_bench [--members N] [--no-fsync] [--dir DIR] [--verbose]\n");
-      return 2;
-    }
-  }
-  if (base.empty()) base = (std::filesystem::temp_directory_path() / fmt::format("unionsync-sync-bench-{}", ::getpid())).string();
-  std::filesystem::remove_all(base);
-  std::filesystem::create_directories(base);
-
-  SystemClock clock;
-  SystemRandom random;
-  NodeOptions nodeOptions{.durable = durable};
-  auto a = Node::create(base + "/a", "甲", clock, random, nodeOptions).value();
-  auto b = Node::create(base + "/b", "乙", clock, random, nodeOptions).value();
-  (void)internal::storeOf(*b).adoptDeploymentKey(internal::storeOf(*a).deploymentKey());
-  const std::string key = internal::storeOf(*a).deploymentKey();
-  const std::string orgHex(32, 'a');
-
-  fmt::print("sync_bench: {} members, fsync {}\n", members, durable ? "on" : "off");
-  // 1. Local bulk write of the members (what an import does), in transactions of 20k.
-  auto t0 = Clock_::now();
-  constexpr std::size_t kChunk = 20000;
-  for (std::size_t first = 0; first < members; first += kChunk) {
-    std::vector<Store::LocalWrite> writes;
-    for (std::size_t i = first; i < std::min(members, first + kChunk); ++i) writes.push_back(memberWrite(key, i, orgHex));
-    if (!internal::storeOf(*a).writeMany(writes)) {
-      fmt::print("bulk write failed\n");
-      return 1;
-    }
-  }
-  const double bulk = seconds(t0, Clock_::now());
-  fmt::print("local bulk write:     {:.2f} s  {:>9.0f} records/s\n", bulk, members / bulk);
-
-  // 2. Full catch-up A -> B over CURVE on 127.0.0.1.
-  const auto idA = loadOrCreateIdentity(a->dataDir()).value();
-  const auto idB = loadOrCreateIdentity(b->dataDir()).value();
-  auto logTo = [verbose](const char* who) {
-    return [verbose, who](const std::string& line) {
-      if (verbose) fmt::print(stderr, "[{}] {}\n", who, line);
-    };
+DistrictTree buildTree(Node& node) {
+  auto add = [&](const std::string& name, const std::string& type, const std::optional<RecordId>& parent) {
+    FieldValues values{{"name", name}, {"org_type", type}};
+    if (parent) values.emplace_back("parent", parent->hex());
+    auto id = node.add(Kind::Organization, values);
+    if (!id) throw std::runtime_error("org: " + id.error().summary());
+    return *id;
   };
-  EngineOptions oa;
-  oa.dataDir = a->dataDir();
-  oa.log = logTo("A");
-  oa.listen = {"tcp://127.0.0.1:0"};
-  auto ea = Engine::start(internal::storeOf(*a), clock, oa).value();
-  const std::string endpointA = ea->status()->listenEndpoints.at(0);
-  (void)TrustStore::open(a->dataDir()).value().trust(idB.publicKey, "乙", "", 0);
-  (void)TrustStore::open(b->dataDir()).value().trust(idA.publicKey, "甲", endpointA, 0);
-  ea->trustChanged();
-  EngineOptions ob;
-  ob.dataDir = b->dataDir();
-  ob.log = logTo("B");
-  const VersionVector target = internal::storeOf(*a).versionVector();
-  auto t1 = Clock_::now();
-  auto eb = Engine::start(internal::storeOf(*b), clock, ob).value();
-  auto [status, ok] = eb->waitFor(
+  DistrictTree tree;
+  tree.district = add("嘉禾区总工会", "区县总工会", std::nullopt);
+  for (int s = 0; s < 10; ++s) {
+    RecordId street = add(fmt::format("第{}街道总工会", s + 1), "街道总工会", tree.district);
+    for (int c = 0; c < 10; ++c)
+      tree.communities.push_back(add(fmt::format("第{}街道第{}社区联合工会", s + 1, c + 1), "社区联合工会", street).hex());
+  }
+  return tree;
+}
+
+struct Context {
+  SystemClock clock;
+  bool verbose = false;
+  std::size_t members = 0;
+  std::string key;  // deployment key (member ids)
+  const DistrictTree* tree = nullptr;
+  double bulkSeconds = 0;  // the local write of the same members, for scale
+  Store::LocalWrite member(std::size_t i) const { return memberWrite(key, i, tree->communities[i % tree->communities.size()]); }
+};
+
+EngineOptions engineOptions(const Context& ctx, Node& node, const char* who, std::shared_ptr<FederationPolicy> federation) {
+  EngineOptions o;
+  o.dataDir = node.dataDir();
+  o.log = [verbose = ctx.verbose, who](const std::string& line) {
+    if (verbose) fmt::print(stderr, "[{}] {}\n", who, line);
+  };
+  o.federation = std::move(federation);
+  return o;
+}
+
+struct CatchUp {
+  double seconds = 0;
+  double verifiedSeconds = 0;  // until the receiver's first fingerprint check ended; 0: none ran
+  PeerStatus receiverView;     // the receiver's status of the source
+};
+
+void printCatchUp(const Context& ctx, const CatchUp& c) {
+  fmt::print("full catch-up:        {:.2f} s  {:>9.0f} records/s  ({:.2f}x the local bulk write time; {:.1f} MB received, "
+             "{} changes received, {} batches, {} sessions)\n",
+             c.seconds, ctx.members / c.seconds, c.seconds / ctx.bulkSeconds, c.receiverView.total.bytesReceived / 1e6,
+             c.receiverView.total.changesReceived, c.receiverView.total.batchesReceived, c.receiverView.sessions);
+  if (c.receiverView.total.changesRefused || c.receiverView.total.changesParked)
+    fmt::print("  REFUSED {} / parked {} changes: {}\n", c.receiverView.total.changesRefused,
+               c.receiverView.total.changesParked, c.receiverView.total.lastRefusal);
+  if (c.verifiedSeconds > 0)
+    fmt::print("  until verified:     {:.2f} s  (first fingerprint check ended: {}, {:.1f} KB of verification frames)\n",
+               c.verifiedSeconds, c.receiverView.current.verifyDiffers ? "DIFFERENT" : "equal",
+               c.receiverView.current.reconcileBytes / 1e3);
+  else
+    fmt::print("  not verified:       Hello.partial = {} (stores of different scopes are never compared)\n",
+               c.receiverView.current.partial);
+}
+
+// Starts the receiver's engine (it dials the source) and waits until its vector covers
+// `target` and both directions have caught up; then, when the session verifies (Hello not
+// partial), until the first check ends. Verification starts only after the catch-up, so the
+// first time is the catch-up without it and the second with it. Prints the figures.
+std::optional<CatchUp> catchUp(Context& ctx, Node& receiver, const EngineOptions& options, const std::string& sourceKey,
+                               const VersionVector& target, std::unique_ptr<Engine>& engine) {
+  CatchUp out;
+  auto t0 = Clock_::now();
+  engine = Engine::start(internal::storeOf(receiver), ctx.clock, options).value();
+  auto [status, ok] = engine->waitFor(
       [&](const SyncStatus& s) {
-        const PeerStatus* p = s.findPeer(idA.publicKey);
+        const PeerStatus* p = s.findPeer(sourceKey);
         return p && p->caughtUp && covers(s.versionVector, target);
       },
       std::chrono::hours(2));
-  const double catchUp = seconds(t1, Clock_::now());
+  out.seconds = seconds(t0, Clock_::now());
   if (!ok) {
     fmt::print("catch-up did not complete\n");
-    return 1;
+    return std::nullopt;
   }
-  const PeerStatus* pb = status->findPeer(idA.publicKey);
-  fmt::print("full catch-up:        {:.2f} s  {:>9.0f} records/s  ({:.2f}x the local bulk write time; {:.1f} MB received)\n",
-             catchUp, members / catchUp, catchUp / bulk, (pb->total.bytesReceived) / 1e6);
-  fmt::print("sessions during catch-up: {}\n", pb->sessions);
-  const bool equal = internal::storeOf(*a).digest() == internal::storeOf(*b).digest() && internal::storeOf(*b).count(Kind::Member) == members;
-  fmt::print("digests equal:        {} ({} members on B, {} changes moved)\n", equal ? "yes" : "NO",
-             internal::storeOf(*b).count(Kind::Member), pb->total.changesReceived);
+  if (!status->findPeer(sourceKey)->current.partial) {
+    auto [verified, done] = engine->waitFor(
+        [&](const SyncStatus& s) {
+          const PeerStatus* p = s.findPeer(sourceKey);
+          return p && p->current.verifications > 0;
+        },
+        std::chrono::minutes(30));
+    if (done) out.verifiedSeconds = seconds(t0, Clock_::now());
+    status = verified;
+  }
+  out.receiverView = *status->findPeer(sourceKey);
+  printCatchUp(ctx, out);
+  return out;
+}
 
-  // 3. One changed member: latency and bytes on the wire (a counting proxy between B and A).
-  eb.reset();
-  testing::TcpProxy proxy(static_cast<std::uint16_t>(std::stoi(endpointA.substr(endpointA.rfind(':') + 1))), {}, 1);
-  (void)TrustStore::open(b->dataDir()).value().trust(idA.publicKey, "甲", fmt::format("tcp://127.0.0.1:{}", proxy.port()), 0);
-  eb = Engine::start(internal::storeOf(*b), clock, ob).value();
-  eb->waitFor([&](const SyncStatus& s) { const PeerStatus* p = s.findPeer(idA.publicKey); return p && p->caughtUp; },
-              std::chrono::seconds(30));
+// Latency, bytes on the wire (a counting proxy between receiver and source) and batches of one
+// changed member, as the source's writer notifies its engine and as another process would
+// (found by the engine's poll). Restarts the receiver's engine through the proxy. `salt`
+// keeps the written values new in each variant (an unchanged value writes nothing).
+void oneChange(Context& ctx, Node& source, Engine& sourceEngine, const std::string& sourceEndpoint,
+               const std::string& sourceKey, Node& receiver, const EngineOptions& receiverOptions,
+               std::unique_ptr<Engine>& receiverEngine, int salt) {
+  receiverEngine.reset();
+  testing::TcpProxy proxy(static_cast<std::uint16_t>(std::stoi(sourceEndpoint.substr(sourceEndpoint.rfind(':') + 1))), {}, 1);
+  (void)TrustStore::open(receiver.dataDir()).value().trust(sourceKey, "甲", fmt::format("tcp://127.0.0.1:{}", proxy.port()), 0);
+  receiverEngine = Engine::start(internal::storeOf(receiver), ctx.clock, receiverOptions).value();
+  receiverEngine->waitFor([&](const SyncStatus& s) { const PeerStatus* p = s.findPeer(sourceKey); return p && p->caughtUp; },
+                          std::chrono::seconds(30));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  auto memberOf = [&](std::size_t i) { return memberWrite(key, i, orgHex).id; };
+  Store& from = internal::storeOf(source);
+  Store& to = internal::storeOf(receiver);
+  auto receiverStats = [&] { return receiverEngine->status()->findPeer(sourceKey)->current; };
   for (int round = 0; round < 2; ++round) {
     const bool notify = round == 1;
-    double latencies = 0, bytes = 0;
+    double latencies = 0, bytes = 0, verifyBytes = 0, batches = 0;
     constexpr int kRepeats = 10;
     for (int r = 0; r < kRepeats; ++r) {
-      const RecordId id = memberOf(static_cast<std::size_t>(r * 7919) % members);
-      const std::string mobile = fmt::format("139{:08}", r + round * 100);
+      const RecordId id = ctx.member(static_cast<std::size_t>(r * 7919) % ctx.members).id;
+      const std::string mobile = fmt::format("139{:08}", r + round * 100 + salt * 1000);
       const std::uint64_t before = proxy.bytes();
+      const SessionStats statsBefore = receiverStats();
       auto w0 = Clock_::now();
-      (void)internal::storeOf(*a).write(Kind::Member, id, {{"mobile", mobile}});
-      if (notify) ea->notifyLocalChange();
+      (void)from.write(Kind::Member, id, {{"mobile", mobile}});
+      if (notify) sourceEngine.notifyLocalChange();
       while (true) {
-        auto m = internal::storeOf(*b).get(Kind::Member, id);
+        auto m = to.get(Kind::Member, id);
         if (m && m->get("mobile") == mobile) break;
         std::this_thread::sleep_for(std::chrono::microseconds(200));
       }
       latencies += seconds(w0, Clock_::now());
       std::this_thread::sleep_for(std::chrono::milliseconds(150));  // let the ack come back
       bytes += static_cast<double>(proxy.bytes() - before);
+      const SessionStats statsAfter = receiverStats();
+      verifyBytes += static_cast<double>(statsAfter.reconcileBytes - statsBefore.reconcileBytes);
+      batches += static_cast<double>(statsAfter.batchesReceived - statsBefore.batchesReceived);
     }
-    fmt::print("one changed member:   {:.1f} ms  {:.0f} bytes on the wire, both directions ({})\n",
-               latencies / kRepeats * 1000, bytes / kRepeats,
+    fmt::print("one changed member:   {:.1f} ms  {:.0f} bytes on the wire, both directions, {:.0f} of them re-verification; "
+               "{:.1f} batches received ({})\n",
+               latencies / kRepeats * 1000, bytes / kRepeats, verifyBytes / kRepeats, batches / kRepeats,
                notify ? "writer notifies the engine" : "another process writes; found by polling every 100 ms");
   }
+}
+
+// µs per call of `f` over `records`; `f` returns whether the call gave the expected answer.
+template <typename F>
+double microsPerCall(const std::vector<Record>& records, const char* what, F f) {
+  std::size_t unexpected = 0;
+  auto t0 = Clock_::now();
+  for (const Record& r : records) unexpected += f(r) ? 0 : 1;
+  const double us = seconds(t0, Clock_::now()) * 1e6 / static_cast<double>(records.size());
+  fmt::print("  {:<58} {:6.2f} us per call{}\n", what, us, unexpected ? fmt::format("  ({} UNEXPECTED answers)", unexpected) : "");
+  return us;
+}
+
+// Copies every certificate record of `from` to `to` as local writes: what the office's
+// first sync would bring it, without a sync whose rules would differ from the measured one
+// (the office adopts the root only once its own certificate is there).
+void copyCertificates(Node& from, Node& to) {
+  from.forEach(Kind::Certificate, [&](const Record& r) {
+    std::vector<std::pair<std::string, std::string>> fields;
+    for (const auto& [name, field] : r.fields) fields.emplace_back(name, field.value);
+    if (!internal::storeOf(to).write(Kind::Certificate, r.id, fields)) throw std::runtime_error("certificate copy failed");
+    return true;
+  });
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  Context ctx;
+  ctx.members = 1'000'000;
+  bool durable = true;
+  std::string base;
+  for (int i = 1; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--members") && i + 1 < argc) ctx.members = std::stoull(argv[++i]);
+    else if (!std::strcmp(argv[i], "--no-fsync")) durable = false;
+    else if (!std::strcmp(argv[i], "--dir") && i + 1 < argc) base = argv[++i];
+    else if (!std::strcmp(argv[i], "--verbose")) ctx.verbose = true;
+    else {
+      fmt::print("usage: sync_bench [--members N] [--no-fsync] [--dir DIR] [--verbose]\n");
+      return 2;
+    }
+  }
+  const std::size_t members = ctx.members;
+  if (base.empty()) base = (std::filesystem::temp_directory_path() / fmt::format("unionsync-sync-bench-{}", ::getpid())).string();
+  std::filesystem::remove_all(base);
+  std::filesystem::create_directories(base);
+
+  SystemRandom random;
+  NodeOptions nodeOptions{.durable = durable};
+  auto a = Node::create(base + "/a", "甲", ctx.clock, random, nodeOptions).value();
+  const DistrictTree tree = buildTree(*a);
+  ctx.tree = &tree;
+  ctx.key = internal::storeOf(*a).deploymentKey();
+  auto receiverNode = [&](const char* dir, const char* name) {
+    auto node = Node::create(base + dir, name, ctx.clock, random, nodeOptions).value();
+    (void)internal::storeOf(*node).adoptDeploymentKey(ctx.key);
+    return node;
+  };
+
+  fmt::print("sync_bench: {} members in {} community unions, fsync {}, load average {:.1f}\n", members,
+             tree.communities.size(), durable ? "on" : "off", loadAverage());
+  // 1. Local bulk write of the members (what an import does), in transactions of 20k.
+  auto t0 = Clock_::now();
+  constexpr std::size_t kChunk = 20000;
+  for (std::size_t first = 0; first < members; first += kChunk) {
+    std::vector<Store::LocalWrite> writes;
+    for (std::size_t i = first; i < std::min(members, first + kChunk); ++i) writes.push_back(ctx.member(i));
+    if (!internal::storeOf(*a).writeMany(writes)) {
+      fmt::print("bulk write failed\n");
+      return 1;
+    }
+  }
+  ctx.bulkSeconds = seconds(t0, Clock_::now());
+  fmt::print("local bulk write:     {:.2f} s  {:>9.0f} records/s\n", ctx.bulkSeconds, members / ctx.bulkSeconds);
+
+  const auto idA = loadOrCreateIdentity(a->dataDir()).value();
+  auto startSource = [&](std::shared_ptr<FederationPolicy> federation) {
+    EngineOptions o = engineOptions(ctx, *a, "A", std::move(federation));
+    o.listen = {"tcp://127.0.0.1:0"};
+    auto engine = Engine::start(internal::storeOf(*a), ctx.clock, o).value();
+    return std::pair{std::move(engine), engine->status()->listenEndpoints.at(0)};
+  };
+
+  // 2a. Full catch-up A -> B over CURVE on 127.0.0.1, the two paired by hand: no rules.
+  fmt::print("\n(a) paired by hand, no certificates\n");
+  auto b = receiverNode("/b", "乙");
+  const auto idB = loadOrCreateIdentity(b->dataDir()).value();
+  auto [ea, endpointA] = startSource(nullptr);
+  (void)TrustStore::open(a->dataDir()).value().trust(idB.publicKey, "乙", "", 0);
+  (void)TrustStore::open(b->dataDir()).value().trust(idA.publicKey, "甲", endpointA, 0);
+  ea->trustChanged();
+  const EngineOptions ob = engineOptions(ctx, *b, "B", nullptr);
+  std::unique_ptr<Engine> eb;
+  const auto plain = catchUp(ctx, *b, ob, idA.publicKey, internal::storeOf(*a).versionVector(), eb);
+  if (!plain) return 1;
+  const bool equal = internal::storeOf(*a).digest() == internal::storeOf(*b).digest() && internal::storeOf(*b).count(Kind::Member) == members;
+  fmt::print("digests equal:        {} ({} members on B)\n", equal ? "yes" : "NO", internal::storeOf(*b).count(Kind::Member));
+
+  // 3a. One changed member.
+  oneChange(ctx, *a, *ea, endpointA, idA.publicKey, *b, ob, eb, 0);
 
   // 4. Idle CPU of the two connected nodes (both engines live in this process).
   std::this_thread::sleep_for(std::chrono::seconds(1));
@@ -181,9 +344,92 @@ int main(int argc, char** argv) {
   std::this_thread::sleep_for(std::chrono::seconds(5));
   const double idle = (cpuSeconds() - c0) / seconds(i0, Clock_::now());
   fmt::print("idle CPU, 2 nodes:    {:.2f}% of one core over 5 s (heartbeats + vector polls)\n", idle * 100);
-
   eb.reset();
   ea.reset();
+  b.reset();
+  std::filesystem::remove_all(base + "/b");  // its pages would only crowd the cache
+
+  // 2b. The same data, A now the deployment's root (its first grant) and C an office
+  // certified for the top organization. C gets the certificates first, as its first sync
+  // would bring them, so the measured session runs with rules on both sides.
+  fmt::print("\n(b) A is the root, C an office certified for the top organization\n");
+  auto c = receiverNode("/c", "丙");
+  const auto idC = loadOrCreateIdentity(c->dataDir()).value();
+  auto granted = a->federation().grant(
+      {c->federation().nodeCode().value(), tree.district, CertificateRole::Office, false, 365, "office", ""});
+  if (!granted || !granted->becameRoot) {
+    fmt::print("grant failed: {}\n", granted ? "A did not become the root" : granted.error().message);
+    return 1;
+  }
+  copyCertificates(*a, *c);
+  const ScopeInfo scopeC = c->federation().scope();
+  if (!scopeC.grant || scopeC.grant->scope.org != tree.district) {
+    fmt::print("C does not hold its grant: {}\n", scopeC.problem);
+    return 1;
+  }
+  auto [ea2, endpointA2] = startSource(a->federation().policy());
+  // A does not trust C by hand: it admits C by its certificate. C dials, so it needs A's key.
+  (void)TrustStore::open(c->dataDir()).value().trust(idA.publicKey, "甲", endpointA2, 0);
+  const EngineOptions oc = engineOptions(ctx, *c, "C", c->federation().policy());
+  std::unique_ptr<Engine> ec;
+  const auto ruled = catchUp(ctx, *c, oc, idA.publicKey, internal::storeOf(*a).versionVector(), ec);
+  if (!ruled) return 1;
+  // A benchmark that silently measured the unrestricted path would be worse than none.
+  const PeerStatus* cAtA = ea2->status()->findPeer(idC.publicKey);
+  const std::string certificate = cAtA ? cAtA->certificate : "";
+  fmt::print("rules in force:       A's view of C: certified {}, \"{}\"; C's session partial {}; refused {}\n",
+             cAtA && cAtA->certified, certificate, ruled->receiverView.current.partial,
+             ruled->receiverView.total.changesRefused);
+  const bool ruledEqual = subtreeDigest(*a, tree.district).value_or("a") == subtreeDigest(*c, tree.district).value_or("c") &&
+                          internal::storeOf(*c).count(Kind::Member) == members;
+  fmt::print("subtree digests equal: {} ({} members on C)\n", ruledEqual ? "yes" : "NO", internal::storeOf(*c).count(Kind::Member));
+  if (certificate.empty() || !ruled->receiverView.current.partial) {
+    fmt::print("variant (b) did not run with rules\n");
+    return 1;
+  }
+  oneChange(ctx, *a, *ea2, endpointA2, idA.publicKey, *c, oc, ec, 1);
+  ec.reset();
+  ea2.reset();
+
+  fmt::print("\n(b) / (a): catch-up {:.2f}x ({:.2f}x against (a) until verified); {:+.1f} us per member; bytes received {:.2f}x, "
+             "changes received {:.2f}x\n",
+             ruled->seconds / plain->seconds,
+             plain->verifiedSeconds > 0 ? ruled->seconds / plain->verifiedSeconds : 0.0,
+             (ruled->seconds - plain->seconds) * 1e6 / static_cast<double>(members),
+             static_cast<double>(ruled->receiverView.total.bytesReceived) / static_cast<double>(plain->receiverView.total.bytesReceived),
+             static_cast<double>(ruled->receiverView.total.changesReceived) / static_cast<double>(plain->receiverView.total.changesReceived));
+
+  // 5. The rules alone, per call, over stored members (engines stopped: nothing else runs).
+  std::vector<Record> sample;
+  a->forEach(Kind::Member, [&](const Record& r) {
+    sample.push_back(r);
+    return sample.size() < 200'000;
+  });
+  auto rulesAforC = a->federation().policy()->rulesFor(idC.publicKey, internal::storeOf(*c).info().origin);
+  auto rulesCforA = c->federation().policy()->rulesFor(idA.publicKey, internal::storeOf(*a).info().origin);
+  if (!rulesAforC || !rulesCforA) {
+    fmt::print("no rules for the pair\n");
+    return 1;
+  }
+  Store& storeA = internal::storeOf(*a);
+  Store& storeC = internal::storeOf(*c);
+  const RecordLookup lookupA = [&](Kind kind, const RecordId& id) { return storeA.get(kind, id); };
+  const RecordLookup lookupC = [&](Kind kind, const RecordId& id) { return storeC.get(kind, id); };
+  const Change change{};  // the rules judge records; the change is only passed along
+  fmt::print("\nrules per call, {} members (community → street → district):\n", sample.size());
+  microsPerCall(sample, "Store::get of the member (one store read, for scale)",
+                [&](const Record& r) { return storeA.get(Kind::Member, r.id).has_value(); });
+  microsPerCall(sample, "A: mayReceive for C (changesSince's filter)", [&](const Record& r) { return rulesAforC->mayReceive(r); });
+  microsPerCall(sample, "A: sendWhole for C (a change that writes the owner field)",
+                [&](const Record& r) { return rulesAforC->sendWhole(r, change); });
+  microsPerCall(sample, "C: refusal of A's change (A is the root)", [&](const Record& r) {
+    return rulesCforA->gate().refusal(change, std::nullopt, r, lookupC).empty();
+  });
+  microsPerCall(sample, "A: refusal of C's change (C's scope: the top organization)", [&](const Record& r) {
+    return rulesAforC->gate().refusal(change, std::nullopt, r, lookupA).empty();
+  });
+  fmt::print("load average at the end {:.1f}\n", loadAverage());
+
   std::filesystem::remove_all(base);
-  return equal ? 0 : 1;
+  return equal && ruledEqual ? 0 : 1;
 }
