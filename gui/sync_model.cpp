@@ -1,10 +1,46 @@
 #include "gui/sync_model.h"
 
 #include "gui/field_history.h"
+#include "app/model/clock.h"
 
 namespace unionsync::gui {
 
 namespace {
+
+std::string roleWithDelegation(CertificateRole role, bool mayDelegate, const Tr& tr) {
+  std::string out = roleName(role, tr);
+  if (mayDelegate) out += tr(T::RoleMayDelegate);
+  return out;
+}
+
+// PeerStatus::certificate reads "[root ]ROLE WHERE until DATE" (app/federation's
+// describeGrant, WHERE possibly bilingual): said again in the UI language. Text of another
+// shape is shown as it came, so a change of that format degrades to English, not to nothing.
+std::string peerCertificate(std::string_view text, const Tr& tr) {
+  constexpr std::string_view kRoot = "root ", kUntil = " until ";
+  std::string_view rest = text;
+  const bool root = rest.starts_with(kRoot);
+  if (root) rest.remove_prefix(kRoot.size());
+  const auto space = rest.find(' ');
+  const auto until = rest.rfind(kUntil);
+  if (space == std::string_view::npos || until == std::string_view::npos || until <= space) return std::string(text);
+  const std::string where = tr.message(rest.substr(space + 1, until - space - 1));
+  const std::string_view date = rest.substr(until + kUntil.size());
+  if (root) return tr.format(T::PeerRootCertificate, where, date);
+  std::string_view role = rest.substr(0, space);
+  for (CertificateRole r : {CertificateRole::Office, CertificateRole::Capture})
+    if (role == certificateRoleName(r)) role = roleName(r, tr);
+  return tr.format(T::PeerCertificate, role, where, date);
+}
+
+void describeFederation(const PeerStatus& p, const Tr& tr, PeerLine& line) {
+  line.admission = tr(p.certified ? T::PeerCertified : T::PeerPairedByHand);
+  line.admissionTone = p.certified ? Tone::Good : Tone::Quiet;
+  if (!p.certificate.empty()) line.certificate = peerCertificate(p.certificate, tr);
+  if (p.refusedChanges == 0) return;
+  line.refusals = tr.format(T::PeerRefusedChanges, p.refusedChanges);
+  line.refusalReason = tr.format(T::PeerLastRefusal, formatTime(p.lastRefusalMs), tr.message(p.lastRefusal));
+}
 
 PeerLine describeState(const PeerStatus& p, const Tr& tr) {
   const std::string error = tr.message(p.lastError);
@@ -51,7 +87,7 @@ PeerLine describePeer(const PeerStatus& p, const Tr& tr) {
   } else if (p.state != PeerState::Revoked) {
     line.verified = tr(T::PeerNotVerified);
   }
-  if (p.refusedChanges > 0) line.refusals = tr.format(T::PeerRefusedChanges, p.refusedChanges, tr.message(p.lastRefusal));
+  describeFederation(p, tr, line);
   return line;
 }
 
@@ -71,6 +107,37 @@ PeerLine summarizeSync(const SyncStatus& status, const Tr& tr) {
   if (busy > 0) return {tr.format(T::SyncSummaryBusy, busy, active), {}, Tone::Busy};
   if (bad > 0) return {tr.format(T::SyncSummaryBad, inSync, active, bad), {}, Tone::Bad};
   return {tr.format(T::SyncSummaryGood, inSync, active), {}, inSync > 0 ? Tone::Good : Tone::Quiet};
+}
+
+std::string scopeName(const RecordId& org, const OrgNamer& orgName, const Tr& tr) {
+  return org.isZero() ? std::string(tr(T::ScopeWholeTree)) : orgName(org);
+}
+
+const char* roleName(CertificateRole role, const Tr& tr) {
+  return tr(role == CertificateRole::Capture ? T::RoleCapture : T::RoleOffice);
+}
+
+ScopeLine describeScope(const ScopeInfo& info, const OrgNamer& orgName, const Tr& tr) {
+  if (!info.inDeployment) return {tr(T::ScopeNone), Tone::Quiet};
+  if (!info.grant) return {tr.format(T::ScopeProblem, tr.message(info.problem)), Tone::Bad};
+  const ValidGrant& g = *info.grant;
+  const std::string until = dateOf(g.held.certificate.expiresMs);
+  if (g.isRoot) return {tr.format(T::ScopeRoot, until), Tone::Good};
+  return {tr.format(T::ScopeGrant, scopeName(g.scope.org, orgName, tr),
+                    roleWithDelegation(g.scope.role, g.held.certificate.mayDelegate, tr), until),
+          Tone::Good};
+}
+
+HeldCertificateRow describeHeld(const HeldCertificate& held, std::string_view problem, const OrgNamer& orgName,
+                                const Tr& tr) {
+  const Certificate& c = held.certificate;
+  // 16 hex digits tell keys apart on screen (what `unionsync scope` prints too).
+  return {held.name.empty() ? hexOfKey(c.subjectSigningKey).substr(0, 16) : held.name,
+          roleWithDelegation(c.role, c.mayDelegate, tr),
+          scopeName(c.scope, orgName, tr),
+          dateOf(c.expiresMs),
+          problem.empty() ? std::string(tr(T::CertificateValid)) : tr.message(problem),
+          problem.empty()};
 }
 
 }  // namespace unionsync::gui

@@ -1,5 +1,5 @@
-// 同步: this computer's name, fingerprint and addresses; the computers it trusts with their
-// state; computers seen on the network (or refused) with a pairing flow that shows both
+// 同步: this computer's name, fingerprint, addresses and place in its deployment; the
+// computers it trusts with their state and certificates; the certificates held; computers seen on the network (or refused) with a pairing flow that shows both
 // fingerprints to compare; adding a computer by address and key; revoking trust.
 #include <ifaddrs.h>
 #include <netinet/in.h>
@@ -58,6 +58,27 @@ std::string twoLines(std::string fingerprint) {
   return fingerprint;
 }
 
+// Names organizations for the federation lines (scopes are organization ids).
+OrgNamer orgNamer(const Node& node) {
+  return [&node](const RecordId& id) {
+    auto org = node.get(Kind::Organization, id);
+    return org ? std::string(org->get("name")) : id.hex();
+  };
+}
+
+// The certificate column is noise outside a deployment: shown once some peer has rules.
+bool anyFederatedPeer(const SyncStatus& s) {
+  for (const PeerStatus& p : s.peers)
+    if (p.certified || !p.certificate.empty()) return true;
+  return false;
+}
+
+// A line that may be long in a narrow cell: wrapped, with the whole text on hover.
+void longLine(GuiContext& ctx, const ImVec4& color, const std::string& s) {
+  ui::textWrappedColored(ctx, color, s);
+  ui::tooltip(ctx, s);
+}
+
 struct Pairing {
   std::string key;
   std::string name;
@@ -72,6 +93,7 @@ class SyncView final : public View {
     ImGui::BeginChild("##sync");
     thisNode(ctx);
     peers(ctx);
+    heldCertificates(ctx);
     discovered(ctx);
     addByAddress(ctx);
     log(ctx);
@@ -111,6 +133,7 @@ class SyncView final : public View {
       value();
     };
     row(T::SyncName, [&] { ui::text(ctx, s.name); });
+    row(T::SyncDeployment, [&] { deployment(ctx); });
     row(T::SyncFingerprint, [&] {
       ImGui::PushFont(ctx.largeFont);
       ui::text(ctx, s.fingerprint);
@@ -135,6 +158,11 @@ class SyncView final : public View {
     if (std::exchange(retryOtherPort_, false)) ctx.startEngine("tcp://0.0.0.0:0");
   }
 
+  void deployment(GuiContext& ctx) {
+    const ScopeLine line = describeScope(ctx.node.federation().scope(), orgNamer(ctx.node), ctx.tr);
+    ui::textWrappedColored(ctx, ui::toneColor(line.tone), line.text);
+  }
+
   void peers(GuiContext& ctx) {
     const Tr& tr = ctx.tr;
     section(ctx, T::SyncTrusted);
@@ -144,10 +172,12 @@ class SyncView final : public View {
     }
     constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersInnerH |
                                        ImGuiTableFlags_SizingStretchProp;
-    if (!ImGui::BeginTable("##peers", 5, kFlags)) return;
+    const bool federated = anyFederatedPeer(*ctx.sync);
+    if (!ImGui::BeginTable("##peers", federated ? 6 : 5, kFlags)) return;
     ImGui::TableSetupColumn(tr(T::SyncName), ImGuiTableColumnFlags_WidthStretch, 1.0f);
     ImGui::TableSetupColumn(tr(T::SyncFingerprint), ImGuiTableColumnFlags_WidthFixed, 200);
     ImGui::TableSetupColumn(tr(T::SyncAddress), ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    if (federated) ImGui::TableSetupColumn(tr(T::SyncPeerCertificate), ImGuiTableColumnFlags_WidthStretch, 1.3f);
     ImGui::TableSetupColumn(tr(T::SyncState), ImGuiTableColumnFlags_WidthStretch, 1.6f);
     ImGui::TableSetupColumn("##actions", ImGuiTableColumnFlags_WidthFixed, 150);
     ImGui::TableHeadersRow();
@@ -160,12 +190,20 @@ class SyncView final : public View {
       ui::text(ctx, twoLines(p.fingerprint));
       ImGui::TableNextColumn();
       ui::textWrapped(ctx, p.address.empty() ? std::string("—") : p.address);
-      ImGui::TableNextColumn();
       const PeerLine line = describePeer(p, tr);
+      if (federated) {
+        ImGui::TableNextColumn();
+        ui::textColored(ctx, ui::toneColor(line.admissionTone), line.admission);
+        if (!line.certificate.empty()) longLine(ctx, ui::mutedColor(), line.certificate);
+      }
+      ImGui::TableNextColumn();
       ui::textColored(ctx, ui::toneColor(line.tone), line.state);
       if (!line.detail.empty()) ui::textMuted(ctx, line.detail);
       if (!line.verified.empty()) ui::textColored(ctx, ui::toneColor(line.verifiedTone), line.verified);
-      if (!line.refusals.empty()) ui::textColored(ctx, ui::toneColor(Tone::Bad), line.refusals);
+      if (!line.refusals.empty()) {
+        ui::textColored(ctx, ui::toneColor(Tone::Bad), line.refusals);
+        longLine(ctx, ui::mutedColor(), line.refusalReason);
+      }
       if (p.total.changesReceived + p.total.changesSent > 0)
         ui::textMuted(ctx, tr.format(T::SyncTraffic, p.total.changesSent, p.total.changesReceived));
       ImGui::TableNextColumn();
@@ -177,6 +215,34 @@ class SyncView final : public View {
         if (ImGui::SmallButton(tr(T::SyncRevoke))) revoke(ctx, p.publicKey, p.name);
       }
       ImGui::PopID();
+    }
+    ImGui::EndTable();
+  }
+
+  // Every certificate of the deployment this node holds (they replicate to all nodes), with
+  // its validity now: folded away, it is for the one who granted them.
+  void heldCertificates(GuiContext& ctx) {
+    const Tr& tr = ctx.tr;
+    const auto held = ctx.node.federation().certificates();
+    if (held.empty()) return;
+    ImGui::Spacing();
+    const std::string header = ctx.shown(tr.format(T::SyncCertificates, held.size())) + "###certs";
+    if (!ImGui::CollapsingHeader(header.c_str())) return;
+    constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_SizingStretchProp;
+    if (!ImGui::BeginTable("##certs", 5, kFlags)) return;
+    for (T column : {T::SyncName, T::CertificateRole, T::CertificateScope, T::CertificateExpires, T::SyncState})
+      ImGui::TableSetupColumn(tr(column), ImGuiTableColumnFlags_WidthStretch, column == T::SyncState ? 2.0f : 1.0f);
+    ImGui::TableHeadersRow();
+    const OrgNamer names = orgNamer(ctx.node);
+    for (const auto& [certificate, problem] : held) {
+      const HeldCertificateRow row = describeHeld(certificate, problem, names, tr);
+      ImGui::TableNextRow();
+      for (const std::string* cell : {&row.name, &row.role, &row.scope, &row.expires}) {
+        ImGui::TableNextColumn();
+        ui::text(ctx, *cell);
+      }
+      ImGui::TableNextColumn();
+      longLine(ctx, ui::toneColor(row.valid ? Tone::Good : Tone::Bad), row.validity);
     }
     ImGui::EndTable();
   }

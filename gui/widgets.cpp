@@ -74,16 +74,23 @@ void textWrapped(GuiContext& ctx, std::string_view s) {
   ImGui::PopTextWrapPos();
 }
 
-void textMuted(GuiContext& ctx, std::string_view s) {
-  ImGui::PushStyleColor(ImGuiCol_Text, mutedColor());
+void textWrappedColored(GuiContext& ctx, const ImVec4& color, std::string_view s) {
+  ImGui::PushStyleColor(ImGuiCol_Text, color);
   textWrapped(ctx, s);
   ImGui::PopStyleColor();
 }
 
-void errorText(GuiContext& ctx, std::string_view s) {
-  ImGui::PushStyleColor(ImGuiCol_Text, errorColor());
-  textWrapped(ctx, s);
-  ImGui::PopStyleColor();
+void textMuted(GuiContext& ctx, std::string_view s) { textWrappedColored(ctx, mutedColor(), s); }
+
+void errorText(GuiContext& ctx, std::string_view s) { textWrappedColored(ctx, errorColor(), s); }
+
+void tooltip(GuiContext& ctx, std::string_view s) {
+  if (!ImGui::IsItemHovered()) return;
+  ImGui::BeginTooltip();
+  ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
+  text(ctx, s);
+  ImGui::PopTextWrapPos();
+  ImGui::EndTooltip();
 }
 
 void title(GuiContext& ctx, const char* s) {

@@ -25,8 +25,11 @@ void applyTheme();
 void text(GuiContext& ctx, std::string_view s);
 void textColored(GuiContext& ctx, const ImVec4& color, std::string_view s);
 void textWrapped(GuiContext& ctx, std::string_view s);
+void textWrappedColored(GuiContext& ctx, const ImVec4& color, std::string_view s);
 void textMuted(GuiContext& ctx, std::string_view s);
 void errorText(GuiContext& ctx, std::string_view s);
+// `s` in a tooltip while the last item is hovered (the whole of a text a cell shortens).
+void tooltip(GuiContext& ctx, std::string_view s);
 // A view's heading in the large font.
 void title(GuiContext& ctx, const char* s);
 // Selectable text that can be copied (fingerprints, keys, paths): a read-only input.

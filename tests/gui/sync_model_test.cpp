@@ -70,7 +70,8 @@ TEST_CASE("the in-sync badge and refused changes beside a peer") {
   CHECK(line.refusals.empty());
   p.refusedChanges = 3;
   p.lastRefusal = "身份证号校验位错误 / wrong ID number check digit";
-  CHECK(describePeer(p, en).refusals == "Refused 3 invalid changes, latest: wrong ID number check digit");
+  CHECK(describePeer(p, en).refusals == "Refused 3 invalid changes");
+  CHECK(describePeer(p, en).refusalReason.ends_with("): wrong ID number check digit"));
   CHECK(describePeer(peer(PeerState::Revoked), en).verified.empty());
 }
 
@@ -95,4 +96,43 @@ TEST_CASE("a peer that cannot be reached says so, not idle") {
   CHECK(describePeer(down, zh).state == "无法连接");
   down.lastError.clear();
   CHECK(describePeer(down, zh).detail == "对方电脑未开机或地址不对");  // says what to check
+}
+
+TEST_CASE("federation: a peer's certificate and this node's scope in the UI language") {
+  const Tr zh(Lang::Zh), en(Lang::En);
+  PeerStatus p = peer(PeerState::Live);
+  CHECK(describePeer(p, en).admission == "Paired by hand");
+  CHECK(describePeer(p, en).certificate.empty());
+  p.certified = true;
+  p.certificate = "office 东城街道总工会 until 2027-12-02";
+  CHECK(describePeer(p, zh).admissionTone == Tone::Good);
+  CHECK(describePeer(p, zh).certificate == "办公室 · 东城街道总工会 · 有效至 2027-12-02");
+  p.certificate = "root office 全部 / whole tree until 2036-01-01";
+  CHECK(describePeer(p, en).certificate == "root (headquarters) · whole tree · until 2036-01-01");
+  p.certificate = "something else";
+  CHECK(describePeer(p, en).certificate == "something else");  // an unknown shape as it came
+
+  const OrgNamer names = [](const RecordId&) { return std::string("西城街道总工会"); };
+  ScopeInfo info;
+  CHECK(describeScope(info, names, en).text.starts_with("Not in a deployment"));
+  info.inDeployment = true;
+  info.problem = "证书已过期 / the certificate expired";
+  CHECK(describeScope(info, names, en).text == "This computer holds no valid certificate: the certificate expired");
+  CHECK(describeScope(info, names, en).tone == Tone::Bad);
+  ValidGrant g;
+  g.scope.org.bytes[0] = 7;  // any organization but the whole tree
+  g.scope.role = CertificateRole::Capture;
+  info.grant = g;
+  const ScopeLine line = describeScope(info, names, zh);
+  CHECK(line.text.starts_with("范围：西城街道总工会 · 角色：外展采集 · 有效至 "));
+  CHECK(line.tone == Tone::Good);
+  info.grant->isRoot = true;
+  CHECK(describeScope(info, names, zh).text.starts_with("根节点（总工会）"));
+
+  const HeldCertificateRow row = describeHeld(g.held, "已吊销 / revoked", names, en);
+  CHECK(row.name.size() == 16);  // no name given: the start of the key
+  CHECK(row.role == "office");
+  CHECK(row.scope == "the whole tree");
+  CHECK(row.validity == "revoked");
+  CHECK_FALSE(row.valid);
 }
