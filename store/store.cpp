@@ -568,6 +568,7 @@ struct Store::Impl {
       if (gate.refusal) verdict.refusal = gate.refusal(change, before, m.after, lookup);
       if (verdict.refusal.empty() && options.validateReceived)
         verdict = options.validateReceived(change, before, m.after, lookup);
+      if (verdict.waitFor && gate.leaving && gate.leaving(m.after, lookup)) verdict.waitFor.reset();
       if (verdict.refusal.empty() && verdict.waitFor &&
           txn.get(records, codec::recordKey(verdict.waitFor->first, verdict.waitFor->second)))
         verdict.refusal = fmt::format("等待的记录 {} 已存在 / the record waited for ({}) is already held", verdict.waitFor->second.hex(),

@@ -93,6 +93,10 @@ struct ApplyGate {
   // only part of the data sends only part of an origin's stream, and raising the entry on
   // its word would hide the rest from every later catch-up.
   std::function<bool(Origin origin)> vouchesFor;
+  // Whether the record, as the change leaves it, lies outside what this store holds by scope
+  // (it is on its way out): a reference from it to a record not held is then not waited for,
+  // since that record will never arrive here.
+  std::function<bool(const Record& after, const RecordLookup& lookup)> leaving;
 };
 
 // Which held records a reader wants (changesSince's filter), judged on the current record,

@@ -23,32 +23,44 @@ class ScopedRules final : public PeerRules {
   ScopedRules(Store& store, std::shared_ptr<OwnRights> rights, std::optional<Scope> own, std::optional<Scope> peer,
               Origin peerOrigin, std::string peerName, std::string describe)
       : store_(store), rights_(std::move(rights)), own_(own), peer_(peer), peerOrigin_(peerOrigin),
-        ownOrigin_(store.info().origin), describe_(std::move(describe)) {
+        describe_(std::move(describe)) {
     lookup_ = [this](Kind kind, const RecordId& id) { return store_.get(kind, id); };
     coversUs_ = own_ && peer_ && scopeCovers(*peer_, *own_, lookup_);
-    gate_.refusal = [peer, peerName = std::move(peerName), problem = describe_](
+    gate_.refusal = [peer, own, rights = rights_, peerName = std::move(peerName), problem = describe_](
                         const Change&, const std::optional<Record>& before, const Record& after,
                         const RecordLookup& lookup) -> std::string {
       if (isFederationKind(after.kind)) return {};
       if (!peer) return fmt::format("「{}」没有有效的证书 / '{}' holds no valid certificate: {}", peerName, peerName, problem);
-      return writeRefusal(*peer, before, after, lookup, peerName);
+      std::string refusal = writeRefusal(*peer, before, after, lookup, peerName);
+      // A record that leaves our part of the tree with this change: we pass it up, then drop it.
+      if (refusal.empty() && own && before && !holds(*own, after, lookup)) rights->mayHaveDepartures = true;
+      return refusal;
     };
+    gate_.leaving = [own](const Record& after, const RecordLookup& lookup) { return own && !holds(*own, after, lookup); };
     // Per change, only a peer whose scope covers ours: it sends every change we may hold.
     gate_.vouchesFor = [coversUs = coversUs_](Origin) { return coversUs; };
   }
 
   bool mayReceive(const Record& record) const override {
     if (isFederationKind(record.kind)) return true;
-    if (!own_ || !peerHolds(record)) return false;
-    if (covers(*own_, record, lookup_)) return true;
-    // A record we moved out of our scope (a transfer) goes only to peers that covered its
-    // place before: a peer holding only its new place would refuse it from us.
-    return coversUs_ && movedOutByUs(record);
+    if (!own_ || !peer_) return false;
+    // A record that left our scope while we held it (a transfer, ours or one passed to us)
+    // goes only to peers covering our scope, so covering its old place: a peer holding only
+    // its new place would refuse it from us.
+    if (!holds(*own_, record, lookup_)) return coversUs_;
+    return peerHolds(record) && covers(*own_, record, lookup_);
   }
 
   bool peerHolds(const Record& record) const override { return peer_ && holds(*peer_, record, lookup_); }
 
-  bool sendWhole(const Record& record, const Change&) const override { return mayReceive(record); }
+  // Only a record with older state than this change (one that existed before it moved):
+  // a record's first change already carries all it has.
+  bool sendWhole(const Record& record, const Change& change) const override {
+    const bool older = std::any_of(record.fields.begin(), record.fields.end(), [&](const auto& field) {
+      return field.second.stamp.origin != change.origin || field.second.seq != change.seq;
+    });
+    return older && mayReceive(record);
+  }
 
   std::vector<std::pair<Kind, RecordId>> wholeOnStart() const override {
     std::vector<std::pair<Kind, RecordId>> out;
@@ -70,8 +82,13 @@ class ScopedRules final : public PeerRules {
     std::vector<std::pair<Kind, RecordId>> out;
     if (!coversUs_ || own_->org.isZero() || !rights_->mayHaveDepartures) return out;
     bool waiting = false;  // some record left our scope that the peer does not hold whole yet
+    // Dropped only once the peer keeps it for good: its scope holds the record's new place.
     auto visit = [&](const Record& record) {
       if (holds(*own_, record, lookup_)) return true;
+      if (!peerHolds(record)) {
+        waiting = true;
+        return true;
+      }
       const bool whole = std::all_of(record.fields.begin(), record.fields.end(), [&](const auto& field) {
         auto it = peerHas.find(field.second.stamp.origin);
         return it != peerHas.end() && it->second >= field.second.seq;
@@ -89,18 +106,11 @@ class ScopedRules final : public PeerRules {
   std::string describe() const override { return describe_; }
 
  private:
-  bool movedOutByUs(const Record& record) const {
-    const std::string_view owner = kindDef(record.kind).ownerField;
-    auto it = record.fields.find(owner);
-    return it != record.fields.end() && it->second.stamp.origin == ownOrigin_;
-  }
-
   Store& store_;
   std::shared_ptr<OwnRights> rights_;
   std::optional<Scope> own_;
   std::optional<Scope> peer_;
   Origin peerOrigin_;
-  Origin ownOrigin_;
   std::string describe_;
   RecordLookup lookup_;
   ApplyGate gate_;

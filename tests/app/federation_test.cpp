@@ -42,9 +42,11 @@ struct FedNode {
   Federation& federation() { return node->federation(); }
   std::string code() { return federation().nodeCode().value(); }
   std::string key() { return node->sync().ownKey().value().publicKey; }
+  // Listens on loopback; connects to no one by itself (each test decides who meets whom).
   std::string serve() {
     SyncStartOptions o;
     o.listen = "tcp://127.0.0.1:*";
+    o.engine.autoConnect = false;
     REQUIRE(node->sync().start(std::move(o)).has_value());
     auto s = node->sync().status();
     REQUIRE(s);
@@ -252,8 +254,19 @@ TEST_CASE("federation: changes a certified peer may not write are refused, count
   const PeerStatus* seen = status->findPeer(a.key());
   REQUIRE(seen);
   CHECK(seen->certified);
-  CHECK(seen->refusedChanges >= 2);
+  CHECK(seen->refusedChanges >= 1);
   CHECK(seen->lastRefusal.find("outside its scope") != std::string::npos);
+  // (东城's own sending code does not even offer the district: it covers only its subtree.
+  // A sender that does is refused by the same rights, checked here directly.)
+  auto rules = hq.federation().policy()->rulesFor(a.key(), 1);
+  REQUIRE(rules);
+  const RecordLookup lookup = [&](Kind kind, const RecordId& id) { return hq.node->get(kind, id); };
+  Record renamed = *hq.node->get(Kind::Organization, t.district);
+  renamed.fields["name"].value = "被篡改的区总工会";
+  CHECK(rules->gate().refusal(Change{}, hq.node->get(Kind::Organization, t.district), renamed, lookup).find("outside its scope") !=
+        std::string::npos);
+  CHECK_FALSE(rules->caughtUpVouches(7));
+  CHECK(rules->caughtUpVouches(1));
   CHECK(hq.node->get(Kind::Organization, t.district)->get("name") == "嘉禾区总工会");
   CHECK(hq.node->get(Kind::Member, forgedMember)->get("org") == t.streetB.hex());
 
@@ -376,5 +389,48 @@ TEST_CASE("federation: a transfer written by the sending union moves the whole r
   CHECK(subtreeDigest(*b.node, t.streetB).value() == subtreeDigest(*hq.node, t.streetB).value());
   CHECK(subtreeDigest(*a.node, t.streetA).value() == subtreeDigest(*hq.node, t.streetA).value());
   CHECK(a.node->counters(t.communityA) == hq.node->counters(t.communityA));
+  hq.node->sync().stop();
+}
+
+TEST_CASE("federation: a record leaving a middle office's scope is passed up and dropped where it no longer belongs") {
+  // 区总工会 ─┬─ 城东片区 ── 东城街道 (张伟)
+  //           └─ 西城街道
+  FedNode hq("区总工会", 1), zone("城东片区", 2), a("东城", 3), b("西城", 4);
+  const RecordId district = addOrg(*hq.node, "嘉禾区总工会", "区县总工会", std::nullopt);
+  const RecordId zoneOrg = addOrg(*hq.node, "城东片区工会联合会", "行业/区域工会联合会", district);
+  const RecordId streetA = addOrg(*hq.node, "东城街道总工会", "街道总工会", zoneOrg);
+  const RecordId streetB = addOrg(*hq.node, "西城街道总工会", "街道总工会", district);
+  const RecordId moved = addMember(*hq.node, "张伟", "11010519750505456", streetA);
+  REQUIRE(hq.federation().grant({zone.code(), zoneOrg, CertificateRole::Office, false, 30, "片区", ""}).has_value());
+  REQUIRE(hq.federation().grant({a.code(), streetA, CertificateRole::Office, false, 30, "东城", ""}).has_value());
+  REQUIRE(hq.federation().grant({b.code(), streetB, CertificateRole::Office, false, 30, "西城", ""}).has_value());
+  const std::string address = hq.serve();
+  for (FedNode* n : {&zone, &a, &b}) REQUIRE(n->syncWith(hq, address).has_value());
+  REQUIRE(zone.node->get(Kind::Member, moved).has_value());
+
+  // 东城 transfers 张伟 to 西城 and meets only 城东片区, which covers 东城 but not 西城.
+  REQUIRE(a.node->set(Kind::Member, moved, {{"org", streetB.hex()}}).has_value());
+  const std::string addressOfZone = zone.serve();
+  REQUIRE(a.node->sync().trust(zone.key(), "片区", addressOfZone).has_value());
+  auto up = syncOnce(a.node->sync(), addressOfZone, 20s);
+  REQUIRE_MESSAGE(up.has_value(), up.error().message);
+  CHECK(up->current.changesRefused == 0);
+  REQUIRE(zone.node->get(Kind::Member, moved).has_value());
+  CHECK(zone.node->get(Kind::Member, moved)->get("org") == streetB.hex());
+  CHECK(a.node->get(Kind::Member, moved).has_value());  // 片区 will not keep it: 东城 waits
+  zone.node->sync().stop();
+
+  // 城东片区 passes it to headquarters, which keeps it; then both drop it.
+  auto zoneUp = syncOnce(zone.node->sync(), address, 20s);
+  REQUIRE_MESSAGE(zoneUp.has_value(), zoneUp.error().message);
+  REQUIRE(hq.node->get(Kind::Member, moved).has_value());
+  CHECK(hq.node->get(Kind::Member, moved)->get("org") == streetB.hex());
+  CHECK_FALSE(zone.node->get(Kind::Member, moved).has_value());
+  REQUIRE(syncOnce(a.node->sync(), address, 20s).has_value());
+  CHECK_FALSE(a.node->get(Kind::Member, moved).has_value());
+  auto down = syncOnce(b.node->sync(), address, 20s);
+  REQUIRE_MESSAGE(down.has_value(), down.error().message);
+  REQUIRE(b.node->get(Kind::Member, moved).has_value());
+  CHECK(b.node->get(Kind::Member, moved)->get("name") == "张伟");
   hq.node->sync().stop();
 }
