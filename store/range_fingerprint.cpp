@@ -146,9 +146,7 @@ bool validRecordKey(std::string_view key) {
 }
 
 std::string hashHex(const Hash128& hash) {
-  std::string out(hash.size() * 2, '0');
-  sodium_bin2hex(out.data(), out.size() + 1, hash.data(), hash.size());
-  return out;
+  return hexOf(std::string_view(reinterpret_cast<const char*>(hash.data()), hash.size()));
 }
 
 }  // namespace unionsync

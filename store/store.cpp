@@ -97,9 +97,7 @@ std::string conflictKey(const Conflict& c) {
 }
 
 std::string hex(const unsigned char* data, std::size_t size) {
-  std::string out(size * 2, '0');
-  sodium_bin2hex(out.data(), out.size() + 1, data, size);
-  return out;
+  return hexOf(std::string_view(reinterpret_cast<const char*>(data), size));
 }
 
 // Approximate wire size of a change, for batching by bytes.

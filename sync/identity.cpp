@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -158,12 +159,10 @@ Result<std::optional<SigningPublicKey>> readRootKey(const std::string& path) {
   if (::stat(path.c_str(), &st) != 0) return std::optional<SigningPublicKey>{};
   auto text = readSmallFile(path);
   if (!text) return std::unexpected(text.error());
+  auto raw = bytesOfHex(*text);
+  if (!raw || raw->size() != 32) return fail("根节点公钥文件损坏：" + path + " / corrupt root key file " + path);
   SigningPublicKey key{};
-  std::size_t decoded = 0;
-  if (text->size() != 2 * key.size() ||
-      sodium_hex2bin(key.data(), key.size(), text->data(), text->size(), nullptr, &decoded, nullptr) != 0 ||
-      decoded != key.size())
-    return fail("根节点公钥文件损坏：" + path + " / corrupt root key file " + path);
+  std::copy(raw->begin(), raw->end(), key.begin());
   return std::optional<SigningPublicKey>{key};
 }
 
@@ -178,9 +177,8 @@ Result<std::optional<SigningPublicKey>> loadRootKey(const std::string& dataDir) 
 Result<SigningPublicKey> adoptRootKey(const std::string& dataDir, const SigningPublicKey& key) {
   auto dir = syncDirectory(dataDir);
   if (!dir) return std::unexpected(dir.error());
-  std::array<char, 2 * 32 + 1> hex{};
-  sodium_bin2hex(hex.data(), hex.size(), key.data(), key.size());
-  if (auto created = createExclusive(rootKeyPath(*dir), hex.data(), 0644); !created)
+  const std::string hex = hexOf(std::string_view(reinterpret_cast<const char*>(key.data()), key.size()));
+  if (auto created = createExclusive(rootKeyPath(*dir), hex, 0644); !created)
     return std::unexpected(created.error());
   auto held = readRootKey(rootKeyPath(*dir));
   if (!held) return std::unexpected(held.error());

@@ -1,6 +1,5 @@
 #include "app/sync/sync_service.h"
 
-#include <sodium.h>
 
 #include <fmt/format.h>
 
@@ -101,9 +100,8 @@ Result<OwnKey> SyncService::ownKey() const {
   if (!id) return std::unexpected(id.error());
   auto signing = loadOrCreateSigningKey(dataDir_);
   if (!signing) return std::unexpected(signing.error());
-  std::string hex(2 * signing->publicKey.size() + 1, '\0');
-  sodium_bin2hex(hex.data(), hex.size(), signing->publicKey.data(), signing->publicKey.size());
-  hex.pop_back();
+  const std::string hex =
+      hexOf(std::string_view(reinterpret_cast<const char*>(signing->publicKey.data()), signing->publicKey.size()));
   return OwnKey{id->publicKey, id->fingerprint, hex};
 }
 

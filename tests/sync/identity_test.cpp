@@ -3,6 +3,7 @@
 
 #include <sys/stat.h>
 
+#include <cstdio>
 #include <regex>
 #include <vector>
 
@@ -103,5 +104,26 @@ TEST_CASE("signing key: a corrupt or truncated key file is an error naming the f
     auto loaded = loadOrCreateSigningKey(dir.path());
     REQUIRE_FALSE(loaded.has_value());
     CHECK(loaded.error().message.find("sign.key") != std::string::npos);
+  }
+}
+
+TEST_CASE("root key: none until adopted, the first writer wins, a truncated or garbled file is named") {
+  TempDir dir;
+  CHECK_FALSE(loadRootKey(dir.path())->has_value());
+  SigningPublicKey first{};
+  first.fill(7);
+  SigningPublicKey second{};
+  second.fill(9);
+  CHECK(adoptRootKey(dir.path(), first).value() == first);
+  CHECK(adoptRootKey(dir.path(), second).value() == first);  // a later adoption never replaces it
+  CHECK(loadRootKey(dir.path())->value() == first);
+  for (const char* broken : {"0707", "zz07070707070707070707070707070707070707070707070707070707070707"}) {
+    FILE* f = std::fopen((dir.path() + "/sync/root.pub").c_str(), "w");
+    REQUIRE(f);
+    std::fputs(broken, f);
+    std::fclose(f);
+    auto loaded = loadRootKey(dir.path());
+    REQUIRE_FALSE(loaded.has_value());
+    CHECK(loaded.error().message.find("root.pub") != std::string::npos);
   }
 }
