@@ -26,10 +26,10 @@ struct KeySlot {
 };
 
 template <typename OpenStore>
-Result<std::unique_ptr<Store>> openWithReceivedCheck(NodeOptions options, Clock& clock,
+Result<std::unique_ptr<Store>> openWithReceivedCheck(NodeOptions options, Clock& clock, const std::string& dataDir,
                                                      const std::shared_ptr<OwnRights>& rights, OpenStore openStore) {
   auto slot = std::make_shared<KeySlot>();
-  auto store = openStore(applicationStoreOptions(options, [slot] { return slot->key(); }, clock, rights));
+  auto store = openStore(applicationStoreOptions(options, [slot] { return slot->key(); }, clock, rights, dataDir));
   if (!store) return store;
   (void)(*store)->deploymentKey();  // fills the cache before any change is received
   slot->store.store(store->get());
@@ -59,9 +59,10 @@ StoreOptions applicationStoreOptions(NodeOptions options) {
 }
 
 StoreOptions applicationStoreOptions(NodeOptions options, std::function<std::string()> deploymentKey, Clock& clock,
-                                     std::shared_ptr<OwnRights> rights) {
+                                     std::shared_ptr<OwnRights> rights, const std::string& dataDir) {
   StoreOptions store = applicationStoreOptions(options);
   store.validateReceived = makeReceivedValidator(std::move(deploymentKey), clock);
+  store.signLocal = makeChangeSigner(rights, dataDir);
   store.checkLocal = makeLocalWriteCheck(std::move(rights), clock);
   return store;
 }
@@ -81,7 +82,7 @@ Node::~Node() = default;
 Result<std::unique_ptr<Node>> Node::open(const std::string& dataDir, Clock& clock, Random& random,
                                          NodeOptions options) {
   auto rights = makeOwnRights();
-  auto store = openWithReceivedCheck(options, clock, rights,
+  auto store = openWithReceivedCheck(options, clock, dataDir, rights,
                                      [&](StoreOptions o) { return Store::open(dataDir, std::move(o), clock); });
   if (!store) return std::unexpected(store.error());
   return std::unique_ptr<Node>(new Node(dataDir, std::move(*store), std::move(rights), clock, random));
@@ -92,7 +93,7 @@ Result<std::unique_ptr<Node>> Node::create(const std::string& dataDir, const std
   if (name.empty()) return fail("节点名称不能为空 / the node needs a name (--name)");
   auto rights = makeOwnRights();
   auto store = openWithReceivedCheck(
-      options, clock, rights, [&](StoreOptions o) { return Store::create(dataDir, name, std::move(o), clock, random); });
+      options, clock, dataDir, rights, [&](StoreOptions o) { return Store::create(dataDir, name, std::move(o), clock, random); });
   if (!store) return std::unexpected(store.error());
   return std::unique_ptr<Node>(new Node(dataDir, std::move(*store), std::move(rights), clock, random));
 }

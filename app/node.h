@@ -223,8 +223,9 @@ StoreOptions applicationStoreOptions(NodeOptions options);
 // The same, the schema check of received changes (received_check.h) and the check of local
 // writes against this node's certificate (federation.h), which every Node uses:
 // `deploymentKey` returns the store's key, `clock` dates "tomorrow" and must outlive the
-// store, `rights` is the slot the node's Federation fills.
+// store, `rights` is the slot the node's Federation fills; inside a deployment each local
+// change is signed with the signing key of `dataDir` (sync/identity.h).
 StoreOptions applicationStoreOptions(NodeOptions options, std::function<std::string()> deploymentKey, Clock& clock,
-                                     std::shared_ptr<OwnRights> rights);
+                                     std::shared_ptr<OwnRights> rights, const std::string& dataDir);
 
 }  // namespace unionsync

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "store/change_signature.h"
+
 namespace unionsync::codec {
 
 namespace {
@@ -161,6 +163,8 @@ std::string encodeChange(const Change& c) {
     putString(out, f.value);
     putStamp(out, f.base);
   }
+  // Older parked entries end here: a signature is an optional tail.
+  if (c.signature) putString(out, encodeSignature(*c.signature));
   return out;
 }
 
@@ -181,6 +185,10 @@ Change decodeChange(std::string_view in) {
     f.value = std::string(getString(in));
     f.base = getStamp(in);
     c.fields.push_back(std::move(f));
+  }
+  if (!in.empty()) {
+    c.signature = decodeSignature(getString(in));
+    if (!c.signature) throw corrupt("stored change signature is corrupt");
   }
   return c;
 }

@@ -143,9 +143,13 @@ constexpr FieldDef kCertificateFields[] = {
 constexpr FieldDef kRevocationFields[] = {
     {.name = "revocation", .type = FieldType::Text, .zh = "吊销", .en = "Revocation", .required = true, .maxLength = 2 * 137},
 };
+constexpr FieldDef kOriginClaimFields[] = {
+    {.name = "claim", .type = FieldType::Text, .zh = "来源声明", .en = "Origin claim", .required = true, .maxLength = 2 * 113},
+};
 constexpr KindDef kSystemKinds[] = {
     {Kind::Certificate, "节点证书", "Certificate", kCertificateFields, "", "name"},
     {Kind::Revocation, "证书吊销", "Revocation", kRevocationFields, "", "revocation"},
+    {Kind::OriginClaim, "来源声明", "Origin claim", kOriginClaimFields, "", "claim"},
 };
 
 // No date in a union's records is older (the oldest birth dates on resident ID cards are

@@ -23,6 +23,7 @@
 #include "store/lmdb.h"
 #include "store/merge.h"
 #include "store/blake2b.h"
+#include "store/change_signature.h"
 #include "store/record_codec.h"
 #include "store/utf8.h"
 
@@ -104,6 +105,7 @@ std::string hex(const unsigned char* data, std::size_t size) {
 std::size_t approximateSize(const Change& c) {
   std::size_t size = 48;
   for (const auto& f : c.fields) size += f.name.size() + f.value.size() + 24;
+  if (c.signature) size += 64 + 16 * c.signature->absent.size();
   return size;
 }
 
@@ -198,6 +200,7 @@ struct Store::Impl {
   std::string dir;
   MDB_env* env = nullptr;
   MDB_dbi meta{}, records{}, changes{}, vv{}, index{}, counters{}, conflicts{}, parked{};
+  MDB_dbi signatures{};  // (origin, seq) -> ChangeSignature (change_signature.h)
   // --- fingerprints (defined in the "fingerprints" block at the end of this file) ---
   MDB_dbi fpHashes{}, fpBuckets{};
   // Replaces `before`'s hash by `after`'s in the record's bucket, in the same transaction.
@@ -423,10 +426,66 @@ struct Store::Impl {
         return f.second.stamp.origin == origin && f.second.seq == seq;
       });
       if (!stillLive) txn.del(changes, changeKey(origin, seq));
+      if (before) supersedeSigned(txn, *before, after, origin, seq, stillLive);
     }
     updateIndexes(txn, before, after);
     updateCounters(before, after);
     updateFingerprint(txn, before, after);
+  }
+
+  // --- origin signatures (change_signature.h): kept so that relays can prove changes ---
+  std::optional<ChangeSignature> signatureOf(const Txn& txn, Origin origin, std::uint64_t seq) const {
+    auto held = txn.get(signatures, changeKey(origin, seq));
+    if (!held) return std::nullopt;
+    auto decoded = decodeSignature(*held);
+    if (!decoded) throw std::runtime_error("stored change signature is corrupt");
+    return decoded;
+  }
+
+  static std::vector<LeafHash> leafsOf(const Record& record, Origin origin, std::uint64_t seq) {
+    std::vector<LeafHash> leafs;
+    for (const auto& [name, f] : record.fields)
+      if (f.stamp.origin == origin && f.seq == seq) leafs.push_back(leafHash(name, f.value, f.base));
+    return leafs;
+  }
+
+  // The fields of change (origin, seq) that `after` no longer carries join its signature's
+  // absent leafs; a change with no field left has nothing to prove and loses its signature.
+  void supersedeSigned(Txn& txn, const Record& before, const Record& after, Origin origin, std::uint64_t seq,
+                       bool stillLive) {
+    const std::string key = changeKey(origin, seq);
+    if (!stillLive) {
+      txn.del(signatures, key);
+      return;
+    }
+    auto signature = signatureOf(txn, origin, seq);
+    if (!signature) return;
+    for (const auto& [name, f] : before.fields) {
+      if (f.stamp.origin != origin || f.seq != seq) continue;
+      auto now = after.fields.find(name);
+      if (now == after.fields.end() || now->second.stamp != f.stamp || now->second.seq != seq)
+        signature->absent.push_back(leafHash(name, f.value, f.base));
+    }
+    txn.put(signatures, key, encodeSignature(*signature));
+  }
+
+  // After `change` won fields of a record (`before` -> `after`): its signature is kept with
+  // the leafs of the change's fields this store does not carry. A change that arrives without
+  // one only shrinks the absent list of a signature already held (its fields now present).
+  void keepReceivedSignature(Txn& txn, const Change& change, const std::optional<Record>& before, const Record& after) {
+    const std::string key = changeKey(change.origin, change.seq);
+    const std::vector<LeafHash> present = leafsOf(after, change.origin, change.seq);
+    if (change.signature) {
+      std::vector<LeafHash> all = change.signature->absent;
+      for (const FieldWrite& f : change.fields) all.push_back(leafHash(f.name, f.value, f.base));
+      txn.put(signatures, key, encodeSignature(ChangeSignature{change.signature->bytes, withoutLeafs(all, present)}));
+      return;
+    }
+    auto held = signatureOf(txn, change.origin, change.seq);
+    if (!held) return;
+    const std::vector<LeafHash> had = before ? leafsOf(*before, change.origin, change.seq) : std::vector<LeafHash>{};
+    held->absent = withoutLeafs(held->absent, withoutLeafs(present, had));
+    txn.put(signatures, key, encodeSignature(*held));
   }
 
   // Drops a held record and everything kept for it (Store::forget); the version vector is
@@ -435,7 +494,10 @@ struct Store::Impl {
     const std::string key = codec::recordKey(held.kind, held.id);
     for (const auto& [name, f] : held.fields) {
       const std::string change = changeKey(f.stamp.origin, f.seq);
-      if (txn.get(changes, change) == std::optional<std::string_view>(key)) txn.del(changes, change);
+      if (txn.get(changes, change) == std::optional<std::string_view>(key)) {
+        txn.del(changes, change);
+        txn.del(signatures, change);
+      }
     }
     Record nothing{held.kind, held.id, {}};
     updateIndexes(txn, held, nothing);
@@ -594,6 +656,7 @@ struct Store::Impl {
     if (m.won) {
       txn.put(changes, changeKey(change.origin, change.seq), codec::recordKey(change.kind, change.id));
       storeRecord(txn, before, m.after, m.displaced);
+      keepReceivedSignature(txn, change, before, m.after);
     }
     raise();
     bumpHlc(txn, change.hlc);
@@ -663,6 +726,12 @@ struct Store::Impl {
     }
     txn.put(changes, changeKey(origin, seq), codec::recordKey(w.kind, w.id));
     storeRecord(txn, before, after, displaced);
+    if (options.signLocal) {
+      Change signedChange{w.kind, w.id, origin, seq, hlc, {}, std::nullopt};
+      for (auto [name, value] : changed) signedChange.fields.push_back(FieldWrite{*name, *value, after.fields[*name].base});
+      if (auto signature = options.signLocal(changeDigest(signedChange, {})))
+        txn.put(signatures, changeKey(origin, seq), encodeSignature(ChangeSignature{*signature, {}}));
+    }
     raiseVector(txn, origin, seq);
     bumpHlc(txn, hlc);
     return true;
@@ -698,6 +767,7 @@ Result<std::unique_ptr<Store::Impl>> openEnv(const std::string& dir, StoreOption
     open("counters", impl->counters);
     open("conflicts", impl->conflicts);
     open("parked", impl->parked);
+    open("signatures", impl->signatures);
     open("fp_hashes", impl->fpHashes);
     open("fp_buckets", impl->fpBuckets);
     impl->buildFingerprintsIfMissing(txn);
@@ -938,6 +1008,7 @@ ChangeBatch Store::changesSince(const VersionVector& since, const ChangeCursor& 
       change.hlc = f.stamp.hlc;
       change.fields.push_back(FieldWrite{name, f.value, f.base});
     }
+    change.signature = impl_->signatureOf(txn, origin, seq);
     batch.bytes += approximateSize(change);
     batch.changes.push_back(std::move(change));
     batch.next = ChangeCursor{origin, seq, true};
@@ -1279,7 +1350,11 @@ std::vector<Change> Store::recordAsChanges(Kind kind, const RecordId& id) const 
   }
   std::vector<Change> changes;
   changes.reserve(byWrite.size());
-  for (auto& [write, change] : byWrite) changes.push_back(std::move(change));
+  Txn txn = impl_->readTxn();
+  for (auto& [write, change] : byWrite) {
+    change.signature = impl_->signatureOf(txn, write.first, write.second);
+    changes.push_back(std::move(change));
+  }
   return changes;
 }
 

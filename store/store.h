@@ -144,6 +144,10 @@ struct StoreOptions {
   ReceivedValidator validateReceived;
   // The application's check of local writes (write, writeMany); may be empty.
   LocalWriteCheck checkLocal;
+  // Signs a local change's digest (change_signature.h) as this node's origin, or returns
+  // empty (outside a deployment nothing is signed); may be empty. Called inside the write
+  // transaction, once per change: it must not use the Store.
+  std::function<std::optional<std::array<std::uint8_t, 64>>(const std::array<std::uint8_t, 32>& digest)> signLocal;
   // false skips fsync on commit (tests and benchmarks of throughput only): a crash may then
   // lose the last transactions, never corrupt the store.
   bool durable = true;

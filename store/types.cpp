@@ -21,7 +21,7 @@ struct KindName {
 constexpr KindName kKindNames[] = {
     {Kind::Organization, "org"},     {Kind::Employer, "employer"}, {Kind::Member, "member"},
     {Kind::MembershipEvent, "event"}, {Kind::Activity, "activity"},
-    {Kind::Certificate, "certificate"}, {Kind::Revocation, "revocation"},
+    {Kind::Certificate, "certificate"}, {Kind::Revocation, "revocation"}, {Kind::OriginClaim, "origin_claim"},
 };
 }  // namespace
 

@@ -40,6 +40,7 @@ enum class Kind : std::uint8_t {
   // deployment, not shown among the union's records.
   Certificate = 32,
   Revocation = 33,
+  OriginClaim = 34,
 };
 
 // 128-bit record id. Shown as 32 lowercase hex digits in the CLI, exports and logs.
@@ -99,6 +100,18 @@ struct FieldWrite {
   Stamp base;
 };
 
+// The origin's Ed25519 signature of a change (store/change_signature.h), as kept beside it:
+// the signature of the change's digest, and the leaf hashes of the change's fields that are
+// no longer carried (superseded here or lost on arrival), so that the fields still carried
+// verify on their own.
+using LeafHash = std::array<std::uint8_t, 16>;
+struct ChangeSignature {
+  std::array<std::uint8_t, 64> bytes{};
+  std::vector<LeafHash> absent;
+
+  bool operator==(const ChangeSignature&) const = default;
+};
+
 // A write of some fields of one record by one origin. All its fields share stamp
 // {hlc, origin} and the sequence number `seq` of that origin.
 struct Change {
@@ -108,6 +121,8 @@ struct Change {
   std::uint64_t seq = 0;
   Hlc hlc = 0;
   std::vector<FieldWrite> fields;
+  // Set when the origin signed it (nodes in a deployment sign their own changes).
+  std::optional<ChangeSignature> signature;
 
   Stamp stamp() const { return Stamp{hlc, origin}; }
 };

@@ -18,6 +18,9 @@ constexpr std::size_t kSignedSize = kCertificateSize - sizeof(Signature);
 constexpr std::string_view kSignatureContext = "unionsync certificate v1";
 constexpr std::string_view kRevocationContext = "unionsync revocation v1";
 constexpr std::size_t kRevocationSignedSize = kRevocationSize - sizeof(Signature);
+constexpr std::string_view kOriginClaimContext = "unionsync origin claim v1";
+constexpr std::size_t kOriginClaimSignedSize = kOriginClaimSize - sizeof(Signature);
+constexpr std::string_view kChangeContext = "unionsync change signature v1";
 
 void putI64(std::string& out, std::int64_t value) {
   const auto v = static_cast<std::uint64_t>(value);
@@ -47,6 +50,14 @@ std::string signedMessage(const std::string& encoded) {
 
 std::string signedRevocationMessage(const std::string& encoded) {
   return std::string(kRevocationContext) + encoded.substr(0, kRevocationSignedSize);
+}
+
+std::string signedClaimMessage(const std::string& encoded) {
+  return std::string(kOriginClaimContext) + encoded.substr(0, kOriginClaimSignedSize);
+}
+
+std::string signedChangeMessage(const std::array<std::uint8_t, 32>& digest) {
+  return std::string(kChangeContext) + std::string(reinterpret_cast<const char*>(digest.data()), digest.size());
 }
 
 Signature sign(const std::string& message, const SigningKeyPair& key) {
@@ -196,6 +207,52 @@ Result<Certificate> verifyChain(std::span<const Certificate> chain, const ChainC
       return std::unexpected(chainError(i, "有效期长于签发者的证书", "it outlives its issuer's certificate"));
   }
   return chain.back();
+}
+
+OriginClaim signOriginClaim(OriginClaim claim, const SigningKeyPair& key) {
+  claim.signingKey = key.publicKey;
+  claim.signature = sign(signedClaimMessage(encodeOriginClaim(claim)), key);
+  return claim;
+}
+
+std::string encodeOriginClaim(const OriginClaim& c) {
+  std::string out;
+  out.reserve(kOriginClaimSize);
+  out.push_back(static_cast<char>(kFormatVersion));
+  putI64(out, static_cast<std::int64_t>(c.origin));
+  putI64(out, c.issuedMs);
+  putBytes(out, c.signingKey);
+  putBytes(out, c.signature);
+  return out;
+}
+
+Result<OriginClaim> decodeOriginClaim(std::string_view bytes) {
+  if (bytes.size() != kOriginClaimSize)
+    return std::unexpected(Error{fmt::format("来源声明长度应为{}字节，实为{} / an origin claim has {} bytes, got {}",
+                                             kOriginClaimSize, bytes.size(), kOriginClaimSize, bytes.size())});
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  if (*p++ != kFormatVersion)
+    return std::unexpected(Error{"来源声明格式版本未知，请升级程序 / unknown origin claim format version: upgrade unionsync"});
+  OriginClaim c;
+  c.origin = static_cast<Origin>(getI64(p));
+  p += 8;
+  c.issuedMs = getI64(p);
+  p += 8;
+  getBytes(p, c.signingKey);
+  getBytes(p, c.signature);
+  if (c.origin == 0) return std::unexpected(Error{"来源声明的来源为零 / an origin claim names origin zero"});
+  if (!verifies(c.signature, signedClaimMessage(std::string(bytes)), c.signingKey))
+    return std::unexpected(Error{"来源声明的签名无效 / the origin claim's signature does not verify"});
+  return c;
+}
+
+Signature signChangeDigest(const std::array<std::uint8_t, 32>& digest, const SigningKeyPair& key) {
+  return sign(signedChangeMessage(digest), key);
+}
+
+bool changeSignatureVerifies(const std::array<std::uint8_t, 32>& digest, const Signature& signature,
+                             const SigningPublicKey& key) {
+  return verifies(signature, signedChangeMessage(digest), key);
 }
 
 }  // namespace unionsync

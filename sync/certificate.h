@@ -85,6 +85,28 @@ std::string encodeRevocation(const Revocation& revocation);
 // Fails on another length or format version, or a signature that does not verify with the
 // revocation's own issuer key (a revocation is checked where it is decoded).
 Result<Revocation> decodeRevocation(std::string_view bytes);
+// A node's signed statement that an origin (one epoch of its store) is its own, so receivers
+// know whose key must have signed a change of that origin (DESIGN.md "Federation", signed
+// origins). 113 bytes in canonical form.
+struct OriginClaim {
+  Origin origin = 0;
+  std::int64_t issuedMs = 0;
+  SigningPublicKey signingKey{};  // the claimant, who signs the claim
+  Signature signature{};
+};
+constexpr std::size_t kOriginClaimSize = 113;
+OriginClaim signOriginClaim(OriginClaim claim, const SigningKeyPair& key);
+std::string encodeOriginClaim(const OriginClaim& claim);
+// Fails on another length or format version, a zero origin, or a signature that does not
+// verify with the claim's own key.
+Result<OriginClaim> decodeOriginClaim(std::string_view bytes);
+
+// The origin's signature of a change digest (store/change_signature.h changeDigest), and its
+// check. Domain-separated from certificates, revocations and claims.
+Signature signChangeDigest(const std::array<std::uint8_t, 32>& digest, const SigningKeyPair& key);
+bool changeSignatureVerifies(const std::array<std::uint8_t, 32>& digest, const Signature& signature,
+                             const SigningPublicKey& key);
+
 // Whether the certificate's signature verifies with its own issuer key (not the chain).
 bool signatureVerifies(const Certificate& certificate);
 

@@ -8,6 +8,7 @@
 #include <capnp/serialize.h>
 #include <kj/exception.h>
 
+#include "store/change_signature.h"
 #include "store/utf8.h"
 #include "sync/wire.capnp.h"
 
@@ -36,6 +37,10 @@ void fillChange(wire::Change::Builder out, const Change& c) {
     fields[j].setValue(capnp::Text::Reader(f.value.data(), f.value.size()));
     fields[j].setBaseHlc(f.base.hlc);
     fields[j].setBaseOrigin(f.base.origin);
+  }
+  if (c.signature) {
+    const std::string bytes = encodeSignature(*c.signature);
+    out.setSignature(kj::arrayPtr(reinterpret_cast<const kj::byte*>(bytes.data()), bytes.size()));
   }
 }
 
@@ -102,6 +107,11 @@ Change changeOf(wire::Change::Reader in) {
     for (const auto& f : c.fields) names.push_back(f.name);
     std::sort(names.begin(), names.end());
     if (std::adjacent_find(names.begin(), names.end()) != names.end()) reject("a field appears twice in a change");
+  }
+  if (auto signature = in.getSignature(); signature.size() > 0) {
+    c.signature = decodeSignature(std::string_view(reinterpret_cast<const char*>(signature.begin()), signature.size()));
+    if (!c.signature) reject("change signature is not 64 bytes plus 16 per absent field");
+    if (c.signature->absent.size() > kMaxFieldsPerChange) reject("too many absent fields in a change signature");
   }
   return c;
 }

@@ -42,6 +42,9 @@ struct Change {
   seq @3 :UInt64;
   hlc @4 :UInt64;
   fields @5 :List(FieldWrite);
+  # Federation: the origin's Ed25519 signature of the change's digest, then 16 bytes per
+  # leaf hash of a field no longer carried (store/change_signature.h); empty when unsigned.
+  signature @6 :Data;
 }
 
 # Numbered 1, 2, 3, ... per session and direction; the receiver acks each after applying it.

@@ -46,7 +46,8 @@ std::vector<std::string_view> listColumns(Kind kind) {
     case Kind::MembershipEvent: return {"event_type", "date", "member", "org"};
     case Kind::Activity: return {"title", "activity_type", "start_date", "org"};
     case Kind::Certificate:
-    case Kind::Revocation: break;  // shown by `scope`, not listed as records
+    case Kind::Revocation:
+    case Kind::OriginClaim: break;  // shown by `scope`, not listed as records
   }
   return {};
 }

@@ -32,6 +32,26 @@ LocalWriteCheck makeLocalWriteCheck(std::shared_ptr<OwnRights> rights, Clock& cl
   };
 }
 
+std::function<std::optional<Signature>(const std::array<std::uint8_t, 32>&)> makeChangeSigner(
+    std::shared_ptr<OwnRights> rights, std::string dataDir) {
+  struct Key {
+    std::mutex mutex;
+    std::optional<SigningKeyPair> pair;  // read once, on the first signed write
+  };
+  return [rights = std::move(rights), dataDir = std::move(dataDir),
+          key = std::make_shared<Key>()](const std::array<std::uint8_t, 32>& digest) -> std::optional<Signature> {
+    auto own = rights->get();
+    if (!own->restricted || !own->scope) return std::nullopt;
+    std::lock_guard lock(key->mutex);
+    if (!key->pair) {
+      auto loaded = loadOrCreateSigningKey(dataDir);
+      if (!loaded) return std::nullopt;  // the federation reports the missing key (scope, status)
+      key->pair = *loaded;
+    }
+    return signChangeDigest(digest, *key->pair);
+  };
+}
+
 namespace {
 
 constexpr std::int64_t kReloadAfterMs = 60'000;
@@ -97,9 +117,25 @@ void Federation::reload() {
     }
   }
   rights_->set(std::move(rights));
-  std::lock_guard lock(mutex_);
-  state_ = std::move(next);
-  loadedMs_ = now;
+  const bool claimOwnOrigin = next->own && *next->own && next->ownKey &&
+                              next->book.ownerOf(store_.info().origin) != OriginOwner{OriginOwner::Claimed, *next->ownKey};
+  {
+    std::lock_guard lock(mutex_);
+    state_ = std::move(next);
+    loadedMs_ = now;
+  }
+  // Last: the write reloads again (the change feed), and that newer state must stay.
+  if (claimOwnOrigin) writeOriginClaim();
+}
+
+void Federation::writeOriginClaim() {
+  auto signing = loadOrCreateSigningKey(dataDir_);
+  if (!signing) return;
+  const std::string bytes =
+      encodeOriginClaim(signOriginClaim(OriginClaim{store_.info().origin, clock_.nowMs(), {}, {}}, *signing));
+  // A failure (a full disk) leaves the origin unclaimed: the next reload tries again, and
+  // until then peers take this node's changes on their sender's word only.
+  (void)store_.write(Kind::OriginClaim, originClaimRecordId(bytes), {{"claim", hexOf(bytes)}});
 }
 
 std::shared_ptr<const FederationState> Federation::state() const {

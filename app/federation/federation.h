@@ -59,6 +59,10 @@ struct GrantIssued {
 class OwnRights;
 std::shared_ptr<OwnRights> makeOwnRights();
 LocalWriteCheck makeLocalWriteCheck(std::shared_ptr<OwnRights> rights, Clock& clock);
+// The store's signer of local changes (StoreOptions::signLocal): inside a deployment, with a
+// valid certificate, each change is signed with <dataDir>/sync/sign.key; else nothing is.
+std::function<std::optional<Signature>(const std::array<std::uint8_t, 32>&)> makeChangeSigner(
+    std::shared_ptr<OwnRights> rights, std::string dataDir);
 
 class Federation {
  public:
@@ -89,6 +93,8 @@ class Federation {
  private:
   std::shared_ptr<const FederationState> state() const;
   void reload();
+  // Records that this node's current origin is its own (sync/certificate.h OriginClaim).
+  void writeOriginClaim();
 
   Store& store_;
   Clock& clock_;

@@ -1,5 +1,7 @@
 #include "app/federation/federation_records.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "app/federation/grant_book.h"
@@ -31,23 +33,31 @@ std::string certificateRefusal(const Change& change) {
   return {};
 }
 
-std::string revocationRefusal(const Change& change) {
+// A record holding one self-verifying statement in hex (a revocation, an origin claim).
+template <typename Decode, typename ContentId>
+std::string statementRefusal(const Change& change, std::string_view field, std::string_view zh, std::string_view en,
+                             Decode decode, ContentId contentId) {
   for (const FieldWrite& f : change.fields)
-    if (f.name != "revocation") return "吊销记录不能有字段 " + f.name + " / a revocation record has no field " + f.name;
-  const FieldWrite* carried = fieldOf(change, "revocation");
-  if (!carried) return "吊销记录是空的 / empty revocation record";
+    if (f.name != field) return fmt::format("{}不能有字段 {} / {} record has no field {}", zh, f.name, en, f.name);
+  const FieldWrite* carried = fieldOf(change, field);
+  if (!carried) return fmt::format("{}是空的 / empty {} record", zh, en);
   auto bytes = bytesOfHex(carried->value);
-  if (!bytes) return "吊销记录不是十六进制 / the revocation is not hex";
-  auto revocation = decodeRevocation(*bytes);
-  if (!revocation) return revocation.error().message;
-  if (revocationRecordId(*bytes) != change.id) return "吊销记录的编号与内容不符 / the record id does not match the revocation";
+  if (!bytes) return fmt::format("{}不是十六进制 / the {} is not hex", zh, en);
+  if (auto decoded = decode(*bytes); !decoded) return decoded.error().message;
+  if (contentId(*bytes) != change.id) return fmt::format("{}的编号与内容不符 / the record id does not match the {}", zh, en);
   return {};
 }
 
 }  // namespace
 
 std::string federationRecordRefusal(const Change& change) {
-  return change.kind == Kind::Certificate ? certificateRefusal(change) : revocationRefusal(change);
+  switch (change.kind) {
+    case Kind::Certificate: return certificateRefusal(change);
+    case Kind::Revocation:
+      return statementRefusal(change, "revocation", "吊销记录", "revocation", decodeRevocation, revocationRecordId);
+    default:
+      return statementRefusal(change, "claim", "来源声明", "origin claim", decodeOriginClaim, originClaimRecordId);
+  }
 }
 
 }  // namespace unionsync

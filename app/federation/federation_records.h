@@ -1,4 +1,4 @@
-// The check of received certificate and revocation records (received_check.h calls it for
+// The check of received certificate, revocation and origin claim records (received_check.h calls it for
 // those kinds): they prove themselves, so any peer may relay them, but only as issued.
 //
 // Refused: a field other than the kind's (certificate, name, address / revocation), a
@@ -16,7 +16,7 @@
 
 namespace unionsync {
 
-// Empty when `change` (of kind Certificate or Revocation) may be stored; else why not.
+// Empty when `change` (of kind Certificate, Revocation or OriginClaim) may be stored; else why not.
 std::string federationRecordRefusal(const Change& change);
 
 }  // namespace unionsync

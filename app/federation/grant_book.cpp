@@ -26,6 +26,10 @@ RecordId revocationRecordId(std::string_view revocationBytes) {
   return contentId("unionsync revocation record v1", revocationBytes);
 }
 
+RecordId originClaimRecordId(std::string_view claimBytes) {
+  return contentId("unionsync origin claim record v1", claimBytes);
+}
+
 std::string hexOfKey(const SigningPublicKey& key) {
   return hexOf(std::string_view(reinterpret_cast<const char*>(key.data()), key.size()));
 }
@@ -56,6 +60,16 @@ GrantBook GrantBook::load(const Store& store, const std::optional<SigningPublicK
     if (!bytes) return true;
     if (auto revocation = decodeRevocation(*bytes); revocation && revocationRecordId(*bytes) == r.id)
       book.revocations_.push_back(*revocation);
+    return true;
+  });
+  store.forEach(Kind::OriginClaim, [&](const Record& r) {
+    auto bytes = bytesOfHex(r.get("claim"));
+    if (!bytes) return true;
+    auto claim = decodeOriginClaim(*bytes);
+    if (!claim || originClaimRecordId(*bytes) != r.id || book.certificatesOf(claim->signingKey).empty()) return true;
+    OriginOwner& owner = book.origins_[claim->origin];
+    if (owner.state == OriginOwner::Unclaimed) owner = OriginOwner{OriginOwner::Claimed, claim->signingKey};
+    else if (owner.key != claim->signingKey) owner.state = OriginOwner::Disputed;
     return true;
   });
   if (!root) return book;
@@ -119,6 +133,11 @@ Result<ValidGrant> GrantBook::forCurveKey(const std::array<std::uint8_t, 32>& cu
   // The CURVE key must be the one of the certificate that counts, not of an older one.
   if (grant && grant->held.certificate.subjectCurveKey != curveKey) return std::unexpected(noCertificate());
   return grant;
+}
+
+OriginOwner GrantBook::ownerOf(Origin origin) const {
+  auto it = origins_.find(origin);
+  return it == origins_.end() ? OriginOwner{} : it->second;
 }
 
 bool GrantBook::revoked(const SigningPublicKey& key) const {

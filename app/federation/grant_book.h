@@ -29,6 +29,8 @@ namespace unionsync {
 RecordId certificateRecordId(std::string_view certificateBytes);
 RecordId revocationRecordId(std::string_view revocationBytes);
 
+RecordId originClaimRecordId(std::string_view claimBytes);
+
 std::string hexOfKey(const SigningPublicKey& key);
 // Empty unless `text` is 64 hex digits.
 std::optional<SigningPublicKey> signingKeyOfHex(std::string_view text);
@@ -38,6 +40,15 @@ struct HeldCertificate {
   RecordId recordId;
   std::string name;     // what the issuer called the node (advisory, not signed)
   std::string address;  // where the issuer reached it (advisory)
+};
+
+// Whose an origin is (origin claims, sync/certificate.h): claims count only from keys that
+// hold a certificate of this deployment (valid or not), so an outsider cannot dispute one.
+struct OriginOwner {
+  enum State : std::uint8_t { Unclaimed, Claimed, Disputed } state = Unclaimed;
+  SigningPublicKey key{};  // when Claimed
+
+  bool operator==(const OriginOwner&) const = default;
 };
 
 // A key's certificate that verifies from the root down.
@@ -66,6 +77,9 @@ class GrantBook {
 
   // Every certificate held, valid or not, in record id order.
   const std::vector<HeldCertificate>& certificates() const { return certificates_; }
+  // The key that claimed `origin`; Disputed when two keys did.
+  OriginOwner ownerOf(Origin origin) const;
+
   // Certificates whose subject is `key` (any validity), latest issued first.
   std::vector<const HeldCertificate*> certificatesOf(const SigningPublicKey& key) const;
 
@@ -73,6 +87,7 @@ class GrantBook {
   std::optional<SigningPublicKey> root_;
   std::vector<HeldCertificate> certificates_;
   std::vector<Revocation> revocations_;
+  std::map<Origin, OriginOwner> origins_;
   std::map<SigningPublicKey, Result<ValidGrant>> grants_;  // by subject signing key
 
   Result<ValidGrant> resolve(const SigningPublicKey& key, const ChainContext& context, std::size_t depth);

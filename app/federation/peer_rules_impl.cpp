@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "app/federation/origin_check.h"
 #include "app/model/clock.h"
 #include "store/schema.h"
 #include "sync/identity.h"
@@ -20,18 +21,25 @@ class ScopedRules final : public PeerRules {
  public:
   // `own` / `peer` empty: that side holds no valid certificate (it sees and writes nothing
   // but certificates and revocations, so it can still learn of a new one).
-  ScopedRules(Store& store, std::shared_ptr<OwnRights> rights, std::optional<Scope> own, std::optional<Scope> peer,
-              Origin peerOrigin, std::string peerName, std::string describe)
+  // `peer` empty: see above; its key is then unused.
+  ScopedRules(Store& store, std::shared_ptr<const FederationState> state, std::shared_ptr<OwnRights> rights,
+              std::optional<Scope> own, std::optional<Scope> peer, const SigningPublicKey& peerKey, Origin peerOrigin,
+              std::string peerName, std::string describe)
       : store_(store), rights_(std::move(rights)), own_(own), peer_(peer), peerOrigin_(peerOrigin),
         describe_(std::move(describe)) {
     lookup_ = [this](Kind kind, const RecordId& id) { return store_.get(kind, id); };
     coversUs_ = own_ && peer_ && scopeCovers(*peer_, *own_, lookup_);
-    gate_.refusal = [peer, own, rights = rights_, peerName = std::move(peerName), problem = describe_](
-                        const Change&, const std::optional<Record>& before, const Record& after,
+    // A Hello may name any origin: only one this peer's key claimed (or nobody did) is its own.
+    ownOriginVouched_ = peer_ && mayBeOwnOrigin(state->book, peerKey, peerOrigin);
+    std::optional<Sender> sender;
+    if (peer) sender = Sender{peerKey, *peer, peerName};
+    gate_.refusal = [sender = std::move(sender), state = std::move(state), own, rights = rights_,
+                     peerName = std::move(peerName), problem = describe_](
+                        const Change& change, const std::optional<Record>& before, const Record& after,
                         const RecordLookup& lookup) -> std::string {
       if (isFederationKind(after.kind)) return {};
-      if (!peer) return fmt::format("「{}」没有有效的证书 / '{}' holds no valid certificate: {}", peerName, peerName, problem);
-      std::string refusal = writeRefusal(*peer, before, after, lookup, peerName);
+      if (!sender) return fmt::format("「{}」没有有效的证书 / '{}' holds no valid certificate: {}", peerName, peerName, problem);
+      std::string refusal = receivedChangeRefusal(state->book, *sender, change, before, after, lookup);
       // A record that leaves our part of the tree with this change: we pass it up, then drop it.
       if (refusal.empty() && own && before && !holds(*own, after, lookup)) rights->mayHaveDepartures = true;
       return refusal;
@@ -76,7 +84,9 @@ class ScopedRules final : public PeerRules {
   }
 
   const ApplyGate& gate() const override { return gate_; }
-  bool caughtUpVouches(Origin origin) const override { return peer_ && (coversUs_ || origin == peerOrigin_); }
+  bool caughtUpVouches(Origin origin) const override {
+    return peer_ && (coversUs_ || (origin == peerOrigin_ && ownOriginVouched_));
+  }
 
   std::vector<std::pair<Kind, RecordId>> handedOff(const VersionVector& peerHas) const override {
     std::vector<std::pair<Kind, RecordId>> out;
@@ -115,6 +125,7 @@ class ScopedRules final : public PeerRules {
   RecordLookup lookup_;
   ApplyGate gate_;
   bool coversUs_ = false;
+  bool ownOriginVouched_ = false;
 };
 
 // "office 某街道总工会 until 2027-12-01" for status lines.
@@ -154,8 +165,11 @@ class Policy final : public FederationPolicy {
     std::optional<Scope> own;
     if (state->own && *state->own) own = (*state->own)->scope;
     auto grant = state->book.forCurveKey(*raw);
-    if (!grant) return std::make_unique<ScopedRules>(store_, rights_, own, std::nullopt, peerOrigin, "peer", grant.error().message);
-    return std::make_unique<ScopedRules>(store_, rights_, own, grant->scope, peerOrigin, nameOf(grant->held),
+    if (!grant)
+      return std::make_unique<ScopedRules>(store_, state, rights_, own, std::nullopt, SigningPublicKey{}, peerOrigin, "peer",
+                                           grant.error().message);
+    return std::make_unique<ScopedRules>(store_, state, rights_, own, grant->scope,
+                                         grant->held.certificate.subjectSigningKey, peerOrigin, nameOf(grant->held),
                                          describeGrant(store_, *grant));
   }
 

@@ -48,7 +48,9 @@ std::optional<RecordId> scopingOrg(const Record& record) {
   return RecordId::fromHex(record.get(owner));
 }
 
-bool isFederationKind(Kind kind) { return kind == Kind::Certificate || kind == Kind::Revocation; }
+bool isFederationKind(Kind kind) {
+  return kind == Kind::Certificate || kind == Kind::Revocation || kind == Kind::OriginClaim;
+}
 
 bool covers(const Scope& scope, const Record& record, const RecordLookup& lookup) {
   if (isFederationKind(record.kind) || scope.org.isZero()) return true;

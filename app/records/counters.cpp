@@ -78,7 +78,8 @@ void countRecord(const Record& r, std::vector<std::pair<std::string, std::int64_
       break;
     }
     case Kind::Certificate:
-    case Kind::Revocation: break;  // federation records count toward no figure
+    case Kind::Revocation:
+    case Kind::OriginClaim: break;  // federation records count toward no figure
   }
 }
 

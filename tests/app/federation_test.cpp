@@ -13,6 +13,8 @@
 #include "app/records/scoped_digest.h"
 #include "app/sync/sync_once.h"
 #include "app/sync/sync_service.h"
+#include "store/change_signature.h"
+#include "store/hlc.h"
 #include "store/schema.h"
 #include "tests/support/temp_dir.h"
 
@@ -433,4 +435,81 @@ TEST_CASE("federation: a record leaving a middle office's scope is passed up and
   REQUIRE(b.node->get(Kind::Member, moved).has_value());
   CHECK(b.node->get(Kind::Member, moved)->get("name") == "张伟");
   hq.node->sync().stop();
+}
+
+TEST_CASE("federation: a relay that does not answer for a change's origin must carry the origin's signature") {
+  // Headquarters edits a community member; the community laptop (certified for 东城社区 only)
+  // carries the edit to 东城's office, after overwriting one of its two fields itself.
+  FedNode hq("区总工会", 1), a("东城", 2), laptop("社区电脑", 3);
+  Tree t = buildTree(*hq.node);
+  REQUIRE(hq.federation().grant({a.code(), t.streetA, CertificateRole::Office, false, 30, "东城", ""}).has_value());
+  REQUIRE(hq.federation().grant({laptop.code(), t.communityA, CertificateRole::Office, false, 30, "社区电脑", ""}).has_value());
+  const std::string address = hq.serve();
+  REQUIRE(a.syncWith(hq, address).has_value());
+  const RecordId member = t.membersA[1];
+  REQUIRE(hq.node->set(Kind::Member, member, {{"name", "李娜娜"}, {"mobile", "13800138001"}}).has_value());
+  REQUIRE(laptop.syncWith(hq, address).has_value());
+  REQUIRE(laptop.node->get(Kind::Member, member)->get("name") == "李娜娜");
+  REQUIRE(laptop.node->set(Kind::Member, member, {{"mobile", "13700137002"}}).has_value());
+  hq.node->sync().stop();
+  const Origin hqOrigin = internal::storeOf(*hq.node).info().origin;
+
+  // The laptop's scope does not cover headquarters': the receiver checks headquarters'
+  // signature over the field still carried plus the superseded field's leaf.
+  const std::string laptopAddress = laptop.serve();
+  auto relayed = a.syncWith(laptop, laptopAddress);
+  REQUIRE_MESSAGE(relayed.has_value(), relayed.error().message);
+  CHECK(relayed->current.changesRefused == 0);
+  CHECK(a.node->get(Kind::Member, member)->get("name") == "李娜娜");
+  CHECK(a.node->get(Kind::Member, member)->get("mobile") == "13700137002");
+
+  // A stolen laptop forges a change in headquarters' name, unsigned and signed with its own
+  // key: each is refused with the reason, nothing is stored, and the laptop keeps serving.
+  laptop.node->sync().stop();
+  const auto laptopKey = loadOrCreateSigningKey(laptop.node->dataDir()).value();
+  const std::string dir = internal::storeOf(*laptop.node).path();
+  laptop.node.reset();
+  {
+    auto raw = Store::open(dir, applicationStoreOptions(NodeOptions{.durable = false}), laptop.clock).value();
+    Change forged{Kind::Member, member, hqOrigin, 1'000'000, hlcFromMs(laptop.clock.nowMs()), {}, std::nullopt};
+    forged.fields.push_back(FieldWrite{"name", "伪造的名字", {}});
+    Change resigned = forged;
+    resigned.seq += 1;
+    resigned.hlc += 1;
+    resigned.fields[0] = FieldWrite{"mobile", "13600136000", {}};  // another field: both stay live
+    resigned.signature = ChangeSignature{signChangeDigest(changeDigest(resigned, {}), laptopKey), {}};
+    REQUIRE(raw->apply({forged, resigned}).value().refused == 0);
+  }
+  laptop.node = std::move(Node::open(dir, laptop.clock, laptop.random, NodeOptions{.durable = false}).value());
+  const std::string again = laptop.serve();
+  auto refused = syncOnce(a.node->sync(), again, 20s);
+  REQUIRE_MESSAGE(refused.has_value(), refused.error().message);
+  CHECK(refused->current.changesRefused == 2);
+  const std::string reasons = refused->lastRefusal;
+  INFO(reasons);
+  CHECK((reasons.find("signature does not verify") != std::string::npos ||
+         reasons.find("without its origin's signature") != std::string::npos));
+  CHECK(a.node->get(Kind::Member, member)->get("name") == "李娜娜");
+
+  // A Hello claiming headquarters' origin earns no trust in that origin's entry.
+  auto rules = a.federation().policy()->rulesFor(laptop.key(), hqOrigin);
+  REQUIRE(rules);
+  CHECK_FALSE(rules->caughtUpVouches(hqOrigin));
+  auto honest = a.federation().policy()->rulesFor(laptop.key(), internal::storeOf(*laptop.node).info().origin);
+  CHECK(honest->caughtUpVouches(internal::storeOf(*laptop.node).info().origin));
+
+  // The gate's reasons, one by one: unsigned, signed by the wrong key, and the same change
+  // from headquarters itself, which answers for its own origin.
+  const RecordLookup lookup = [&](Kind kind, const RecordId& id) { return a.node->get(kind, id); };
+  const auto before = a.node->get(Kind::Member, member);
+  Record after = *before;
+  after.fields["name"].value = "伪造";
+  Change claim{Kind::Member, member, hqOrigin, 5'000'000, hlcFromMs(a.clock.nowMs()), {{"name", "伪造", {}}}, std::nullopt};
+  CHECK(rules->gate().refusal(claim, before, after, lookup).find("without its origin's signature") != std::string::npos);
+  claim.signature = ChangeSignature{signChangeDigest(changeDigest(claim, {}), laptopKey), {}};
+  CHECK(rules->gate().refusal(claim, before, after, lookup).find("signature does not verify") != std::string::npos);
+  auto fromHq = a.federation().policy()->rulesFor(hq.key(), hqOrigin);
+  REQUIRE(fromHq);
+  CHECK(fromHq->gate().refusal(claim, before, after, lookup).empty());
+  laptop.node->sync().stop();
 }

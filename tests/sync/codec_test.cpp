@@ -4,7 +4,11 @@
 
 #include <random>
 
+#include <capnp/message.h>
+#include <capnp/serialize.h>
+
 #include "sync/codec.h"
+#include "sync/wire.capnp.h"
 #include "sync/session.h"
 
 using namespace unionsync;
@@ -168,4 +172,34 @@ TEST_CASE("codec: seeded random mutations never crash and never yield invalid ch
     }
   }
   MESSAGE("mutated messages that still decoded: " << decoded << " of " << kIterations);
+}
+
+TEST_CASE("codec: a change's origin signature travels with its absent leafs; a malformed one is refused") {
+  Change signedChange = sampleChange(3);
+  signedChange.signature = ChangeSignature{};
+  signedChange.signature->bytes.fill(0xab);
+  signedChange.signature->absent = {LeafHash{}};
+  signedChange.signature->absent[0].fill(0x11);
+  auto decoded = decodeMessage(encodeBatch(1, {signedChange, sampleChange(4)}));
+  REQUIRE(decoded.has_value());
+  const auto& changes = std::get<BatchMsg>(*decoded).changes;
+  REQUIRE(changes.size() == 2);
+  REQUIRE(changes[0].signature);
+  CHECK(*changes[0].signature == *signedChange.signature);
+  CHECK_FALSE(changes[1].signature);
+
+  // 65 bytes is neither a signature alone nor one with whole leafs: the frame is refused.
+  capnp::MallocMessageBuilder builder;
+  auto change = builder.initRoot<wire::Message>().initChangeBatch().initChanges(1)[0];
+  change.setKind(static_cast<std::uint8_t>(Kind::Member));
+  change.setId(kj::heapArray<kj::byte>(16).asPtr());
+  change.setOrigin(1);
+  change.setSeq(1);
+  change.setHlc(1);
+  change.initFields(1)[0].setName("name");
+  change.initSignature(65);
+  auto words = capnp::messageToFlatArray(builder);
+  auto refused = decodeMessage(std::string(reinterpret_cast<const char*>(words.asBytes().begin()), words.asBytes().size()));
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().message.find("signature") != std::string::npos);
 }
