@@ -151,6 +151,7 @@ Session::RulesSource Engine::Core::rulesSourceFor(const std::string& key) {
 
 void Engine::Core::recheckCertified() {
   if (!options.federation) return;
+  learnCertifiedPeers();
   for (auto& [key, e] : peers) {
     if (!e.certified) continue;
     auto still = options.federation->admit(key);
@@ -165,6 +166,27 @@ void Engine::Core::recheckCertified() {
                              true);
     }
     dirty = true;
+  }
+}
+
+void Engine::Core::learnCertifiedPeers() {
+  for (const CertifiedPeer& peer : options.federation->certifiedPeers()) {
+    if (peer.curveKeyZ85 == identity.publicKey || !isValidPublicKey(peer.curveKeyZ85)) continue;
+    auto [it, inserted] = peers.try_emplace(peer.curveKeyZ85);
+    PeerEntry& e = it->second;
+    if (inserted) {
+      e.key = peer.curveKeyZ85;
+      e.fingerprint = fingerprintOf(peer.curveKeyZ85);
+    }
+    if (e.name.empty()) e.name = peer.name;
+    if (!e.certified) {
+      e.certified = true;
+      dirty = true;
+    }
+    if (std::find(e.addresses.begin(), e.addresses.end(), peer.address) == e.addresses.end()) {
+      e.addresses.push_back(peer.address);
+      dirty = true;
+    }
   }
 }
 

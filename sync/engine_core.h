@@ -108,6 +108,9 @@ struct Engine::Core {
   // Re-checks the certificates of admitted certified peers; ends the sessions of those that
   // lost theirs (revoked, expired).
   void recheckCertified();
+  // Adds the deployment's certified nodes with an address (FederationPolicy::certifiedPeers)
+  // to the peers this engine dials, as if paired by hand but admitted by certificate.
+  void learnCertifiedPeers();
   // What a new session with `key` uses for its rules (Session::setRulesSource).
   Session::RulesSource rulesSourceFor(const std::string& key);
   void handleRouterMonitor();

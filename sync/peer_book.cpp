@@ -71,7 +71,7 @@ void Engine::Core::loadPeersFromTrust() {
 }
 
 bool Engine::Core::wantsConnection(const PeerEntry& e) const {
-  return e.trusted && !e.addresses.empty() && (options.autoConnect || e.manual);
+  return e.admitted() && !e.addresses.empty() && (options.autoConnect || e.manual);
 }
 
 bool Engine::Core::hasLink(const std::string& key) const {

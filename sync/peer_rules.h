@@ -54,6 +54,14 @@ class PeerRules {
   virtual std::string describe() const = 0;
 };
 
+// A node of the deployment that this node may dial without pairing: its certificate is valid
+// and its issuer gave the address where it listens (`grant --address`).
+struct CertifiedPeer {
+  std::string curveKeyZ85;
+  std::string name;
+  std::string address;
+};
+
 class FederationPolicy {
  public:
   virtual ~FederationPolicy() = default;
@@ -64,6 +72,9 @@ class FederationPolicy {
   // The rules for a session with the peer holding this CURVE key whose Hello named
   // `peerOrigin`; null when neither side is in a deployment that constrains it.
   virtual std::unique_ptr<PeerRules> rulesFor(std::string_view curveKeyZ85, Origin peerOrigin) = 0;
+  // Every node with a valid certificate and an address, this node included (the engine
+  // skips its own key); empty outside a deployment.
+  virtual std::vector<CertifiedPeer> certifiedPeers() = 0;
 };
 
 }  // namespace unionsync

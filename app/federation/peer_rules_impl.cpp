@@ -154,6 +154,21 @@ class Policy final : public FederationPolicy {
     return nameOf(grant->held);
   }
 
+  std::vector<CertifiedPeer> certifiedPeers() override {
+    std::vector<CertifiedPeer> out;
+    auto state = state_();
+    for (const HeldCertificate& held : state->book.certificates()) {
+      if (held.address.empty()) continue;
+      auto grant = state->book.forSigningKey(held.certificate.subjectSigningKey);
+      // Only the certificate that counts for the key (the latest valid one) gives its address.
+      if (!grant || grant->held.recordId != held.recordId) continue;
+      const auto& raw = held.certificate.subjectCurveKey;
+      out.push_back({z85OfRawKey(std::string_view(reinterpret_cast<const char*>(raw.data()), raw.size())), nameOf(held),
+                     held.address});
+    }
+    return out;
+  }
+
   std::unique_ptr<PeerRules> rulesFor(std::string_view curveKeyZ85, Origin peerOrigin) override {
     auto raw = rawOfZ85Key(curveKeyZ85);
     auto state = state_();

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <set>
+#include <thread>
 
 #include "app/federation/federation.h"
 #include "app/federation/node_code.h"
@@ -44,11 +45,12 @@ struct FedNode {
   Federation& federation() { return node->federation(); }
   std::string code() { return federation().nodeCode().value(); }
   std::string key() { return node->sync().ownKey().value().publicKey; }
-  // Listens on loopback; connects to no one by itself (each test decides who meets whom).
-  std::string serve() {
+  // Listens on loopback; connects to no one by itself unless told to (each test decides who
+  // meets whom).
+  std::string serve(bool dial = false) {
     SyncStartOptions o;
     o.listen = "tcp://127.0.0.1:*";
-    o.engine.autoConnect = false;
+    o.engine.autoConnect = dial;
     REQUIRE(node->sync().start(std::move(o)).has_value());
     auto s = node->sync().status();
     REQUIRE(s);
@@ -512,4 +514,35 @@ TEST_CASE("federation: a relay that does not answer for a change's origin must c
   REQUIRE(fromHq);
   CHECK(fromHq->gate().refusal(claim, before, after, lookup).empty());
   laptop.node->sync().stop();
+}
+
+TEST_CASE("federation: a node dials a certified node at the address of its certificate, without pairing by hand") {
+  FedNode hq("区总工会", 1), a("东城", 2);
+  Tree t = buildTree(*hq.node);
+  REQUIRE(hq.federation().grant({a.code(), t.streetA, CertificateRole::Office, false, 30, "东城", ""}).has_value());
+  const std::string address = hq.serve();
+  REQUIRE(a.syncWith(hq, address).has_value());  // bootstrap: 东城 trusts headquarters once
+  hq.node->sync().stop();
+
+  // 东城 listens; headquarters re-grants it with that address and dials it by itself.
+  const std::string addressOfA = a.serve();
+  REQUIRE(hq.federation().grant({a.code(), t.streetA, CertificateRole::Office, false, 30, "东城", addressOfA}).has_value());
+  CHECK(hq.node->sync().peers().value().empty());  // never paired by hand
+  hq.serve(true);
+  auto added = a.node->add(Kind::Member, {{"name", "孙悦"}, {"id_number", idNumber("11010519950606111")}, {"org", t.streetA.hex()}});
+  REQUIRE(added.has_value());
+  bool arrived = false;
+  for (int i = 0; i < 200 && !arrived; ++i) {
+    arrived = hq.node->get(Kind::Member, *added).has_value();
+    if (!arrived) std::this_thread::sleep_for(100ms);
+  }
+  CHECK(arrived);
+  auto status = hq.node->sync().status();
+  REQUIRE(status);
+  const PeerStatus* seen = status->findPeer(a.key());
+  REQUIRE(seen);
+  CHECK(seen->certified);
+  CHECK(seen->direction == "out");
+  hq.node->sync().stop();
+  a.node->sync().stop();
 }
