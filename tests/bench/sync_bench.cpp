@@ -3,10 +3,12 @@
 // bytes on the wire of one changed member; then the idle CPU of two connected nodes.
 // The same catch-up and one-change measurements run twice on the same source data:
 //   (a) two nodes paired by hand (no federation rules), as before federations existed;
-//   (b) the source is the deployment's root (its first grant) and the receiver an office
-//       certified for the top organization: every change passes the sender's
-//       PeerRules::mayReceive and the receiver's ApplyGate::refusal (docs/SYNC.md "Federation").
-// The ratio (b)/(a) is issue 9's figure; the rules' cost per call is then timed directly.
+//   (b) the same members written by the deployment's root after its first grant (so every
+//       change is signed and carries its signature) to an office certified for the top
+//       organization: every change passes the sender's PeerRules::mayReceive and the
+//       receiver's ApplyGate::refusal (docs/SYNC.md "Federation").
+// The ratio (b)/(a) is issue 9's figure; the rules' and the signatures' cost per call are
+// then timed directly.
 //
 //   sync_bench [--members N] [--no-fsync] [--dir DIR] [--verbose]
 #include <sys/resource.h>
@@ -23,6 +25,8 @@
 #include "app/node.h"
 #include "app/records/member_identity.h"
 #include "app/records/scoped_digest.h"
+#include "store/change_signature.h"
+#include "sync/certificate.h"
 #include "sync/engine.h"
 #include "sync/identity.h"
 #include "sync/trust_store.h"
@@ -238,26 +242,39 @@ void oneChange(Context& ctx, Node& source, Engine& sourceEngine, const std::stri
 }
 
 // µs per call of `f` over `records`; `f` returns whether the call gave the expected answer.
-template <typename F>
-double microsPerCall(const std::vector<Record>& records, const char* what, F f) {
+template <typename T, typename F>
+double microsPerCall(const std::vector<T>& records, const char* what, F f) {
   std::size_t unexpected = 0;
   auto t0 = Clock_::now();
-  for (const Record& r : records) unexpected += f(r) ? 0 : 1;
+  for (const T& r : records) unexpected += f(r) ? 0 : 1;
   const double us = seconds(t0, Clock_::now()) * 1e6 / static_cast<double>(records.size());
   fmt::print("  {:<58} {:6.2f} us per call{}\n", what, us, unexpected ? fmt::format("  ({} UNEXPECTED answers)", unexpected) : "");
   return us;
 }
 
-// Copies every certificate record of `from` to `to` as local writes: what the office's
-// first sync would bring it, without a sync whose rules would differ from the measured one
-// (the office adopts the root only once its own certificate is there).
-void copyCertificates(Node& from, Node& to) {
-  from.forEach(Kind::Certificate, [&](const Record& r) {
+// Copies every record of `kind` of `from` to `to` as local writes, ids kept: the union tree
+// for a second source, or the certificates the office's first sync would bring it, without a
+// sync whose rules would differ from the measured one (the office adopts the root only once
+// its own certificate is there).
+void copyRecords(Node& from, Node& to, Kind kind) {
+  from.forEach(kind, [&](const Record& r) {
     std::vector<std::pair<std::string, std::string>> fields;
     for (const auto& [name, field] : r.fields) fields.emplace_back(name, field.value);
-    if (!internal::storeOf(to).write(Kind::Certificate, r.id, fields)) throw std::runtime_error("certificate copy failed");
+    if (!internal::storeOf(to).write(kind, r.id, fields)) throw std::runtime_error("record copy failed");
     return true;
   });
+}
+
+// Writes the members locally (what an import does), in transactions of 20k; seconds taken.
+double bulkWrite(const Context& ctx, Node& node) {
+  auto t0 = Clock_::now();
+  constexpr std::size_t kChunk = 20000;
+  for (std::size_t first = 0; first < ctx.members; first += kChunk) {
+    std::vector<Store::LocalWrite> writes;
+    for (std::size_t i = first; i < std::min(ctx.members, first + kChunk); ++i) writes.push_back(ctx.member(i));
+    if (!internal::storeOf(node).writeMany(writes)) throw std::runtime_error("bulk write failed");
+  }
+  return seconds(t0, Clock_::now());
 }
 
 }  // namespace
@@ -297,25 +314,15 @@ int main(int argc, char** argv) {
 
   fmt::print("sync_bench: {} members in {} community unions, fsync {}, load average {:.1f}\n", members,
              tree.communities.size(), durable ? "on" : "off", loadAverage());
-  // 1. Local bulk write of the members (what an import does), in transactions of 20k.
-  auto t0 = Clock_::now();
-  constexpr std::size_t kChunk = 20000;
-  for (std::size_t first = 0; first < members; first += kChunk) {
-    std::vector<Store::LocalWrite> writes;
-    for (std::size_t i = first; i < std::min(members, first + kChunk); ++i) writes.push_back(ctx.member(i));
-    if (!internal::storeOf(*a).writeMany(writes)) {
-      fmt::print("bulk write failed\n");
-      return 1;
-    }
-  }
-  ctx.bulkSeconds = seconds(t0, Clock_::now());
+  // 1. Local bulk write of the members (what an import does), outside any deployment.
+  ctx.bulkSeconds = bulkWrite(ctx, *a);
   fmt::print("local bulk write:     {:.2f} s  {:>9.0f} records/s\n", ctx.bulkSeconds, members / ctx.bulkSeconds);
 
   const auto idA = loadOrCreateIdentity(a->dataDir()).value();
-  auto startSource = [&](std::shared_ptr<FederationPolicy> federation) {
-    EngineOptions o = engineOptions(ctx, *a, "A", std::move(federation));
+  auto startSource = [&](Node& source, std::shared_ptr<FederationPolicy> federation) {
+    EngineOptions o = engineOptions(ctx, source, "A", std::move(federation));
     o.listen = {"tcp://127.0.0.1:0"};
-    auto engine = Engine::start(internal::storeOf(*a), ctx.clock, o).value();
+    auto engine = Engine::start(internal::storeOf(source), ctx.clock, o).value();
     return std::pair{std::move(engine), engine->status()->listenEndpoints.at(0)};
   };
 
@@ -323,7 +330,7 @@ int main(int argc, char** argv) {
   fmt::print("\n(a) paired by hand, no certificates\n");
   auto b = receiverNode("/b", "乙");
   const auto idB = loadOrCreateIdentity(b->dataDir()).value();
-  auto [ea, endpointA] = startSource(nullptr);
+  auto [ea, endpointA] = startSource(*a, nullptr);
   (void)TrustStore::open(a->dataDir()).value().trust(idB.publicKey, "乙", "", 0);
   (void)TrustStore::open(b->dataDir()).value().trust(idA.publicKey, "甲", endpointA, 0);
   ea->trustChanged();
@@ -349,45 +356,55 @@ int main(int argc, char** argv) {
   b.reset();
   std::filesystem::remove_all(base + "/b");  // its pages would only crowd the cache
 
-  // 2b. The same data, A now the deployment's root (its first grant) and C an office
-  // certified for the top organization. C gets the certificates first, as its first sync
-  // would bring them, so the measured session runs with rules on both sides.
-  fmt::print("\n(b) A is the root, C an office certified for the top organization\n");
+  // 2b. The same members written by S, the deployment's root (its first grant came before
+  // them, so each change is signed), and C an office certified for the top organization. C
+  // gets the certificates first, as its first sync would bring them, so the measured session
+  // runs with rules on both sides.
+  fmt::print("\n(b) S is the root (its changes signed), C an office certified for the top organization\n");
   auto c = receiverNode("/c", "丙");
   const auto idC = loadOrCreateIdentity(c->dataDir()).value();
-  auto granted = a->federation().grant(
+  auto sRoot = receiverNode("/s", "甲");
+  copyRecords(*a, *sRoot, Kind::Organization);
+  a.reset();
+  std::filesystem::remove_all(base + "/a");
+  auto granted = sRoot->federation().grant(
       {c->federation().nodeCode().value(), tree.district, CertificateRole::Office, false, 365, "office", ""});
   if (!granted || !granted->becameRoot) {
-    fmt::print("grant failed: {}\n", granted ? "A did not become the root" : granted.error().message);
+    fmt::print("grant failed: {}\n", granted ? "S did not become the root" : granted.error().message);
     return 1;
   }
-  copyCertificates(*a, *c);
+  const double signedBulk = bulkWrite(ctx, *sRoot);
+  fmt::print("local bulk write, signed: {:.2f} s  {:>9.0f} records/s  ({:.2f}x unsigned, {:+.1f} us per change)\n", signedBulk,
+             members / signedBulk, signedBulk / ctx.bulkSeconds, (signedBulk - ctx.bulkSeconds) * 1e6 / static_cast<double>(members));
+  copyRecords(*sRoot, *c, Kind::Certificate);
+  copyRecords(*sRoot, *c, Kind::OriginClaim);
   const ScopeInfo scopeC = c->federation().scope();
   if (!scopeC.grant || scopeC.grant->scope.org != tree.district) {
     fmt::print("C does not hold its grant: {}\n", scopeC.problem);
     return 1;
   }
-  auto [ea2, endpointA2] = startSource(a->federation().policy());
-  // A does not trust C by hand: it admits C by its certificate. C dials, so it needs A's key.
-  (void)TrustStore::open(c->dataDir()).value().trust(idA.publicKey, "甲", endpointA2, 0);
+  const auto idS = loadOrCreateIdentity(sRoot->dataDir()).value();
+  auto [ea2, endpointA2] = startSource(*sRoot, sRoot->federation().policy());
+  // S does not trust C by hand: it admits C by its certificate. C dials, so it needs S's key.
+  (void)TrustStore::open(c->dataDir()).value().trust(idS.publicKey, "甲", endpointA2, 0);
   const EngineOptions oc = engineOptions(ctx, *c, "C", c->federation().policy());
   std::unique_ptr<Engine> ec;
-  const auto ruled = catchUp(ctx, *c, oc, idA.publicKey, internal::storeOf(*a).versionVector(), ec);
+  const auto ruled = catchUp(ctx, *c, oc, idS.publicKey, internal::storeOf(*sRoot).versionVector(), ec);
   if (!ruled) return 1;
   // A benchmark that silently measured the unrestricted path would be worse than none.
   const PeerStatus* cAtA = ea2->status()->findPeer(idC.publicKey);
   const std::string certificate = cAtA ? cAtA->certificate : "";
-  fmt::print("rules in force:       A's view of C: certified {}, \"{}\"; C's session partial {}; refused {}\n",
+  fmt::print("rules in force:       S's view of C: certified {}, \"{}\"; C's session partial {}; refused {}\n",
              cAtA && cAtA->certified, certificate, ruled->receiverView.current.partial,
              ruled->receiverView.total.changesRefused);
-  const bool ruledEqual = subtreeDigest(*a, tree.district).value_or("a") == subtreeDigest(*c, tree.district).value_or("c") &&
+  const bool ruledEqual = subtreeDigest(*sRoot, tree.district).value_or("a") == subtreeDigest(*c, tree.district).value_or("c") &&
                           internal::storeOf(*c).count(Kind::Member) == members;
   fmt::print("subtree digests equal: {} ({} members on C)\n", ruledEqual ? "yes" : "NO", internal::storeOf(*c).count(Kind::Member));
   if (certificate.empty() || !ruled->receiverView.current.partial) {
     fmt::print("variant (b) did not run with rules\n");
     return 1;
   }
-  oneChange(ctx, *a, *ea2, endpointA2, idA.publicKey, *c, oc, ec, 1);
+  oneChange(ctx, *sRoot, *ea2, endpointA2, idS.publicKey, *c, oc, ec, 1);
   ec.reset();
   ea2.reset();
 
@@ -401,17 +418,17 @@ int main(int argc, char** argv) {
 
   // 5. The rules alone, per call, over stored members (engines stopped: nothing else runs).
   std::vector<Record> sample;
-  a->forEach(Kind::Member, [&](const Record& r) {
+  sRoot->forEach(Kind::Member, [&](const Record& r) {
     sample.push_back(r);
     return sample.size() < 200'000;
   });
-  auto rulesAforC = a->federation().policy()->rulesFor(idC.publicKey, internal::storeOf(*c).info().origin);
-  auto rulesCforA = c->federation().policy()->rulesFor(idA.publicKey, internal::storeOf(*a).info().origin);
+  auto rulesAforC = sRoot->federation().policy()->rulesFor(idC.publicKey, internal::storeOf(*c).info().origin);
+  auto rulesCforA = c->federation().policy()->rulesFor(idS.publicKey, internal::storeOf(*sRoot).info().origin);
   if (!rulesAforC || !rulesCforA) {
     fmt::print("no rules for the pair\n");
     return 1;
   }
-  Store& storeA = internal::storeOf(*a);
+  Store& storeA = internal::storeOf(*sRoot);
   Store& storeC = internal::storeOf(*c);
   const RecordLookup lookupA = [&](Kind kind, const RecordId& id) { return storeA.get(kind, id); };
   const RecordLookup lookupC = [&](Kind kind, const RecordId& id) { return storeC.get(kind, id); };
@@ -427,6 +444,20 @@ int main(int argc, char** argv) {
   });
   microsPerCall(sample, "A: refusal of C's change (C's scope: the top organization)", [&](const Record& r) {
     return rulesAforC->gate().refusal(change, std::nullopt, r, lookupA).empty();
+  });
+
+  // 6. Origin signatures per change: signing (each local write inside a deployment), and the
+  // check a receiver makes of a change whose sender does not answer for its origin.
+  const auto signing = loadOrCreateSigningKey(sRoot->dataDir()).value();
+  std::vector<Change> signedChanges;  // the members' (the tree was copied in before the grant: unsigned)
+  for (Change& ch : storeA.changesSince({}, {}, sample.size() + 1000, SIZE_MAX).changes)
+    if (ch.kind == Kind::Member && signedChanges.size() < sample.size()) signedChanges.push_back(std::move(ch));
+  fmt::print("\norigin signatures per change, {} changes:\n", signedChanges.size());
+  microsPerCall(signedChanges, "sign: digest + Ed25519 signature", [&](const Change& ch) {
+    return signChangeDigest(changeDigest(ch, {}), signing) != Signature{};
+  });
+  microsPerCall(signedChanges, "verify: digest + Ed25519 check (relayed change)", [&](const Change& ch) {
+    return ch.signature && changeSignatureVerifies(changeDigest(ch, ch.signature->absent), ch.signature->bytes, signing.publicKey);
   });
   fmt::print("load average at the end {:.1f}\n", loadAverage());
 
