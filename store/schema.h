@@ -56,6 +56,9 @@ struct KindDef {
 
 // Every record kind also has these system fields, not listed in KindDef::fields:
 constexpr std::string_view kDeletedField = "deleted";       // "1" when tombstoned
+// The organization (32 hex digits) a record left with its last move, written in the move's
+// change: nodes that held the record there learn of the move (docs/SYNC.md "Transfers").
+constexpr std::string_view kMovedFromField = "moved_from";
 // Activity participants are per-element fields "p:<member id hex>" holding the check-in time
 // (YYYY-MM-DD HH:MM) or "" when removed.
 constexpr std::string_view kParticipantPrefix = "p:";

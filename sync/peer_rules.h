@@ -27,6 +27,10 @@ class PeerRules {
   // Outgoing: whether the peer may hold `record` (this node's current state of it). Changes
   // of other records are never sent to it.
   virtual bool mayReceive(const Record& record) const = 0;
+  // Outgoing: whether change (origin, seq) of `record` is the move that took it out of the
+  // peer's part of the tree (it wrote the record's kMovedFromField), from a place we cover:
+  // the peer still holds the record there and must hear of the move, to drop it.
+  virtual bool departureFor(const Record& record, Origin origin, std::uint64_t seq) const = 0;
   // Whether the peer's scope holds `record` (whether or not we may send it).
   virtual bool peerHolds(const Record& record) const = 0;
   // Outgoing: whether a change of `record` that `mayReceive` lets through must bring the

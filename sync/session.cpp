@@ -317,7 +317,7 @@ void Session::pump(const std::optional<VersionVector>& localVector) {
     if (rules_) {
       const Origin own = store_.info().origin;
       filter = [this, own](const Record& record, Origin origin, std::uint64_t seq) {
-        if (rules_->mayReceive(record)) return true;
+        if (rules_->mayReceive(record) || rules_->departureFor(record, origin, seq)) return true;
         // One of our own writes the peer holds but may not take from us (a record we moved
         // out of our scope into its): our CaughtUp must not vouch for it.
         if (origin == own && rules_->peerHolds(record) && (withheldOwn_ == 0 || seq < withheldOwn_)) withheldOwn_ = seq;

@@ -59,6 +59,21 @@ class ScopedRules final : public PeerRules {
     return peerHolds(record) && covers(*own_, record, lookup_);
   }
 
+  bool departureFor(const Record& record, Origin origin, std::uint64_t seq) const override {
+    if (!own_ || !peer_ || isFederationKind(record.kind)) return false;
+    auto moved = record.fields.find(kMovedFromField);
+    if (moved == record.fields.end() || moved->second.stamp.origin != origin || moved->second.seq != seq) return false;
+    auto from = RecordId::fromHex(moved->second.value);
+    if (!from || peerHolds(record)) return false;  // a peer holding the new place gets it anyway
+    auto place = store_.get(Kind::Organization, *from);
+    if (!place) return false;
+    // Where the record was: an organization under `from`, any other record owned by `from`.
+    if (record.kind == Kind::Organization) return covers(*peer_, *place, lookup_) && covers(*own_, *place, lookup_);
+    Record there = record;
+    there.fields[std::string(kindDef(record.kind).ownerField)].value = from->hex();
+    return holds(*peer_, there, lookup_) && covers(*own_, there, lookup_);
+  }
+
   bool peerHolds(const Record& record) const override { return peer_ && holds(*peer_, record, lookup_); }
 
   // Only a record with older state than this change (one that existed before it moved):

@@ -557,7 +557,10 @@ class Importer {
       return Outcome::Created;
     }
     for (const auto& [name, value] : row.values)
-      if (existing->get(name) != value) return Outcome::Updated;
+      if (existing->get(name) != value) {
+        noteDeparture(*existing, row.values);
+        return Outcome::Updated;
+      }
     return Outcome::Unchanged;
   }
 

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "app/node.h"
+#include "store/schema.h"
 
 namespace unionsync {
 
@@ -29,6 +30,15 @@ inline void setValue(FieldValues& values, std::string_view name, std::string val
       return;
     }
   values.emplace_back(std::string(name), std::move(value));
+}
+
+// When `values` move `existing` to another owner (another union; an organization's parent),
+// notes the one it leaves in kMovedFromField, so that the nodes that held it there hear of it.
+inline void noteDeparture(const Record& existing, FieldValues& values) {
+  const std::string_view owner = kindDef(existing.kind).ownerField;
+  if (owner.empty() || !hasField(values, owner)) return;
+  const std::string_view from = existing.get(owner);
+  if (!from.empty() && valueOf(values, owner) != from) setValue(values, kMovedFromField, std::string(from));
 }
 
 // A failure of one field (or of the whole record when `field` is empty).

@@ -130,6 +130,12 @@ class Checker {
         return refuse(kind_, name, {"应为0或1", "must be 0 or 1"});
       return {};
     }
+    if (name == kMovedFromField) {
+      // An organization this node may not hold (it lies outside its scope): not waited for.
+      if (!value.empty() && !RecordId::fromHex(value))
+        return refuse(kind_, name, {"应为工会编号", "must be an organization id"});
+      return {};
+    }
     if (name.starts_with(kParticipantPrefix)) return checkParticipant(name, value);
     const FieldDef* field = findField(change_.kind, name);
     if (!field) return refuse(kind_, name, {"不是这类记录的字段", "no such field in this kind of record"});

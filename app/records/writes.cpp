@@ -55,6 +55,7 @@ std::expected<Node::Upserted, ValidationFailure> Node::upsertMember(const FieldV
   auto existing = store_->get(Kind::Member, id);
   bool created = !existing || existing->deleted();
   if (created) setValue(*normalized, std::string(kDeletedField), "0");
+  if (existing) noteDeparture(*existing, *normalized);
   if (created && valueOf(*normalized, "status").empty()) setValue(*normalized, "status", "正常");
   auto written = store_->write(Kind::Member, id, *normalized);
   if (!written) return invalid("", written.error().message);
@@ -81,6 +82,7 @@ std::expected<void, ValidationFailure> Node::set(Kind kind, const RecordId& id, 
         return invalid(std::string(name), "证件号码是会员的身份标识，不能修改；请删除后重新登记 / the ID number identifies the "
                                           "member: delete and add again to correct it");
     }
+  noteDeparture(*existing, *normalized);
   auto written = store_->write(kind, id, *normalized);
   if (!written) return invalid("", written.error().message);
   return {};

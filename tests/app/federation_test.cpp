@@ -546,3 +546,27 @@ TEST_CASE("federation: a node dials a certified node at the address of its certi
   hq.node->sync().stop();
   a.node->sync().stop();
 }
+
+TEST_CASE("federation: a node that held a record hears when a node above moves it out of its scope, and drops it") {
+  FedNode hq("区总工会", 1), a("东城", 2);
+  Tree t = buildTree(*hq.node);
+  REQUIRE(hq.federation().grant({a.code(), t.streetA, CertificateRole::Office, false, 30, "东城", ""}).has_value());
+  const std::string address = hq.serve();
+  REQUIRE(a.syncWith(hq, address).has_value());
+  const RecordId moved = t.membersA[1];
+  REQUIRE(a.node->get(Kind::Member, moved).has_value());
+
+  // Headquarters, not 东城, moves 李娜 from 东城社区 to 西城街道.
+  REQUIRE(hq.node->set(Kind::Member, moved, {{"org", t.streetB.hex()}}).has_value());
+  CHECK(hq.node->get(Kind::Member, moved)->get(kMovedFromField) == t.communityA.hex());
+  for (int round = 0; round < 2 && a.node->get(Kind::Member, moved); ++round) {
+    auto synced = syncOnce(a.node->sync(), address, 20s);
+    REQUIRE_MESSAGE(synced.has_value(), synced.error().message);
+    CHECK(synced->current.changesRefused == 0);
+  }
+  CHECK_FALSE(a.node->get(Kind::Member, moved).has_value());
+  CHECK(a.held(Kind::Member) == std::set<RecordId>{t.membersA[0], t.membersA[2]});
+  CHECK(a.node->counters(t.communityA) == hq.node->counters(t.communityA));
+  CHECK(subtreeDigest(*a.node, t.streetA).value() == subtreeDigest(*hq.node, t.streetA).value());
+  hq.node->sync().stop();
+}
