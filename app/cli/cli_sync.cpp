@@ -306,9 +306,10 @@ int runStatus(CliContext& ctx) {
   for (const auto& p : (*trusted)) {
     std::optional<PeerState> state;
     std::optional<std::size_t> livePending;
+    const ServedPeer* served = live ? live->findPeer(p.publicKey) : nullptr;
     if (p.state == TrustState::Revoked) {
       state = PeerState::Revoked;
-    } else if (const ServedPeer* lp = live ? live->findPeer(p.publicKey) : nullptr) {
+    } else if (const ServedPeer* lp = served) {
       state = lp->state;
       if (state == PeerState::Live) livePending = static_cast<std::size_t>(lp->pendingEstimate);
     }
@@ -331,7 +332,8 @@ int runStatus(CliContext& ctx) {
                      {"lastRefusal", p.lastRefusal},
                      {"lastRefusalAt", p.lastRefusalMs},
                      {"certified", false},
-                     {"certificate", live && live->findPeer(p.publicKey) ? live->findPeer(p.publicKey)->certificate : ""}});
+                     {"certificate", served ? served->certificate : ""},
+                     {"partial", served && served->partial}});
   }
   // Peers admitted by their certificates are not in the trust store: only a running node
   // knows them.
@@ -353,7 +355,8 @@ int runStatus(CliContext& ctx) {
                      {"lastRefusal", lp.lastRefusal},
                      {"lastRefusalAt", 0},
                      {"certified", true},
-                     {"certificate", lp.certificate}});
+                     {"certificate", lp.certificate},
+                     {"partial", lp.partial}});
   }
   if (ctx.json) {
     nlohmann::json out{{"nodeId", info.nodeId},
@@ -393,8 +396,12 @@ int runStatus(CliContext& ctx) {
     if (const auto& certificate = p["certificate"].get_ref<const std::string&>(); !certificate.empty())
       std::cout << fmt::format("    证书 certificate: {}{}\n", certificate, p["certified"].get<bool>() ? "（凭证书接入 / admitted by it）" : "");
     const auto verified = p["verifiedEqual"].get<std::int64_t>();
-    std::cout << (verified > 0 ? fmt::format("    ✓ 核对一致于 {} / verified equal at {}\n", timeText(verified), timeText(verified))
-                               : std::string("    未核对 / not verified yet\n"));
+    if (verified > 0)
+      std::cout << fmt::format("    ✓ 核对一致于 {} / verified equal at {}\n", timeText(verified), timeText(verified));
+    else if (p["partial"].get<bool>())
+      std::cout << "    双方范围不同，不比对指纹 / the two hold different scopes: not compared\n";
+    else
+      std::cout << "    未核对 / not verified yet\n";
     if (const auto refused = p["refusedChanges"].get<std::uint64_t>(); refused > 0)
       std::cout << fmt::format("    拒收 refused: {} 条变更 changes（最近 latest {}: {}）\n", refused,
                                timeText(p["lastRefusalAt"].get<std::int64_t>()), p["lastRefusal"].get<std::string>());

@@ -40,7 +40,8 @@ nlohmann::json statusJson(const SyncStatus& s) {
                           {"refusedChanges", p.refusedChanges},
                           {"lastRefusal", p.lastRefusal},
                           {"certified", p.certified},
-                          {"certificate", p.certificate}});
+                          {"certificate", p.certificate},
+                          {"partial", p.total.partial || p.current.partial}});
   }
   j["discovered"] = nlohmann::json::array();
   for (const auto& d : s.discovered) {
@@ -100,6 +101,7 @@ std::optional<ServedStatus> readStatusFile(const std::string& dataDir) {
       peer.lastRefusal = p.value("lastRefusal", "");
       peer.certified = p.value("certified", false);
       peer.certificate = p.value("certificate", "");
+      peer.partial = p.value("partial", false);
       s.peers.push_back(std::move(peer));
     }
     for (const auto& d : j.value("discovered", nlohmann::json::array())) {

@@ -41,6 +41,7 @@ struct ServedPeer {
   std::string lastRefusal;
   bool certified = false;   // admitted by a certificate, not paired by hand
   std::string certificate;  // its rules in force ("office 某街道 until …"), "" without
+  bool partial = false;     // the two hold different scopes: their stores are never compared
 };
 
 // The content of a live status file.
