@@ -85,7 +85,8 @@ PeerLine describePeer(const PeerStatus& p, const Tr& tr) {
     line.verified = tr.format(T::PeerVerifiedEqual, formatTime(p.verifiedEqualMs));
     line.verifiedTone = Tone::Good;
   } else if (p.state != PeerState::Revoked) {
-    line.verified = tr(T::PeerNotVerified);
+    // Nodes of different scopes hold different stores by design: never compared, not "yet".
+    line.verified = tr(p.current.partial || p.total.partial ? T::PeerScopesDiffer : T::PeerNotVerified);
   }
   describeFederation(p, tr, line);
   return line;
@@ -126,6 +127,10 @@ ScopeLine describeScope(const ScopeInfo& info, const OrgNamer& orgName, const Tr
   return {tr.format(T::ScopeGrant, scopeName(g.scope.org, orgName, tr),
                     roleWithDelegation(g.scope.role, g.held.certificate.mayDelegate, tr), until),
           Tone::Good};
+}
+
+bool grantsCertificates(const ScopeInfo& info) {
+  return info.isRoot || (info.grant && (info.grant->isRoot || info.grant->held.certificate.mayDelegate));
 }
 
 HeldCertificateRow describeHeld(const HeldCertificate& held, std::string_view problem, const OrgNamer& orgName,

@@ -50,6 +50,10 @@ struct ScopeLine {
 };
 ScopeLine describeScope(const ScopeInfo& info, const OrgNamer& orgName, const Tr& tr);
 
+// Whether this node certifies others (the root, or an office that may delegate): the list
+// of certificates held is theirs to check, so it opens unfolded there.
+bool grantsCertificates(const ScopeInfo& info);
+
 // One certificate this node holds (Federation::certificates), as a table row.
 struct HeldCertificateRow {
   std::string name;  // the name given at grant, else the start of the subject's key

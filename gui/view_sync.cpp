@@ -5,10 +5,13 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
+#include <algorithm>
+#include <initializer_list>
+#include <utility>
+
 #include <fmt/format.h>
 
 #include "gui/field_history.h"
-#include <utility>
 
 #include "gui/views.h"
 #include "gui/widgets.h"
@@ -71,6 +74,15 @@ bool anyFederatedPeer(const SyncStatus& s) {
   for (const PeerStatus& p : s.peers)
     if (p.certified || !p.certificate.empty()) return true;
   return false;
+}
+
+// The width of small buttons side by side on one line (SmallButton: no vertical padding),
+// so a column holding them is as wide as their labels in the UI language.
+float smallButtonsWidth(std::initializer_list<const char*> labels) {
+  const ImGuiStyle& style = ImGui::GetStyle();
+  float width = 0;
+  for (const char* label : labels) width += ImGui::CalcTextSize(label).x + style.FramePadding.x * 2;
+  return width + style.ItemSpacing.x * static_cast<float>(labels.size() - 1);
 }
 
 // A line that may be long in a narrow cell: wrapped, with the whole text on hover.
@@ -179,7 +191,10 @@ class SyncView final : public View {
     ImGui::TableSetupColumn(tr(T::SyncAddress), ImGuiTableColumnFlags_WidthStretch, 1.0f);
     if (federated) ImGui::TableSetupColumn(tr(T::SyncPeerCertificate), ImGuiTableColumnFlags_WidthStretch, 1.3f);
     ImGui::TableSetupColumn(tr(T::SyncState), ImGuiTableColumnFlags_WidthStretch, 1.6f);
-    ImGui::TableSetupColumn("##actions", ImGuiTableColumnFlags_WidthFixed, 150);
+    // The buttons are never clipped (English labels are wider); the text columns share the rest.
+    const float actions = std::max(smallButtonsWidth({tr(T::SyncConnect), tr(T::SyncRevoke)}),
+                                   smallButtonsWidth({tr(T::SyncTrustAgain)}));
+    ImGui::TableSetupColumn("##actions", ImGuiTableColumnFlags_WidthFixed, actions);
     ImGui::TableHeadersRow();
     for (const PeerStatus& p : ctx.sync->peers) {
       ImGui::PushID(p.publicKey.c_str());
@@ -220,14 +235,17 @@ class SyncView final : public View {
   }
 
   // Every certificate of the deployment this node holds (they replicate to all nodes), with
-  // its validity now: folded away, it is for the one who granted them.
+  // its validity now: it is for the one who grants them, so unfolded there and folded away
+  // elsewhere.
   void heldCertificates(GuiContext& ctx) {
     const Tr& tr = ctx.tr;
     const auto held = ctx.node.federation().certificates();
     if (held.empty()) return;
     ImGui::Spacing();
     const std::string header = ctx.shown(tr.format(T::SyncCertificates, held.size())) + "###certs";
-    if (!ImGui::CollapsingHeader(header.c_str())) return;
+    const ImGuiTreeNodeFlags open =
+        grantsCertificates(ctx.node.federation().scope()) ? ImGuiTreeNodeFlags_DefaultOpen : ImGuiTreeNodeFlags_None;
+    if (!ImGui::CollapsingHeader(header.c_str(), open)) return;
     constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_SizingStretchProp;
     if (!ImGui::BeginTable("##certs", 5, kFlags)) return;
     for (T column : {T::SyncName, T::CertificateRole, T::CertificateScope, T::CertificateExpires, T::SyncState})
@@ -265,7 +283,7 @@ class SyncView final : public View {
     ImGui::TableSetupColumn(tr(T::SyncName), ImGuiTableColumnFlags_WidthStretch, 1.0f);
     ImGui::TableSetupColumn(tr(T::SyncFingerprint), ImGuiTableColumnFlags_WidthFixed, 200);
     ImGui::TableSetupColumn(tr(T::SyncAddress), ImGuiTableColumnFlags_WidthStretch, 1.2f);
-    ImGui::TableSetupColumn("##pair", ImGuiTableColumnFlags_WidthFixed, 90);
+    ImGui::TableSetupColumn("##pair", ImGuiTableColumnFlags_WidthFixed, smallButtonsWidth({tr(T::SyncPair)}));
     ImGui::TableHeadersRow();
     for (const DiscoveredPeer* peer : found) {
       const DiscoveredPeer& d = *peer;

@@ -75,6 +75,21 @@ TEST_CASE("the in-sync badge and refused changes beside a peer") {
   CHECK(describePeer(peer(PeerState::Revoked), en).verified.empty());
 }
 
+TEST_CASE("a peer of another scope is never compared, not 'not verified yet'") {
+  const Tr zh(Lang::Zh), en(Lang::En);
+  PeerStatus p = peer(PeerState::Live);
+  p.caughtUp = true;
+  p.current.partial = true;
+  CHECK(describePeer(p, zh).verified == "范围不同，不比对");
+  CHECK(describePeer(p, en).verified == "Scopes differ: not compared");
+  CHECK(describePeer(p, en).verifiedTone == Tone::Quiet);
+  p.current = {};  // a new session that has not said yet: an earlier one did
+  p.total.partial = true;
+  CHECK(describePeer(p, en).verified == "Scopes differ: not compared");
+  p.state = PeerState::Revoked;
+  CHECK(describePeer(p, en).verified.empty());
+}
+
 TEST_CASE("a difference a repair cannot mend replaces the badge") {
   const Tr en(Lang::En);
   PeerStatus p = peer(PeerState::Live);
@@ -126,7 +141,12 @@ TEST_CASE("federation: a peer's certificate and this node's scope in the UI lang
   const ScopeLine line = describeScope(info, names, zh);
   CHECK(line.text.starts_with("范围：西城街道总工会 · 角色：外展采集 · 有效至 "));
   CHECK(line.tone == Tone::Good);
+  CHECK_FALSE(grantsCertificates(info));  // an office without --delegate: the list stays folded
+  info.grant->held.certificate.mayDelegate = true;
+  CHECK(grantsCertificates(info));
+  info.grant->held.certificate.mayDelegate = false;
   info.grant->isRoot = true;
+  CHECK(grantsCertificates(info));
   CHECK(describeScope(info, names, zh).text.starts_with("根节点（总工会）"));
 
   const HeldCertificateRow row = describeHeld(g.held, "已吊销 / revoked", names, en);
