@@ -1,6 +1,7 @@
 #include "app/federation/grant_book.h"
 
 #include <algorithm>
+#include <set>
 
 #include "store/blake2b.h"
 
@@ -67,9 +68,7 @@ GrantBook GrantBook::load(const Store& store, const std::optional<SigningPublicK
     if (!bytes) return true;
     auto claim = decodeOriginClaim(*bytes);
     if (!claim || originClaimRecordId(*bytes) != r.id || book.certificatesOf(claim->signingKey).empty()) return true;
-    OriginOwner& owner = book.origins_[claim->origin];
-    if (owner.state == OriginOwner::Unclaimed) owner = OriginOwner{OriginOwner::Claimed, claim->signingKey};
-    else if (owner.key != claim->signingKey) owner.state = OriginOwner::Disputed;
+    book.claimants_[claim->origin].insert(claim->signingKey);
     return true;
   });
   if (!root) return book;
@@ -80,6 +79,7 @@ GrantBook GrantBook::load(const Store& store, const std::optional<SigningPublicK
   context.within = [lookup](const RecordId& inner, const RecordId& outer) { return orgWithin(lookup, inner, outer); };
   context.revoked = [&book](const SigningPublicKey& key) { return book.revoked(key); };
   for (const HeldCertificate& held : book.certificates_) book.resolve(held.certificate.subjectSigningKey, context, 0);
+  for (const auto& [origin, keys] : book.claimants_) book.origins_[origin] = book.settleClaim(keys, lookup);
   return book;
 }
 
@@ -133,6 +133,25 @@ Result<ValidGrant> GrantBook::forCurveKey(const std::array<std::uint8_t, 32>& cu
   // The CURVE key must be the one of the certificate that counts, not of an older one.
   if (grant && grant->held.certificate.subjectCurveKey != curveKey) return std::unexpected(noCertificate());
   return grant;
+}
+
+// A key whose valid scope covers every other claimant's (the root over an office that claims
+// the root's origin) keeps the origin: a node cannot take an origin from a node above it.
+OriginOwner GrantBook::settleClaim(const std::set<SigningPublicKey>& keys, const RecordLookup& lookup) const {
+  if (keys.size() == 1) return OriginOwner{OriginOwner::Claimed, *keys.begin()};
+  std::optional<SigningPublicKey> winner;
+  for (const SigningPublicKey& key : keys) {
+    auto grant = forSigningKey(key);
+    if (!grant) continue;
+    const bool coversAll = std::all_of(keys.begin(), keys.end(), [&](const SigningPublicKey& other) {
+      if (other == key) return true;
+      auto otherGrant = forSigningKey(other);
+      return !otherGrant || (scopeCovers(grant->scope, otherGrant->scope, lookup) &&
+                             !scopeCovers(otherGrant->scope, grant->scope, lookup));
+    });
+    if (coversAll) winner = key;
+  }
+  return winner ? OriginOwner{OriginOwner::Claimed, *winner} : OriginOwner{OriginOwner::Disputed, {}};
 }
 
 OriginOwner GrantBook::ownerOf(Origin origin) const {

@@ -16,6 +16,7 @@
 #include <array>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,8 @@ struct HeldCertificate {
 
 // Whose an origin is (origin claims, sync/certificate.h): claims count only from keys that
 // hold a certificate of this deployment (valid or not), so an outsider cannot dispute one.
+// When several keys claim one origin, the one whose valid scope strictly covers all the
+// others' keeps it; without such a key the origin is Disputed.
 struct OriginOwner {
   enum State : std::uint8_t { Unclaimed, Claimed, Disputed } state = Unclaimed;
   SigningPublicKey key{};  // when Claimed
@@ -77,7 +80,7 @@ class GrantBook {
 
   // Every certificate held, valid or not, in record id order.
   const std::vector<HeldCertificate>& certificates() const { return certificates_; }
-  // The key that claimed `origin`; Disputed when two keys did.
+  // The key that claimed `origin` (see OriginOwner); Unclaimed when none did.
   OriginOwner ownerOf(Origin origin) const;
 
   // Certificates whose subject is `key` (any validity), latest issued first.
@@ -87,9 +90,11 @@ class GrantBook {
   std::optional<SigningPublicKey> root_;
   std::vector<HeldCertificate> certificates_;
   std::vector<Revocation> revocations_;
+  std::map<Origin, std::set<SigningPublicKey>> claimants_;
   std::map<Origin, OriginOwner> origins_;
   std::map<SigningPublicKey, Result<ValidGrant>> grants_;  // by subject signing key
 
+  OriginOwner settleClaim(const std::set<SigningPublicKey>& keys, const RecordLookup& lookup) const;
   Result<ValidGrant> resolve(const SigningPublicKey& key, const ChainContext& context, std::size_t depth);
 };
 

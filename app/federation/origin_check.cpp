@@ -8,8 +8,6 @@
 namespace unionsync {
 namespace {
 
-std::string originName(const Change& change) { return fmt::format("来源 {:016x} / origin {:016x}", change.origin, change.origin); }
-
 // The origin's own judgment of a change the sender does not answer for.
 std::string originRefusal(const GrantBook& book, const OriginOwner& owner, const Sender& sender, const Change& change,
                           const std::optional<Record>& before, const Record& after, const RecordLookup& lookup) {
@@ -33,10 +31,10 @@ std::string originRefusal(const GrantBook& book, const OriginOwner& owner, const
 std::string receivedChangeRefusal(const GrantBook& book, const Sender& sender, const Change& change,
                                   const std::optional<Record>& before, const Record& after, const RecordLookup& lookup) {
   const OriginOwner owner = book.ownerOf(change.origin);
-  if (owner.state == OriginOwner::Disputed)
-    return fmt::format("{} 被两个节点声明为自己的，变更不予接受 / {} is claimed by two nodes: its changes are refused",
-                       originName(change), originName(change));
-  bool senderAnswers = owner.state == OriginOwner::Unclaimed || owner.key == sender.key;
+  // A disputed origin (two nodes, neither above the other, claim it) proves nothing: its
+  // changes are judged as the sender's, as before signatures, so a false claim cannot cut
+  // off a real node's changes.
+  bool senderAnswers = owner.state != OriginOwner::Claimed || owner.key == sender.key;
   if (!senderAnswers)
     if (auto grant = book.forSigningKey(owner.key)) senderAnswers = scopeCovers(sender.scope, grant->scope, lookup);
   if (senderAnswers) return writeRefusal(sender.scope, before, after, lookup, sender.name);

@@ -7,8 +7,8 @@
 // as without signatures. Every other change must carry a signature of its origin's key (the
 // key that claimed the origin, sync/certificate.h OriginClaim) that verifies over the fields
 // it carries plus the leafs of those superseded on the way, and is judged by the origin's
-// rights. An origin nobody claimed (written before its node joined a deployment) is the
-// sender's to answer for.
+// rights. An origin nobody claimed (written before its node joined a deployment), or one
+// two unrelated nodes claim (grant_book.h OriginOwner), is the sender's to answer for.
 #pragma once
 
 #include <optional>

@@ -253,9 +253,17 @@ TEST_CASE("federation: changes a certified peer may not write are refused, count
   }
   auto synced = syncOnce(a.node->sync(), address, 20s);
   REQUIRE_MESSAGE(synced.has_value(), synced.error().message);
-  auto status = hq.node->sync().status();
-  REQUIRE(status);
-  const PeerStatus* seen = status->findPeer(a.key());
+  // syncOnce returns when 东城's side is done; headquarters counts the refusals on its own
+  // thread, a moment later.
+  std::optional<SyncStatus> status;
+  const PeerStatus* seen = nullptr;
+  for (int i = 0; i < 100 && !(seen && seen->refusedChanges >= 1); ++i) {
+    if (i > 0) std::this_thread::sleep_for(50ms);
+    auto now = hq.node->sync().status();
+    REQUIRE(now);
+    status = std::move(*now);
+    seen = status->findPeer(a.key());
+  }
   REQUIRE(seen);
   CHECK(seen->certified);
   CHECK(seen->refusedChanges >= 1);
@@ -513,6 +521,25 @@ TEST_CASE("federation: a relay that does not answer for a change's origin must c
   auto fromHq = a.federation().policy()->rulesFor(hq.key(), hqOrigin);
   REQUIRE(fromHq);
   CHECK(fromHq->gate().refusal(claim, before, after, lookup).empty());
+
+  // The laptop claims headquarters' origin as its own: a node cannot take an origin from a
+  // node above it; two unrelated claimants leave it disputed, judged as the sender's.
+  const auto hqKey = loadOrCreateSigningKey(hq.node->dataDir()).value();
+  const auto aKey = loadOrCreateSigningKey(a.node->dataDir()).value();
+  auto writeClaim = [&](Origin origin, const SigningKeyPair& key) {
+    const std::string bytes = encodeOriginClaim(signOriginClaim(OriginClaim{origin, a.clock.nowMs(), {}, {}}, key));
+    REQUIRE(internal::storeOf(*a.node).write(Kind::OriginClaim, originClaimRecordId(bytes), {{"claim", hexOf(bytes)}}).value());
+  };
+  writeClaim(hqOrigin, laptopKey);
+  const auto rootKey = signingKeyOfHex(a.federation().scope().rootKey).value();
+  GrantBook book = GrantBook::load(internal::storeOf(*a.node), rootKey, a.clock.nowMs());
+  CHECK(book.ownerOf(hqOrigin) == OriginOwner{OriginOwner::Claimed, hqKey.publicKey});
+  const Origin invented = 0x5eed;
+  writeClaim(invented, laptopKey);
+  CHECK(GrantBook::load(internal::storeOf(*a.node), rootKey, a.clock.nowMs()).ownerOf(invented).state == OriginOwner::Claimed);
+  writeClaim(invented, aKey);  // 东城 covers the laptop's community: 东城 keeps it
+  CHECK(GrantBook::load(internal::storeOf(*a.node), rootKey, a.clock.nowMs()).ownerOf(invented) ==
+        OriginOwner{OriginOwner::Claimed, aKey.publicKey});
   laptop.node->sync().stop();
 }
 
