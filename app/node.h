@@ -40,6 +40,8 @@ struct ListQuery {
   std::optional<RecordId> org;   // only records owned by this organization or below it
   std::string search;            // name prefix, ID number, mobile, card no. or id (members);
                                  // title/name prefix for other kinds
+  std::optional<RecordId> member;  // only records whose `member` field names this member
+  int year = 0;                    // only records whose KindDef::dateField lies in this year
   bool includeDeleted = false;
   bool onlyDeleted = false;
   std::size_t limit = 1000;      // 0 = no limit

@@ -30,6 +30,17 @@ constexpr sv kMemberStatus[] = {"正常", "保留", "转出", "退会", "去世"
 constexpr sv kEventTypes[] = {"新入会", "转入", "转出", "保留", "恢复", "退会", "除名", "死亡"};
 constexpr sv kActivityTypes[] = {"文体活动", "培训", "技能比武/劳动竞赛", "送温暖/慰问", "金秋助学",
                                  "义诊/体检", "宣传", "招聘/就业", "职代会", "会员评家", "其他"};
+// Union work records (DOMAIN.md kinds 6-10).
+constexpr sv kHardshipCategories[] = {"低保户", "低保边缘户", "意外致困户"};
+constexpr sv kHardshipCauses[] = {"无劳动能力", "有劳动能力未就业", "下岗失业", "未参保", "社保待遇未落实",
+                                  "重特大疾病", "自然灾害", "意外事故", "子女上学", "其他"};
+constexpr sv kHardshipStatus[] = {"在档", "脱困", "退档"};
+constexpr sv kAssistanceKinds[] = {"生活救助", "医疗救助", "金秋助学", "送温暖慰问", "就业帮扶", "互助保障"};
+constexpr sv kCaseKinds[] = {"劳动争议调解", "讨薪", "投诉", "法律援助", "咨询"};
+constexpr sv kCaseChannels[] = {"来访", "12351热线", "网上", "转办"};
+constexpr sv kCaseResults[] = {"成功", "部分", "未成", "撤回"};
+constexpr sv kContractKinds[] = {"综合", "工资专项", "女职工专项", "安全专项"};
+constexpr sv kContractScopes[] = {"单独", "区域", "行业"};
 
 // --- header aliases offices use ---------------------------------------------------------------
 constexpr sv kAliasName[] = {"姓名", "名字"};
@@ -51,6 +62,48 @@ constexpr sv kAliasJoin[] = {"入会日期", "入会时间"};
 constexpr sv kAliasCard[] = {"会员证号", "会员卡号"};
 constexpr sv kAliasStatus[] = {"会籍状态", "状态"};
 constexpr sv kAliasNotes[] = {"备注"};
+// A member column of a union work sheet holds the person's ID number (or the member id).
+constexpr sv kAliasMemberRef[] = {"身份证号", "身份证号码", "证件号码", "公民身份号码", "会员编号"};
+constexpr sv kAliasHardshipCategory[] = {"困难类别", "困难类型", "类别"};
+constexpr sv kAliasHardshipCause[] = {"主要致困原因", "困难原因", "致困原因"};
+constexpr sv kAliasHouseholdSize[] = {"家庭人口数", "家庭人数", "家庭成员数"};
+constexpr sv kAliasHouseholdIncome[] = {"家庭年收入", "家庭总收入", "家庭年总收入"};
+constexpr sv kAliasHardshipStatus[] = {"状态", "档案状态"};
+constexpr sv kAliasFiled[] = {"建档时间", "建档日期"};
+constexpr sv kAliasHardshipClosed[] = {"脱困日期", "退档日期", "脱困时间"};
+constexpr sv kAliasAssistanceKind[] = {"救助类型", "帮扶类型", "救助类别", "类型"};
+constexpr sv kAliasAssistanceDate[] = {"发放日期", "救助日期", "日期"};
+constexpr sv kAliasAmount[] = {"金额", "救助金额", "慰问金", "发放金额", "慰问金额"};
+constexpr sv kAliasInKind[] = {"实物折价", "物资折款", "实物"};
+constexpr sv kAliasFundSource[] = {"经费来源", "资金来源"};
+constexpr sv kAliasGrantingOrg[] = {"发放单位", "救助单位", "发放工会"};
+constexpr sv kAliasCampaign[] = {"专项活动", "活动名称", "活动"};
+constexpr sv kAliasStudent[] = {"学生", "学生姓名", "子女姓名"};
+constexpr sv kAliasSchool[] = {"就读学校", "录取学校", "学校"};
+constexpr sv kAliasCaseKind[] = {"案件类型", "类型"};
+constexpr sv kAliasAccepted[] = {"受理时间", "受理日期"};
+constexpr sv kAliasCaseClosed[] = {"结案时间", "结案日期"};
+constexpr sv kAliasChannel[] = {"受理渠道", "渠道", "来源"};
+constexpr sv kAliasCaseEmployer[] = {"用人单位", "被投诉单位", "涉及单位"};
+constexpr sv kAliasWorkers[] = {"涉及职工人数", "涉及人数", "涉及职工"};
+constexpr sv kAliasClaimed[] = {"诉求金额", "涉及金额", "涉案金额"};
+constexpr sv kAliasRecovered[] = {"追回工资", "追回金额", "挽回经济损失"};
+constexpr sv kAliasResult[] = {"办理结果", "调解结果", "结果"};
+constexpr sv kAliasContractKind[] = {"合同类型", "类型"};
+constexpr sv kAliasContractScope[] = {"签订形式", "范围"};
+constexpr sv kAliasSigned[] = {"签订日期", "签订时间"};
+constexpr sv kAliasTerm[] = {"期限", "合同期限（月）", "期限（月）"};
+constexpr sv kAliasCoveredEmployers[] = {"覆盖企业数", "覆盖单位数", "覆盖企业"};
+constexpr sv kAliasCoveredEmployees[] = {"覆盖职工数", "覆盖职工人数", "覆盖职工"};
+constexpr sv kAliasCongressDate[] = {"召开日期", "召开时间", "日期"};
+constexpr sv kAliasRepresentatives[] = {"职工代表人数", "代表人数", "代表数"};
+constexpr sv kAliasMotions[] = {"提案数", "提案件数", "提案"};
+constexpr sv kAliasYear[] = {"年度", "年份"};
+constexpr sv kAliasPayroll[] = {"工资总额", "全部职工工资总额"};
+constexpr sv kAliasDue[] = {"应拨缴经费", "应缴经费", "应拨缴"};
+constexpr sv kAliasPaid[] = {"实拨缴经费", "实缴经费", "已拨缴", "实拨缴"};
+constexpr sv kAliasRetained[] = {"留成", "基层留成", "留成经费"};
+constexpr sv kAliasRemitted[] = {"上解", "上解经费"};
 
 // --- kinds -------------------------------------------------------------------------------------
 constexpr FieldDef kOrgFields[] = {
@@ -125,12 +178,111 @@ constexpr FieldDef kActivityFields[] = {
     {.name = "extra_attendees", .type = FieldType::Count, .zh = "未登记参加人数", .en = "Unregistered attendees", .maxCount = 1'000'000},
 };
 
+// Amounts of union work records are money: integer fen, typed and shown in yuan.
+// Hardship files belong to the member's union (`org` defaults to it, union_work_rules.h); the
+// per-capita monthly income is derived when shown, never stored.
+constexpr FieldDef kHardshipFields[] = {
+    {.name = "member", .type = FieldType::Ref, .zh = "会员", .en = "Member", .required = true, .refKind = Kind::Member, .aliases = kAliasMemberRef, .indexed = true},
+    {.name = "org", .type = FieldType::Ref, .zh = "建档工会", .en = "Union", .refKind = Kind::Organization, .aliases = kAliasOrg},
+    {.name = "category", .type = FieldType::Choice, .zh = "困难类别", .en = "Category", .required = true, .choices = kHardshipCategories, .aliases = kAliasHardshipCategory},
+    {.name = "cause", .type = FieldType::Choice, .zh = "主要致困原因", .en = "Main cause", .choices = kHardshipCauses, .aliases = kAliasHardshipCause},
+    {.name = "household_size", .type = FieldType::Count, .zh = "家庭人口", .en = "Household size", .aliases = kAliasHouseholdSize, .maxCount = 100},
+    {.name = "household_income", .type = FieldType::Money, .zh = "家庭年收入(元)", .en = "Household yearly income (yuan)", .aliases = kAliasHouseholdIncome, .personal = true},
+    {.name = "health", .type = FieldType::Text, .zh = "健康状况", .en = "Health", .maxLength = 500, .personal = true},
+    {.name = "housing", .type = FieldType::Text, .zh = "住房情况", .en = "Housing", .maxLength = 500, .personal = true},
+    {.name = "status", .type = FieldType::Choice, .zh = "档案状态", .en = "Status", .choices = kHardshipStatus, .aliases = kAliasHardshipStatus},
+    {.name = "filed_date", .type = FieldType::Date, .zh = "建档日期", .en = "Filed", .aliases = kAliasFiled},
+    {.name = "closed_date", .type = FieldType::Date, .zh = "脱困/退档日期", .en = "Closed", .aliases = kAliasHardshipClosed},
+    {.name = "notes", .type = FieldType::Text, .zh = "备注", .en = "Notes", .aliases = kAliasNotes, .maxLength = 2000},
+};
+
+constexpr FieldDef kAssistanceFields[] = {
+    {.name = "member", .type = FieldType::Ref, .zh = "会员", .en = "Member", .required = true, .refKind = Kind::Member, .aliases = kAliasMemberRef, .indexed = true},
+    {.name = "kind", .type = FieldType::Choice, .zh = "救助类型", .en = "Kind", .required = true, .choices = kAssistanceKinds, .aliases = kAliasAssistanceKind},
+    {.name = "date", .type = FieldType::Date, .zh = "发放日期", .en = "Date", .required = true, .aliases = kAliasAssistanceDate},
+    {.name = "amount", .type = FieldType::Money, .zh = "金额(元)", .en = "Amount (yuan)", .aliases = kAliasAmount},
+    {.name = "in_kind", .type = FieldType::Money, .zh = "实物折款(元)", .en = "In kind (yuan)", .aliases = kAliasInKind},
+    {.name = "fund_source", .type = FieldType::Text, .zh = "资金来源", .en = "Fund source", .aliases = kAliasFundSource},
+    {.name = "org", .type = FieldType::Ref, .zh = "发放工会", .en = "Granting union", .refKind = Kind::Organization, .aliases = kAliasGrantingOrg},
+    {.name = "campaign", .type = FieldType::Text, .zh = "帮扶专项", .en = "Campaign", .aliases = kAliasCampaign, .indexed = true},
+    {.name = "student", .type = FieldType::Text, .zh = "学生姓名", .en = "Student", .aliases = kAliasStudent, .maxLength = 60},
+    {.name = "school", .type = FieldType::Text, .zh = "学校", .en = "School", .aliases = kAliasSchool},
+    {.name = "notes", .type = FieldType::Text, .zh = "备注", .en = "Notes", .aliases = kAliasNotes, .maxLength = 2000},
+};
+
+constexpr FieldDef kCaseFields[] = {
+    {.name = "org", .type = FieldType::Ref, .zh = "受理工会", .en = "Union", .required = true, .refKind = Kind::Organization, .aliases = kAliasOrg},
+    {.name = "kind", .type = FieldType::Choice, .zh = "案件类型", .en = "Kind", .required = true, .choices = kCaseKinds, .aliases = kAliasCaseKind},
+    {.name = "summary", .type = FieldType::Text, .zh = "案由", .en = "Summary", .indexed = true, .maxLength = 500},
+    {.name = "accepted_date", .type = FieldType::Date, .zh = "受理日期", .en = "Accepted", .required = true, .aliases = kAliasAccepted},
+    {.name = "closed_date", .type = FieldType::Date, .zh = "结案日期", .en = "Closed", .aliases = kAliasCaseClosed},
+    {.name = "channel", .type = FieldType::Choice, .zh = "受理渠道", .en = "Channel", .choices = kCaseChannels, .aliases = kAliasChannel},
+    {.name = "employer", .type = FieldType::Text, .zh = "涉及单位", .en = "Employer", .aliases = kAliasCaseEmployer},
+    {.name = "workers", .type = FieldType::Count, .zh = "涉及职工人数", .en = "Workers involved", .aliases = kAliasWorkers, .maxCount = 1'000'000},
+    {.name = "amount_claimed", .type = FieldType::Money, .zh = "诉求金额(元)", .en = "Amount claimed (yuan)", .aliases = kAliasClaimed},
+    {.name = "amount_recovered", .type = FieldType::Money, .zh = "追回金额(元)", .en = "Amount recovered (yuan)", .aliases = kAliasRecovered},
+    {.name = "result", .type = FieldType::Choice, .zh = "办理结果", .en = "Result", .choices = kCaseResults, .aliases = kAliasResult},
+    {.name = "notes", .type = FieldType::Text, .zh = "备注", .en = "Notes", .aliases = kAliasNotes, .maxLength = 2000},
+};
+
+constexpr FieldDef kContractFields[] = {
+    {.name = "org", .type = FieldType::Ref, .zh = "签订工会", .en = "Union", .required = true, .refKind = Kind::Organization, .aliases = kAliasOrg},
+    {.name = "kind", .type = FieldType::Choice, .zh = "合同类型", .en = "Kind", .required = true, .choices = kContractKinds, .aliases = kAliasContractKind, .indexed = true},
+    {.name = "scope", .type = FieldType::Choice, .zh = "签订范围", .en = "Scope", .choices = kContractScopes, .aliases = kAliasContractScope},
+    {.name = "signed_date", .type = FieldType::Date, .zh = "签订日期", .en = "Signed", .required = true, .aliases = kAliasSigned},
+    {.name = "term_months", .type = FieldType::Count, .zh = "期限(月)", .en = "Term (months)", .aliases = kAliasTerm, .maxCount = 600},
+    {.name = "employers", .type = FieldType::Count, .zh = "覆盖单位数", .en = "Employers covered", .aliases = kAliasCoveredEmployers, .maxCount = 1'000'000},
+    {.name = "employees", .type = FieldType::Count, .zh = "覆盖职工数", .en = "Employees covered", .aliases = kAliasCoveredEmployees},
+    {.name = "notes", .type = FieldType::Text, .zh = "备注", .en = "Notes", .aliases = kAliasNotes, .maxLength = 2000},
+};
+
+constexpr FieldDef kCongressFields[] = {
+    {.name = "org", .type = FieldType::Ref, .zh = "召开工会", .en = "Union", .required = true, .refKind = Kind::Organization, .aliases = kAliasOrg},
+    {.name = "session", .type = FieldType::Text, .zh = "届次", .en = "Session", .indexed = true, .maxLength = 100},
+    {.name = "date", .type = FieldType::Date, .zh = "召开日期", .en = "Date", .required = true, .aliases = kAliasCongressDate},
+    {.name = "representatives", .type = FieldType::Count, .zh = "职工代表人数", .en = "Representatives", .aliases = kAliasRepresentatives, .maxCount = 100'000},
+    {.name = "motions", .type = FieldType::Count, .zh = "提案件数", .en = "Motions", .aliases = kAliasMotions, .maxCount = 100'000},
+    {.name = "notes", .type = FieldType::Text, .zh = "备注", .en = "Notes", .aliases = kAliasNotes, .maxLength = 2000},
+};
+
+// One record per union and year (its id derives from both). `due` and the shares default
+// from the rates in app/records/union_work_rules.h.
+constexpr FieldDef kFundsFields[] = {
+    {.name = "org", .type = FieldType::Ref, .zh = "工会", .en = "Union", .required = true, .refKind = Kind::Organization, .aliases = kAliasOrg},
+    {.name = "year", .type = FieldType::Count, .zh = "年度", .en = "Year", .required = true, .aliases = kAliasYear, .indexed = true, .maxCount = 9999},
+    {.name = "payroll", .type = FieldType::Money, .zh = "工资总额(元)", .en = "Payroll (yuan)", .aliases = kAliasPayroll},
+    {.name = "due", .type = FieldType::Money, .zh = "应拨缴经费(元)", .en = "Due (yuan)", .aliases = kAliasDue},
+    {.name = "paid", .type = FieldType::Money, .zh = "实拨缴经费(元)", .en = "Paid (yuan)", .aliases = kAliasPaid},
+    {.name = "retained", .type = FieldType::Money, .zh = "留成(元)", .en = "Retained (yuan)", .aliases = kAliasRetained},
+    {.name = "remitted", .type = FieldType::Money, .zh = "上解(元)", .en = "Remitted (yuan)", .aliases = kAliasRemitted},
+    {.name = "notes", .type = FieldType::Text, .zh = "备注", .en = "Notes", .aliases = kAliasNotes, .maxLength = 2000},
+};
+
+constexpr sv kOrgColumns[] = {"name", "org_type", "parent", "status"};
+constexpr sv kEmployerColumns[] = {"name", "credit_code", "employees", "covering_union"};
+constexpr sv kMemberColumns[] = {"name", "gender", "id_number", "mobile", "org", "status"};
+constexpr sv kEventColumns[] = {"event_type", "date", "member", "org"};
+constexpr sv kActivityColumns[] = {"title", "activity_type", "start_date", "org"};
+constexpr sv kHardshipColumns[] = {"member", "category", "cause", "status", "filed_date", "org"};
+constexpr sv kAssistanceColumns[] = {"member", "kind", "date", "amount", "campaign", "org"};
+constexpr sv kCaseColumns[] = {"kind", "accepted_date", "closed_date", "workers", "amount_recovered", "result", "org"};
+constexpr sv kContractColumns[] = {"kind", "scope", "signed_date", "employers", "employees", "org"};
+constexpr sv kCongressColumns[] = {"session", "date", "representatives", "motions", "org"};
+constexpr sv kFundsColumns[] = {"year", "org", "payroll", "due", "paid", "retained", "remitted"};
+constexpr sv kFundsKey[] = {"org", "year"};
+
 constexpr KindDef kKinds[] = {
-    {Kind::Organization, "工会组织", "Organization", kOrgFields, "parent", "name"},
-    {Kind::Employer, "用人单位", "Employer", kEmployerFields, "org", "name"},
-    {Kind::Member, "会员", "Member", kMemberFields, "org", "name"},
-    {Kind::MembershipEvent, "会籍变动", "Membership event", kEventFields, "org", "event_type"},
-    {Kind::Activity, "活动", "Activity", kActivityFields, "org", "title"},
+    {Kind::Organization, "工会组织", "Organization", kOrgFields, "parent", "name", kOrgColumns},
+    {Kind::Employer, "用人单位", "Employer", kEmployerFields, "org", "name", kEmployerColumns},
+    {Kind::Member, "会员", "Member", kMemberFields, "org", "name", kMemberColumns},
+    {Kind::MembershipEvent, "会籍变动", "Membership event", kEventFields, "org", "event_type", kEventColumns, "date"},
+    {Kind::Activity, "活动", "Activity", kActivityFields, "org", "title", kActivityColumns, "start_date"},
+    {Kind::Hardship, "困难职工档案", "Hardship file", kHardshipFields, "org", "member", kHardshipColumns, "filed_date"},
+    {Kind::Assistance, "帮扶救助", "Assistance", kAssistanceFields, "org", "member", kAssistanceColumns, "date"},
+    {Kind::RightsCase, "维权案件", "Rights case", kCaseFields, "org", "summary", kCaseColumns, "accepted_date"},
+    {Kind::Contract, "集体合同", "Collective contract", kContractFields, "org", "kind", kContractColumns, "signed_date"},
+    {Kind::Congress, "职代会", "Workers' congress", kCongressFields, "org", "session", kCongressColumns, "date"},
+    {Kind::Funds, "经费", "Funds", kFundsFields, "org", "year", kFundsColumns, "year", kFundsKey},
 };
 
 // Federation records (DESIGN.md "Federation"): the signed bytes in hex, and what the issuer

@@ -43,6 +43,9 @@ struct FieldDef {
   // Count fields: the largest value a union office can have. Bounded so that a sum over
   // 10^7 records still fits in int64 (statistics counters sum these).
   std::int64_t maxCount = 10'000'000;
+  // Personal information beyond ID numbers and mobiles (income, health, housing: PIPL), which
+  // exports flag. ID numbers and mobiles are personal by their type.
+  bool personal = false;
 };
 
 struct KindDef {
@@ -52,6 +55,15 @@ struct KindDef {
   std::span<const FieldDef> fields;
   std::string_view ownerField;  // the organization the record belongs to (an org's parent)
   std::string_view titleField;  // what names the record in lists
+  // The text listing's columns (after the id).
+  std::span<const std::string_view> listColumns = {};
+  // The field whose year places the record in a year (`list --year`, yearly figures): a Date
+  // or, for per-year records, a Count holding the year. Empty when the kind has none.
+  std::string_view dateField = {};
+  // When set, the record id derives from these fields' stored values (recordIdFromKey in
+  // app/records/member_identity.h), so two offices entering the same thing offline write one
+  // record; the fields cannot be changed afterwards.
+  std::span<const std::string_view> keyFields = {};
 };
 
 // Every record kind also has these system fields, not listed in KindDef::fields:

@@ -21,6 +21,8 @@ struct KindName {
 constexpr KindName kKindNames[] = {
     {Kind::Organization, "org"},     {Kind::Employer, "employer"}, {Kind::Member, "member"},
     {Kind::MembershipEvent, "event"}, {Kind::Activity, "activity"},
+    {Kind::Hardship, "hardship"},   {Kind::Assistance, "assistance"}, {Kind::RightsCase, "case"},
+    {Kind::Contract, "contract"},   {Kind::Congress, "congress"},    {Kind::Funds, "funds"},
     {Kind::Certificate, "certificate"}, {Kind::Revocation, "revocation"}, {Kind::OriginClaim, "origin_claim"},
 };
 }  // namespace

@@ -36,6 +36,13 @@ enum class Kind : std::uint8_t {
   Member = 3,
   MembershipEvent = 4,
   Activity = 5,
+  // Union work records (issue 10): the rest of an office's year besides rosters.
+  Hardship = 6,      // 困难职工档案
+  Assistance = 7,    // 帮扶救助
+  RightsCase = 8,    // 维权案件
+  Contract = 9,      // 集体合同
+  Congress = 10,     // 职代会
+  Funds = 11,        // 经费, one record per union and year
   // Federation (DESIGN.md "Federation"): system records that reach every node of a
   // deployment, not shown among the union's records.
   Certificate = 32,
@@ -148,7 +155,7 @@ struct Conflict {
 std::string hexOf(std::string_view bytes);
 std::optional<std::string> bytesOfHex(std::string_view text);
 
-std::string_view kindName(Kind kind);          // "org", "employer", "member", "event", "activity", ...
+std::string_view kindName(Kind kind);          // "org", "employer", "member", "event", "activity", "case", ...
 std::optional<Kind> kindFromName(std::string_view name);
 // Whether a kind byte read from disk or the wire names a kind this version knows.
 bool isKnownKind(std::uint8_t kind);

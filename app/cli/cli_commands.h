@@ -37,7 +37,7 @@ int reportFailure(const std::string& message);
 void addJsonFlag(CLI::App* command, CliContext& ctx);
 
 void registerNodeCommands(CLI::App& root, CliContext& ctx);    // init, demo, digest, stats, conflicts, backup, restore
-void registerRecordCommands(CLI::App& root, CliContext& ctx);  // org, employer, member, activity
+void registerRecordCommands(CLI::App& root, CliContext& ctx);  // org, employer, member, activity, hardship … funds
 void registerIoCommands(CLI::App& root, CliContext& ctx);      // import, export
 void registerSyncCommands(CLI::App& root, CliContext& ctx);    // peer, serve, sync, status
 void registerFederationCommands(CLI::App& root, CliContext& ctx);  // grant, revoke-grant, scope

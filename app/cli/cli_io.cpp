@@ -130,7 +130,13 @@ struct ExportTarget {
 constexpr ExportTarget kExportTargets[] = {{"members", Kind::Member},
                                            {"orgs", Kind::Organization},
                                            {"activities", Kind::Activity},
-                                           {"employers", Kind::Employer}};
+                                           {"employers", Kind::Employer},
+                                           {"hardship", Kind::Hardship},
+                                           {"assistance", Kind::Assistance},
+                                           {"case", Kind::RightsCase},
+                                           {"contract", Kind::Contract},
+                                           {"congress", Kind::Congress},
+                                           {"funds", Kind::Funds}};
 
 }  // namespace
 

@@ -7,6 +7,7 @@
 #include "app/cli/cli_commands.h"
 #include "app/model/text.h"
 #include "app/model/validation.h"
+#include "app/records/union_work_rules.h"
 
 namespace unionsync {
 
@@ -37,21 +38,6 @@ std::string shown(const Node& node, const FieldDef& field, std::string_view stor
   return displayValue(field, stored);
 }
 
-// Columns of the text listing, per kind.
-std::vector<std::string_view> listColumns(Kind kind) {
-  switch (kind) {
-    case Kind::Organization: return {"name", "org_type", "parent", "status"};
-    case Kind::Employer: return {"name", "credit_code", "employees", "covering_union"};
-    case Kind::Member: return {"name", "gender", "id_number", "mobile", "org", "status"};
-    case Kind::MembershipEvent: return {"event_type", "date", "member", "org"};
-    case Kind::Activity: return {"title", "activity_type", "start_date", "org"};
-    case Kind::Certificate:
-    case Kind::Revocation:
-    case Kind::OriginClaim: break;  // shown by `scope`, not listed as records
-  }
-  return {};
-}
-
 std::string padded(std::string_view text, std::size_t width) {
   std::string out(text);
   for (std::size_t w = displayWidth(text); w < width; ++w) out.push_back(' ');
@@ -77,6 +63,11 @@ nlohmann::json recordJson(const Node& node, const Record& record, const OutputSt
     if (field.type == FieldType::Ref) fields[std::string(field.name) + "_name"] = titleOf(node, field.refKind, stored);
   }
   nlohmann::json j{{"id", record.id.hex()}, {"kind", kindName(record.kind)}, {"deleted", record.deleted()}, {"fields", fields}};
+  if (auto derived = derivedFields(record); !derived.empty()) {
+    nlohmann::json d = nlohmann::json::object();
+    for (const auto& f : derived) d[f.name] = f.value;
+    j["derived"] = d;
+  }
   if (record.kind == Kind::Activity) {
     nlohmann::json people = nlohmann::json::array();
     for (const auto& [member, time] : node.participants(record.id)) people.push_back({{"member", member.hex()}, {"checked_in", time}});
@@ -96,6 +87,7 @@ void printRecord(std::ostream& out, const Node& node, const Record& record, cons
     if (stored.empty()) continue;
     out << padded(fmt::format("{} {}", field.zh, field.name), 24) << shown(node, field, stored, style) << "\n";
   }
+  for (const auto& f : derivedFields(record)) out << padded(fmt::format("{} {}", f.zh, f.name), 24) << f.value << "\n";
   if (record.kind == Kind::Activity) {
     auto people = node.participants(record.id);
     out << padded("参加人数 participants", 24) << people.size() << "\n";
@@ -118,7 +110,7 @@ void printRecords(std::ostream& out, const Node& node, const std::vector<Record>
     return;
   }
   Kind kind = records.front().kind;
-  auto columns = listColumns(kind);
+  const auto columns = kindDef(kind).listColumns;
   std::vector<std::vector<std::string>> rows;
   std::vector<std::size_t> widths(columns.size() + 1, 32);
   std::vector<std::string> header{"编号 id"};

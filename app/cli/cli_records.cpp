@@ -1,4 +1,5 @@
-// `org`, `employer`, `member`, `event` and `activity` commands: one generic set of
+// `org`, `employer`, `member`, `event`, `activity` and the union work records' commands
+// (`hardship`, `assistance`, `case`, `contract`, `congress`, `funds`): one generic set of
 // subcommands driven by the schema, plus activity check-in.
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -21,7 +22,13 @@ constexpr KindCommand kKindCommands[] = {{Kind::Organization, "org"},
                                          {Kind::Employer, "employer"},
                                          {Kind::Member, "member"},
                                          {Kind::MembershipEvent, "event"},
-                                         {Kind::Activity, "activity"}};
+                                         {Kind::Activity, "activity"},
+                                         {Kind::Hardship, "hardship"},
+                                         {Kind::Assistance, "assistance"},
+                                         {Kind::RightsCase, "case"},
+                                         {Kind::Contract, "contract"},
+                                         {Kind::Congress, "congress"},
+                                         {Kind::Funds, "funds"}};
 
 // Parses "field=value" words. Field names may be the schema name or the Chinese label;
 // references may name the record instead of giving its id.
@@ -86,6 +93,8 @@ struct RecordOptions {
   std::string reference;
   std::string org;
   std::string search;
+  std::string member;
+  int year = 0;
   bool deleted = false;
   bool reveal = false;
   std::size_t limit = 50;
@@ -170,6 +179,10 @@ void addRecordCommands(CLI::App& root, CliContext& ctx, const KindCommand& kc) {
   auto* list = group->add_subcommand("list", "列出记录 / list records");
   list->add_option("--org", opts->org, "只列该工会及下级 / only this union and below");
   list->add_option("--search", opts->search, "按姓名/名称前缀、证件号码、手机、会员证号查找 / search");
+  if (findField(kind, "member"))
+    list->add_option("--member", opts->member, "只列该会员的（编号、证件号码或会员证号）/ only this member's records");
+  if (const std::string_view date = def.dateField; !date.empty())
+    list->add_option("--year", opts->year, fmt::format("只列该年度的（按{}）/ only this year's (by {})", findField(kind, date)->zh, date));
   list->add_flag("--deleted", opts->deleted, "只列已删除的 / only deleted records");
   list->add_option("--limit", opts->limit, "最多条数，0为不限 / at most this many (0: all)");
   list->add_flag("--reveal", opts->reveal, "显示完整证件号码 / show full ID numbers");
@@ -178,7 +191,12 @@ void addRecordCommands(CLI::App& root, CliContext& ctx, const KindCommand& kc) {
     ctx.run = [&ctx, opts, kind] {
       auto node = ctx.openNode();
       if (!node) return reportFailure(node.error());
-      ListQuery query{.kind = kind, .search = opts->search, .onlyDeleted = opts->deleted, .limit = opts->limit};
+      ListQuery query{.kind = kind, .search = opts->search, .year = opts->year, .onlyDeleted = opts->deleted, .limit = opts->limit};
+      if (!opts->member.empty()) {
+        auto member = (*node)->resolve(Kind::Member, opts->member);
+        if (!member) return reportFailure(member.error());
+        query.member = *member;
+      }
       if (!opts->org.empty()) {
         auto org = (*node)->resolve(Kind::Organization, opts->org);
         if (!org) return reportFailure(org.error());

@@ -25,17 +25,20 @@ constexpr std::string_view kParticipantsHeader = "参加会员数";
 // Rows are handed to the file in pieces of about this size, so memory stays flat.
 constexpr std::size_t kFlushBytes = std::size_t{1} << 20;
 
+// A member reference is written as the member's ID number (below).
 bool isPersonal(const FieldDef& field) {
-  return field.type == FieldType::IdNumber || field.type == FieldType::Mobile;
+  return field.type == FieldType::IdNumber || field.type == FieldType::Mobile || field.personal ||
+         (field.type == FieldType::Ref && field.refKind == Kind::Member);
 }
 
 // Titles of the records a reference may point to; a title held by several records is
-// written as the id instead, so that an import resolves it to the same record.
+// written as the id instead, so that an import resolves it to the same record. Members are
+// named by their ID number, which identifies them (names do not).
 class RefTitles {
  public:
   RefTitles(const Node& node, Kind kind) {
     std::unordered_map<std::string, int> uses;
-    const std::string_view title = kindDef(kind).titleField;
+    const std::string_view title = kind == Kind::Member ? "id_number" : kindDef(kind).titleField;
     internal::storeOf(node).forEach(kind, [&](const Record& r) {
       if (r.deleted()) return true;
       std::string name(r.get(title));

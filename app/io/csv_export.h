@@ -6,9 +6,11 @@
 //   kind, headed by its Chinese label, which importMembers recognises. Activities get one
 //   more column, 参加会员数, the number of members checked in.
 // - Values as a person reads them: money in yuan, booleans 是/否, dates YYYY-MM-DD.
-//   References (所属工会, 上级工会 ...) are written as the referenced record's name, or as its
-//   32-hex id when that name is not unique, so an import finds the same record again.
-// - ID numbers and mobiles are written in full: the file is personal information
+//   References (所属工会, 上级工会 ...) are written as the referenced record's name (a member's as
+//   its ID number), or as its 32-hex id when that is not unique, so an import finds the same
+//   record again.
+// - ID numbers, mobiles and fields marked personal (income, health) are written in full: the
+//   file is personal information
 //   (ExportSummary::personalColumns says which columns; the file is created readable by its
 //   owner only). Digit strings that Excel would turn into a rounded or zero-stripped number
 //   (12 digits or more, or a leading 0) get a leading tab, which Excel shows as text and

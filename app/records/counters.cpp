@@ -77,6 +77,12 @@ void countRecord(const Record& r, std::vector<std::pair<std::string, std::int64_
       add(r.get("org"), yearlyKey(kParticipants, year), people);
       break;
     }
+    case Kind::Hardship:
+    case Kind::Assistance:
+    case Kind::RightsCase:
+    case Kind::Contract:
+    case Kind::Congress:
+    case Kind::Funds: break;  // the report's counters come with the report (issue 10)
     case Kind::Certificate:
     case Kind::Revocation:
     case Kind::OriginClaim: break;  // federation records count toward no figure

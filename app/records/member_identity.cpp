@@ -22,4 +22,17 @@ RecordId memberIdFromIdNumber(std::string_view deploymentKey, std::string_view i
   return id;
 }
 
+RecordId recordIdFromKey(Kind kind, std::span<const std::string_view> values) {
+  std::string input(kindName(kind));
+  // Key values hold no NUL (stored text is checked), so NUL separates them unambiguously.
+  for (std::string_view v : values) {
+    input += '\0';
+    input += v;
+  }
+  RecordId id;
+  crypto_generichash(id.bytes.data(), id.bytes.size(), reinterpret_cast<const unsigned char*>(input.data()),
+                     input.size(), nullptr, 0);
+  return id;
+}
+
 }  // namespace unionsync

@@ -11,6 +11,7 @@
 // number is corrected by deleting the member and adding it again.
 #pragma once
 
+#include <span>
 #include <string_view>
 
 #include "store/types.h"
@@ -21,5 +22,12 @@ namespace unionsync {
 // normalizeValue returns it. `deploymentKey` is 32 bytes.
 RecordId memberIdFromIdNumber(std::string_view deploymentKey, std::string_view idType,
                               std::string_view normalized);
+
+// The same idea for kinds with KindDef::keyFields (funds: one record per union and year): the
+// id is a hash of the kind and the key fields' stored values, so two offices entering the
+// same union's year offline write one record and the merge joins their fields. Unkeyed: the
+// values are record ids and years, nothing personal, and the id stays the same when a new
+// node adopts its deployment's key. `values` holds the stored value of each key field.
+RecordId recordIdFromKey(Kind kind, std::span<const std::string_view> values);
 
 }  // namespace unionsync

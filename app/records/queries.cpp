@@ -106,8 +106,16 @@ std::vector<Record> Node::list(const ListQuery& query) const {
     orgs.insert(subtree.begin(), subtree.end());
   }
   const std::string_view owner = kindDef(query.kind).ownerField;
+  const std::string memberHex = query.member ? query.member->hex() : std::string();
+  const std::string year = query.year != 0 ? std::to_string(query.year) : std::string();
+  const std::string_view dateField = kindDef(query.kind).dateField;
   auto accept = [&](const Record& r) {
     if (query.onlyDeleted ? !r.deleted() : (r.deleted() && !query.includeDeleted)) return false;
+    if (query.member && r.get("member") != memberHex) return false;
+    // Dates are YYYY-MM-DD, a per-year record's year field is the year itself.
+    if (!year.empty() && (dateField.empty() || !r.get(dateField).starts_with(year) ||
+                          (r.get(dateField).size() != year.size() && r.get(dateField)[year.size()] != '-')))
+      return false;
     if (!query.org) return true;
     if (query.kind == Kind::Organization) return orgs.count(r.id) > 0;
     auto ownerId = RecordId::fromHex(r.get(owner));
@@ -135,6 +143,12 @@ std::vector<Record> Node::list(const ListQuery& query) const {
     std::set<RecordId> seen;
     for (const auto& id : ids)
       if (seen.insert(id).second && !take(id)) break;
+    return out;
+  }
+  if (query.member && findField(query.kind, "member")) {
+    // A member's records through the member index (hardship files, assistance, events).
+    for (const auto& id : store_->lookup({query.kind, "member", memberHex, false, SIZE_MAX}))
+      if (!take(id)) return out;
     return out;
   }
   if (query.org && query.kind != Kind::Organization) {

@@ -115,6 +115,8 @@ class Checker {
       if (!verdict.refusal.empty()) return verdict;
       if (verdict.waitFor && !parked) parked = std::move(verdict);
     }
+    if (!kind_.keyFields.empty())
+      if (auto verdict = checkKey(); !verdict.refusal.empty()) return verdict;
     if (change_.kind == Kind::Member) {
       auto verdict = checkMember();
       if (!verdict.refusal.empty()) return verdict;
@@ -160,6 +162,25 @@ class Checker {
       return refuse(kind_, name,
                     {"签到时间应为“YYYY-MM-DD HH:MM”且不晚于明天", "check-in time must be YYYY-MM-DD HH:MM, not after tomorrow"});
     if (!lookup_(Kind::Member, *member)) return park(Kind::Member, *member);
+    return {};
+  }
+
+  // A record whose id derives from key fields (funds: union and year) carries those values:
+  // a change that sets them to others than the id was made of is forged or altered.
+  ReceivedVerdict checkKey() {
+    std::vector<std::string_view> key;
+    bool writesKey = false;
+    for (std::string_view name : kind_.keyFields) {
+      const std::string* value = written(change_, name);
+      writesKey = writesKey || value;
+      key.push_back(value ? std::string_view(*value) : before_ ? before_->get(name) : std::string_view{});
+    }
+    // Checked once every part is known (a part written alone waits for the rest).
+    if (!writesKey || std::ranges::any_of(key, [](std::string_view v) { return v.empty(); })) return {};
+    if (recordIdFromKey(change_.kind, key) != change_.id)
+      return refuse(kind_, kind_.keyFields.front(),
+                    {"记录编号与其关键字段不符（伪造或改动的编号）",
+                     "the record id does not derive from its key fields (forged or altered)"});
     return {};
   }
 

@@ -8,6 +8,7 @@
 #include "app/node.h"
 #include "app/records/field_values.h"
 #include "app/records/member_rules.h"
+#include "app/records/union_work_rules.h"
 #include "store/utf8.h"
 #include "store/validation.h"
 
@@ -44,7 +45,7 @@ std::expected<FieldValues, ValidationFailure> Node::validate(Kind kind, const Fi
   const std::string today = this->today();
   // An update is checked with the held record's identity (a birth date set alone must still
   // match the ID number held).
-  const std::optional<Record> held = kind == Kind::Member && id ? store_->get(kind, *id) : std::nullopt;
+  const std::optional<Record> held = id ? store_->get(kind, *id) : std::nullopt;
   auto heldValue = [&](std::string_view name) { return held ? held->get(name) : std::string_view{}; };
   const std::string idType(hasField(values, "id_type") ? valueOf(values, "id_type") : heldValue("id_type"));
   for (const auto& [name, raw] : values) {
@@ -63,7 +64,17 @@ std::expected<FieldValues, ValidationFailure> Node::validate(Kind kind, const Fi
       else failure.errors.push_back({name, text.error().message});
       continue;
     }
-    auto value = normalizeValue(*field, raw, today);
+    // A reference may name its record as a person does (a member's ID number, a union's name).
+    std::string given = raw;
+    if (field->type == FieldType::Ref && !raw.empty() && !RecordId::fromHex(raw)) {
+      auto ref = resolve(field->refKind, raw);
+      if (!ref) {
+        failure.errors.push_back({name, fmt::format("{}: {}", field->zh, ref.error().message)});
+        continue;
+      }
+      given = ref->hex();
+    }
+    auto value = normalizeValue(*field, given, today);
     if (!value) {
       failure.errors.push_back({name, value.error().message});
       continue;
@@ -90,6 +101,10 @@ std::expected<FieldValues, ValidationFailure> Node::validate(Kind kind, const Fi
     }
     normalized.emplace_back(name, std::move(*value));
   }
+  // Per-kind rules and derived defaults (an owner taken from the member) before the required
+  // fields are checked.
+  std::ranges::move(applyRecordRules(*this, kind, normalized, creating ? std::nullopt : held, id),
+                    std::back_inserter(failure.errors));
   if (creating)
     for (const auto& field : kindDef(kind).fields)
       if (field.required && valueOf(normalized, field.name).empty() &&

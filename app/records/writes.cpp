@@ -7,6 +7,7 @@
 #include "app/records/field_values.h"
 #include "app/records/member_identity.h"
 #include "app/records/member_rules.h"
+#include "app/records/union_work_rules.h"
 #include "store/validation.h"
 
 namespace unionsync {
@@ -41,7 +42,22 @@ std::expected<RecordId, ValidationFailure> Node::add(Kind kind, const FieldValue
   auto normalized = validate(kind, values, true);
   if (!normalized) return std::unexpected(normalized.error());
   RecordId id;
-  random_.fill(id.bytes.data(), id.bytes.size());
+  const KindDef& def = kindDef(kind);
+  if (!def.keyFields.empty()) {
+    // One record per key (funds: union and year): the same key on another node is the same
+    // record; here a live one is changed with set, a deleted one comes back with these values.
+    std::vector<std::string_view> key;
+    for (std::string_view field : def.keyFields) key.push_back(valueOf(*normalized, field));
+    id = recordIdFromKey(kind, key);
+    if (auto held = store_->get(kind, id); held && !held->deleted())
+      return invalid("", fmt::format("已有这条{}（{}），请用 {} set {} 修改 / this {} record exists already ({}): change it "
+                                     "with set",
+                                     def.zh, id.hex(), kindName(kind), id.hex(), def.en, id.hex()));
+    else if (held)
+      setValue(*normalized, kDeletedField, "0");
+  } else {
+    random_.fill(id.bytes.data(), id.bytes.size());
+  }
   auto written = store_->write(kind, id, *normalized);
   if (!written) return invalid("", written.error().message);
   return id;
@@ -82,6 +98,11 @@ std::expected<void, ValidationFailure> Node::set(Kind kind, const RecordId& id, 
         return invalid(std::string(name), "证件号码是会员的身份标识，不能修改；请删除后重新登记 / the ID number identifies the "
                                           "member: delete and add again to correct it");
     }
+  for (std::string_view key : kindDef(kind).keyFields)
+    if (hasField(*normalized, key) && valueOf(*normalized, key) != existing->get(key))
+      return invalid(std::string(key), fmt::format("{}决定这条记录的编号，不能修改；请删除后重新新增 / {} identifies the "
+                                                   "record: delete it and add it again",
+                                                   findField(kind, key)->zh, key));
   noteDeparture(*existing, *normalized);
   auto written = store_->write(kind, id, *normalized);
   if (!written) return invalid("", written.error().message);
@@ -107,7 +128,11 @@ Result<void> Node::remove(Kind kind, const RecordId& id) {
 Result<void> Node::restore(Kind kind, const RecordId& id) {
   auto existing = store_->get(kind, id);
   if (!existing) return fail(fmt::format("找不到{} {} / no such {}", kindDef(kind).zh, id.hex(), kindDef(kind).en));
-  auto written = store_->write(kind, id, {{std::string(kDeletedField), "0"}});
+  // What comes back obeys the kind's rules (a second active hardship file does not).
+  FieldValues restored{{std::string(kDeletedField), "0"}};
+  if (auto errors = applyRecordRules(*this, kind, restored, existing, id); !errors.empty())
+    return fail(ValidationFailure{std::move(errors)}.summary());
+  auto written = store_->write(kind, id, restored);
   if (!written) return std::unexpected(written.error());
   return {};
 }
@@ -124,7 +149,15 @@ Result<RecordId> Node::resolve(Kind kind, std::string_view reference) const {
     if (auto id = memberIdFor(reference); id && store_->contains(kind, *id)) return *id;
     found = store_->lookup({Kind::Member, "card_no", std::string(reference), false, 2});
   } else {
-    found = store_->lookup({kind, std::string(kindDef(kind).titleField), std::string(reference), false, 10});
+    const FieldDef* title = findField(kind, kindDef(kind).titleField);
+    std::string value(reference);
+    // Records named by a reference (a hardship file by its member): resolve that first.
+    if (title && title->type == FieldType::Ref) {
+      auto target = resolve(title->refKind, reference);
+      if (!target) return std::unexpected(target.error());
+      value = target->hex();
+    }
+    found = store_->lookup({kind, std::string(kindDef(kind).titleField), value, false, 10});
     std::erase_if(found, [&](const RecordId& id) { return store_->get(kind, id)->deleted(); });
   }
   if (found.size() == 1) return found.front();

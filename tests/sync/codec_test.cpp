@@ -114,7 +114,7 @@ TEST_CASE("codec: garbage, truncated and oversized input fails cleanly") {
 
 TEST_CASE("codec: invalid field contents are rejected") {
   Change bad = sampleChange(1);
-  bad.kind = static_cast<Kind>(9);
+  bad.kind = static_cast<Kind>(0x40);
   CHECK_FALSE(decodeMessage(encodeBatch(1, {bad})).has_value());
   bad = sampleChange(1);
   bad.origin = 0;

@@ -303,7 +303,7 @@ TEST_CASE("reconcile codec: malformed messages are refused, naming the problem")
     ReconcileRange r{{key17(1, 0), key17(5, 0)}, Fingerprint{1, h}, false, {{key17(3, 2), h}}};
     refused(ReconcileMsg{1, {r}, {}, false}, "without items");
   }
-  SUBCASE("a wanted key of an unknown kind") { refused(ReconcileMsg{1, {}, {key17(9, 1)}, false}, "record key"); }
+  SUBCASE("a wanted key of an unknown kind") { refused(ReconcileMsg{1, {}, {key17(0x40, 1)}, false}, "record key"); }
   SUBCASE("too many ranges") {
     ReconcileMsg m{1, {}, {}, false};
     for (std::size_t i = 0; m.ranges.size() <= kMaxReconcileRanges; ++i) {
