@@ -55,6 +55,7 @@ StoreOptions applicationStoreOptions(NodeOptions options) {
     if (!findField(kind.kind, kind.ownerField)->indexed)
       store.indexedFields.push_back({kind.kind, std::string(kind.ownerField)});
   store.counters = counter::countRecord;
+  store.countersVersion = std::string(counter::kVersion);
   return store;
 }
 

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "app/model/report.h"
 #include "store/clock.h"
 #include "store/schema.h"
 #include "store/store.h"
@@ -64,26 +65,6 @@ struct OrgTree {
   std::vector<RecordId> subtree(const RecordId& org, bool includeDeleted = false) const;
   // Names from the root down to `org`, joined with " / ".
   std::string path(const RecordId& org) const;
-};
-
-// The figures headquarters reports (DOMAIN.md), summed over a subtree before dividing.
-struct Stats {
-  std::int64_t organizations = 0;
-  std::int64_t members = 0;             // 会员数: status 正常 or 保留
-  std::int64_t migrantMembers = 0;
-  std::int64_t employers = 0;           // surveyed employers
-  std::int64_t unionizedEmployers = 0;  // with own union or covered by a joint union
-  std::int64_t unionizedEmployees = 0;  // 入会率 denominator
-  std::int64_t unionizedMigrantEmployees = 0;
-  std::int64_t newMembersThisYear = 0;  // 新入会 events in the year
-  std::int64_t newUnionsThisYear = 0;
-  std::int64_t activitiesThisYear = 0;
-  std::int64_t participantsThisYear = 0;  // 参与人次: participants + unregistered head counts
-  int year = 0;
-  // Rates as fractions; empty when the denominator is zero.
-  std::optional<double> unionizationRate() const;  // 建会率
-  std::optional<double> membershipRate() const;    // 入会率
-  std::optional<double> migrantMembershipRate() const;
 };
 
 class ChangeFeed;
@@ -184,6 +165,25 @@ class Node {
   // Figures for `org`'s subtree, or for the whole tree when empty, in `year`
   // (this year when 0).
   Stats stats(const std::optional<RecordId>& org, int year = 0) const;
+  // The annual report (app/model/report.h) of `org`'s subtree, or of the whole tree when
+  // empty, in `year` (this year when 0): a column for the scope and one per direct child.
+  // Reads counters only: its cost grows with the unions of the scope and the people helped
+  // in the year, not with the records held.
+  Report report(const std::optional<RecordId>& org, int year = 0) const;
+
+  // --- transfers (转会) ----------------------------------------------------------------------
+  // Moves a member (status 正常 or 保留) to the union `to` on `date` (today when empty) for
+  // `reason`: in one transaction the member's union changes, a 转出 event is recorded at the
+  // old union and a 转入 event at the new one. They count as transfers at each end, never as
+  // new members; the member's assistance, cases and activities stay as they are. Fails naming
+  // the field at fault: no such member, a member who is not active, the union the member is
+  // in already, no such union, a date in the future or before the member joined.
+  struct Transferred {
+    RecordId outEvent;
+    RecordId inEvent;
+  };
+  std::expected<Transferred, ValidationFailure> transferMember(const RecordId& member, const RecordId& to,
+                                                               const std::string& date, const std::string& reason);
 
   // --- activities ---------------------------------------------------------------------------
   Result<void> join(const RecordId& activity, const RecordId& member);

@@ -208,6 +208,8 @@ struct Store::Impl {
   void removeFingerprint(Txn& txn, const std::string& key);
   // Fills both fingerprint tables from the records unless the meta flag says they are built.
   void buildFingerprintsIfMissing(Txn& txn);
+  // Recounts every record when the counters were made by another counter function.
+  void recountIfStale(Txn& txn);
   StoreOptions options;
   Clock* clock = nullptr;
   std::mutex keyMutex;
@@ -771,6 +773,7 @@ Result<std::unique_ptr<Store::Impl>> openEnv(const std::string& dir, StoreOption
     open("fp_hashes", impl->fpHashes);
     open("fp_buckets", impl->fpBuckets);
     impl->buildFingerprintsIfMissing(txn);
+    impl->recountIfStale(txn);
     txn.commit();
   } catch (const LmdbError& e) {
     return fail(fmt::format("数据目录 {} 无法使用 / data directory unusable: {}", dir, e.what()));
@@ -955,13 +958,18 @@ std::vector<RecordId> Store::lookup(const IndexQuery& query) const {
 
 CounterMap Store::counters(const std::string& orgHex) const {
   CounterMap out;
+  forEachCounter(orgHex, "", [&](std::string_view name, std::int64_t value) { out.emplace(std::string(name), value); });
+  return out;
+}
+
+void Store::forEachCounter(const std::string& orgHex, std::string_view namePrefix,
+                           const std::function<void(std::string_view name, std::int64_t value)>& visit) const {
   Txn txn = impl_->readTxn();
   Cursor cursor(txn, impl_->counters);
-  std::string prefix = counterKey(orgHex, "");
+  const std::string prefix = counterKey(orgHex, namePrefix);
   for (bool ok = cursor.seek(prefix); ok && cursor.key().starts_with(prefix); ok = cursor.next())
-    out.emplace(std::string(cursor.key().substr(prefix.size())),
-                static_cast<std::int64_t>(lmdb::readBigEndian(cursor.value())));
-  return out;
+    visit(cursor.key().substr(prefix.size() - namePrefix.size()),
+          static_cast<std::int64_t>(lmdb::readBigEndian(cursor.value())));
 }
 
 VersionVector Store::versionVector() const {
@@ -1263,6 +1271,27 @@ void Store::Impl::buildFingerprintsIfMissing(Txn& txn) {
   }
   for (const auto& [bucket, sum] : buckets) txn.put(fpBuckets, bucket, sum.encode());
   txn.put(meta, kMetaFingerprintsBuilt, "1");
+}
+
+constexpr std::string_view kMetaCountersVersion = "counters_version";
+
+void Store::Impl::recountIfStale(Txn& txn) {
+  if (!options.counters || txn.get(meta, kMetaCountersVersion) == std::optional<std::string_view>(options.countersVersion)) return;
+  lmdb::check(mdb_drop(txn.get(), counters, 0), "mdb_drop");
+  std::map<std::string, std::int64_t> sums;
+  std::vector<std::pair<std::string, std::int64_t>> deltas;
+  Cursor cursor(txn, records);
+  for (bool ok = cursor.first(); ok; ok = cursor.next()) {
+    Record r;
+    codec::decodeRecordKey(cursor.key(), r.kind, r.id);
+    r.fields = codec::decodeFields(cursor.value());
+    deltas.clear();
+    options.counters(r, deltas);
+    for (const auto& [key, delta] : deltas) sums[key] = saturatingAdd(sums[key], delta);
+  }
+  for (const auto& [key, value] : sums)
+    if (value > 0) txn.put(counters, key, u64Value(static_cast<std::uint64_t>(value)), MDB_APPEND);
+  txn.put(meta, kMetaCountersVersion, options.countersVersion);
 }
 
 Fingerprint Store::fingerprint() const {

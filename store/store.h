@@ -132,6 +132,9 @@ struct IndexedField {
 struct StoreOptions {
   std::vector<IndexedField> indexedFields;
   CounterFunction counters;  // may be empty
+  // Names the counter function's definition: when a store was counted by another one (an
+  // older program), open() recounts every record, so figures are never a mix of two rules.
+  std::string countersVersion;
   // The map starts small (a node must open under `ulimit -v 2000000`) and doubles whenever
   // it is full, also when another process grew it.
   std::size_t initialMapSize = std::size_t{64} << 20;
@@ -204,6 +207,10 @@ class Store {
   std::vector<RecordId> lookup(const IndexQuery& query) const;
   // Counter values of one organization (hex id).
   CounterMap counters(const std::string& orgHex) const;
+  // Calls `visit` with each counter of `orgHex` whose name starts with `namePrefix`, in name
+  // order, with its whole name; one read transaction, nothing copied.
+  void forEachCounter(const std::string& orgHex, std::string_view namePrefix,
+                      const std::function<void(std::string_view name, std::int64_t value)>& visit) const;
 
   // --- merging ------------------------------------------------------------------------------
   VersionVector versionVector() const;

@@ -38,8 +38,11 @@ void addJsonFlag(CLI::App* command, CliContext& ctx);
 
 void registerNodeCommands(CLI::App& root, CliContext& ctx);    // init, demo, digest, stats, conflicts, backup, restore
 void registerRecordCommands(CLI::App& root, CliContext& ctx);  // org, employer, member, activity, hardship … funds
+// `member transfer` (cli_transfer.cpp), on the member command group.
+void addTransferCommand(CLI::App& memberGroup, CliContext& ctx);
 void registerIoCommands(CLI::App& root, CliContext& ctx);      // import, export
 void registerSyncCommands(CLI::App& root, CliContext& ctx);    // peer, serve, sync, status
 void registerFederationCommands(CLI::App& root, CliContext& ctx);  // grant, revoke-grant, scope
+void registerReportCommands(CLI::App& root, CliContext& ctx);    // report
 
 }  // namespace unionsync

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   registerIoCommands(app, ctx);
   registerSyncCommands(app, ctx);
   registerFederationCommands(app, ctx);
+  registerReportCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

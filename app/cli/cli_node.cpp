@@ -17,6 +17,7 @@
 #include "app/demo/demo_data.h"
 #include "app/node.h"
 #include "app/model/records.h"
+#include "app/io/report_file.h"
 #include "app/records/scoped_digest.h"
 
 namespace unionsync {
@@ -27,30 +28,11 @@ std::string percent(const std::optional<double>& rate) {
   return rate ? fmt::format("{:.1f}%", *rate * 100) : std::string("—");
 }
 
-nlohmann::json rateJson(const std::optional<double>& rate) {
-  return rate ? nlohmann::json(*rate) : nlohmann::json(nullptr);
-}
-
 void printStats(const Stats& s, const std::string& scope, bool json) {
   if (json) {
-    std::cout << nlohmann::json{{"scope", scope},
-                                {"year", s.year},
-                                {"organizations", s.organizations},
-                                {"members", s.members},
-                                {"migrant_members", s.migrantMembers},
-                                {"employers", s.employers},
-                                {"unionized_employers", s.unionizedEmployers},
-                                {"unionized_employees", s.unionizedEmployees},
-                                {"unionized_migrant_employees", s.unionizedMigrantEmployees},
-                                {"unionization_rate", rateJson(s.unionizationRate())},
-                                {"membership_rate", rateJson(s.membershipRate())},
-                                {"migrant_membership_rate", rateJson(s.migrantMembershipRate())},
-                                {"new_members", s.newMembersThisYear},
-                                {"new_unions", s.newUnionsThisYear},
-                                {"activities", s.activitiesThisYear},
-                                {"participants", s.participantsThisYear}}
-                     .dump(2)
-              << "\n";
+    nlohmann::json j = statsJson(s);
+    j["scope"] = scope;
+    std::cout << j.dump(2) << "\n";
     return;
   }
   std::cout << fmt::format("范围 scope: {}  年度 year: {}\n", scope, s.year)

@@ -112,7 +112,6 @@ void printRecords(std::ostream& out, const Node& node, const std::vector<Record>
   Kind kind = records.front().kind;
   const auto columns = kindDef(kind).listColumns;
   std::vector<std::vector<std::string>> rows;
-  std::vector<std::size_t> widths(columns.size() + 1, 32);
   std::vector<std::string> header{"编号 id"};
   for (auto c : columns) header.push_back(std::string(findField(kind, c)->zh));
   rows.push_back(header);
@@ -121,9 +120,15 @@ void printRecords(std::ostream& out, const Node& node, const std::vector<Record>
     for (auto c : columns) row.push_back(shown(node, *findField(kind, c), r.get(c), style));
     rows.push_back(std::move(row));
   }
-  for (std::size_t i = 1; i < widths.size(); ++i) {
-    widths[i] = 0;
-    for (const auto& row : rows) widths[i] = std::max(widths[i], displayWidth(row[i]));
+  printAligned(out, rows);
+  out << fmt::format("共 {} 条 / {} records\n", records.size(), records.size());
+}
+
+void printAligned(std::ostream& out, const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> widths;
+  for (const auto& row : rows) {
+    widths.resize(std::max(widths.size(), row.size()), 0);
+    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], displayWidth(row[i]));
   }
   for (const auto& row : rows) {
     std::string line;
@@ -131,7 +136,6 @@ void printRecords(std::ostream& out, const Node& node, const std::vector<Record>
     while (!line.empty() && line.back() == ' ') line.pop_back();
     out << line << "\n";
   }
-  out << fmt::format("共 {} 条 / {} records\n", records.size(), records.size());
 }
 
 }  // namespace unionsync

@@ -22,6 +22,9 @@ nlohmann::json recordJson(const Node& node, const Record& record, const OutputSt
 void printRecord(std::ostream& out, const Node& node, const Record& record, const OutputStyle& style);
 void printRecords(std::ostream& out, const Node& node, const std::vector<Record>& records, const OutputStyle& style);
 
+// Rows as columns aligned by display width, two spaces apart.
+void printAligned(std::ostream& out, const std::vector<std::vector<std::string>>& rows);
+
 // Display width of UTF-8 text in a terminal (CJK characters take two columns).
 std::size_t displayWidth(std::string_view text);
 

@@ -244,6 +244,7 @@ void addRecordCommands(CLI::App& root, CliContext& ctx, const KindCommand& kc) {
 
 void registerRecordCommands(CLI::App& root, CliContext& ctx) {
   for (const auto& kc : kKindCommands) addRecordCommands(root, ctx, kc);
+  addTransferCommand(*root.get_subcommand("member"), ctx);
 }
 
 }  // namespace unionsync

@@ -1,5 +1,8 @@
 #include "app/records/counters.h"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <charconv>
 
 #include "store/schema.h"
@@ -28,7 +31,42 @@ std::string yearlyKey(std::string_view prefix, std::string_view year) {
   return key;
 }
 
+// A stored amount in fen; what no valid write stores counts as 0. Sums saturate in the store.
+std::int64_t money(std::string_view text) {
+  std::int64_t v = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (error != std::errc() || end != text.data() + text.size() || v < 0) return 0;
+  return v;
+}
+
+// The years a contract is in force: from the year it was signed through the year its term
+// ends (the signing year alone when the term is blank). Terms are at most kMaxContractYears.
+std::vector<int> contractYears(std::string_view signedDate, std::string_view termMonths) {
+  int year = 0, month = 0;
+  if (signedDate.size() < 7 || std::from_chars(signedDate.data(), signedDate.data() + 4, year).ec != std::errc() ||
+      std::from_chars(signedDate.data() + 5, signedDate.data() + 7, month).ec != std::errc())
+    return {};
+  const std::int64_t term = std::min<std::int64_t>(number(termMonths), kMaxContractYears * 12);
+  // The last month in force is month + term - 1 (a 12-month contract signed in March ends in February).
+  const std::int64_t lastMonth = term > 0 ? month - 1 + term - 1 : month - 1;
+  std::vector<int> years;
+  for (int y = year; y <= year + lastMonth / 12; ++y) years.push_back(y);
+  return years;
+}
+
+// Employers a contract covers: as written, else the one employer of a single-employer contract.
+std::int64_t coveredEmployers(const Record& r) {
+  if (!r.get("employers").empty()) return number(r.get("employers"));
+  return r.get("scope").empty() || r.get("scope") == "单独" ? 1 : 0;
+}
+
 }  // namespace
+
+std::string peopleCounterOrg(std::string_view orgHex) { return std::string(orgHex) + ":people"; }
+
+std::string assistedKey(std::string_view year, std::string_view kind, std::string_view memberHex) {
+  return fmt::format("{}:{}:{}", year, kind, memberHex);
+}
 
 std::string yearly(std::string_view prefix, int year) { return yearlyKey(prefix, std::to_string(year)); }
 
@@ -42,6 +80,7 @@ void countRecord(const Record& r, std::vector<std::pair<std::string, std::int64_
       // An organization counts at itself, so a subtree sum includes its root.
       std::string self = r.id.hex();
       add(self, kOrganizations, 1);
+      if (auto type = r.get("org_type"); !type.empty()) add(self, std::string(kOrgTypePrefix) + std::string(type), 1);
       if (auto year = yearOf(r.get("founded")); !year.empty()) add(self, yearlyKey(kNewUnions, year), 1);
       break;
     }
@@ -63,10 +102,16 @@ void countRecord(const Record& r, std::vector<std::pair<std::string, std::int64_
       }
       break;
     }
-    case Kind::MembershipEvent:
-      if (r.get("event_type") == "新入会")
-        if (auto year = yearOf(r.get("date")); !year.empty()) add(r.get("org"), yearlyKey(kNewMembers, year), 1);
+    case Kind::MembershipEvent: {
+      auto year = yearOf(r.get("date"));
+      if (year.empty()) break;
+      // A transfer is counted at each end and never as a new member (DOMAIN.md).
+      auto type = r.get("event_type");
+      if (type == "新入会") add(r.get("org"), yearlyKey(kNewMembers, year), 1);
+      if (type == "转入") add(r.get("org"), yearlyKey(kTransfersIn, year), 1);
+      if (type == "转出") add(r.get("org"), yearlyKey(kTransfersOut, year), 1);
       break;
+    }
     case Kind::Activity: {
       auto year = yearOf(r.get("start_date"));
       if (year.empty()) break;
@@ -78,11 +123,46 @@ void countRecord(const Record& r, std::vector<std::pair<std::string, std::int64_
       break;
     }
     case Kind::Hardship:
-    case Kind::Assistance:
-    case Kind::RightsCase:
+      if (r.get("status") == "在档") add(r.get("org"), kHardshipActive, 1);
+      break;
+    case Kind::Assistance: {
+      auto year = yearOf(r.get("date"));
+      const std::string kind(r.get("kind"));
+      if (year.empty() || kind.empty()) break;
+      add(r.get("org"), yearlyKey(kAssistance, year) + ":" + kind, 1);
+      add(r.get("org"), yearlyKey(kAssistanceFen, year) + ":" + kind, money(r.get("amount")));
+      if (auto member = r.get("member"); !member.empty() && !r.get("org").empty())
+        out.emplace_back(counterKey(peopleCounterOrg(r.get("org")), assistedKey(year, kind, member)), 1);
+      break;
+    }
+    case Kind::RightsCase: {
+      if (auto year = yearOf(r.get("accepted_date")); !year.empty()) {
+        add(r.get("org"), yearlyKey(kCasesAccepted, year), 1);
+        add(r.get("org"), yearlyKey(kCaseWorkers, year), number(r.get("workers")));
+      }
+      auto closed = yearOf(r.get("closed_date"));
+      if (closed.empty()) break;
+      add(r.get("org"), yearlyKey(kCasesClosed, closed), 1);
+      if (auto result = r.get("result"); !result.empty()) add(r.get("org"), yearlyKey(kCaseResult, closed) + ":" + std::string(result), 1);
+      add(r.get("org"), yearlyKey(kCaseRecoveredFen, closed), money(r.get("amount_recovered")));
+      break;
+    }
     case Kind::Contract:
+      for (int year : contractYears(r.get("signed_date"), r.get("term_months"))) {
+        add(r.get("org"), yearly(kContractEmployers, year), coveredEmployers(r));
+        add(r.get("org"), yearly(kContractEmployees, year), number(r.get("employees")));
+      }
+      break;
     case Kind::Congress:
-    case Kind::Funds: break;  // the report's counters come with the report (issue 10)
+      if (auto year = yearOf(r.get("date")); !year.empty()) add(r.get("org"), yearlyKey(kCongresses, year), 1);
+      break;
+    case Kind::Funds: {
+      auto year = r.get("year");
+      if (year.size() != 4) break;
+      add(r.get("org"), yearlyKey(kFundsDueFen, year), money(r.get("due")));
+      add(r.get("org"), yearlyKey(kFundsPaidFen, year), money(r.get("paid")));
+      break;
+    }
     case Kind::Certificate:
     case Kind::Revocation:
     case Kind::OriginClaim: break;  // federation records count toward no figure

@@ -1,9 +1,7 @@
-// Read-side of the facade: listings, the organization tree and statistics.
+// Read-side of the facade: listings and the organization tree (figures: report.cpp).
 #include <algorithm>
-#include <limits>
 #include <set>
 
-#include "app/records/counters.h"
 #include "app/internal/store_access.h"
 #include "app/node.h"
 #include "store/validation.h"
@@ -164,62 +162,6 @@ std::vector<Record> Node::list(const ListQuery& query) const {
     return out.size() < limit;
   });
   return out;
-}
-
-std::optional<double> Stats::unionizationRate() const {
-  if (employers == 0) return std::nullopt;
-  return static_cast<double>(unionizedEmployers) / static_cast<double>(employers);
-}
-
-std::optional<double> Stats::membershipRate() const {
-  if (unionizedEmployees == 0) return std::nullopt;
-  return static_cast<double>(members) / static_cast<double>(unionizedEmployees);
-}
-
-std::optional<double> Stats::migrantMembershipRate() const {
-  if (unionizedMigrantEmployees == 0) return std::nullopt;
-  return static_cast<double>(migrantMembers) / static_cast<double>(unionizedMigrantEmployees);
-}
-
-Stats Node::stats(const std::optional<RecordId>& org, int year) const {
-  Stats stats;
-  stats.year = year != 0 ? year : std::stoi(today().substr(0, 4));
-  OrgTree tree = orgTree();
-  std::vector<RecordId> orgs;
-  if (org) {
-    orgs = tree.subtree(*org);
-  } else {
-    for (const auto& root : tree.roots) {
-      auto below = tree.subtree(root);
-      orgs.insert(orgs.end(), below.begin(), below.end());
-    }
-  }
-  // Sum numerators and denominators over the subtree, then divide (never average rates).
-  // Counters are bounded by what records can hold; a negative one (a store that counted
-  // differently once) is read as 0 and sums saturate, so no figure or rate is negative.
-  for (const auto& id : orgs) {
-    CounterMap c = store_->counters(id.hex());
-    auto get = [&](std::string_view name) -> std::int64_t {
-      auto it = c.find(name);
-      return it == c.end() ? 0 : std::max<std::int64_t>(it->second, 0);
-    };
-    auto add = [](std::int64_t& sum, std::int64_t value) {
-      sum = value > std::numeric_limits<std::int64_t>::max() - sum ? std::numeric_limits<std::int64_t>::max()
-                                                                   : sum + value;
-    };
-    add(stats.organizations, get(counter::kOrganizations));
-    add(stats.members, get(counter::kMembers));
-    add(stats.migrantMembers, get(counter::kMigrantMembers));
-    add(stats.employers, get(counter::kEmployers));
-    add(stats.unionizedEmployers, get(counter::kUnionizedEmployers));
-    add(stats.unionizedEmployees, get(counter::kUnionizedEmployees));
-    add(stats.unionizedMigrantEmployees, get(counter::kUnionizedMigrantEmployees));
-    add(stats.newMembersThisYear, get(counter::yearly(counter::kNewMembers, stats.year)));
-    add(stats.newUnionsThisYear, get(counter::yearly(counter::kNewUnions, stats.year)));
-    add(stats.activitiesThisYear, get(counter::yearly(counter::kActivities, stats.year)));
-    add(stats.participantsThisYear, get(counter::yearly(counter::kParticipants, stats.year)));
-  }
-  return stats;
 }
 
 }  // namespace unionsync
