@@ -2,6 +2,7 @@
 // (counters.h): each union's counters are read once and summed into the columns; people
 // (人数) are deduplicated by member over each column.
 #include <algorithm>
+#include <cstring>
 #include <limits>
 #include <unordered_set>
 
@@ -70,10 +71,20 @@ void addStats(const UnionCounters& c, Stats& s) {
 
 std::span<const std::string_view> assistanceKinds() { return findField(Kind::Assistance, "kind")->choices; }
 
+// Member ids are keyed hashes (member_identity.h): any 8 of their bytes are a good hash.
+struct IdHash {
+  std::size_t operator()(const RecordId& id) const {
+    std::size_t h = 0;
+    std::memcpy(&h, id.bytes.data(), sizeof h);
+    return h;
+  }
+};
+using MemberSet = std::unordered_set<RecordId, IdHash>;
+
 // The members helped, per assistance kind and over all kinds, of one column.
 struct People {
-  std::map<std::string, std::unordered_set<std::string>, std::less<>> byKind;
-  std::unordered_set<std::string> all;
+  std::map<std::string, MemberSet, std::less<>> byKind;
+  MemberSet all;
   void merge(const People& other) {
     for (const auto& [kind, members] : other.byKind) byKind[kind].insert(members.begin(), members.end());
     all.insert(other.all.begin(), other.all.end());
@@ -122,9 +133,13 @@ struct Column {
       const std::string_view rest = name.substr(yearPrefix.size());
       const auto colon = rest.rfind(':');
       if (colon == std::string_view::npos) return;
-      const std::string member(rest.substr(colon + 1));
-      people.byKind[std::string(rest.substr(0, colon))].insert(member);
-      people.all.insert(member);
+      const auto member = RecordId::fromHex(rest.substr(colon + 1));
+      if (!member) return;
+      const std::string_view kind = rest.substr(0, colon);
+      auto set = people.byKind.find(kind);
+      if (set == people.byKind.end()) set = people.byKind.emplace(std::string(kind), MemberSet{}).first;
+      set->second.insert(*member);
+      people.all.insert(*member);
     });
   }
 
