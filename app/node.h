@@ -166,7 +166,8 @@ class Node {
   // (this year when 0).
   Stats stats(const std::optional<RecordId>& org, int year = 0) const;
   // The annual report (app/model/report.h) of `org`'s subtree, or of the whole tree when
-  // empty, in `year` (this year when 0): a column for the scope and one per direct child.
+  // empty (of the top union when there is one), in `year` (this year when 0): a column for the
+  // scope and one per direct child.
   // Reads counters only: its cost grows with the unions of the scope and the people helped
   // in the year, not with the records held.
   Report report(const std::optional<RecordId>& org, int year = 0) const;

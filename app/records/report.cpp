@@ -217,10 +217,17 @@ Stats Node::stats(const std::optional<RecordId>& org, int year) const {
   return stats;
 }
 
-Report Node::report(const std::optional<RecordId>& org, int year) const {
+Report Node::report(const std::optional<RecordId>& asked, int year) const {
   Report report;
   report.year = yearOr(year, today());
   const OrgTree tree = orgTree();
+  // A deployment with one top union (the usual case) reports as that union: its column and
+  // one per union below it, rather than an "all" column equal to its only child.
+  std::optional<RecordId> org = asked;
+  std::vector<RecordId> liveRoots;
+  for (const RecordId& root : tree.roots)
+    if (!tree.nodes.at(root).deleted) liveRoots.push_back(root);
+  if (!org && liveRoots.size() == 1) org = liveRoots.front();
   const auto scopeNode = org ? tree.nodes.find(*org) : tree.nodes.end();
   const std::vector<RecordId> children =
       org ? (scopeNode == tree.nodes.end() ? std::vector<RecordId>{} : scopeNode->second.children) : tree.roots;
