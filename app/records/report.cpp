@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
-#include <unordered_set>
+#include <unordered_map>
 
 #include "app/internal/store_access.h"
 #include "app/node.h"
@@ -79,22 +79,64 @@ struct IdHash {
     return h;
   }
 };
-using MemberSet = std::unordered_set<RecordId, IdHash>;
 
-// The members helped, per assistance kind and over all kinds, of one column.
+// Distinct people (人数) of every column in one pass. Columns are read one after the other,
+// each union once, so a member counts in a column the first time that column sees them and in
+// the scope the first time any column does: one hash lookup per counter read, with no set per
+// column to merge.
+class DistinctPeople {
+ public:
+  static constexpr int kScopeOnly = -1;  // the scope root's own counters
+  explicit DistinctPeople(std::size_t columns) : perColumn_(columns, 0) {}
+  void see(const RecordId& member, int column) {
+    auto [it, first] = lastColumn_.try_emplace(member, column);
+    if (first) {
+      ++scope_;
+    } else if (it->second == column) {
+      return;
+    }
+    it->second = column;
+    if (column != kScopeOnly) ++perColumn_[static_cast<std::size_t>(column)];
+  }
+  std::int64_t column(int c) const { return c == kScopeOnly ? scope_ : perColumn_[static_cast<std::size_t>(c)]; }
+
+ private:
+  std::unordered_map<RecordId, int, IdHash> lastColumn_;
+  std::vector<std::int64_t> perColumn_;
+  std::int64_t scope_ = 0;
+};
+
+// The people counters of every assistance kind, and of all kinds together.
 struct People {
-  std::map<std::string, MemberSet, std::less<>> byKind;
-  MemberSet all;
-  void merge(const People& other) {
-    for (const auto& [kind, members] : other.byKind) byKind[kind].insert(members.begin(), members.end());
-    all.insert(other.all.begin(), other.all.end());
+  People(std::span<const std::string_view> kinds, std::size_t columns) : all(columns) {
+    for (std::string_view kind : kinds) byKind.emplace(kind, DistinctPeople(columns));
+  }
+  std::map<std::string_view, DistinctPeople> byKind;
+  DistinctPeople all;
+
+  // Reads "<year>:<kind>:<member>" under the people counters of `org`, into `column`.
+  void add(const Store& store, const RecordId& org, int year, int column) {
+    const std::string yearPrefix = std::to_string(year) + ":";
+    store.forEachCounter(counter::peopleCounterOrg(org.hex()), yearPrefix, [&](std::string_view name, std::int64_t n) {
+      const std::string_view rest = name.substr(yearPrefix.size());
+      const auto colon = rest.rfind(':');
+      if (n <= 0 || colon == std::string_view::npos) return;
+      const auto member = RecordId::fromHex(rest.substr(colon + 1));
+      auto kind = byKind.find(rest.substr(0, colon));
+      if (!member || kind == byKind.end()) return;
+      kind->second.see(*member, column);
+      all.see(*member, column);
+    });
+  }
+  void fill(ReportFigures& f, int column) const {
+    for (const auto& [kind, people] : byKind) f.assistance[std::string(kind)].people = people.column(column);
+    f.assistanceTotal.people = all.column(column);
   }
 };
 
 // A column being summed.
 struct Column {
   ReportFigures figures;
-  People people;
 
   void add(const Store& store, const RecordId& org, int year) {
     const UnionCounters c(store, org, year);
@@ -125,22 +167,6 @@ struct Column {
     addTo(f.congresses, c.yearly(counter::kCongresses));
     addTo(f.fundsDueFen, c.yearly(counter::kFundsDueFen));
     addTo(f.fundsPaidFen, c.yearly(counter::kFundsPaidFen));
-
-    // "<year>:<kind>:<member>" under the people counters of the union.
-    const std::string yearPrefix = std::to_string(year) + ":";
-    store.forEachCounter(counter::peopleCounterOrg(org.hex()), yearPrefix, [&](std::string_view name, std::int64_t n) {
-      if (n <= 0) return;
-      const std::string_view rest = name.substr(yearPrefix.size());
-      const auto colon = rest.rfind(':');
-      if (colon == std::string_view::npos) return;
-      const auto member = RecordId::fromHex(rest.substr(colon + 1));
-      if (!member) return;
-      const std::string_view kind = rest.substr(0, colon);
-      auto set = people.byKind.find(kind);
-      if (set == people.byKind.end()) set = people.byKind.emplace(std::string(kind), MemberSet{}).first;
-      set->second.insert(*member);
-      people.all.insert(*member);
-    });
   }
 
   void merge(const Column& other) {
@@ -170,20 +196,16 @@ struct Column {
       addTo(f.assistance[kind].records, a.records);
       addTo(f.assistance[kind].amountFen, a.amountFen);
     }
-    people.merge(other.people);
   }
 
-  // Fills the people and the totals once everything is summed.
+  // The totals over kinds, once everything is summed (people come from DistinctPeople).
   ReportFigures finish(int year) {
     figures.stats.year = year;
-    figures.assistanceTotal = {};
-    for (auto& [kind, a] : figures.assistance) {
-      auto it = people.byKind.find(kind);
-      a.people = it == people.byKind.end() ? 0 : static_cast<std::int64_t>(it->second.size());
+    figures.assistanceTotal.records = figures.assistanceTotal.amountFen = 0;
+    for (const auto& [kind, a] : figures.assistance) {
       addTo(figures.assistanceTotal.records, a.records);
       addTo(figures.assistanceTotal.amountFen, a.amountFen);
     }
-    figures.assistanceTotal.people = static_cast<std::int64_t>(people.all.size());
     return figures;
   }
 };
@@ -232,19 +254,30 @@ Report Node::report(const std::optional<RecordId>& asked, int year) const {
   const std::vector<RecordId> children =
       org ? (scopeNode == tree.nodes.end() ? std::vector<RecordId>{} : scopeNode->second.children) : tree.roots;
 
+  std::vector<RecordId> liveChildren;
+  for (const RecordId& child : children)
+    if (!tree.nodes.at(child).deleted) liveChildren.push_back(child);
+  People people(assistanceKinds(), liveChildren.size());
   Column scope;
-  for (const RecordId& child : children) {
-    const OrgNode& node = tree.nodes.at(child);
-    if (node.deleted) continue;
+  for (std::size_t i = 0; i < liveChildren.size(); ++i) {
+    const RecordId& child = liveChildren[i];
     Column column;
-    for (const RecordId& id : tree.subtree(child)) column.add(*store_, id, report.year);
+    for (const RecordId& id : tree.subtree(child)) {
+      column.add(*store_, id, report.year);
+      people.add(*store_, id, report.year, static_cast<int>(i));
+    }
     scope.merge(column);
-    report.children.push_back({child, node.name, column.finish(report.year)});
+    report.children.push_back({child, tree.nodes.at(child).name, column.finish(report.year)});
+    people.fill(report.children.back().figures, static_cast<int>(i));
   }
   // The scope's root counts at itself, outside every child's column.
-  if (scopeNode != tree.nodes.end() && !scopeNode->second.deleted) scope.add(*store_, *org, report.year);
+  if (scopeNode != tree.nodes.end() && !scopeNode->second.deleted) {
+    scope.add(*store_, *org, report.year);
+    people.add(*store_, *org, report.year, DistinctPeople::kScopeOnly);
+  }
   report.scope = {org, scopeNode != tree.nodes.end() ? scopeNode->second.name : std::string("全部 / all"),
                   scope.finish(report.year)};
+  people.fill(report.scope.figures, DistinctPeople::kScopeOnly);
   return report;
 }
 
