@@ -1,4 +1,4 @@
-// `import` and `export` commands: member rosters in, records out, as CSV files.
+// `import` and `export` commands: records in, records out, as CSV files.
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <unistd.h>
@@ -6,10 +6,12 @@
 #include <atomic>
 #include <csignal>
 #include <iostream>
+#include <optional>
 
 #include "app/cli/cli_commands.h"
 #include "app/io/csv_export.h"
 #include "app/io/member_import.h"
+#include "app/io/record_import.h"
 #include "app/node.h"
 
 namespace unionsync {
@@ -66,7 +68,10 @@ void printImportSummary(const ImportReport& r, bool json) {
     return;
   }
   std::cout << fmt::format("读取 rows {}：新增 created {}，更新 updated {}，未变 unchanged {}，重复行 duplicates {}，拒绝 rejected {}\n",
-                           r.rows, r.created, r.updated, r.unchanged, r.duplicates, r.rejected)
+                           r.rows, r.created, r.updated, r.unchanged, r.duplicates, r.rejected);
+  if (r.rejected != 0 || r.duplicates != 0)
+    std::cout << fmt::format("被拒绝和重复的行及原因见报告 / rejected and duplicate rows, with reasons, are in the report\n");
+  std::cout
             << fmt::format("文件编码 encoding: {}\n", encodingName(r.detectedEncoding));
   if (r.damagedBytes != 0)
     std::cout << fmt::format("注意：文件中有 {} 处不是 UTF-8 的字节（第一处在第{}行），含有它们的行已拒绝，见报告 / note: {} byte "
@@ -77,7 +82,8 @@ void printImportSummary(const ImportReport& r, bool json) {
   std::cout << fmt::format("报告 report: {}\n", r.reportPath);
 }
 
-int runImport(CliContext& ctx, const IoOptions& opts) {
+// Imports members (importMembers) or, with `kind`, records of another kind (importRecords).
+int runImport(CliContext& ctx, const IoOptions& opts, std::optional<Kind> kind) {
   auto encoding = parseEncoding(opts.encoding, Encoding::Auto);
   if (!encoding) return reportFailure(encoding.error());
   auto node = ctx.openNode();
@@ -89,7 +95,7 @@ int runImport(CliContext& ctx, const IoOptions& opts) {
   const bool interactive = ::isatty(STDERR_FILENO) && !ctx.json;
   if (interactive) options.progress = printProgress;
   auto previous = std::signal(SIGINT, onInterrupt);
-  auto report = importMembers(**node, opts.file, options);
+  auto report = kind ? importRecords(**node, *kind, opts.file, options) : importMembers(**node, opts.file, options);
   std::signal(SIGINT, previous);
   if (interactive) std::cerr << "\n";
   if (!report) return reportFailure(report.error());
@@ -144,15 +150,24 @@ void registerIoCommands(CLI::App& root, CliContext& ctx) {
   auto opts = std::make_shared<IoOptions>();
 
   auto* import = root.add_subcommand("import", "从CSV文件导入 / import from a CSV file");
+  // Every importer takes the same options; members also update the member held (by ID number).
   import->require_subcommand(1);
-  auto* members = import->add_subcommand(
-      "members", "导入会员名册（UTF-8或GBK，中文表头）/ import a member roster (UTF-8 or GBK, Chinese headers)");
-  members->add_option("file", opts->file, "CSV文件 / CSV file")->required();
-  members->add_option("--encoding", opts->encoding, "auto|utf-8|gbk，默认自动识别 / default: detect");
-  members->add_option("--org", opts->org, "“所属工会”为空或缺列时使用的工会（名称或编号）/ union for rows without one");
-  members->add_option("--report", opts->report, "拒绝行报告文件，默认 FILE.rejected.csv / report file");
-  addJsonFlag(members, ctx);
-  members->callback([&ctx, opts] { ctx.run = [&ctx, opts] { return runImport(ctx, *opts); }; });
+  auto addImport = [&](const std::string& name, const std::string& help, std::optional<Kind> kind) {
+    auto* cmd = import->add_subcommand(name, help);
+    cmd->add_option("file", opts->file, "CSV文件 / CSV file")->required();
+    cmd->add_option("--encoding", opts->encoding, "auto|utf-8|gbk，默认自动识别 / default: detect");
+    cmd->add_option("--org", opts->org, "工会列为空或缺列时使用的工会（名称或编号）/ union for rows without one");
+    cmd->add_option("--report", opts->report, "拒绝行报告文件，默认 FILE.rejected.csv / report file");
+    addJsonFlag(cmd, ctx);
+    cmd->callback([&ctx, opts, kind] { ctx.run = [&ctx, opts, kind] { return runImport(ctx, *opts, kind); }; });
+  };
+  addImport("members", "导入会员名册（UTF-8或GBK，中文表头）/ import a member roster (UTF-8 or GBK, Chinese headers)",
+            std::nullopt);
+  for (const auto& target : importableKinds())
+    addImport(std::string(target.name),
+              fmt::format("导入{}（UTF-8或GBK，中文或英文表头）/ import {} records (UTF-8 or GBK, Chinese or English headers)",
+                          kindDef(target.kind).zh, kindDef(target.kind).en),
+              target.kind);
 
   auto* exportCmd = root.add_subcommand("export", "导出为CSV文件 / export to a CSV file");
   exportCmd->require_subcommand(1);

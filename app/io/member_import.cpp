@@ -6,14 +6,13 @@
 
 #include <algorithm>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
 #include <unordered_map>
 
 #include "app/io/csv.h"
 #include "app/io/csv_export.h"
+#include "app/io/import_file.h"
 #include "app/records/batch_writer.h"
 #include "app/records/field_values.h"
 #include "app/records/member_identity.h"
@@ -24,10 +23,6 @@ namespace unionsync {
 
 namespace {
 
-// Title rows above the header are searched this far down.
-constexpr std::size_t kHeaderSearchRows = 10;
-constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
-
 struct RecordIdHash {
   std::size_t operator()(const RecordId& id) const {
     // Member ids are keyed hashes already: their first bytes are uniformly distributed.
@@ -36,121 +31,6 @@ struct RecordIdHash {
     return h;
   }
 };
-
-Result<std::string> readFile(const std::string& path) {
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(path, ec);
-  std::ifstream in(path, std::ios::binary);
-  if (ec || !in) return fail(fmt::format("无法打开文件 {} / cannot open the file", path));
-  std::string bytes(size, '\0');
-  if (!in.read(bytes.data(), static_cast<std::streamsize>(size)))
-    return fail(fmt::format("读取文件 {} 失败 / cannot read the file", path));
-  return bytes;
-}
-
-std::string_view cellAt(const CsvRow& row, int column) {
-  return column >= 0 && static_cast<std::size_t>(column) < row.fields.size() ? row.fields[column] : std::string_view{};
-}
-
-// --- columns ---------------------------------------------------------------------------------
-
-// Which schema field each column of the file feeds.
-struct Columns {
-  std::vector<std::string> headers;
-  std::vector<const FieldDef*> fields;  // per column; nullptr when ignored
-  std::vector<int> firstOfField;        // per column: the first column of its field (itself if first), or -1
-  std::vector<ColumnMapping> mapping;
-
-  int columnOf(std::string_view field) const {
-    for (std::size_t i = 0; i < fields.size(); ++i)
-      if (fields[i] && fields[i]->name == field) return static_cast<int>(i);
-    return -1;
-  }
-  std::string headerOf(std::string_view field) const {
-    int column = columnOf(field);
-    return column >= 0 ? headers[column] : std::string(findField(Kind::Member, field)->zh);
-  }
-};
-
-Columns mapColumns(const std::vector<std::string>& headers) {
-  Columns columns;
-  columns.headers = headers;
-  for (const auto& header : headers) {
-    const FieldDef* field = fieldForHeader(Kind::Member, header);
-    ColumnMapping mapping{header, "", ""};
-    int first = -1;
-    if (!field) {
-      mapping.note = "未识别的列，已忽略 / unknown column, ignored";
-    } else {
-      mapping.field = std::string(field->name);
-      first = columns.columnOf(field->name);
-      // A second column for a field is read too: it may fill what the first leaves blank,
-      // and a row where the two disagree is rejected rather than one value dropped silently.
-      if (first >= 0)
-        mapping.note = fmt::format("与前面的“{}”列同为{}，每行两列须一致 / second column for {}: rows must agree",
-                                   columns.headers[first], field->zh, field->name);
-      else
-        first = static_cast<int>(columns.fields.size());
-    }
-    columns.fields.push_back(field);
-    columns.firstOfField.push_back(first);
-    columns.mapping.push_back(std::move(mapping));
-  }
-  return columns;
-}
-
-bool looksLikeHeader(const std::vector<std::string>& headers) {
-  auto columns = mapColumns(headers);
-  return columns.columnOf("name") >= 0 && columns.columnOf("id_number") >= 0;
-}
-
-Result<void> checkRequiredColumns(const Columns& columns, bool haveDefaultOrg) {
-  std::vector<std::string_view> missing;
-  for (const auto& field : kindDef(Kind::Member).fields) {
-    if (!field.required || columns.columnOf(field.name) >= 0) continue;
-    if (field.name == "org" && haveDefaultOrg) continue;
-    missing.push_back(field.zh);
-  }
-  if (missing.empty()) return {};
-  std::string list;
-  for (auto zh : missing) list += (list.empty() ? "" : "、") + std::string(zh);
-  return fail(fmt::format("文件缺少必需的列：{}{}，未导入任何数据 / the file lacks required columns ({}); nothing was imported",
-                          list, haveDefaultOrg ? "" : "（或用 --org 指定工会）", list));
-}
-
-// The header row and the number of data rows below it, read in a first pass so that a
-// malformed file is refused before anything is stored.
-struct FileShape {
-  std::size_t headerLine = 0;
-  std::vector<std::string> headers;
-  std::size_t dataRows = 0;
-};
-
-Result<FileShape> readShape(std::string_view text) {
-  CsvReader reader(text);
-  FileShape shape;
-  std::size_t rows = 0, headerRow = 0;
-  for (;;) {
-    auto row = reader.next();
-    if (!row) return fail(fmt::format("文件不是有效的CSV，未导入任何数据 / the file is not valid CSV, nothing was imported: {}",
-                                      row.error().message));
-    if (!*row) break;
-    ++rows;
-    if (headerRow != 0 || rows > kHeaderSearchRows) continue;
-    std::vector<std::string> fields((*row)->fields.begin(), (*row)->fields.end());
-    // The first row stands as header unless a row below it names the key columns.
-    if (rows == 1 || looksLikeHeader(fields)) {
-      shape.headers = std::move(fields);
-      shape.headerLine = (*row)->line;
-      if (looksLikeHeader(shape.headers)) headerRow = rows;
-    }
-  }
-  // No row names both key columns: the first row is the header, and the column check will
-  // say what is missing.
-  if (headerRow == 0 && rows > 0) headerRow = 1;
-  shape.dataRows = rows - headerRow;
-  return shape;
-}
 
 // --- unions ------------------------------------------------------------------------------------
 
@@ -188,11 +68,6 @@ class OrgNames {
 
 // --- rows ----------------------------------------------------------------------------------------
 
-struct RowProblem {
-  std::string column;
-  std::string reason;
-};
-
 // A row turned into the member it describes: its id and the normalized non-blank values.
 struct PreparedRow {
   RecordId id;
@@ -200,49 +75,11 @@ struct PreparedRow {
   bool hasOrg = false;
 };
 
-// Why the text of a cell cannot be stored as it is, or empty when it can. These are bytes that
-// a value would carry invisibly into the store and on to every peer: NUL, bytes that were not
-// UTF-8 (decodeText made them U+FFFD), a byte-order mark from files joined together, control
-// characters, and line breaks outside the notes. A notes cell holding whole rows means a
-// quote opened in it was never closed where it should have been, so the rows it swallowed
-// would be lost silently.
-std::string cellTextProblem(const FieldDef& field, std::string_view cell, std::size_t width) {
-  if (cell.find('\0') != std::string_view::npos)
-    return "含有空字符（NUL），文件可能已损坏，请重新输入这一格 / holds a NUL byte (a damaged file?): retype this cell";
-  if (cell.find("\xEF\xBF\xBD") != std::string_view::npos)
-    return "含有无法识别的字节（显示为�），不是有效的文字，请重新输入这一格或把文件另存为“CSV UTF-8” / holds bytes that are "
-           "not UTF-8 text (shown as �): retype this cell or save the file again as CSV UTF-8";
-  if (cell.find("\xEF\xBB\xBF") != std::string_view::npos)
-    return "含有字节顺序标记（BOM），文件可能由几个文件拼接而成，请删去它 / holds a byte-order mark (U+FEFF): the file looks "
-           "joined from several files; delete it";
-  const bool multiline = field.name == "notes";
-  for (const char c : cell) {
-    const bool lineBreak = c == '\n' || c == '\r';
-    if (lineBreak && !multiline)
-      return "单元格内有换行，请删去换行 / the cell holds a line break: remove it";
-    if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && !lineBreak)
-      return "含有控制字符，请重新输入这一格 / holds a control character: retype this cell";
-  }
-  if (multiline && cell.find_first_of("\r\n") != std::string_view::npos) {
-    // A line inside the cell with about as many commas as a row has separators.
-    const std::size_t rowLike = std::max<std::size_t>(2, width / 2);
-    for (std::size_t start = 0; start < cell.size();) {
-      const std::size_t stop = std::min(cell.find_first_of("\r\n", start), cell.size());
-      const auto line = cell.substr(start, stop - start);
-      if (static_cast<std::size_t>(std::ranges::count(line, ',')) >= rowLike)
-        return "这一格里有像整行数据的内容，可能是格中的引号没有结束，后面的行被并入了这一格；请检查引号 / the cell holds what "
-               "look like whole rows: a quote in it may not be closed, so the rows after it were taken into it; check the quotes";
-      start = stop + 1;
-    }
-  }
-  return {};
-}
-
 // Validates rows as Node::validate validates a new member, with the per-import work (column
 // lookup, union names, today's date, the deployment key) done once.
 class RowPreparer {
  public:
-  RowPreparer(const Columns& columns, const OrgNames& orgs, std::optional<RecordId> defaultOrg,
+  RowPreparer(const ImportColumns& columns, const OrgNames& orgs, std::optional<RecordId> defaultOrg,
               std::string today, std::string deploymentKey)
       : columns_(columns),
         orgs_(orgs),
@@ -287,18 +124,10 @@ class RowPreparer {
  private:
   static bool hasValue(const FieldValues& values, std::string_view name) { return !valueOf(values, name).empty(); }
 
-  // The columns of the field whose first column is `first`: usually just that one.
-  std::vector<std::size_t> columnsOfField(std::size_t first) const {
-    std::vector<std::size_t> out{first};
-    for (std::size_t c = first + 1; c < columns_.fields.size(); ++c)
-      if (columns_.firstOfField[c] == static_cast<int>(first)) out.push_back(c);
-    return out;
-  }
-
   // The first non-blank cell among the field's columns (the first column's when all are blank).
   std::string_view filledCell(const CsvRow& row, int first) const {
     if (first < 0) return {};
-    for (std::size_t c : columnsOfField(static_cast<std::size_t>(first))) {
+    for (std::size_t c : columns_.columnsOfField(static_cast<std::size_t>(first))) {
       std::string_view cell = cellAt(row, static_cast<int>(c));
       if (cell.find_first_not_of(" \t") != std::string_view::npos) return cell;
     }
@@ -328,7 +157,7 @@ class RowPreparer {
   // (手机 and 手机号码), the filled ones must agree after normalizing; empty ones are fine.
   std::optional<std::string> readField(const CsvRow& row, std::size_t first, bool resident,
                                        std::optional<IdNumberInfo>& idInfo, std::vector<RowProblem>& problems) const {
-    const std::vector<std::size_t> same = columnsOfField(first);
+    const std::vector<std::size_t> same = columns_.columnsOfField(first);
     std::vector<std::size_t> filled;
     for (std::size_t c : same)
       if (cellAt(row, static_cast<int>(c)).find_first_not_of(" \t") != std::string_view::npos) filled.push_back(c);
@@ -377,62 +206,13 @@ class RowPreparer {
     return info->normalized;
   }
 
-  const Columns& columns_;
+  const ImportColumns& columns_;
   const OrgNames& orgs_;
   std::optional<RecordId> defaultOrg_;
   std::string today_;
   std::string key_;
   int idTypeColumn_;
   FieldDef orgText_;
-};
-
-// --- the report file -------------------------------------------------------------------------
-
-class ReportFile {
- public:
-  explicit ReportFile(const Columns& columns) : width_(columns.headers.size()) {
-    std::vector<std::string> header{"行号/line", "列/column", "原因/reason"};
-    header.insert(header.end(), columns.headers.begin(), columns.headers.end());
-    appendCsvRow(text_, header);
-  }
-
-  // One line per rejected row: all its faulty columns and reasons, then the row as read.
-  void add(const CsvRow& row, const std::vector<RowProblem>& problems) {
-    std::vector<std::string_view> columns;
-    std::string reasons;
-    for (const auto& p : problems) {
-      if (!p.column.empty() && std::ranges::find(columns, p.column) == columns.end()) columns.push_back(p.column);
-      reasons += (reasons.empty() ? "" : "；") + p.reason;
-    }
-    std::vector<std::string> line{std::to_string(row.line), fmt::format("{}", fmt::join(columns, "；")), reasons};
-    // The row as read, with long digit strings kept as text for Excel; a NUL would cut the
-    // line short in spreadsheets, so it is shown as the replacement character.
-    for (auto cell : row.fields) {
-      std::string text = excelText(cell);
-      for (std::size_t nul; (nul = text.find('\0')) != std::string::npos;) text.replace(nul, 1, "\xEF\xBF\xBD");
-      line.push_back(std::move(text));
-    }
-    if (line.size() < width_ + 3) line.resize(width_ + 3);
-    appendCsvRow(text_, line);
-  }
-
-  std::size_t size() const { return text_.size(); }
-  void truncate(std::size_t size) { text_.resize(size); }
-
-  // Owner-only, like the store: the report holds ID numbers. Replaced whole, so a report left
-  // by an earlier import never keeps its old mode.
-  Result<void> save(const std::string& path) const {
-    AtomicFile file(path, true);
-    auto ok = file.write(kUtf8Bom);
-    if (ok) ok = file.write(text_);
-    if (ok) ok = file.commit();
-    if (!ok) return fail(fmt::format("无法写入报告文件 {} / cannot write the report file: {}", path, ok.error().message));
-    return {};
-  }
-
- private:
-  std::size_t width_;
-  std::string text_;
 };
 
 // --- storing ---------------------------------------------------------------------------------------
@@ -467,13 +247,13 @@ struct Chunk {
 
 class Importer {
  public:
-  Importer(Node& node, const Columns& columns, const ImportOptions& options, std::size_t totalRows)
+  Importer(Node& node, const ImportColumns& columns, const ImportOptions& options, std::size_t totalRows)
       : node_(node),
         options_(options),
         orgs_(internal::storeOf(node)),
         preparer_(columns, orgs_, options.defaultOrg, node.today(), internal::storeOf(node).deploymentKey()),
         columns_(columns),
-        report_(columns),
+        report_(columns.headers),
         totalRows_(totalRows),
         writer_(node) {
     seen_.reserve(totalRows);
@@ -495,13 +275,13 @@ class Importer {
     finishWrite(result);
   }
 
-  Result<void> saveReport(const std::string& path) const { return report_.save(path); }
+  void saveTo(ImportReport& result) const { saveReport(report_, result); }
 
  private:
   void take(const CsvRow& row, Chunk& chunk) {
     ++chunk.rows;
     chunk.lastLine = row.line;
-    if (repeatsHeader(row)) {
+    if (repeatsHeader(row, columns_.headers)) {
       reject(row, {{"", "与表头相同：又一个表头行，文件可能由几个文件拼接而成；本行已跳过 / the header row again: the file looks "
                         "joined from several files; this row was skipped"}},
              chunk);
@@ -533,15 +313,6 @@ class Importer {
     }
     chunk.count(outcome);
     if (outcome != Outcome::Unchanged) chunk.writes.push_back({Kind::Member, prepared->id, std::move(prepared->values)});
-  }
-
-  bool repeatsHeader(const CsvRow& row) const {
-    const auto& headers = columns_.headers;
-    if (row.fields.empty() || row.fields[0] != headers[0]) return false;  // the quick test for most rows
-    for (std::size_t c = 0; c < std::max(row.fields.size(), headers.size()); ++c)
-      if (cellAt(row, static_cast<int>(c)) != (c < headers.size() ? std::string_view(headers[c]) : std::string_view()))
-        return false;
-    return true;
   }
 
   void reject(const CsvRow& row, const std::vector<RowProblem>& problems, Chunk& chunk) {
@@ -603,8 +374,8 @@ class Importer {
   const ImportOptions& options_;
   OrgNames orgs_;
   RowPreparer preparer_;
-  const Columns& columns_;
-  ReportFile report_;
+  const ImportColumns& columns_;
+  RejectionReport report_;
   std::size_t totalRows_;
   BatchWriter writer_;
   std::optional<Chunk> inFlight_;  // the counts of the chunk writer_ is storing
@@ -612,66 +383,18 @@ class Importer {
   std::unordered_map<RecordId, std::size_t, RecordIdHash> seen_;
 };
 
-Result<void> checkWritable(const std::string& path, const std::string& input) {
-  std::error_code ec;
-  if (std::filesystem::equivalent(path, input, ec))
-    return fail("报告文件不能是要导入的文件本身 / the report cannot overwrite the file being imported");
-  AtomicFile probe(path, true);  // not committed: only tries to create the file beside it
-  if (!probe.write("")) return fail(fmt::format("无法写入报告文件 {}，未导入任何数据 / cannot write the report file; nothing was imported", path));
-  return {};
-}
-
 }  // namespace
 
-std::vector<std::string> ImportReport::ignoredHeaders() const {
-  std::vector<std::string> out;
-  for (const auto& m : headerMapping)
-    if (m.field.empty()) out.push_back(m.header);
-  return out;
-}
-
-std::string defaultReportPath(const std::string& inputPath) {
-  std::string base = inputPath;
-  if (base.size() > 4 && (base.ends_with(".csv") || base.ends_with(".CSV"))) base.resize(base.size() - 4);
-  return base + ".rejected.csv";
-}
+std::vector<std::string> ImportReport::ignoredHeaders() const { return unionsync::ignoredHeaders(headerMapping); }
 
 Result<ImportReport> importMembers(Node& node, const std::string& path, const ImportOptions& options) {
-  auto bytes = readFile(path);
-  if (!bytes) return std::unexpected(bytes.error());
-  auto decoded = decodeText(*bytes, options.encoding);
-  if (!decoded) return fail(fmt::format("无法读取文件 {} 的文字编码 / cannot decode the file: {}", path, decoded.error().message));
-  bytes->clear();
-  bytes->shrink_to_fit();
-
-  auto shape = readShape(decoded->utf8);
-  if (!shape) return std::unexpected(shape.error());
-  if (shape->headerLine == 0)
-    return fail(fmt::format("文件 {} 是空的（或只有空行），未导入任何数据 / the file is empty (or blank lines only); nothing was imported", path));
-  Columns columns = mapColumns(shape->headers);
-  if (auto ok = checkRequiredColumns(columns, options.defaultOrg.has_value()); !ok) return std::unexpected(ok.error());
-  if (shape->dataRows == 0)
-    return fail(fmt::format("文件 {} 只有表头（第{}行），下面没有数据行，未导入任何数据 / the file has a header (line {}) but no data "
-                            "rows below it; nothing was imported",
-                            path, shape->headerLine, shape->headerLine));
-
-  ImportReport report;
-  report.detectedEncoding = decoded->detected;
-  report.damagedBytes = decoded->replaced;
-  report.firstDamagedLine = decoded->firstReplacedLine;
-  report.headerLine = shape->headerLine;
-  report.headerMapping = columns.mapping;
-  report.reportPath = options.reportPath.empty() ? defaultReportPath(path) : options.reportPath;
-  if (auto ok = checkWritable(report.reportPath, path); !ok) return std::unexpected(ok.error());
-
-  Importer importer(node, columns, options, shape->dataRows);
-  importer.run(decoded->utf8, shape->headerLine, report);
-  if (auto saved = importer.saveReport(report.reportPath); !saved) {
-    // The rows are stored: say so rather than failing as if nothing happened.
-    std::string message = saved.error().message;
-    report.failure = report.failure ? *report.failure + "；" + message : message;
-  }
-  return report;
+  auto opened = openImport(Kind::Member, path, options);
+  if (!opened) return std::unexpected(opened.error());
+  ImportReport& report = opened->report;
+  Importer importer(node, opened->columns, options, opened->dataRows);
+  importer.run(opened->text.utf8, report.headerLine, report);
+  importer.saveTo(report);
+  return std::move(report);
 }
 
 }  // namespace unionsync

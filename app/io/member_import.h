@@ -44,80 +44,20 @@
 //   a cadre can fix the rows in the report and import the report itself.
 #pragma once
 
-#include <atomic>
-#include <cstddef>
-#include <functional>
-#include <optional>
 #include <string>
-#include <vector>
 
 #include "app/node.h"
+#include "app/io/import_file.h"
 #include "app/io/text_encoding.h"
 
 namespace unionsync {
-
-struct ImportProgress {
-  std::size_t rowsDone = 0;   // data rows processed so far (stored or rejected)
-  std::size_t rowsTotal = 0;  // data rows in the file
-};
-
-struct ImportOptions {
-  Encoding encoding = Encoding::Auto;
-  // The union of rows with a blank 所属工会 cell, and of every row when there is no such
-  // column.
-  std::optional<RecordId> defaultOrg;
-  // Where the report goes; empty: next to the input, "<input>.rejected.csv".
-  std::string reportPath;
-  // Rows per write transaction. LMDB rewrites every page a transaction touches, and member
-  // ids are spread over the whole key space, so bigger transactions write far fewer bytes
-  // per row (docs/BENCHMARKS.md); two chunks are held in memory at a time.
-  std::size_t chunkRows = 100000;
-  // Called after each stored chunk (may be empty).
-  std::function<void(const ImportProgress&)> progress;
-  // When set to true (from any thread) the import stops before the next chunk is stored.
-  const std::atomic<bool>* cancel = nullptr;
-};
-
-// How one column of the file was read.
-struct ColumnMapping {
-  std::string header;  // as written in the file
-  std::string field;   // schema field name, or empty when the column is ignored
-  std::string note;    // why it is ignored (unknown header, second column for a field)
-};
-
-struct ImportReport {
-  // rows == created + updated + unchanged + duplicates + rejected for the rows processed.
-  std::size_t rows = 0;        // data rows processed (all of them unless stopped early)
-  std::size_t created = 0;     // members that did not exist (or were deleted) before
-  std::size_t updated = 0;     // members whose stored fields changed
-  std::size_t unchanged = 0;   // members already held with the same values
-  std::size_t duplicates = 0;  // later rows for a person already seen in this file
-  std::size_t rejected = 0;    // rows not imported (see the report file)
-  Encoding detectedEncoding = Encoding::Utf8;
-  // Byte sequences of a UTF-8 file that were not UTF-8, and the first line holding one: the
-  // rows whose cells hold them are rejected (a damaged byte in other columns is ignored).
-  std::size_t damagedBytes = 0;
-  std::size_t firstDamagedLine = 0;
-  std::size_t headerLine = 1;
-  std::vector<ColumnMapping> headerMapping;  // every column, in file order
-  std::string reportPath;
-  // Rows stored end at this line of the file (0 when none was stored); every processed row
-  // up to it is either stored or listed in the report.
-  std::size_t storedThroughLine = 0;
-  bool cancelled = false;
-  // Set when storing failed part way: the chunks before it are stored, the rest is not.
-  std::optional<std::string> failure;
-
-  bool complete() const { return !cancelled && !failure; }
-  std::vector<std::string> ignoredHeaders() const;
-};
 
 // Imports the member roster in the file at `path` into `node`. Fails, storing nothing, when
 // the file cannot be read or decoded, is not well-formed CSV, lacks a required column, or
 // the report file cannot be written; otherwise returns what happened (see ImportReport).
 Result<ImportReport> importMembers(Node& node, const std::string& path, const ImportOptions& options = {});
 
-// The report path used when ImportOptions::reportPath is empty.
-std::string defaultReportPath(const std::string& inputPath);
+// The report path used when ImportOptions::reportPath is empty: defaultReportPath
+// (import_file.h).
 
 }  // namespace unionsync

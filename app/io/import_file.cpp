@@ -1,0 +1,274 @@
+#include "app/io/import_file.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "app/io/csv_export.h"
+
+namespace unionsync {
+
+namespace {
+
+// Title rows above the header are searched this far down.
+constexpr std::size_t kHeaderSearchRows = 10;
+constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
+Result<std::string> readFileBytes(const std::string& path) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  std::ifstream in(path, std::ios::binary);
+  if (ec || !in) return fail(fmt::format("无法打开文件 {} / cannot open the file", path));
+  std::string bytes(size, '\0');
+  if (!in.read(bytes.data(), static_cast<std::streamsize>(size)))
+    return fail(fmt::format("读取文件 {} 失败 / cannot read the file", path));
+  return bytes;
+}
+
+bool looksLikeHeader(Kind kind, const std::vector<std::string>& headers) {
+  auto columns = ImportColumns::map(kind, headers);
+  return std::ranges::all_of(headerKeyFields(kind), [&](std::string_view f) { return columns.columnOf(f) >= 0; });
+}
+
+}  // namespace
+
+Result<DecodedText> readImportText(const std::string& path, Encoding encoding) {
+  auto bytes = readFileBytes(path);
+  if (!bytes) return std::unexpected(bytes.error());
+  auto decoded = decodeText(*bytes, encoding);
+  if (!decoded) return fail(fmt::format("无法读取文件 {} 的文字编码 / cannot decode the file: {}", path, decoded.error().message));
+  return decoded;
+}
+
+std::vector<std::string> ignoredHeaders(const std::vector<ColumnMapping>& mapping) {
+  std::vector<std::string> out;
+  for (const auto& m : mapping)
+    if (m.field.empty()) out.push_back(m.header);
+  return out;
+}
+
+ImportColumns ImportColumns::map(Kind kind, const std::vector<std::string>& headers) {
+  ImportColumns columns;
+  columns.kind = kind;
+  columns.headers = headers;
+  for (const auto& header : headers) {
+    const FieldDef* field = fieldForHeader(kind, header);
+    ColumnMapping mapping{header, "", ""};
+    int first = -1;
+    if (!field) {
+      mapping.note = "未识别的列，已忽略 / unknown column, ignored";
+    } else {
+      mapping.field = std::string(field->name);
+      first = columns.columnOf(field->name);
+      // A second column for a field is read too: it may fill what the first leaves blank,
+      // and a row where the two disagree is rejected rather than one value dropped silently.
+      if (first >= 0)
+        mapping.note = fmt::format("与前面的“{}”列同为{}，每行两列须一致 / second column for {}: rows must agree",
+                                   columns.headers[first], field->zh, field->name);
+      else
+        first = static_cast<int>(columns.fields.size());
+    }
+    columns.fields.push_back(field);
+    columns.firstOfField.push_back(first);
+    columns.mapping.push_back(std::move(mapping));
+  }
+  return columns;
+}
+
+int ImportColumns::columnOf(std::string_view field) const {
+  for (std::size_t i = 0; i < fields.size(); ++i)
+    if (fields[i] && fields[i]->name == field) return static_cast<int>(i);
+  return -1;
+}
+
+std::string ImportColumns::headerOf(std::string_view field) const {
+  int column = columnOf(field);
+  if (column >= 0) return headers[column];
+  const FieldDef* def = findField(kind, field);
+  return def ? std::string(def->zh) : std::string(field);
+}
+
+std::vector<std::size_t> ImportColumns::columnsOfField(std::size_t first) const {
+  std::vector<std::size_t> out{first};
+  for (std::size_t c = first + 1; c < fields.size(); ++c)
+    if (firstOfField[c] == static_cast<int>(first)) out.push_back(c);
+  return out;
+}
+
+std::vector<std::string_view> headerKeyFields(Kind kind) {
+  std::vector<std::string_view> out;
+  for (const auto& field : kindDef(kind).fields)
+    if (field.required && field.name != kindDef(kind).ownerField) out.push_back(field.name);
+  return out;
+}
+
+Result<void> checkRequiredColumns(const ImportColumns& columns, bool haveDefaultOrg) {
+  std::vector<std::string_view> missing;
+  for (const auto& field : kindDef(columns.kind).fields) {
+    if (!field.required || columns.columnOf(field.name) >= 0) continue;
+    if (field.name == kindDef(columns.kind).ownerField && haveDefaultOrg) continue;
+    missing.push_back(field.zh);
+  }
+  if (missing.empty()) return {};
+  std::string list;
+  for (auto zh : missing) list += (list.empty() ? "" : "、") + std::string(zh);
+  return fail(fmt::format("文件缺少必需的列：{}{}，未导入任何数据 / the file lacks required columns ({}); nothing was imported",
+                          list, haveDefaultOrg ? "" : "（或用 --org 指定工会）", list));
+}
+
+Result<FileShape> readShape(std::string_view text, Kind kind) {
+  CsvReader reader(text);
+  FileShape shape;
+  std::size_t rows = 0, headerRow = 0;
+  for (;;) {
+    auto row = reader.next();
+    if (!row) return fail(fmt::format("文件不是有效的CSV，未导入任何数据 / the file is not valid CSV, nothing was imported: {}",
+                                      row.error().message));
+    if (!*row) break;
+    ++rows;
+    if (headerRow != 0 || rows > kHeaderSearchRows) continue;
+    std::vector<std::string> fields((*row)->fields.begin(), (*row)->fields.end());
+    // The first row stands as header unless a row below it names the key columns.
+    if (rows == 1 || looksLikeHeader(kind, fields)) {
+      shape.headers = std::move(fields);
+      shape.headerLine = (*row)->line;
+      if (looksLikeHeader(kind, shape.headers)) headerRow = rows;
+    }
+  }
+  // No row names the key columns: the first row is the header, and the column check will
+  // say what is missing.
+  if (headerRow == 0 && rows > 0) headerRow = 1;
+  shape.dataRows = rows - headerRow;
+  return shape;
+}
+
+std::string_view cellAt(const CsvRow& row, int column) {
+  return column >= 0 && static_cast<std::size_t>(column) < row.fields.size() ? row.fields[column] : std::string_view{};
+}
+
+bool repeatsHeader(const CsvRow& row, const std::vector<std::string>& headers) {
+  if (row.fields.empty() || headers.empty() || row.fields[0] != headers[0]) return false;  // the quick test for most rows
+  for (std::size_t c = 0; c < std::max(row.fields.size(), headers.size()); ++c)
+    if (cellAt(row, static_cast<int>(c)) != (c < headers.size() ? std::string_view(headers[c]) : std::string_view()))
+      return false;
+  return true;
+}
+
+std::string cellTextProblem(const FieldDef& field, std::string_view cell, std::size_t width) {
+  if (cell.find('\0') != std::string_view::npos)
+    return "含有空字符（NUL），文件可能已损坏，请重新输入这一格 / holds a NUL byte (a damaged file?): retype this cell";
+  if (cell.find("\xEF\xBF\xBD") != std::string_view::npos)
+    return "含有无法识别的字节（显示为�），不是有效的文字，请重新输入这一格或把文件另存为“CSV UTF-8” / holds bytes that are "
+           "not UTF-8 text (shown as �): retype this cell or save the file again as CSV UTF-8";
+  if (cell.find("\xEF\xBB\xBF") != std::string_view::npos)
+    return "含有字节顺序标记（BOM），文件可能由几个文件拼接而成，请删去它 / holds a byte-order mark (U+FEFF): the file looks "
+           "joined from several files; delete it";
+  const bool multiline = field.name == "notes";
+  for (const char c : cell) {
+    const bool lineBreak = c == '\n' || c == '\r';
+    if (lineBreak && !multiline)
+      return "单元格内有换行，请删去换行 / the cell holds a line break: remove it";
+    if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && !lineBreak)
+      return "含有控制字符，请重新输入这一格 / holds a control character: retype this cell";
+  }
+  if (multiline && cell.find_first_of("\r\n") != std::string_view::npos) {
+    // A line inside the cell with about as many commas as a row has separators.
+    const std::size_t rowLike = std::max<std::size_t>(2, width / 2);
+    for (std::size_t start = 0; start < cell.size();) {
+      const std::size_t stop = std::min(cell.find_first_of("\r\n", start), cell.size());
+      const auto line = cell.substr(start, stop - start);
+      if (static_cast<std::size_t>(std::ranges::count(line, ',')) >= rowLike)
+        return "这一格里有像整行数据的内容，可能是格中的引号没有结束，后面的行被并入了这一格；请检查引号 / the cell holds what "
+               "look like whole rows: a quote in it may not be closed, so the rows after it were taken into it; check the quotes";
+      start = stop + 1;
+    }
+  }
+  return {};
+}
+
+RejectionReport::RejectionReport(const std::vector<std::string>& headers) : width_(headers.size()) {
+  std::vector<std::string> header{"行号/line", "列/column", "原因/reason"};
+  header.insert(header.end(), headers.begin(), headers.end());
+  appendCsvRow(text_, header);
+}
+
+void RejectionReport::add(const CsvRow& row, const std::vector<RowProblem>& problems) {
+  std::vector<std::string_view> columns;
+  std::string reasons;
+  for (const auto& p : problems) {
+    if (!p.column.empty() && std::ranges::find(columns, p.column) == columns.end()) columns.push_back(p.column);
+    reasons += (reasons.empty() ? "" : "；") + p.reason;
+  }
+  std::vector<std::string> line{std::to_string(row.line), fmt::format("{}", fmt::join(columns, "；")), reasons};
+  // The row as read, with long digit strings kept as text for Excel; a NUL would cut the
+  // line short in spreadsheets, so it is shown as the replacement character.
+  for (auto cell : row.fields) {
+    std::string text = excelText(cell);
+    for (std::size_t nul; (nul = text.find('\0')) != std::string::npos;) text.replace(nul, 1, "\xEF\xBF\xBD");
+    line.push_back(std::move(text));
+  }
+  if (line.size() < width_ + 3) line.resize(width_ + 3);
+  appendCsvRow(text_, line);
+}
+
+Result<void> RejectionReport::save(const std::string& path) const {
+  AtomicFile file(path, true);
+  auto ok = file.write(kUtf8Bom);
+  if (ok) ok = file.write(text_);
+  if (ok) ok = file.commit();
+  if (!ok) return fail(fmt::format("无法写入报告文件 {} / cannot write the report file: {}", path, ok.error().message));
+  return {};
+}
+
+Result<void> checkReportWritable(const std::string& path, const std::string& input) {
+  std::error_code ec;
+  if (std::filesystem::equivalent(path, input, ec))
+    return fail("报告文件不能是要导入的文件本身 / the report cannot overwrite the file being imported");
+  AtomicFile probe(path, true);  // not committed: only tries to create the file beside it
+  if (!probe.write("")) return fail(fmt::format("无法写入报告文件 {}，未导入任何数据 / cannot write the report file; nothing was imported", path));
+  return {};
+}
+
+std::string defaultReportPath(const std::string& inputPath) {
+  std::string base = inputPath;
+  if (base.size() > 4 && (base.ends_with(".csv") || base.ends_with(".CSV"))) base.resize(base.size() - 4);
+  return base + ".rejected.csv";
+}
+
+Result<OpenedImport> openImport(Kind kind, const std::string& path, const ImportOptions& options) {
+  auto decoded = readImportText(path, options.encoding);
+  if (!decoded) return std::unexpected(decoded.error());
+  auto shape = readShape(decoded->utf8, kind);
+  if (!shape) return std::unexpected(shape.error());
+  if (shape->headerLine == 0)
+    return fail(fmt::format("文件 {} 是空的（或只有空行），未导入任何数据 / the file is empty (or blank lines only); nothing was imported", path));
+  ImportColumns columns = ImportColumns::map(kind, shape->headers);
+  if (auto ok = checkRequiredColumns(columns, options.defaultOrg.has_value()); !ok) return std::unexpected(ok.error());
+  if (shape->dataRows == 0)
+    return fail(fmt::format("文件 {} 只有表头（第{}行），下面没有数据行，未导入任何数据 / the file has a header (line {}) but no data "
+                            "rows below it; nothing was imported",
+                            path, shape->headerLine, shape->headerLine));
+
+  OpenedImport opened{.text = std::move(*decoded), .columns = std::move(columns), .dataRows = shape->dataRows};
+  ImportReport& report = opened.report;
+  report.detectedEncoding = opened.text.detected;
+  report.damagedBytes = opened.text.replaced;
+  report.firstDamagedLine = opened.text.firstReplacedLine;
+  report.headerLine = shape->headerLine;
+  report.headerMapping = opened.columns.mapping;
+  report.reportPath = options.reportPath.empty() ? defaultReportPath(path) : options.reportPath;
+  if (auto ok = checkReportWritable(report.reportPath, path); !ok) return std::unexpected(ok.error());
+  return opened;
+}
+
+void saveReport(const RejectionReport& rejections, ImportReport& report) {
+  if (auto saved = rejections.save(report.reportPath); !saved) {
+    const std::string& message = saved.error().message;
+    report.failure = report.failure ? *report.failure + "；" + message : message;
+  }
+}
+
+}  // namespace unionsync
