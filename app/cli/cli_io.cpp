@@ -1,4 +1,4 @@
-// `import` and `export` commands: records in, records out, as CSV files.
+// `import` and `export` commands: records in from CSV files, out to CSV or XLSX files.
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <unistd.h>
@@ -9,9 +9,9 @@
 #include <optional>
 
 #include "app/cli/cli_commands.h"
-#include "app/io/csv_export.h"
 #include "app/io/member_import.h"
 #include "app/io/record_import.h"
+#include "app/io/xlsx_export.h"
 #include "app/node.h"
 
 namespace unionsync {
@@ -111,6 +111,10 @@ int runImport(CliContext& ctx, const IoOptions& opts, std::optional<Kind> kind) 
 }
 
 int runExport(CliContext& ctx, Kind kind, const IoOptions& opts) {
+  auto format = exportFormatFor(opts.file);
+  if (!format) return reportFailure(format.error());
+  if (*format == ExportFormat::Xlsx && !opts.encoding.empty())
+    return reportFailure("--encoding 只用于CSV文件，XLSX文件不需要 / --encoding is for CSV files only, not XLSX");
   auto encoding = parseEncoding(opts.encoding, Encoding::Utf8);
   if (!encoding) return reportFailure(encoding.error());
   if (*encoding == Encoding::Auto) return reportFailure("导出时请选择 utf-8 或 gbk / choose utf-8 or gbk for an export");
@@ -119,10 +123,10 @@ int runExport(CliContext& ctx, Kind kind, const IoOptions& opts) {
   auto org = resolveOrg(**node, opts.org);
   if (!org) return reportFailure(org.error());
 
-  auto summary = exportCsv(**node, kind, opts.file, ExportOptions{*encoding, *org});
+  auto summary = exportFile(**node, kind, opts.file, ExportOptions{*encoding, *org});
   if (!summary) return reportFailure(summary.error());
   std::cout << fmt::format("已导出 {} 条{}到 {}（{}）/ exported {} records\n", summary->records, kindDef(kind).zh,
-                           opts.file, encodingName(*encoding), summary->records);
+                           opts.file, *format == ExportFormat::Xlsx ? "xlsx" : encodingName(*encoding), summary->records);
   if (!summary->personalColumns.empty())
     std::cout << fmt::format("注意：文件含有个人信息（{}），请妥善保管，用后删除 / note: the file holds personal information; keep it safe\n",
                              fmt::join(summary->personalColumns, "、"));
@@ -169,15 +173,15 @@ void registerIoCommands(CLI::App& root, CliContext& ctx) {
                           kindDef(target.kind).zh, kindDef(target.kind).en),
               target.kind);
 
-  auto* exportCmd = root.add_subcommand("export", "导出为CSV文件 / export to a CSV file");
+  auto* exportCmd = root.add_subcommand("export", "导出为CSV或XLSX文件（按扩展名）/ export to a CSV or XLSX file (by its extension)");
   exportCmd->require_subcommand(1);
   for (const auto& target : kExportTargets) {
     const Kind kind = target.kind;
     auto* cmd = exportCmd->add_subcommand(target.name, fmt::format("导出{} / export {} records", kindDef(kind).zh,
                                                                    kindDef(kind).en));
-    cmd->add_option("--out", opts->file, "输出文件 / output file")->required();
+    cmd->add_option("--out", opts->file, "输出文件 FILE.csv 或 FILE.xlsx / output file, .csv or .xlsx")->required();
     cmd->add_option("--org", opts->org, "只导出该工会及下级 / only this union and below");
-    cmd->add_option("--encoding", opts->encoding, "utf-8（默认，带BOM）或 gbk / utf-8 (default, with BOM) or gbk");
+    cmd->add_option("--encoding", opts->encoding, "CSV：utf-8（默认，带BOM）或 gbk / CSV: utf-8 (default, with BOM) or gbk");
     cmd->callback([&ctx, opts, kind] { ctx.run = [&ctx, opts, kind] { return runExport(ctx, kind, *opts); }; });
   }
 }

@@ -1,4 +1,3 @@
-#include "app/internal/store_access.h"
 #include "app/io/csv_export.h"
 
 #include <fcntl.h>
@@ -10,130 +9,43 @@
 #include <cerrno>
 #include <cstring>
 #include <functional>
-#include <map>
-#include <set>
-#include <unordered_map>
+#include <optional>
 
 #include "app/io/csv.h"
+#include "app/io/record_table.h"
 
 namespace unionsync {
 
 namespace {
 
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
-constexpr std::string_view kParticipantsHeader = "参加会员数";
 // Rows are handed to the file in pieces of about this size, so memory stays flat.
 constexpr std::size_t kFlushBytes = std::size_t{1} << 20;
 
-// A member reference is written as the member's ID number (below).
-bool isPersonal(const FieldDef& field) {
-  return field.type == FieldType::IdNumber || field.type == FieldType::Mobile || field.personal ||
-         (field.type == FieldType::Ref && field.refKind == Kind::Member);
+using Sink = std::function<Result<void>(std::string_view utf8)>;
+
+// Turns the table into CSV text, in pieces (ending at row ends) handed to `sink`; returns the
+// number of records.
+Result<std::size_t> writeRows(const RecordTable& table, const Sink& sink) {
+  std::string buffer;
+  appendCsvRow(buffer, table.headers());
+  std::size_t records = 0;
+  std::optional<Error> failure;
+  std::vector<std::string> row;
+  table.forEach([&](const Record& r) {
+    table.textRow(r, row);
+    appendCsvRow(buffer, row);
+    ++records;
+    if (buffer.size() < kFlushBytes) return true;
+    if (auto ok = sink(buffer); !ok) failure = ok.error();
+    buffer.clear();
+    return !failure;
+  });
+  if (!failure)
+    if (auto ok = sink(buffer); !ok) failure = ok.error();
+  if (failure) return std::unexpected(*failure);
+  return records;
 }
-
-// Titles of the records a reference may point to; a title held by several records is
-// written as the id instead, so that an import resolves it to the same record. Members are
-// named by their ID number, which identifies them (names do not).
-class RefTitles {
- public:
-  RefTitles(const Node& node, Kind kind) {
-    std::unordered_map<std::string, int> uses;
-    const std::string_view title = kind == Kind::Member ? "id_number" : kindDef(kind).titleField;
-    internal::storeOf(node).forEach(kind, [&](const Record& r) {
-      if (r.deleted()) return true;
-      std::string name(r.get(title));
-      ++uses[name];
-      titles_.emplace(r.id.hex(), std::move(name));
-      return true;
-    });
-    for (auto& [hex, name] : titles_)
-      if (name.empty() || uses[name] > 1) name = hex;
-  }
-
-  std::string shown(std::string_view hex) const {
-    auto it = titles_.find(std::string(hex));
-    return it == titles_.end() ? std::string(hex) : it->second;
-  }
-
- private:
-  std::unordered_map<std::string, std::string> titles_;
-};
-
-std::size_t participantCount(const Record& r) {
-  std::size_t n = 0;
-  for (const auto& [name, field] : r.fields)
-    if (name.starts_with(kParticipantPrefix) && !field.value.empty()) ++n;
-  return n;
-}
-
-// Turns records of one kind into CSV rows, in pieces handed to `sink`.
-class Exporter {
- public:
-  using Sink = std::function<Result<void>(std::string_view utf8)>;
-
-  Exporter(const Node& node, Kind kind, const ExportOptions& options) : node_(node), kind_(kind) {
-    for (const auto& field : kindDef(kind).fields)
-      if (field.type == FieldType::Ref && !refs_.contains(field.refKind)) refs_.emplace(field.refKind, RefTitles(node, field.refKind));
-    if (options.org) {
-      auto subtree = node.orgTree().subtree(*options.org);
-      scope_.emplace(subtree.begin(), subtree.end());
-    }
-  }
-
-  std::vector<std::string> headers() const {
-    std::vector<std::string> out;
-    for (const auto& field : kindDef(kind_).fields) out.emplace_back(field.zh);
-    if (kind_ == Kind::Activity) out.emplace_back(kParticipantsHeader);
-    return out;
-  }
-
-  Result<std::size_t> run(const Sink& sink) {
-    std::string buffer;
-    appendCsvRow(buffer, headers());
-    std::size_t records = 0;
-    std::optional<Error> failure;
-    std::vector<std::string> row;
-    internal::storeOf(node_).forEach(kind_, [&](const Record& r) {
-      if (r.deleted() || !inScope(r)) return true;
-      fillRow(r, row);
-      appendCsvRow(buffer, row);
-      ++records;
-      if (buffer.size() < kFlushBytes) return true;
-      if (auto ok = sink(buffer); !ok) failure = ok.error();
-      buffer.clear();
-      return !failure;
-    });
-    if (!failure)
-      if (auto ok = sink(buffer); !ok) failure = ok.error();
-    if (failure) return std::unexpected(*failure);
-    return records;
-  }
-
- private:
-  bool inScope(const Record& r) const {
-    if (!scope_) return true;
-    if (kind_ == Kind::Organization) return scope_->contains(r.id);
-    auto owner = RecordId::fromHex(r.get(kindDef(kind_).ownerField));
-    return owner && scope_->contains(*owner);
-  }
-
-  void fillRow(const Record& r, std::vector<std::string>& row) const {
-    row.clear();
-    for (const auto& field : kindDef(kind_).fields) {
-      std::string_view stored = r.get(field.name);
-      if (field.type == FieldType::Ref)
-        row.push_back(stored.empty() ? std::string() : refs_.at(field.refKind).shown(stored));
-      else
-        row.push_back(excelText(displayValue(field, stored)));
-    }
-    if (kind_ == Kind::Activity) row.push_back(std::to_string(participantCount(r)));
-  }
-
-  const Node& node_;
-  Kind kind_;
-  std::map<Kind, RefTitles> refs_;
-  std::optional<std::set<RecordId>> scope_;
-};
 
 }  // namespace
 
@@ -194,15 +106,13 @@ std::string excelText(std::string_view value) {
 
 Result<ExportSummary> exportCsv(const Node& node, Kind kind, const std::string& path, const ExportOptions& options) {
   if (options.encoding == Encoding::Auto) return fail("请选择导出编码 utf-8 或 gbk / choose an export encoding: utf-8 or gbk");
-  ExportSummary summary;
-  for (const auto& field : kindDef(kind).fields)
-    if (isPersonal(field)) summary.personalColumns.emplace_back(field.zh);
+  RecordTable table(node, kind, options.org);
+  ExportSummary summary{.personalColumns = table.personalHeaders()};
 
   AtomicFile file(path, !summary.personalColumns.empty());
   if (options.encoding == Encoding::Utf8)
     if (auto ok = file.write(kUtf8Bom); !ok) return std::unexpected(ok.error());
-  Exporter exporter(node, kind, options);
-  auto records = exporter.run([&](std::string_view utf8) -> Result<void> {
+  auto records = writeRows(table, [&](std::string_view utf8) -> Result<void> {
     // Pieces end at row ends, so each is whole UTF-8 text.
     auto bytes = encodeText(utf8, options.encoding);
     if (!bytes) return fail(fmt::format("无法按{}编码导出 / cannot encode the export: {}", encodingName(options.encoding),
@@ -217,8 +127,7 @@ Result<ExportSummary> exportCsv(const Node& node, Kind kind, const std::string& 
 
 std::string exportCsvText(const Node& node, Kind kind, const ExportOptions& options) {
   std::string text;
-  Exporter exporter(node, kind, options);
-  (void)exporter.run([&](std::string_view utf8) -> Result<void> {
+  (void)writeRows(RecordTable(node, kind, options.org), [&](std::string_view utf8) -> Result<void> {
     text.append(utf8);
     return {};
   });
