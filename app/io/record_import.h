@@ -24,6 +24,8 @@
 //   written) and the reasons, and does not stop the others. Cell text unfit to store (NUL,
 //   bytes that were not UTF-8, control characters, line breaks outside 备注), cells beyond
 //   the header and a repeated header row reject the row too, as for members.
+// - Activities: the 参加会员数 column of an export is ignored (listed as such): members are
+//   checked in to an activity (Node::join), not imported.
 // - Keyed kinds (funds: one record per union and year): a row for a record already held
 //   updates it — its filled cells replace the stored values, blank cells leave them — and
 //   counts as updated, or unchanged when nothing differs. Offices send the year's funds sheet

@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "app/model/text.h"
+#include "app/model/validation.h"
 
 namespace unionsync {
 
@@ -43,23 +44,19 @@ std::size_t codePoints(std::string_view utf8) {
   return n;
 }
 
-bool isLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-// "YYYY-MM-DD" within Excel's dates (1900-9999), or nothing.
+// A date written exactly "YYYY-MM-DD" that exists (normalizeDate's calendar check) and
+// that Excel can hold (1900-9999), or nothing.
 std::optional<lxw_datetime> parseDate(std::string_view s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
-  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-    if (s[i] < '0' || s[i] > '9') return std::nullopt;
-  auto num = [&](std::size_t at, std::size_t len) {
+  if (auto normalized = normalizeDate(s); !normalized || *normalized != s) return std::nullopt;
+  auto number = [&](std::size_t at, std::size_t length) {
     int v = 0;
-    for (std::size_t i = at; i < at + len; ++i) v = v * 10 + (s[i] - '0');
+    for (std::size_t i = at; i < at + length; ++i) v = v * 10 + (s[i] - '0');
     return v;
   };
-  const int y = num(0, 4), m = num(5, 2), d = num(8, 2);
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (y < 1900 || m < 1 || m > 12 || d < 1) return std::nullopt;
-  if (d > kDays[m - 1] + (m == 2 && isLeap(y) ? 1 : 0)) return std::nullopt;
-  return lxw_datetime{y, m, d, 0, 0, 0};
+  const int year = number(0, 4);
+  if (year < 1900) return std::nullopt;
+  return lxw_datetime{year, number(5, 2), number(8, 2), 0, 0, 0};
 }
 
 // Excel's reference of a cell, for messages: "C12".

@@ -1,7 +1,7 @@
 // Writing spreadsheets as XLSX files (what offices open in Excel or WPS), with libxlsxwriter.
 //
 // Generic: it knows sheets, headers and typed cells, nothing of records. Used by `export
-// KIND --out FILE.xlsx` (record_xlsx_export.h) and by reports.
+// KIND --out FILE.xlsx` (xlsx_export.h) and by reports.
 //
 // Contract:
 // - Every sheet has a bold header row, frozen, with an autofilter over its columns; column
@@ -66,7 +66,8 @@ struct XlsxOptions {
   bool ownerOnly = false;  // personal information: create the file mode 0600
 };
 
-// Writes a workbook sheet by sheet, row by row. Not copyable; movable.
+// Writes a workbook sheet by sheet, row by row. Not copyable; movable (a moved-from writer
+// may only be destroyed or assigned to). One thread at a time.
 //
 //   auto book = XlsxWriter::create(path);
 //   if (!book) return error;  book->addSheet("会员", headers);  book->addRow(cells) ...;
