@@ -68,10 +68,7 @@ void printImportSummary(const ImportReport& r, bool json) {
     return;
   }
   std::cout << fmt::format("读取 rows {}：新增 created {}，更新 updated {}，未变 unchanged {}，重复行 duplicates {}，拒绝 rejected {}\n",
-                           r.rows, r.created, r.updated, r.unchanged, r.duplicates, r.rejected);
-  if (r.rejected != 0 || r.duplicates != 0)
-    std::cout << fmt::format("被拒绝和重复的行及原因见报告 / rejected and duplicate rows, with reasons, are in the report\n");
-  std::cout
+                           r.rows, r.created, r.updated, r.unchanged, r.duplicates, r.rejected)
             << fmt::format("文件编码 encoding: {}\n", encodingName(r.detectedEncoding));
   if (r.damagedBytes != 0)
     std::cout << fmt::format("注意：文件中有 {} 处不是 UTF-8 的字节（第一处在第{}行），含有它们的行已拒绝，见报告 / note: {} byte "
@@ -156,22 +153,23 @@ void registerIoCommands(CLI::App& root, CliContext& ctx) {
   auto* import = root.add_subcommand("import", "从CSV文件导入 / import from a CSV file");
   // Every importer takes the same options; members also update the member held (by ID number).
   import->require_subcommand(1);
-  auto addImport = [&](const std::string& name, const std::string& help, std::optional<Kind> kind) {
+  auto addImport = [&](const std::string& name, const std::string& help, const std::string& orgHelp,
+                       std::optional<Kind> kind) {
     auto* cmd = import->add_subcommand(name, help);
     cmd->add_option("file", opts->file, "CSV文件 / CSV file")->required();
     cmd->add_option("--encoding", opts->encoding, "auto|utf-8|gbk，默认自动识别 / default: detect");
-    cmd->add_option("--org", opts->org, "工会列为空或缺列时使用的工会（名称或编号）/ union for rows without one");
+    cmd->add_option("--org", opts->org, orgHelp);
     cmd->add_option("--report", opts->report, "拒绝行报告文件，默认 FILE.rejected.csv / report file");
     addJsonFlag(cmd, ctx);
     cmd->callback([&ctx, opts, kind] { ctx.run = [&ctx, opts, kind] { return runImport(ctx, *opts, kind); }; });
   };
   addImport("members", "导入会员名册（UTF-8或GBK，中文表头）/ import a member roster (UTF-8 or GBK, Chinese headers)",
-            std::nullopt);
+            "“所属工会”为空或缺列时使用的工会（名称或编号）/ union for rows without one", std::nullopt);
   for (const auto& target : importableKinds())
     addImport(std::string(target.name),
               fmt::format("导入{}（UTF-8或GBK，中文或英文表头）/ import {} records (UTF-8 or GBK, Chinese or English headers)",
                           kindDef(target.kind).zh, kindDef(target.kind).en),
-              target.kind);
+              "工会列为空或缺列时使用的工会（名称或编号）/ union for rows without one", target.kind);
 
   auto* exportCmd = root.add_subcommand("export", "导出为CSV或XLSX文件（按扩展名）/ export to a CSV or XLSX file (by its extension)");
   exportCmd->require_subcommand(1);
