@@ -1,13 +1,12 @@
-#include "app/internal/store_access.h"
 #include "app/io/record_import.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 #include <set>
-#include <utility>
-#include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include "app/io/import_file.h"
 #include "app/records/batch_writer.h"
@@ -38,14 +37,15 @@ std::string fingerprint(Kind kind, const std::function<std::string_view(std::str
 }
 
 // The rows validated but not yet stored, written together in one transaction: a durable
-// commit per row (Node::add) manages about a hundred rows a second on an office disk.
+// commit per row (Node::add) managed 140 rows a second where this was measured, a
+// transaction of 1000 rows 17,000.
 struct Pending {
   std::vector<PreparedRecord> writes;
-  std::vector<std::string> prints;   // their fingerprints
-  std::set<std::string> members;     // the members they name
-  ImportReport counts;               // rows, created ... rejected of these rows
+  std::unordered_set<std::string> prints;  // their fingerprints
+  std::set<std::string> members;           // the members they name
+  ImportReport counts;                     // rows, created ... rejected of these rows
   std::size_t lastLine = 0;
-  std::size_t reportMark = 0;        // the report's size before these rows
+  std::size_t reportMark = 0;              // the report's size before these rows
 };
 
 class RecordImporter {
@@ -114,11 +114,11 @@ class RecordImporter {
     }
     if (!normalized) return reject(row, problemsOf(normalized.error()));
     std::string print = fingerprint(kind_, [&](std::string_view f) { return valueOf(*normalized, f); });
-    if (held_.contains(print) || std::ranges::count(pending_.prints, print) > 0) return duplicate(row);
+    if (held_.contains(print) || pending_.prints.contains(print)) return duplicate(row);
     RecordId id;
     node_.random().fill(id.bytes.data(), id.bytes.size());
     if (memberField_) pending_.members.emplace(valueOf(*normalized, "member"));
-    pending_.prints.push_back(std::move(print));
+    pending_.prints.insert(std::move(print));
     pending_.writes.push_back(PreparedRecord{kind_, id, std::move(*normalized)});
     ++pending_.counts.created;
   }
@@ -134,7 +134,7 @@ class RecordImporter {
       report_.truncate(done.reportMark);
       return false;
     }
-    for (auto& print : done.prints) held_.insert(std::move(print));
+    held_.merge(done.prints);
     for (auto count : {&ImportReport::rows, &ImportReport::created, &ImportReport::updated, &ImportReport::unchanged,
                        &ImportReport::duplicates, &ImportReport::rejected})
       result.*count += done.counts.*count;
