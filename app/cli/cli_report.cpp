@@ -33,7 +33,9 @@ Result<void> writeReportFile(const Report& report, const ReportOptions& opts) {
                               opts.encoding));
     return writeReportCsv(report, opts.out, *encoding);
   }
-  return fail(fmt::format("报表文件 {} 应以 .csv 结尾 / the report file {} must end in .csv", opts.out, opts.out));
+  if (endsWith(".xlsx")) return writeReportXlsx(report, opts.out);
+  return fail(fmt::format("报表文件 {} 应以 .xlsx 或 .csv 结尾 / the report file {} must end in .xlsx or .csv", opts.out,
+                          opts.out));
 }
 
 int runReport(CliContext& ctx, const ReportOptions& opts) {
@@ -68,7 +70,7 @@ void registerReportCommands(CLI::App& root, CliContext& ctx) {
       "report", "年度报表：本级及各下级工会的统计数字 / the annual report of a union and each union below it");
   report->add_option("--org", opts->org, "工会（名称或编号），默认全部 / union (name or id), default all");
   report->add_option("--year", opts->year, "年度，默认今年 / year (default: this year)")->check(CLI::Range(1950, 9999));
-  report->add_option("--out", opts->out, "写入文件 FILE.csv / write to FILE.csv");
+  report->add_option("--out", opts->out, "写入文件 FILE.xlsx 或 FILE.csv / write to FILE.xlsx or FILE.csv");
   report->add_option("--encoding", opts->encoding, "CSV编码：utf-8（默认，带BOM）或 gbk / CSV encoding: utf-8 (default) or gbk");
   addJsonFlag(report, ctx);
   report->callback([&ctx, opts] { ctx.run = [&ctx, opts] { return runReport(ctx, *opts); }; });

@@ -6,14 +6,15 @@
 
 #include "app/io/csv.h"
 #include "app/io/csv_export.h"
+#include "app/io/xlsx_writer.h"
 #include "store/validation.h"
 
 namespace unionsync {
 
 namespace {
 
-std::string cellText(const ReportLine& line, const std::optional<double>& value) {
-  if (!value) return "-";
+std::string cellText(const ReportLine& line, const std::optional<double>& value, std::string_view none) {
+  if (!value) return std::string(none);
   switch (line.unit) {
     case ReportUnit::Count: return fmt::format("{}", static_cast<std::int64_t>(std::llround(*value)));
     case ReportUnit::Fen: return formatFen(static_cast<std::int64_t>(std::llround(*value)));
@@ -91,7 +92,7 @@ nlohmann::json reportJson(const Report& report) {
   return j;
 }
 
-std::vector<std::vector<std::string>> reportTextRows(const Report& report, bool english) {
+std::vector<std::vector<std::string>> reportTextRows(const Report& report, bool english, std::string_view none) {
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> header{english ? fmt::format("Figure ({})", report.year) : fmt::format("指标（{}年）", report.year),
                                   report.scope.name};
@@ -99,7 +100,7 @@ std::vector<std::vector<std::string>> reportTextRows(const Report& report, bool 
   rows.push_back(std::move(header));
   for (const ReportLine& line : reportLines(report)) {
     std::vector<std::string> row{english ? line.en : line.zh};
-    for (const auto& value : line.values) row.push_back(cellText(line, value));
+    for (const auto& value : line.values) row.push_back(cellText(line, value, none));
     rows.push_back(std::move(row));
   }
   return rows;
@@ -108,7 +109,8 @@ std::vector<std::vector<std::string>> reportTextRows(const Report& report, bool 
 Result<void> writeReportCsv(const Report& report, const std::string& path, Encoding encoding) {
   if (encoding == Encoding::Auto) return fail("请选择编码 utf-8 或 gbk / choose an encoding: utf-8 or gbk");
   std::string text;
-  for (const auto& row : reportTextRows(report)) appendCsvRow(text, row);
+  // A rate without a denominator is an empty cell: a "-" would be guarded as a formula.
+  for (const auto& row : reportTextRows(report, false, "")) appendCsvRow(text, row);
   auto bytes = encodeText(text, encoding);
   if (!bytes) return fail(fmt::format("无法按{}编码写出报表 / cannot encode the report: {}", encodingName(encoding),
                                       bytes.error().message));
@@ -117,6 +119,29 @@ Result<void> writeReportCsv(const Report& report, const std::string& path, Encod
     if (auto ok = file.write("\xEF\xBB\xBF"); !ok) return ok;
   if (auto ok = file.write(*bytes); !ok) return ok;
   return file.commit();
+}
+
+Result<void> writeReportXlsx(const Report& report, const std::string& path) {
+  Sheet sheet;
+  sheet.name = fmt::format("{}年报表", report.year);
+  sheet.headers = reportTextRows(report).front();
+  for (const ReportLine& line : reportLines(report)) {
+    std::vector<SheetCell> row{SheetCell::ofText(line.zh)};
+    for (const auto& value : line.values) {
+      if (!value) {
+        row.push_back(SheetCell::empty());
+        continue;
+      }
+      const auto whole = static_cast<std::int64_t>(std::llround(*value));
+      switch (line.unit) {
+        case ReportUnit::Count: row.push_back(SheetCell::ofInteger(whole)); break;
+        case ReportUnit::Fen: row.push_back(SheetCell::ofFen(whole)); break;
+        case ReportUnit::Rate: row.push_back(SheetCell::ofFraction(*value)); break;
+      }
+    }
+    sheet.rows.push_back(std::move(row));
+  }
+  return writeXlsx(path, {sheet});
 }
 
 }  // namespace unionsync

@@ -22,13 +22,19 @@ nlohmann::json reportJson(const Report& report);
 
 // The report as rows of text: a header row (指标, the scope, each child union) and one row
 // per reportLines() line; counts as digits, money in yuan with two decimals, rates as
-// percentages with one decimal ("-" without a denominator). Labels in Chinese, or in English
-// when `english`.
-std::vector<std::vector<std::string>> reportTextRows(const Report& report, bool english = false);
+// percentages with one decimal (`none` without a denominator). Labels in Chinese, or in
+// English when `english`.
+std::vector<std::vector<std::string>> reportTextRows(const Report& report, bool english = false,
+                                                     std::string_view none = "-");
 
 // Writes the report to `path` as CSV (Chinese labels, `encoding`: UTF-8 with a byte-order
 // mark, or GBK), replacing the file whole or not at all. Fails naming the file when it cannot
 // be written or `encoding` is Auto.
 Result<void> writeReportCsv(const Report& report, const std::string& path, Encoding encoding);
+
+// Writes the report to `path` as an XLSX workbook (xlsx_writer.h): one sheet named by the
+// year, Chinese labels, counts as whole numbers, money as yuan with two decimals, rates as
+// percentages (an empty cell without a denominator). Fails as writeXlsx does.
+Result<void> writeReportXlsx(const Report& report, const std::string& path);
 
 }  // namespace unionsync

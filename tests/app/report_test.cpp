@@ -5,9 +5,13 @@
 
 #include <fmt/format.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "app/internal/store_access.h"
 #include "app/io/report_file.h"
 #include "app/node.h"
+#include "data/zip_reader.h"
 #include "store/validation.h"
 #include "tests/support/test_node.h"
 
@@ -259,4 +263,33 @@ TEST_CASE("report: a store counted by an older program is recounted when opened"
   CHECK(r.scope.figures.stats.members == 1);
   CHECK(r.scope.figures.assistance.at("医疗救助").people == 1);
   CHECK(r.scope.figures.organizationsByType.at("乡镇总工会") == 1);
+}
+
+TEST_CASE("report: the CSV and XLSX files hold every line, amounts as numbers in yuan") {
+  County c;
+  const RecordId m = c.addMember(c.enterprises[0]);
+  c.grant(m, c.county, "送温暖慰问", "2026-01-20", "801,420");
+  const Report r = c.node->report(c.county, 2026);
+  TempDir dir;
+  auto read = [](const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  };
+
+  REQUIRE(writeReportCsv(r, dir.sub("r.csv"), Encoding::Utf8).has_value());
+  const std::string csv = read(dir.sub("r.csv"));
+  CHECK(csv.starts_with("\xEF\xBB\xBF指标（2026年）,嘉禾县总工会,"));
+  CHECK(csv.find("\r\n送温暖慰问金额(元),801420.00,0.00,0.00\r\n") != std::string::npos);
+  CHECK(csv.find("\r\n经费收缴率,,,\r\n") != std::string::npos);  // nothing due: no rate
+
+  REQUIRE(writeReportXlsx(r, dir.sub("r.xlsx")).has_value());
+  auto files = unzipAll(read(dir.sub("r.xlsx")));
+  REQUIRE(files.has_value());
+  const std::string& sheet = (*files)["xl/worksheets/sheet1.xml"];
+  CHECK(sheet.find("送温暖慰问金额(元)") != std::string::npos);
+  CHECK(sheet.find("<v>801420</v>") != std::string::npos);  // yuan, as a number
+  CHECK((*files)["xl/workbook.xml"].find("2026年报表") != std::string::npos);
+  CHECK_FALSE(writeReportXlsx(r, dir.sub("no/such/dir/r.xlsx")).has_value());
 }
