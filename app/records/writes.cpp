@@ -146,8 +146,14 @@ Result<RecordId> Node::resolve(Kind kind, std::string_view reference) const {
   }
   std::vector<RecordId> found;
   if (kind == Kind::Member) {
-    if (auto id = memberIdFor(reference); id && store_->contains(kind, *id)) return *id;
+    auto id = memberIdFor(reference);
+    if (id && store_->contains(kind, *id)) return *id;
     found = store_->lookup({Kind::Member, "card_no", std::string(reference), false, 2});
+    // A mistyped ID number is not "no such member": say what is wrong with it.
+    const bool idNumberShaped = (reference.size() == 18 || reference.size() == 15) &&
+                                reference.find_first_not_of("0123456789Xx") == std::string_view::npos;
+    if (found.empty() && !id && idNumberShaped)
+      return fail(fmt::format("找不到会员：{} / no such member: {}", id.error().message, reference));
   } else {
     const FieldDef* title = findField(kind, kindDef(kind).titleField);
     std::string value(reference);

@@ -96,6 +96,10 @@ TEST_CASE("union work: assistance amounts are yuan as typed, stored in fen; a ne
   REQUIRE(byTown.has_value());
   CHECK(o.node->get(Kind::Assistance, *byTown)->get("org") == o.town.hex());
   CHECK_FALSE(o.add(Kind::Assistance, {{"member", o.member.hex()}, {"kind", "发红包"}, {"date", "2026-01-20"}}).has_value());
+  // A mistyped ID number is named as such, not as a member who does not exist.
+  auto typo = o.node->resolve(Kind::Member, "110105194912310021");
+  REQUIRE_FALSE(typo.has_value());
+  CHECK(typo.error().message.find("校验位") != std::string::npos);
 }
 
 TEST_CASE("union work: a closed case needs a result, and closes after it was accepted") {
