@@ -120,6 +120,10 @@ constexpr FieldDef kOrgFields[] = {
     {.name = "women_employees", .type = FieldType::Count, .zh = "女职工人数", .en = "Women employees"},
     {.name = "migrant_employees", .type = FieldType::Count, .zh = "农民工人数", .en = "Migrant employees"},
     {.name = "status", .type = FieldType::Choice, .zh = "状态", .en = "Status", .choices = kOrgStatus},
+    // Settings of the union funds for this union and the unions below it (the nearest union
+    // up the tree that sets one decides; unset everywhere: 2% due, 60% retained).
+    {.name = "funds_due_pct", .type = FieldType::Count, .zh = "经费拨缴比例(%)", .en = "Funds due (% of payroll)", .maxCount = 100},
+    {.name = "funds_retained_pct", .type = FieldType::Count, .zh = "经费留成比例(%)", .en = "Funds retained (% of paid)", .maxCount = 100},
 };
 
 constexpr FieldDef kEmployerFields[] = {

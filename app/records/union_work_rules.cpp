@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <functional>
 
@@ -133,6 +134,29 @@ void fundsRules(const Node& node, FieldValues& values, const std::optional<Recor
 
 }  // namespace
 
+FundsRates fundsRatesFor(const Node& node, std::string_view orgHex) {
+  FundsRates rates = kDefaultFundsRates;
+  bool due = false, retained = false;
+  // Up the tree from the union, the nearest setting of each rate wins; a cycle (two
+  // concurrent moves) ends the walk at the first union seen twice.
+  std::vector<std::string> seen;
+  for (auto org = liveRecord(node, Kind::Organization, orgHex); org && !(due && retained);
+       org = liveRecord(node, Kind::Organization, org->get("parent"))) {
+    const std::string hex = org->id.hex();
+    if (std::find(seen.begin(), seen.end(), hex) != seen.end()) break;
+    seen.push_back(hex);
+    if (auto pct = numberOf(org->get("funds_due_pct")); pct && !due) {
+      rates.dueBasisPoints = static_cast<int>(*pct * 100);
+      due = true;
+    }
+    if (auto pct = numberOf(org->get("funds_retained_pct")); pct && !retained) {
+      rates.retainedPercent = static_cast<int>(*pct);
+      retained = true;
+    }
+  }
+  return rates;
+}
+
 std::int64_t fenShare(std::int64_t fen, std::int64_t parts, std::int64_t whole) {
   // Amounts are below 10^17 fen and parts at most `whole` (<= 10^4): no overflow in 128 bits.
   return static_cast<std::int64_t>((static_cast<__int128>(fen) * parts + whole / 2) / whole);
@@ -147,7 +171,7 @@ std::vector<FieldError> applyRecordRules(const Node& node, Kind kind, FieldValue
       if (!held) defaultOrgToMembers(node, values, held);
       break;
     case Kind::RightsCase: caseRules(values, held, errors); break;
-    case Kind::Funds: fundsRules(node, values, held, errors, kDefaultFundsRates); break;
+    case Kind::Funds: fundsRules(node, values, held, errors, fundsRatesFor(node, After(values, held)["org"])); break;
     default: break;  // the older kinds' rules live in validate.cpp and member_rules.h
   }
   return errors;

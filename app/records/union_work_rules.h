@@ -27,12 +27,16 @@
 namespace unionsync {
 
 // The rates of union funds (DOMAIN.md: "percentages are settings, not constants"): the
-// defaults of the law and the ACFTU's rules, in one place. Not yet a per-deployment setting.
+// defaults of the law and the ACFTU's rules, unless a union sets its own.
 struct FundsRates {
   int dueBasisPoints = 200;  // 经费 due: 2% of the payroll
   int retainedPercent = 60;  // share of what was paid that the union keeps; the rest goes up
 };
 inline constexpr FundsRates kDefaultFundsRates{};
+
+// The rates for a funds record of the union `orgHex`: each one from the nearest union up the
+// tree that sets it (organization fields funds_due_pct, funds_retained_pct), else the default.
+FundsRates fundsRatesFor(const Node& node, std::string_view orgHex);
 
 // Years a funds record may be for.
 inline constexpr int kFirstFundsYear = 1950;

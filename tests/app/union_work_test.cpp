@@ -157,3 +157,16 @@ TEST_CASE("union work: lists filter by member and by year") {
   CHECK(o.node->list({.kind = Kind::Assistance, .member = o.member, .year = 2026}).size() == 1);
   CHECK(o.node->list({.kind = Kind::Assistance, .org = o.town}).size() == 3);
 }
+
+TEST_CASE("union work: a union's funds rates apply to it and the unions below it") {
+  Office o;
+  REQUIRE(o.node->set(Kind::Organization, o.town, {{"funds_due_pct", "1"}, {"funds_retained_pct", "50"}}).has_value());
+  REQUIRE(o.node->set(Kind::Organization, o.factory, {{"funds_retained_pct", "70"}}).has_value());
+  auto funds = o.add(Kind::Funds, {{"org", o.factory.hex()}, {"year", "2026"}, {"payroll", "1000000"}, {"paid", "10000"}});
+  REQUIRE(funds.has_value());
+  auto r = o.node->get(Kind::Funds, *funds);
+  CHECK(r->get("due") == "1000000");      // 1% from the town
+  CHECK(r->get("retained") == "700000");  // 70% from the factory itself
+  CHECK(r->get("remitted") == "300000");
+  CHECK_FALSE(o.node->set(Kind::Organization, o.town, {{"funds_due_pct", "101"}}).has_value());
+}
