@@ -129,6 +129,11 @@ void registerNodeCommands(CLI::App& root, CliContext& ctx) {
                                "{} 条会籍变动 events, {} 项活动 activities ({} 人次 participants)\n",
                                summary->organizations, summary->employers, summary->members, summary->events,
                                summary->activities, summary->participants);
+      std::cout << fmt::format("工会工作 / union work: {} 份困难职工档案 hardship files, {} 条帮扶救助 assistance, "
+                               "{} 件维权案件 rights cases, {} 份集体合同 contracts, {} 次职代会 congresses, "
+                               "{} 条经费 funds records\n",
+                               summary->hardship, summary->assistance, summary->cases, summary->contracts,
+                               summary->congresses, summary->funds);
       return 0;
     };
   });

@@ -12,7 +12,10 @@
 #include <set>
 #include <unordered_set>
 
+#include "app/demo/demo_dates.h"
 #include "app/demo/demo_names.h"
+#include "app/demo/demo_union_work.h"
+#include "app/demo/pending_records.h"
 #include "app/records/batch_writer.h"
 #include "app/records/member_identity.h"
 
@@ -250,33 +253,6 @@ constexpr ActivityTemplate kActivities[] = {
 constexpr Weighted kFundSources[] = {
     {"工会经费", 600}, {"上级工会补助", 180}, {"行政拨款", 120}, {"企业行政支持", 70}, {"社会捐助", 30}};
 
-// --- dates -------------------------------------------------------------------------------------------
-sys_days parseDay(sv iso) {
-  auto number = [&](std::size_t at, std::size_t length) { return std::stoi(std::string(iso.substr(at, length))); };
-  return sys_days{std::chrono::year{number(0, 4)} / number(5, 2) / number(8, 2)};
-}
-
-std::string isoDate(sys_days day) {
-  year_month_day ymd{day};
-  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                     static_cast<unsigned>(ymd.day()));
-}
-
-sys_days yearStart(int year) { return sys_days{std::chrono::year{year} / 1 / 1}; }
-int yearOf(sys_days day) { return static_cast<int>(year_month_day{day}.year()); }
-
-// Uniform in [from, to]; `from` when the range is empty.
-sys_days dayBetween(Dice& dice, sys_days from, sys_days to) {
-  if (to <= from) return from;
-  return from + days{static_cast<int>(dice.below(static_cast<std::uint64_t>((to - from).count()) + 1))};
-}
-
-sys_days yearsAfter(sys_days day, int years) {
-  year_month_day later = year_month_day{day} + std::chrono::years{years};
-  if (!later.ok()) later = later.year() / later.month() / std::chrono::last;  // 29 Feb
-  return sys_days{later};
-}
-
 // Two decimals now and then, as in real expense claims.
 std::string yuan(Dice& dice, int amount) {
   if (dice.chance(250)) return fmt::format("{}.{:02}", amount, dice.between(1, 99));
@@ -348,46 +324,6 @@ struct Joined {
   sv status;
 };
 
-// Collects records, validates them as Node::add does (prepareRecord) and stores them in one
-// batch (Node::add takes one transaction, and with durable storage one fsync, per record).
-class PendingRecords {
- public:
-  explicit PendingRecords(Node& node) : node_(node) {}
-  // `system` fields (deleted, participants) are written as given, after validation.
-  void add(Kind kind, const RecordId& id, FieldValues values, FieldValues system = {}) {
-    pending_.push_back({kind, id, std::move(values), std::move(system)});
-  }
-  std::size_t pending() const { return pending_.size(); }
-  // Validates and hands over what is pending. References are checked against the store, so
-  // the records they name must have been written.
-  Result<std::vector<PreparedRecord>> take() {
-    std::vector<PreparedRecord> writes;
-    writes.reserve(pending_.size());
-    for (auto& p : pending_) {
-      auto valid = prepareRecord(node_, p.kind, p.id, p.values, std::move(p.system));
-      if (!valid) return fail(fmt::format("演示数据未通过校验 / demo record rejected: {}", valid.error().summary()));
-      writes.push_back(std::move(*valid));
-    }
-    pending_.clear();
-    return writes;
-  }
-  Result<std::size_t> flush() {
-    auto writes = take();
-    if (!writes) return std::unexpected(writes.error());
-    return BatchWriter(node_).write(std::move(*writes));
-  }
-
- private:
-  struct Pending {
-    Kind kind;
-    RecordId id;
-    FieldValues values;
-    FieldValues system;
-  };
-  Node& node_;
-  std::vector<Pending> pending_;
-};
-
 std::vector<sv> pickDistinct(Dice& dice, std::span<const sv> items, std::size_t count) {
   std::vector<sv> pool(items.begin(), items.end());
   count = std::min(count, pool.size());
@@ -422,6 +358,7 @@ class DistrictBuilder {
     if (auto r = writeEmployers(); !r) return std::unexpected(r.error());
     if (auto r = writeMembers(); !r) return std::unexpected(r.error());
     if (auto r = writeActivities(); !r) return std::unexpected(r.error());
+    if (auto r = addDemoUnionWork(node_, options_.seed, summary_); !r) return std::unexpected(r.error());
     summary_.organizations = orgs_.size();
     summary_.employers = employers_.size();
     return summary_;

@@ -1,7 +1,8 @@
 // A realistic demo district, modelled on the seed work reports: a district federation, street
 // and township federations, community joint unions and enterprise unions, employers with and
 // without unions, members with valid ID numbers and plausible names (rare characters
-// included), migrant workers, membership events and activities with participants.
+// included), migrant workers, membership events and activities with participants, and the
+// union work records of issue 10 (demo_union_work.h).
 // Deterministic for a given seed (apart from the node's own stamps).
 #pragma once
 
@@ -24,6 +25,13 @@ struct DemoSummary {
   std::size_t events = 0;
   std::size_t activities = 0;
   std::size_t participants = 0;
+  // Union work records (demo_union_work.h).
+  std::size_t hardship = 0;
+  std::size_t assistance = 0;
+  std::size_t cases = 0;
+  std::size_t contracts = 0;
+  std::size_t congresses = 0;
+  std::size_t funds = 0;
 };
 
 // Writes the district into `node` (normally an empty one). `progress` (may be empty) is told

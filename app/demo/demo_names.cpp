@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "store/validation.h"
 
 namespace unionsync::demo {
@@ -121,11 +123,32 @@ std::string_view pickWeighted(Dice& dice, std::span<const Weighted> items) {
   return items.back().value;
 }
 
+namespace {
+
+sv givenName(Dice& dice, bool male, int birthYear) {
+  if (dice.chance(30)) return male ? dice.pick(kRareMale) : dice.pick(kRareFemale);
+  if (birthYear < 1980) return male ? dice.pick(kMaleOlder) : dice.pick(kFemaleOlder);
+  return male ? dice.pick(kMaleYounger) : dice.pick(kFemaleYounger);
+}
+
+}  // namespace
+
 std::string personName(Dice& dice, bool male, int birthYear) {
   std::string name(pickWeighted(dice, kSurnames));
-  if (dice.chance(30)) name += male ? dice.pick(kRareMale) : dice.pick(kRareFemale);
-  else if (birthYear < 1980) name += male ? dice.pick(kMaleOlder) : dice.pick(kFemaleOlder);
-  else name += male ? dice.pick(kMaleYounger) : dice.pick(kFemaleYounger);
+  name += givenName(dice, male, birthYear);
+  return name;
+}
+
+sv surnameOf(sv name) {
+  sv longest = name.substr(0, std::min<std::size_t>(name.size(), 3));  // one character: 3 bytes in UTF-8
+  for (const auto& s : kSurnames)
+    if (s.value.size() > longest.size() && name.starts_with(s.value)) longest = s.value;
+  return longest;
+}
+
+std::string childName(Dice& dice, sv parentName, bool male, int birthYear) {
+  std::string name(surnameOf(parentName));
+  name += givenName(dice, male, birthYear);
   return name;
 }
 

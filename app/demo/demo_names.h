@@ -48,6 +48,10 @@ std::string_view pickWeighted(Dice& dice, std::span<const Weighted> items);
 // A person's name; given names follow the fashion of the birth year, and about 3% use a rare
 // character (堃 喆 淼 䶮 …) of the kind that breaks GBK-only software.
 std::string personName(Dice& dice, bool male, int birthYear);
+// The surname of a name personName drew (compound ones such as 欧阳 included).
+std::string_view surnameOf(std::string_view name);
+// A son's or daughter's name: the parent's surname, a given name of the birth year's fashion.
+std::string childName(Dice& dice, std::string_view parentName, bool male, int birthYear);
 std::string_view ethnicity(Dice& dice);
 std::string mobileNumber(Dice& dice);
 

@@ -24,7 +24,9 @@ struct Demo {
   std::vector<std::size_t> progress;
 
   explicit Demo(std::size_t members, std::uint64_t seed = 1) {
-    summary = buildDemoDistrict(*node, DemoOptions{members, seed}, [&](std::size_t n) { progress.push_back(n); }).value();
+    auto built = buildDemoDistrict(*node, DemoOptions{members, seed}, [&](std::size_t n) { progress.push_back(n); });
+    REQUIRE_MESSAGE(built.has_value(), (built ? std::string() : built.error().message));
+    summary = *built;
   }
 
   std::vector<Record> all(Kind kind) const {
