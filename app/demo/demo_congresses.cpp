@@ -52,12 +52,16 @@ void workplace(const Roster& r, Dice& dice, PendingRecords& out, int org, const 
   const int since = std::max(0, year - yearOf(o.founded));
   const bool school = o.type == "教育工会";
   const sv body = school ? "教职工代表大会" : "职工代表大会";
-  std::int64_t representatives = std::max<std::int64_t>(kLeastRepresentatives, e.employees * dice.between(5, 10) / 100);
-  representatives = std::min(representatives, std::max<std::int64_t>(e.employees, 1));
+  const std::int64_t representatives = std::max<std::int64_t>(kLeastRepresentatives, e.employees * dice.between(5, 10) / 100);
   const sv notes = school ? dice.pick(kSchoolAgenda) : dice.pick(kAgenda);
+  // A workplace too small for representatives meets as a whole (全体职工大会).
+  if (e.employees < kLeastRepresentatives) {
+    if (e.employees > 0) add(r, dice, out, org, *date, fmt::format("{}年全体职工大会", year), e.employees, notes);
+    return;
+  }
   add(r, dice, out, org, *date,
       fmt::format("第{}届{}第{}次会议", chineseNumber(1 + since / kTermYears), body, chineseNumber(1 + since % kTermYears)),
-      representatives, notes);
+      std::min(representatives, e.employees), notes);
 }
 
 // 区域性职代会 of a community or village union for the small employers it covers.
@@ -67,9 +71,8 @@ void regional(const Roster& r, Dice& dice, PendingRecords& out, int org, int yea
   const auto date = sessionDay(dice, r, year, o.founded);
   if (!date) return;
   const std::int64_t employees = r.coveredEmployees(org);
-  const std::int64_t representatives =
-      std::clamp<std::int64_t>(employees * dice.between(3, 6) / 100, std::min<std::int64_t>(kLeastRepresentatives, employees), 200);
-  if (representatives <= 0) return;
+  if (employees < kLeastRepresentatives) return;
+  const std::int64_t representatives = std::clamp<std::int64_t>(employees * dice.between(3, 6) / 100, kLeastRepresentatives, 200);
   add(r, dice, out, org, *date, fmt::format("{}年{}区域性职工代表大会", year, o.shortName), representatives,
       "审议区域性集体合同和工资专项集体合同草案");
 }

@@ -2,13 +2,16 @@
 #include "app/demo/demo_data.h"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "app/demo/demo_dates.h"
 #include "app/demo/demo_names.h"
+#include "app/records/member_identity.h"
 #include "store/validation.h"
 #include "tests/support/test_node.h"
 
@@ -72,6 +75,15 @@ TEST_CASE("the summary counts what is stored, and progress reaches every member"
   CHECK(store.count(Kind::Employer) == demo.summary.employers);
   CHECK(store.count(Kind::MembershipEvent) == demo.summary.events);
   CHECK(store.count(Kind::Activity) == demo.summary.activities);
+  CHECK(store.count(Kind::Hardship) == demo.summary.hardship);
+  CHECK(store.count(Kind::Assistance) == demo.summary.assistance);
+  CHECK(store.count(Kind::RightsCase) == demo.summary.cases);
+  CHECK(store.count(Kind::Contract) == demo.summary.contracts);
+  CHECK(store.count(Kind::Congress) == demo.summary.congresses);
+  CHECK(store.count(Kind::Funds) == demo.summary.funds);
+  for (std::size_t count : {demo.summary.hardship, demo.summary.assistance, demo.summary.cases, demo.summary.contracts,
+                            demo.summary.congresses, demo.summary.funds})
+    CHECK(count > 0);
   std::size_t participants = 0;
   for (const auto& a : demo.all(Kind::Activity)) participants += demo.node->participants(a.id).size();
   CHECK(participants == demo.summary.participants);
@@ -82,8 +94,9 @@ TEST_CASE("the summary counts what is stored, and progress reaches every member"
 
 TEST_CASE("every record passes the node's own validation") {
   Demo demo(300);
-  for (Kind kind : {Kind::Organization, Kind::Employer, Kind::Member, Kind::MembershipEvent, Kind::Activity})
-    for (const auto& r : demo.all(kind)) {
+  for (const KindDef& def : allKinds())
+    for (const auto& r : demo.all(def.kind)) {
+      const Kind kind = def.kind;
       auto valid = demo.node->validate(kind, typedFields(r), true, r.id);
       INFO(kindName(kind), " ", r.id.hex(), ": ", valid ? std::string() : valid.error().summary());
       CHECK(valid.has_value());
@@ -221,4 +234,201 @@ TEST_CASE("an empty district still has its unions, employers and activities") {
   CHECK(demo.summary.employers > 0);
   CHECK(demo.summary.activities > 0);
   CHECK(demo.summary.participants == 0);
+}
+
+// --- union work records (issue 10) ---------------------------------------------------------------
+
+namespace {
+
+std::int64_t number(std::string_view stored) { return stored.empty() ? 0 : std::stoll(std::string(stored)); }
+
+// Assistance of one kind: records (人次) and distinct members (人数) in `year`.
+std::pair<std::int64_t, std::int64_t> helped(const Report& report, const std::string& kind) {
+  const AssistanceFigures& a = report.scope.figures.assistance.at(kind);
+  return {a.records, a.people};
+}
+
+}  // namespace
+
+TEST_CASE("the demo's union work report gives plausible figures") {
+  Demo demo(20000);
+  const Report now = demo.node->report(std::nullopt, 2026), last = demo.node->report(std::nullopt, 2025);
+  const ReportFigures& f = now.scope.figures;
+  const auto members = static_cast<double>(f.stats.members);
+  for (const Report* report : {&now, &last}) {
+    const ReportFigures& r = report->scope.figures;
+    INFO("year ", report->year);
+    // About 1 000 people of a county of 20 000 in the 两节 campaign.
+    const auto [festivalRecords, festivalPeople] = helped(*report, "送温暖慰问");
+    CHECK(festivalPeople == festivalRecords);
+    CHECK(static_cast<double>(festivalPeople) > 0.035 * members);
+    CHECK(static_cast<double>(festivalPeople) < 0.065 * members);
+    for (const auto& [kind, a] : r.assistance) {
+      INFO(kind);
+      CHECK(a.people <= a.records);
+      if (report->year == 2025 || kind != "金秋助学") CHECK(a.people > 0);
+    }
+    CHECK(r.assistanceTotal.people <= r.assistanceTotal.records);
+    CHECK(r.cases.accepted >= 20);
+    CHECK(r.cases.closed > 0);
+    CHECK(r.cases.successRate().value() >= 0.5);
+    CHECK(r.cases.successRate().value() <= 0.9);
+    CHECK(r.cases.success + r.cases.partial + r.cases.failed + r.cases.withdrawn == r.cases.closed);
+    CHECK(r.cases.workers > r.cases.accepted);
+    CHECK(r.cases.recoveredFen > 0);
+    CHECK(r.congresses > 0);
+    CHECK(r.fundsDueFen > 0);
+  }
+  // 2026-06-15: 金秋助学 (August) has not come yet this year.
+  CHECK(helped(last, "金秋助学").second >= 20);
+  CHECK(helped(now, "金秋助学").first == 0);
+  CHECK(static_cast<double>(f.hardshipActive) > 0.015 * members);
+  CHECK(static_cast<double>(f.hardshipActive) < 0.03 * members);
+  CHECK(f.contractRate().value() >= 0.5);
+  CHECK(f.contractRate().value() <= 1.0);
+  CHECK(last.scope.figures.fundsRate().value() >= 0.85);
+  CHECK(last.scope.figures.fundsRate().value() <= 1.0);
+  CHECK(f.fundsRate().value() >= 0.6);
+  CHECK(f.fundsRate().value() < last.scope.figures.fundsRate().value());
+}
+
+TEST_CASE("no date of the demo lies after today, and union work is last year's and this year's") {
+  Demo demo(2000);
+  const std::string today = demo.node->today();
+  for (const KindDef& def : allKinds())
+    for (const auto& r : demo.all(def.kind))
+      for (const FieldDef& field : def.fields) {
+        if (field.type != FieldType::Date || r.get(field.name).empty()) continue;
+        INFO(kindName(def.kind), " ", field.name, " ", r.get(field.name));
+        CHECK(r.get(field.name) <= today);
+        if (def.kind >= Kind::Hardship) CHECK(r.get(field.name) >= "2025-01-01");
+      }
+  for (const auto& funds : demo.all(Kind::Funds)) {
+    CHECK((funds.get("year") == "2025" || funds.get("year") == "2026"));
+    const std::string_view key[] = {funds.get("org"), funds.get("year")};
+    CHECK(funds.id == recordIdFromKey(Kind::Funds, key));
+    CHECK(number(funds.get("paid")) <= number(funds.get("due")));
+    CHECK(number(funds.get("retained")) + number(funds.get("remitted")) == number(funds.get("paid")));
+  }
+}
+
+TEST_CASE("no member has two active hardship files, and closed files say when") {
+  Demo demo(3000);
+  std::set<std::string> active;
+  std::size_t closed = 0;
+  for (const auto& file : demo.all(Kind::Hardship)) {
+    const auto member = demo.node->get(Kind::Member, *RecordId::fromHex(file.get("member")));
+    REQUIRE(member.has_value());
+    CHECK(file.get("org") == member->get("org"));
+    CHECK(file.get("filed_date") >= member->get("join_date"));
+    if (file.get("status") == "在档") {
+      CHECK(active.insert(std::string(file.get("member"))).second);
+      CHECK(file.get("closed_date").empty());
+    } else {
+      ++closed;
+      CHECK(file.get("closed_date") >= file.get("filed_date"));
+    }
+    // 低保 and 低保边缘 families live on less than about 1 300 yuan a head a month.
+    const std::int64_t perHeadMonthlyFen = number(file.get("household_income")) / (12 * number(file.get("household_size")));
+    CHECK(perHeadMonthlyFen > 0);
+    if (file.get("category") != "意外致困户") CHECK(perHeadMonthlyFen <= 130000);
+  }
+  CHECK(active.size() > 40);
+  CHECK(closed > 0);
+}
+
+TEST_CASE("union work records carry the vocabulary of the field") {
+  Demo demo(20000);
+  const auto assistance = demo.all(Kind::Assistance);
+  std::set<std::string> kinds, campaigns, granting;
+  std::size_t students = 0;
+  for (const auto& a : assistance) {
+    kinds.insert(std::string(a.get("kind")));
+    campaigns.insert(std::string(a.get("campaign")));
+    granting.insert(std::string(a.get("org")));
+    const std::int64_t fen = number(a.get("amount"));
+    if (a.get("kind") == "送温暖慰问") {
+      CHECK(a.get("date").substr(5, 2) <= "02");
+      CHECK(a.get("campaign") == std::string(a.get("date").substr(0, 4)) + "年两节送温暖");
+      CHECK(fen >= 50000);
+      CHECK(fen <= 200000);
+    }
+    if (a.get("kind") == "金秋助学") {
+      ++students;
+      const auto member = demo.node->get(Kind::Member, *RecordId::fromHex(a.get("member")));
+      REQUIRE(member.has_value());
+      CHECK(a.get("student").starts_with(demo::surnameOf(member->get("name"))));
+      CHECK(a.get("student") != member->get("name"));
+      CHECK_FALSE(a.get("school").empty());
+      CHECK((a.get("date").substr(5, 2) == "08" || a.get("date").substr(5, 2) == "09"));
+      CHECK(fen >= 200000);
+      CHECK(fen <= 500000);
+    }
+  }
+  CHECK(kinds.size() == findField(Kind::Assistance, "kind")->choices.size());
+  CHECK(campaigns.count("2025年两节送温暖") == 1);
+  CHECK(campaigns.count("2026年两节送温暖") == 1);
+  CHECK(granting.size() > 10);  // the district, streets and towns, members' own unions
+  CHECK(students >= 20);
+
+  std::set<std::string> caseKinds, channels;
+  std::size_t open = 0;
+  for (const auto& c : demo.all(Kind::RightsCase)) {
+    caseKinds.insert(std::string(c.get("kind")));
+    channels.insert(std::string(c.get("channel")));
+    if (c.get("closed_date").empty()) {
+      ++open;
+      CHECK(c.get("result").empty());
+      CHECK(c.get("amount_recovered").empty());
+      continue;
+    }
+    const auto days = (demo::parseDay(c.get("closed_date")) - demo::parseDay(c.get("accepted_date"))).count();
+    CHECK(days >= 5);
+    CHECK(days <= 60);
+    CHECK(number(c.get("amount_recovered")) <= number(c.get("amount_claimed")));
+  }
+  CHECK(caseKinds.count("劳动争议调解") == 1);
+  CHECK(caseKinds.count("讨薪") == 1);
+  CHECK(channels.size() == 4);
+  CHECK(open > 0);
+
+  std::set<std::string> contractKinds, scopes;
+  for (const auto& c : demo.all(Kind::Contract)) {
+    contractKinds.insert(std::string(c.get("kind")));
+    scopes.insert(std::string(c.get("scope")));
+    if (c.get("kind") == "工资专项") CHECK(c.get("term_months") == "12");
+    if (c.get("scope") != "单独") CHECK(number(c.get("employers")) >= 2);
+  }
+  CHECK(contractKinds.count("综合") == 1);
+  CHECK(contractKinds.count("工资专项") == 1);
+  CHECK(contractKinds.count("女职工专项") == 1);
+  CHECK(scopes.size() == 3);
+  for (const auto& c : demo.all(Kind::Congress)) {
+    INFO(c.get("session"), " ", c.get("representatives"));
+    // A workplace of fewer than 15 meets as a whole.
+    const bool whole = c.get("session").find("全体职工大会") != std::string_view::npos;
+    CHECK((whole || c.get("session").find("职工代表大会") != std::string_view::npos));
+    CHECK(number(c.get("representatives")) >= (whole ? 1 : 15));
+    CHECK(number(c.get("motions")) > 0);
+  }
+}
+
+TEST_CASE("the same seed gives the same union work") {
+  // Member ids depend on the node's deployment key: compare the people by ID number.
+  auto rows = [](const Demo& demo) {
+    std::vector<std::string> out;
+    for (Kind kind : {Kind::Hardship, Kind::Assistance}) {
+      for (const auto& r : demo.all(kind)) {
+        const auto member = demo.node->get(Kind::Member, *RecordId::fromHex(r.get("member")));
+        out.push_back(fmt::format("{} {} {} {} {}", kindName(kind), member->get("id_number"), r.get("kind"),
+                                  r.get("date"), r.get("amount")));
+      }
+    }
+    for (const auto& r : demo.all(Kind::RightsCase)) out.push_back(fmt::format("{} {}", r.id.hex(), r.get("summary")));
+    std::ranges::sort(out);
+    return out;
+  };
+  Demo first(1500, 7), again(1500, 7), other(1500, 8);
+  CHECK(rows(first) == rows(again));
+  CHECK(rows(first) != rows(other));
 }
