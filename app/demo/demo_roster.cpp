@@ -108,10 +108,7 @@ Roster readRoster(const Node& node) {
   });
   std::ranges::sort(members, {}, &std::pair<std::string, RosterMember>::first);
   roster.members.reserve(members.size());
-  for (auto& [idNumber, member] : members) {
-    roster.orgs[member.org].members.push_back(static_cast<int>(roster.members.size()));
-    roster.members.push_back(std::move(member));
-  }
+  for (auto& [idNumber, member] : members) roster.members.push_back(std::move(member));
   return roster;
 }
 

@@ -19,8 +19,7 @@ struct RosterOrg {
   int area = -1;  // the street or town federation it lies in (itself when it is one), else -1
   Day founded;
   std::int64_t employees = 0, womenEmployees = 0;
-  std::vector<int> covers;   // employers it covers itself (not through a child union)
-  std::vector<int> members;  // active members of this union itself
+  std::vector<int> covers;  // employers it covers itself (not through a child union)
 };
 
 struct RosterEmployer {
