@@ -49,12 +49,14 @@ double shareOfYear(int year, Day from, Day to) {
   return static_cast<double>((to - from).count() + 1) / static_cast<double>((dayOf(year, 12, 31) - yearStart(year)).count() + 1);
 }
 
-void addYear(const Roster& r, Dice& dice, PendingRecords& out, int org, int year, std::int64_t yearlyPayroll) {
+void addYear(const Roster& r, const FundsRates& rates, Dice& dice, PendingRecords& out, int org, int year,
+             std::int64_t yearlyPayroll) {
   const bool thisYear = year == r.thisYear;
   const double share = shareOfYear(year, r.orgs[org].founded, r.today);
   const auto payroll = static_cast<std::int64_t>(static_cast<double>(yearlyPayroll) * share);
   if (payroll <= 0) return;
-  const std::int64_t due = fenShare(payroll * 100, kDefaultFundsRates.dueBasisPoints, 10000);
+  // What the rules will derive as due, so that paid is a share of it.
+  const std::int64_t due = fenShare(payroll * 100, rates.dueBasisPoints, 10000);
   // Last year most paid in full and the rest most of it; this year's payments come a month or
   // two behind the wages, and some are in arrears.
   const int percent = thisYear ? dice.between(60, 95) : dice.chance(550) ? 100 : dice.between(85, 99);
@@ -69,7 +71,7 @@ void addYear(const Roster& r, Dice& dice, PendingRecords& out, int org, int year
 
 }  // namespace
 
-void addFunds(const Roster& roster, Dice& dice, PendingRecords& out) {
+void addFunds(const Node& node, const Roster& roster, Dice& dice, PendingRecords& out) {
   for (std::size_t i = 0; i < roster.orgs.size(); ++i) {
     const int org = static_cast<int>(i);
     if (!paysFunds(roster.orgs[i].type) || roster.orgs[i].covers.empty()) continue;
@@ -78,8 +80,9 @@ void addFunds(const Roster& roster, Dice& dice, PendingRecords& out) {
       const Pay& pay = payOf(roster.employers[e].industry);
       payroll += roster.employers[e].employees * 1000 * dice.between(pay.low, pay.high);
     }
-    addYear(roster, dice, out, org, roster.lastYear(), payroll);
-    addYear(roster, dice, out, org, roster.thisYear, payroll * (100 + kRisePercent) / 100);
+    const FundsRates rates = fundsRatesFor(node, roster.orgs[i].id.hex());
+    addYear(roster, rates, dice, out, org, roster.lastYear(), payroll);
+    addYear(roster, rates, dice, out, org, roster.thisYear, payroll * (100 + kRisePercent) / 100);
   }
 }
 

@@ -28,7 +28,7 @@ Result<void> addDemoUnionWork(Node& node, std::uint64_t seed, DemoSummary& summa
       {&DemoSummary::cases, [&](demo::Dice& dice) { demo::addRightsCases(roster, dice, out); }},
       {&DemoSummary::contracts, [&](demo::Dice& dice) { demo::addContracts(roster, dice, out); }},
       {&DemoSummary::congresses, [&](demo::Dice& dice) { demo::addCongresses(roster, dice, out); }},
-      {&DemoSummary::funds, [&](demo::Dice& dice) { demo::addFunds(roster, dice, out); }},
+      {&DemoSummary::funds, [&](demo::Dice& dice) { demo::addFunds(node, roster, dice, out); }},
   };
   for (std::size_t i = 0; i < std::size(steps); ++i) {
     // Each kind draws from its own stream, so changing one kind's draws leaves the others (and
