@@ -43,7 +43,7 @@ struct ReportFigures {
   std::map<std::string, AssistanceFigures> assistance;  // by kind, every kind of the schema
   AssistanceFigures assistanceTotal;  // people: distinct over all kinds
   CaseFigures cases;
-  std::int64_t contractEmployers = 0;  // employers covered by a contract in force in the year
+  std::int64_t contractEmployers = 0;  // covered by a 综合 (comprehensive) contract in force in the year
   std::int64_t contractEmployees = 0;
   std::int64_t congresses = 0;
   std::int64_t fundsDueFen = 0;

@@ -148,6 +148,9 @@ void countRecord(const Record& r, std::vector<std::pair<std::string, std::int64_
       break;
     }
     case Kind::Contract:
+      // Coverage (集体合同签订率) counts the comprehensive contract: the 专项 contracts an
+      // employer often signs beside it cover the same employer and would count it twice.
+      if (auto kind = r.get("kind"); !kind.empty() && kind != "综合") break;
       for (int year : contractYears(r.get("signed_date"), r.get("term_months"))) {
         add(r.get("org"), yearly(kContractEmployers, year), coveredEmployers(r));
         add(r.get("org"), yearly(kContractEmployees, year), number(r.get("employees")));

@@ -19,7 +19,7 @@ constexpr std::string_view kUnionizedMigrantEmployees = "migrant_employees_union
 
 // Names countRecord's rules (StoreOptions::countersVersion): raise it whenever countRecord
 // counts differently, so that stores counted by an older program are recounted on open.
-constexpr std::string_view kVersion = "2026-12-union-work";
+constexpr std::string_view kVersion = "2026-12-union-work-2";
 
 // Per-year counters are named "<prefix>:<year>".
 constexpr std::string_view kNewMembers = "new_members";
@@ -36,7 +36,7 @@ constexpr std::string_view kCaseWorkers = "case_workers";              // by the
 constexpr std::string_view kCasesClosed = "cases_closed";
 constexpr std::string_view kCaseResult = "case_result";                // "<prefix>:<year>:<result>"
 constexpr std::string_view kCaseRecoveredFen = "case_recovered_fen";   // by the year closed
-constexpr std::string_view kContractEmployers = "contract_employers";  // every year in force
+constexpr std::string_view kContractEmployers = "contract_employers";  // 综合 contracts, every year in force
 constexpr std::string_view kContractEmployees = "contract_employees";
 constexpr std::string_view kCongresses = "congresses";
 constexpr std::string_view kFundsDueFen = "funds_due_fen";

@@ -172,6 +172,9 @@ TEST_CASE("report: cases, contracts, congresses and funds; rates from summed par
                        {"term_months", "36"}, {"employees", "120"}});
   add(Kind::Contract, {{"org", c.enterprises[1].hex()}, {"kind", "工资专项"}, {"signed_date", "2024-04-01"},
                        {"term_months", "12"}, {"employees", "80"}});
+  // A 工资专项 contract beside the comprehensive one covers the same employer: not counted again.
+  add(Kind::Contract, {{"org", c.enterprises[0].hex()}, {"kind", "工资专项"}, {"signed_date", "2026-03-01"},
+                       {"term_months", "12"}, {"employees", "120"}});
   add(Kind::Contract, {{"org", c.town.hex()}, {"kind", "综合"}, {"scope", "区域"}, {"signed_date", "2026-01-10"},
                        {"term_months", "24"}, {"employers", "12"}, {"employees", "300"}});
   add(Kind::Congress, {{"org", c.enterprises[0].hex()}, {"date", "2026-04-20"}, {"representatives", "35"}, {"motions", "12"}});
