@@ -11,22 +11,27 @@
 namespace unionsync::gui {
 
 std::string usage() {
-  return "用法 / usage: unionsync-gui [--data DIR] [--view overview|orgs|members|activities|import|sync|conflicts|settings]\n"
+  // The view names from the one table of views, so a new view is listed without an edit here.
+  std::string views;
+  for (const NavEntry& e : navTable()) views += fmt::format(" {}", e.name);
+  return "用法 / usage: unionsync-gui [--data DIR] [--view VIEW]\n"
          "                     [--lang zh|en] [--screenshot FILE.png] [--listen tcp://IP:PORT] [--discovery on|off]\n"
-         "                     [--size WxH] [--search TEXT]\n"
+         "                     [--size WxH] [--search TEXT] [--open ID]\n"
          "  --data DIR          节点数据文件夹 / the node's data folder (default $UNIONSYNC_DATA, else ~/.local/share/unionsync)\n"
-         "  --view VIEW         打开的页面 / view to open\n"
+         "  --view VIEW         打开的页面 / view to open:\n"
+         "                     " + views + "\n"
          "  --lang zh|en        界面语言 / language\n"
          "  --screenshot FILE   渲染该页面，保存 PNG 后退出 / render the view, write a PNG, exit\n"
          "  --listen ADDRESS    同步监听地址 / sync listen address (default tcp://0.0.0.0:7400)\n"
          "  --discovery on|off  局域网发现（截图时默认关闭）/ LAN discovery (off by default with --screenshot)\n"
          "  --size WxH          窗口大小 / window size\n"
-         "  --search TEXT       会员页的搜索词 / text typed into the member search\n";
+         "  --search TEXT       会员页的搜索词 / text typed into the member search\n"
+         "  --open ID           打开该记录的侧栏（会员页、工会工作各页）/ open this record's side panel (members, union work views)\n";
 }
 
 std::expected<GuiArgs, std::string> parseArgs(const std::vector<std::string>& args) {
   GuiArgs out;
-  std::string view, lang, discovery, size;
+  std::string view, lang, discovery, size, open;
   CLI::App cli{"unionsync-gui"};
   cli.set_help_flag();  // --help is ours: usage() is bilingual
   cli.add_flag("-h,--help", out.help);
@@ -38,6 +43,7 @@ std::expected<GuiArgs, std::string> parseArgs(const std::vector<std::string>& ar
   cli.add_option("--discovery", discovery);
   cli.add_option("--size", size);
   cli.add_option("--search", out.search);
+  cli.add_option("--open", open);
   auto bad = [](const std::string& what) { return std::unexpected(what); };
   try {
     std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 takes them last first
@@ -66,6 +72,8 @@ std::expected<GuiArgs, std::string> parseArgs(const std::vector<std::string>& ar
     out.width = w;
     out.height = h;
   }
+  if (!open.empty() && !(out.open = RecordId::fromHex(open)))
+    return bad(fmt::format("--open 应为 32 位记录编号 / --open must be a 32-hex record id, not {}", open));
   if (out.dataDir.empty()) out.dataDir = defaultDataDir();
   return out;
 }

@@ -1,6 +1,6 @@
 // The command line of unionsync-gui (see docs/GUI.md):
 //   unionsync-gui [--data DIR] [--view VIEW] [--lang zh|en] [--screenshot FILE.png]
-//                 [--listen tcp://IP:PORT] [--discovery on|off] [--size WxH] [--search TEXT]
+//                 [--listen tcp://IP:PORT] [--discovery on|off] [--size WxH] [--search TEXT] [--open ID]
 #pragma once
 
 #include <expected>
@@ -22,6 +22,7 @@ struct GuiArgs {
   // LAN discovery beacons; off by default in screenshot mode, so tests never broadcast.
   std::optional<bool> discovery;
   std::string search;              // typed into the member search box at start
+  std::optional<RecordId> open;    // the record whose side panel the view opens at start
   int width = 0, height = 0;       // window size; 0 = remembered (screenshots: 1280x800)
   bool continuous = false;         // draw frames back to back, never wait for events (gui_bench)
   bool help = false;

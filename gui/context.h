@@ -38,6 +38,16 @@ class EngineLog {
 struct Automation {
   std::optional<std::string> memberSearch;  // replaces the member search text
   std::optional<float> memberScrollRows;     // scrolls the member table to this row
+  std::optional<RecordId> openRecord;        // opens this record's side panel (--open)
+};
+
+// The member picker of the open form field (one is open at a time, like comboFilter): what
+// is typed and the member table rows it matched, kept so a frame does not search again.
+struct MemberPick {
+  std::string typed;
+  std::string matched;           // the text `rows` answer
+  std::uint64_t serial = 0;      // of the snapshot `rows` index
+  std::vector<std::uint32_t> rows;
 };
 
 struct GuiContext {
@@ -77,6 +87,7 @@ struct GuiContext {
   bool focusSearch = false;       // Ctrl+F was pressed: the view's search box takes focus
   bool revealPersonal = false;    // show full ID numbers and mobiles
   std::string comboFilter;        // typed into the open organization picker (one is open at a time)
+  MemberPick memberPick;
   Automation automation;
 
   struct Notice {

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <stdexcept>
 #include <utility>
 
 #include "app/demo/demo_data.h"
@@ -31,10 +32,21 @@ constexpr std::size_t kDemoMembers = 2000;
 
 void glfwError(int code, const char* description) { std::fprintf(stderr, "GLFW %d: %s\n", code, description); }
 
-T navLabel(ViewId view) {
-  static constexpr T kLabels[] = {T::NavOverview, T::NavOrgs,   T::NavMembers,   T::NavActivities,
-                                  T::NavImport,   T::NavSync, T::NavConflicts, T::NavSettings};
-  return kLabels[static_cast<int>(view)];
+// The views with a panel of their own; the record views (NavEntry::records) share one.
+std::unique_ptr<View> makeView(const NavEntry& entry) {
+  if (entry.records) return makeRecordsView(*entry.records);
+  switch (entry.view) {
+    case ViewId::Overview: return makeOverviewView();
+    case ViewId::Orgs: return makeOrgsView();
+    case ViewId::Members: return makeMembersView();
+    case ViewId::Activities: return makeActivitiesView();
+    case ViewId::Import: return makeImportView();
+    case ViewId::Sync: return makeSyncView();
+    case ViewId::Conflicts: return makeConflictsView();
+    case ViewId::Settings: return makeSettingsView();
+    default: break;
+  }
+  throw std::logic_error("a view without a panel");
 }
 
 }  // namespace
@@ -118,11 +130,11 @@ void GuiApp::startContext() {
   ctx_ = std::make_unique<GuiContext>(*node_, tr_, [] { glfwPostEmptyEvent(); });
   ctx_->view = settings_.view;
   if (!args_.search.empty()) ctx_->automation.memberSearch = args_.search;
+  ctx_->automation.openRecord = args_.open;
   ctx_->glyphs.merge(welcomeGlyphs_);
   ctx_->note(node_->info().nodeName);
   ctx_->note(args_.dataDir);
-  views_ = {makeOverviewView(), makeOrgsView(),  makeMembersView(),    makeActivitiesView(),
-            makeImportView(),   makeSyncView(), makeConflictsView(), makeSettingsView()};
+  for (const NavEntry& entry : navTable()) views_[static_cast<int>(entry.view)] = makeView(entry);
   ctx_->discovery = args_.discovery.value_or(args_.screenshot.empty());
   ctx_->startEngine(args_.listen.empty() ? std::string(kDefaultListen) : args_.listen);
   refreshOrgs();
@@ -228,8 +240,8 @@ void GuiApp::handleShortcuts() {
     if (ctx.view != ViewId::Members && ctx.view != ViewId::Activities) switchView(ViewId::Members);
     ctx.focusSearch = true;
   }
-  for (int i = 0; i < kViewCount; ++i)
-    if (ImGui::IsKeyPressed(GLFW_KEY_1 + i, false)) switchView(static_cast<ViewId>(i));
+  for (const NavEntry& entry : navTable())
+    if (entry.shortcut > 0 && ImGui::IsKeyPressed(GLFW_KEY_0 + entry.shortcut, false)) switchView(entry.view);
 }
 
 void GuiApp::drawNav() {
@@ -241,13 +253,13 @@ void GuiApp::drawNav() {
   ImGui::Separator();
   ImGui::Spacing();
   ImGui::PushStyleVar(ImGuiStyleVar_SelectableTextAlign, {0.0f, 0.5f});
-  for (int i = 0; i < kViewCount; ++i) {
-    const auto view = static_cast<ViewId>(i);
-    std::string label = ctx.tr(navLabel(view));
-    if (view == ViewId::Conflicts && ctx.conflictCount > 0) label += fmt::format("  ({})", ctx.conflictCount);
-    label += fmt::format("###nav{}", i);
-    if (ImGui::Selectable(label.c_str(), ctx.view == view, 0, {0, 34})) switchView(view);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Ctrl+%d", i + 1);
+  for (const NavEntry& entry : navTable()) {
+    if (entry.groupStart) ImGui::Separator();
+    std::string label = ctx.tr(entry.label);
+    if (entry.view == ViewId::Conflicts && ctx.conflictCount > 0) label += fmt::format("  ({})", ctx.conflictCount);
+    label += fmt::format("###nav{}", entry.name);
+    if (ImGui::Selectable(label.c_str(), ctx.view == entry.view, 0, {0, 30})) switchView(entry.view);
+    if (entry.shortcut > 0 && ImGui::IsItemHovered()) ImGui::SetTooltip("Ctrl+%d", entry.shortcut);
   }
   ImGui::PopStyleVar();
   ImGui::EndChild();

@@ -8,17 +8,11 @@
 
 namespace unionsync::gui {
 
-namespace {
-constexpr std::string_view kViewNames[] = {"overview", "orgs",  "members",   "activities",
-                                           "import",   "sync", "conflicts", "settings"};
-static_assert(std::size(kViewNames) == kViewCount);
-}  // namespace
-
-std::string_view viewName(ViewId view) { return kViewNames[static_cast<int>(view)]; }
+std::string_view viewName(ViewId view) { return navEntry(view).name; }
 
 std::optional<ViewId> viewFromName(std::string_view name) {
-  for (int i = 0; i < kViewCount; ++i)
-    if (kViewNames[i] == name) return static_cast<ViewId>(i);
+  for (const NavEntry& e : navTable())
+    if (e.name == name) return e.view;
   return std::nullopt;
 }
 

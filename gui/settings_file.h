@@ -6,12 +6,11 @@
 #include <string>
 
 #include "gui/i18n.h"
+#include "gui/nav_table.h"
 #include "app/model/records.h"
 
 namespace unionsync::gui {
 
-enum class ViewId { Overview, Orgs, Members, Activities, Import, Sync, Conflicts, Settings, Count_ };
-inline constexpr int kViewCount = static_cast<int>(ViewId::Count_);
 // "overview", "orgs", ... as used on the command line and in the settings file.
 std::string_view viewName(ViewId view);
 std::optional<ViewId> viewFromName(std::string_view name);

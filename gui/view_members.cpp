@@ -7,7 +7,8 @@
 #include <utility>
 
 #include "app/model/validation.h"
-#include "gui/field_history.h"
+#include "gui/member_work_panel.h"
+#include "gui/record_panel.h"
 #include "gui/views.h"
 #include "gui/widgets.h"
 
@@ -27,10 +28,6 @@ constexpr ColumnSpec kColumns[] = {
 };
 static_assert(std::size(kColumns) == kMemberColumns);
 
-constexpr float kPanelWidth = 470;
-
-enum class Panel { None, Edit, New };
-
 class MembersView final : public View {
  public:
   void draw(GuiContext& ctx) override {
@@ -44,17 +41,10 @@ class MembersView final : public View {
       loadingProgress(ctx);
       return;
     }
-    const float panel = panel_ == Panel::None ? 0 : kPanelWidth;
-    table(ctx, ImGui::GetContentRegionAvail().x - panel - (panel > 0 ? ImGui::GetStyle().ItemSpacing.x : 0));
-    if (panel_ != Panel::None) {
-      ImGui::SameLine();
-      detail(ctx);
-    }
-    // Opened here, in the same ID scope as the modal (the button sits in the side panel).
-    if (std::exchange(askDelete_, false)) ui::openModal("confirm-delete");
-    if (ui::confirmModal(ctx, "confirm-delete", ctx.tr.format(T::MemberDeleteConfirm, form_.field("name")->original),
-                         ctx.tr(T::Delete)))
-      remove(ctx);
+    const float panel = panel_.open() ? RecordPanel::kWidth + ImGui::GetStyle().ItemSpacing.x : 0;
+    table(ctx, ImGui::GetContentRegionAvail().x - panel);
+    if (panel_.open()) ImGui::SameLine();
+    detail(ctx);
   }
 
   bool ready(const GuiContext& ctx) const override {
@@ -64,6 +54,8 @@ class MembersView final : public View {
  private:
   void applyAutomation(GuiContext& ctx) {
     if (auto text = std::exchange(ctx.automation.memberSearch, std::nullopt)) search_ = *text;
+    if (ctx.automation.openRecord && ctx.node.get(Kind::Member, *ctx.automation.openRecord))
+      panel_.select(ctx, *std::exchange(ctx.automation.openRecord, std::nullopt));
   }
 
   void loadingProgress(GuiContext& ctx) {
@@ -186,10 +178,10 @@ class MembersView final : public View {
             ui::text(ctx, value);
             continue;
           }
-          const bool selected = selected_ == row.id;
+          const bool selected = panel_.selected() == row.id;
           if (ImGui::Selectable(value.empty() ? "—" : ctx.shown(value).c_str(), selected,
                                 ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap))
-            select(ctx, row.id);
+            panel_.select(ctx, row.id);
         }
         ImGui::PopID();
       }
@@ -197,144 +189,21 @@ class MembersView final : public View {
     ImGui::EndTable();
   }
 
-  void select(GuiContext& ctx, const RecordId& id) {
-    selected_ = id;
-    load(ctx);
-    panel_ = Panel::Edit;
-  }
-
-  // Re-reads the selected member (one record: a short read on the UI thread).
-  void load(GuiContext& ctx) {
-    loadedVersion_ = ctx.dataVersion;
-    auto record = selected_ ? ctx.node.get(Kind::Member, *selected_) : std::nullopt;
-    if (!record) {
-      panel_ = Panel::None;
-      selected_.reset();
-      return;
-    }
-    record_ = std::move(record);
-    form_.startEdit(*record_);
-    history_.reset();
-  }
-
   void startNew(GuiContext& ctx) {
     FieldValues presets;
     if (ctx.scope) presets.emplace_back("org", ctx.scope->hex());
     presets.emplace_back("join_date", ctx.node.today());
-    form_.startNew(presets);
-    selected_.reset();
-    record_.reset();
-    panel_ = Panel::New;
+    panel_.startNew(presets);
   }
 
   void detail(GuiContext& ctx) {
     const Tr& tr = ctx.tr;
-    // Someone else (sync, another window) changed the data: show the new values unless the
-    // cadre is in the middle of an edit.
-    if (panel_ == Panel::Edit && loadedVersion_ != ctx.dataVersion && !form_.dirty()) load(ctx);
-    if (panel_ == Panel::None) return;
-    ImGui::BeginChild("##detail", {kPanelWidth, 0}, true);
-    const bool deleted = record_ && record_->deleted();
-    if (panel_ == Panel::New) ui::text(ctx, tr(T::MembersNew));
-    else ui::text(ctx, fmt::format("{}{}", record_->get("name"), deleted ? tr.format(T::Parenthesized, tr(T::StateDeleted)) : ""));
-    ImGui::Separator();
-    const auto action = ui::formToolbar(tr, form_, panel_ == Panel::Edit, deleted, panel_ == Panel::New || form_.dirty());
-    bool save = action == ui::FormAction::Save;
-    if (action == ui::FormAction::Close) panel_ = Panel::None;
-    if (action == ui::FormAction::Restore) restore(ctx);
-    if (action == ui::FormAction::Delete) askDelete_ = true;
-    if (panel_ == Panel::None) {
-      ImGui::EndChild();
-      return;
-    }
-    if (ImGui::BeginTabBar("##tabs")) {
-      if (ImGui::BeginTabItem(tr(T::TabDetails))) {
-        ImGui::BeginChild("##form");
-        if (deleted) ImGui::BeginDisabled();
-        save |= ui::formFields(ctx, form_);
-        if (deleted) ImGui::EndDisabled();
-        ImGui::EndChild();
-        ImGui::EndTabItem();
-      }
-      if (panel_ == Panel::Edit && ImGui::BeginTabItem(tr(T::TabHistory))) {
-        history(ctx);
-        ImGui::EndTabItem();
-      }
-      ImGui::EndTabBar();
-    }
-    if (!ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId) && ImGui::IsWindowFocused(ImGuiFocusedFlags_ChildWindows)) {
-      if (ui::escapePressed()) panel_ = Panel::None;
-      if (ui::enterPressed() && !deleted) save = true;
-    }
-    if (save && !deleted) this->save(ctx);
-    ImGui::EndChild();
-  }
-
-  void history(GuiContext& ctx) {
-    const Tr& tr = ctx.tr;
-    if (!history_) {
-      // Conflicts are few; reading them with the record keeps the panel consistent.
-      const std::vector<Conflict> all = ctx.node.conflicts();
-      history_ = fieldHistory(*record_, all, tr);
-      historyLang_ = tr.lang();
-    }
-    if (historyLang_ != tr.lang()) history_.reset();
-    if (!history_) return;
-    const StoreInfo info = ctx.node.info();
-    const OriginNames names{info.origin, info.nodeName};
-    ui::textMuted(ctx, tr(T::HistoryIntro));
-    constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
-                                       ImGuiTableFlags_SizingStretchProp;
-    if (!ImGui::BeginTable("##history", 3, kFlags)) return;
-    ImGui::TableSetupColumn(tr(T::HistoryField), ImGuiTableColumnFlags_WidthFixed, 96);
-    ImGui::TableSetupColumn(tr(T::HistoryValue));
-    ImGui::TableSetupColumn(tr(T::HistoryWho));
-    ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableHeadersRow();
-    for (const FieldHistoryEntry& e : *history_) {
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      ui::text(ctx, e.def ? tr.label(*e.def) : std::string_view(tr(T::FieldDeletedFlag)));
-      ImGui::TableNextColumn();
-      const bool personal = e.def && e.def->type == FieldType::IdNumber && !ctx.revealPersonal;
-      ui::textWrapped(ctx, personal ? maskIdNumber(e.value) : e.value);
-      ImGui::TableNextColumn();
-      ui::textWrapped(ctx, names.label(e.stamp.origin, tr));
-      ui::textMuted(ctx, formatTime(hlcToMs(e.stamp.hlc)));
-      for (const Conflict& c : e.kept) {
-        ImGui::TableNextRow();
-        ImGui::TableNextColumn();
-        ImGui::TableNextColumn();
-        ui::textColored(ctx, ui::toneColor(Tone::Busy),
-                        tr.format(T::HistoryKept, e.def ? tr.display(*e.def, c.loserValue) : c.loserValue));
-        ImGui::TableNextColumn();
-        ui::textWrapped(ctx, names.label(c.loser.origin, tr));
-        ui::textMuted(ctx, formatTime(hlcToMs(c.loser.hlc)));
-      }
-    }
-    ImGui::EndTable();
-  }
-
-  void save(GuiContext& ctx) {
-    const bool creating = panel_ == Panel::New;
-    ui::saveForm(ctx, form_, [this, &ctx, creating](const RecordId& id) {
-      ctx.notify(ctx.tr(creating ? T::MemberAdded : T::Saved));
-      selected_ = id;
-      load(ctx);
-      panel_ = Panel::Edit;
-    });
-  }
-
-  void remove(GuiContext& ctx) { setDeleted(ctx, true); }
-  void restore(GuiContext& ctx) { setDeleted(ctx, false); }
-
-  void setDeleted(GuiContext& ctx, bool remove) {
-    if (!selected_ || !record_) return;
-    ui::submitSetDeleted(ctx, Kind::Member, *selected_, remove,
-                         [this, &ctx, id = *selected_, remove, name = std::string(record_->get("name"))] {
-                           ctx.notify(ctx.tr.format(remove ? T::MemberDeleted : T::MemberRestored, name));
-                           if (selected_ == id) load(ctx);
-                         });
+    const auto& record = panel_.record();
+    const std::string name = record ? std::string(record->get("name")) : std::string();
+    panel_.draw(ctx, PanelContent{.newHeading = tr(T::MembersNew),
+                                  .heading = [name] { return name; },
+                                  .tabs = {{tr(T::TabUnionWork), [this, &ctx] { work_.draw(ctx, *panel_.selected()); }}},
+                                  .deleteMessage = tr.format(T::MemberDeleteConfirm, name)});
   }
 
   std::string search_;
@@ -343,14 +212,8 @@ class MembersView final : public View {
   bool recycle_ = false;
   MemberSort sort_;
 
-  Panel panel_ = Panel::None;
-  bool askDelete_ = false;
-  std::optional<RecordId> selected_;
-  std::optional<Record> record_;
-  std::uint64_t loadedVersion_ = 0;
-  FormModel form_{Kind::Member};
-  std::optional<std::vector<FieldHistoryEntry>> history_;
-  Lang historyLang_ = Lang::Zh;
+  RecordPanel panel_{Kind::Member, {T::MemberAdded, T::MemberDeleted, T::MemberRestored}};
+  MemberWorkPanel work_;
 };
 
 }  // namespace

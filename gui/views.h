@@ -28,6 +28,9 @@ std::unique_ptr<View> makeImportView();
 std::unique_ptr<View> makeSyncView();
 std::unique_ptr<View> makeConflictsView();
 std::unique_ptr<View> makeSettingsView();
+// The list and side panel of one union work record kind (hardship, assistance, ...), all from
+// the schema (view_records.cpp): registered by one row of gui/nav_table.cpp.
+std::unique_ptr<View> makeRecordsView(Kind kind);
 
 // Shown when the data folder holds no node yet.
 struct WelcomeState {

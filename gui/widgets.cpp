@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "app/model/validation.h"
+#include "gui/record_rows.h"
 
 namespace unionsync::gui::ui {
 
@@ -213,6 +214,44 @@ void choiceCombo(GuiContext& ctx, FormField& f) {
   ImGui::EndCombo();
 }
 
+// Picks a member by typing a name, ID number or card number (the member table's search):
+// the field stores the member's id, which nobody types.
+void memberCombo(GuiContext& ctx, FormField& f) {
+  const MemberSnapshot* snapshot = ctx.members.view().snapshot.get();
+  const auto id = RecordId::fromHex(f.value);
+  std::string preview = id ? memberName(snapshot, *id) : std::string();
+  if (preview.empty()) preview = f.value.empty() ? ctx.tr(T::MemberPickChoose) : f.value;  // typed, or not in the table
+  ImGui::SetNextItemWidth(-1);
+  if (!ImGui::BeginCombo("##v", ctx.shown(preview).c_str(), ImGuiComboFlags_HeightLarge)) return;
+  MemberPick& pick = ctx.memberPick;
+  if (ImGui::IsWindowAppearing()) {
+    pick.typed.clear();
+    ImGui::SetKeyboardFocusHere();
+  }
+  input(ctx, "##find", pick.typed, ctx.tr(T::MemberPickHint));
+  constexpr std::size_t kShown = 30;
+  if (snapshot && (pick.matched != pick.typed || pick.serial != snapshot->serial())) {
+    pick.rows = findMembers(*snapshot, pick.typed, kShown + 1);
+    pick.matched = pick.typed;
+    pick.serial = snapshot->serial();
+  }
+  if (!pick.typed.empty() && pick.rows.empty()) textMuted(ctx, ctx.tr(T::MemberPickNone));
+  for (std::size_t i = 0; snapshot && i < pick.rows.size() && i < kShown; ++i) {
+    const MemberRow& row = snapshot->row(pick.rows[i]);
+    ImGui::PushID(static_cast<int>(i));
+    const std::string org = row.org == kNoOrg ? std::string() : std::string(ctx.orgName(snapshot->orgIds()[row.org]));
+    const std::string label = fmt::format("{}  {}  {}", snapshot->text(row.name),
+                                          ctx.revealPersonal ? snapshot->text(row.idNumber) : maskIdNumber(snapshot->text(row.idNumber)), org);
+    if (ImGui::Selectable(ctx.shown(label).c_str(), id == row.id)) {
+      f.value = row.id.hex();
+      f.error.clear();
+    }
+    ImGui::PopID();
+  }
+  if (pick.rows.size() > kShown) textMuted(ctx, ctx.tr.format(T::MemberPickMore, kShown));
+  ImGui::EndCombo();
+}
+
 const char* hintFor(GuiContext& ctx, const FieldDef& def) {
   switch (def.type) {
     case FieldType::Date: return ctx.tr(T::HintDate);
@@ -269,6 +308,10 @@ bool formFields(GuiContext& ctx, FormModel& form) {
               f.value = org ? org->hex() : std::string();
               f.error.clear();
             }
+            break;
+          }
+          if (f.def->refKind == Kind::Member) {
+            memberCombo(ctx, f);
             break;
           }
           [[fallthrough]];

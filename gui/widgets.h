@@ -64,6 +64,23 @@ void saveForm(GuiContext& ctx, FormModel& form, std::function<void(const RecordI
 // `failed()` (if given) runs.
 void submitWrite(GuiContext& ctx, std::function<Result<void>()> write, std::function<void()> done,
                  std::function<void()> failed = {});
+// Runs one of a view's reads on ctx.tasks (off the UI thread): `loading` is true until it has
+// finished; `done(result)` then runs on the UI thread, and a failure becomes an error notice.
+// `loading` must outlive ctx.tasks' deliveries (a view's member does).
+template <typename R>
+void runQuery(GuiContext& ctx, bool& loading, std::function<R()> work, std::function<void(R)> done) {
+  loading = true;
+  ctx.tasks.run<R>(
+      std::move(work),
+      [&loading, done = std::move(done)](R result) {
+        loading = false;
+        done(std::move(result));
+      },
+      [&ctx, &loading](const std::string& error) {
+        loading = false;
+        ctx.notify(ctx.tr.message(error), true);
+      });
+}
 // Deletes (`remove`) or restores one record through submitWrite.
 void submitSetDeleted(GuiContext& ctx, Kind kind, const RecordId& id, bool remove, std::function<void()> done);
 

@@ -1,0 +1,248 @@
+// One view per union work record kind (困难职工档案, 帮扶救助, 维权案件, 集体合同, 职代会, 经费),
+// all drawn by this class from the schema: the list of the chosen scope (KindDef::listColumns,
+// references by name, money in yuan), filters by year, member and the first choice column,
+// money totals; the side panel with the schema form, the derived values, the field history,
+// delete (confirmed) and restore from the recycle bin. A new kind needs a row in
+// gui/nav_table.cpp, nothing here.
+#include <fmt/format.h>
+
+#include <utility>
+
+#include "app/model/validation.h"
+#include "app/records/union_work_rules.h"
+#include "gui/record_panel.h"
+#include "gui/record_rows.h"
+#include "gui/views.h"
+#include "gui/widgets.h"
+
+namespace unionsync::gui {
+
+namespace {
+
+// A column's starting width by what it holds (the table scrolls sideways when they overflow).
+float columnWidth(const FieldDef& f) {
+  switch (f.type) {
+    case FieldType::Date: return 96;
+    case FieldType::Money: return 118;
+    case FieldType::Count: return 96;
+    case FieldType::Choice: return 120;
+    case FieldType::Ref: return f.refKind == Kind::Organization ? 200 : 90;
+    default: return 160;
+  }
+}
+
+class RecordsView final : public View {
+ public:
+  explicit RecordsView(Kind kind) : kind_(kind), panel_(kind, {T::RecordsAdded, T::RecordDeleted, T::RecordRestored}) {
+    filter_.kind = kind;
+    for (std::string_view column : kindDef(kind).listColumns) columns_.push_back(findField(kind, column));
+  }
+
+  void draw(GuiContext& ctx) override {
+    applyAutomation(ctx);
+    ui::title(ctx, std::string(ctx.tr.kindLabel(kind_)).c_str());
+    toolbar(ctx);
+    requestList(ctx);
+    const float panel = panel_.open() ? RecordPanel::kWidth + ImGui::GetStyle().ItemSpacing.x : 0;
+    table(ctx, ImGui::GetContentRegionAvail().x - panel);
+    if (panel_.open()) ImGui::SameLine();
+    detail(ctx);
+  }
+
+  bool ready(const GuiContext& ctx) const override {
+    return list_ && !loading_ && listVersion_ == ctx.dataVersion && list_->filter == filter(ctx);
+  }
+
+ private:
+  RecordListQuery filter(const GuiContext& ctx) const {
+    RecordListQuery f = filter_;
+    f.scope = ctx.scope;
+    f.lang = ctx.tr.lang();
+    return f;
+  }
+
+  void applyAutomation(GuiContext& ctx) {
+    if (!ctx.automation.openRecord || !ctx.node.get(kind_, *ctx.automation.openRecord)) return;
+    panel_.select(ctx, *std::exchange(ctx.automation.openRecord, std::nullopt));
+  }
+
+  void toolbar(GuiContext& ctx) {
+    const Tr& tr = ctx.tr;
+    ImGui::AlignTextToFramePadding();
+    ui::text(ctx, tr(T::Scope));
+    ImGui::SameLine();
+    ui::scopeCombo(ctx, 250);
+    if (!kindDef(kind_).dateField.empty()) {
+      ImGui::SameLine();
+      yearCombo(ctx);
+    }
+    if (const FieldDef* choice = choiceFilterField(kind_)) {
+      ImGui::SameLine();
+      choiceCombo(ctx, *choice);
+    }
+    if (memberField(kind_)) {
+      ImGui::SameLine();
+      if (ctx.focusSearch) {
+        ImGui::SetKeyboardFocusHere();
+        ctx.focusSearch = false;
+      }
+      ui::input(ctx, "##member", filter_.member, tr(T::RecordsMemberHint), 0, 230);
+    }
+    if (ui::primaryButton(tr(T::RecordsAdd), !filter_.deleted)) startNew(ctx);
+    ImGui::SameLine();
+    ImGui::Checkbox(tr(T::MembersRecycle), &filter_.deleted);
+    if (list_) {
+      ImGui::SameLine();
+      ImGui::AlignTextToFramePadding();
+      ui::textMuted(ctx, summary(ctx, *list_));
+    }
+  }
+
+  // "共 12 条 · 金额(元)合计：36,000.00"
+  std::string summary(GuiContext& ctx, const RecordList& list) const {
+    std::string out = ctx.tr.format(T::RecordsCount, ui::grouped(static_cast<std::int64_t>(list.rows.size())));
+    for (std::size_t c = 0; c < columns_.size(); ++c)
+      if (list.totals[c] && columns_[c])
+        out += " · " + ctx.tr.format(T::RecordsTotal, ctx.tr.label(*columns_[c]), yuan(*list.totals[c]));
+    return out;
+  }
+
+  void yearCombo(GuiContext& ctx) {
+    const Tr& tr = ctx.tr;
+    const std::string preview = filter_.year == 0 ? std::string(tr(T::RecordsAllYears)) : tr.format(T::RecordsYear, filter_.year);
+    ImGui::SetNextItemWidth(110);
+    if (!ImGui::BeginCombo("##year", preview.c_str())) return;
+    if (ImGui::Selectable(tr(T::RecordsAllYears), filter_.year == 0)) filter_.year = 0;
+    for (int year : recentYears(ctx.node.today()))
+      if (ImGui::Selectable(tr.format(T::RecordsYear, year).c_str(), filter_.year == year)) filter_.year = year;
+    ImGui::EndCombo();
+  }
+
+  void choiceCombo(GuiContext& ctx, const FieldDef& field) {
+    const Tr& tr = ctx.tr;
+    const std::string any = tr.format(T::RecordsAnyChoice, tr.label(field));
+    const std::string preview = filter_.choice.empty() ? any : std::string(tr.choice(filter_.choice));
+    ImGui::SetNextItemWidth(150);
+    if (!ImGui::BeginCombo("##choice", ctx.shown(preview).c_str())) return;
+    if (ImGui::Selectable(ctx.shown(any).c_str(), filter_.choice.empty())) filter_.choice.clear();
+    for (std::string_view choice : field.choices)
+      if (ImGui::Selectable(ctx.shown(tr.choice(choice)).c_str(), filter_.choice == choice)) filter_.choice = std::string(choice);
+    ImGui::EndCombo();
+  }
+
+  void requestList(GuiContext& ctx) {
+    const RecordListQuery wanted = filter(ctx);
+    if (loading_ || !ctx.orgsLoaded || (list_ && listVersion_ == ctx.dataVersion && list_->filter == wanted)) return;
+    ui::runQuery<RecordList>(
+        ctx, loading_, [&node = ctx.node, orgs = ctx.orgs, wanted] { return loadRecordList(node, *orgs, wanted); },
+        [this, version = ctx.dataVersion](RecordList list) {
+          list_ = std::move(list);
+          listVersion_ = version;
+        });
+  }
+
+  void table(GuiContext& ctx, float width) {
+    const Tr& tr = ctx.tr;
+    if (list_ && list_->membersTruncated)
+      ui::textMuted(ctx, tr.format(T::RecordsMembersTruncated, kMemberSearchLimit, kMemberSearchLimit));
+    constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_Resizable | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
+                                       ImGuiTableFlags_BordersV | ImGuiTableFlags_ScrollX | ImGuiTableFlags_ScrollY |
+                                       ImGuiTableFlags_SizingFixedFit;
+    if (!ImGui::BeginTable("##records", static_cast<int>(columns_.size()), kFlags, {width, 0})) return;
+    ImGui::TableSetupScrollFreeze(1, 1);
+    for (std::size_t c = 0; c < columns_.size(); ++c) {
+      const std::string label = fmt::format("{}###c{}", columns_[c] ? tr.label(*columns_[c]) : "", c);
+      ImGui::TableSetupColumn(label.c_str(), ImGuiTableColumnFlags_WidthFixed, columns_[c] ? columnWidth(*columns_[c]) : 80);
+    }
+    ImGui::TableHeadersRow();
+    if (!list_ || list_->rows.empty()) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      // Not wrapped: the first column is narrow, the message may run across the others.
+      ui::textColored(ctx, ui::mutedColor(), tr(list_ ? T::RecordsNone : T::Loading));
+      ImGui::EndTable();
+      return;
+    }
+    ImGuiListClipper clipper;
+    clipper.Begin(static_cast<int>(list_->rows.size()));
+    while (clipper.Step()) {
+      for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+        const RecordRow& row = list_->rows[static_cast<std::size_t>(i)];
+        ImGui::TableNextRow();
+        ImGui::PushID(i);
+        for (std::size_t c = 0; c < row.cells.size(); ++c) {
+          if (!ImGui::TableNextColumn()) continue;
+          if (c > 0) {
+            ui::text(ctx, row.cells[c]);
+            continue;
+          }
+          std::string label = row.cells[c].empty() ? std::string("—") : row.cells[c];
+          if (row.deleted) label += tr.format(T::Parenthesized, tr(T::StateDeleted));
+          if (ImGui::Selectable(ctx.shown(label).c_str(), panel_.selected() == row.id, ImGuiSelectableFlags_SpanAllColumns))
+            panel_.select(ctx, row.id);
+        }
+        ImGui::PopID();
+      }
+    }
+    ImGui::EndTable();
+  }
+
+  void startNew(GuiContext& ctx) {
+    const KindDef& def = kindDef(kind_);
+    FieldValues presets;
+    // The owner only where it must be given: hardship files and assistance default to the
+    // member's union (union_work_rules.h), which the scope would override.
+    if (const FieldDef* owner = findField(kind_, def.ownerField); owner && owner->required && ctx.scope)
+      presets.emplace_back(owner->name, ctx.scope->hex());
+    if (const FieldDef* date = findField(kind_, def.dateField)) {
+      const std::string today = ctx.node.today();
+      presets.emplace_back(date->name, date->type == FieldType::Date ? today : today.substr(0, 4));
+    }
+    panel_.startNew(presets);
+  }
+
+  // What names the record in the panel's heading: its title field as a list cell shows it.
+  std::string heading(GuiContext& ctx) const {
+    const Record& record = *panel_.record();
+    const FieldDef* field = findField(kind_, kindDef(kind_).titleField);
+    const auto member = field && memberField(kind_) == field ? RecordId::fromHex(record.get(field->name)) : std::nullopt;
+    std::string name;
+    if (member) name = memberName(ctx.members.view().snapshot.get(), *member);
+    else if (field) name = ctx.tr.display(*field, record.get(field->name));
+    return fmt::format("{} · {}", ctx.tr.kindLabel(kind_), name);
+  }
+
+  // Values derived from the stored fields (per-capita income of a hardship file), read-only:
+  // they follow the record as saved, not what is being typed.
+  void derived(GuiContext& ctx) {
+    if (!panel_.record()) return;
+    const std::vector<DerivedField> fields = derivedFields(*panel_.record());
+    if (fields.empty()) return;
+    ImGui::Spacing();
+    ui::textMuted(ctx, ctx.tr(T::RecordDerived));
+    for (const DerivedField& d : fields) ui::text(ctx, fmt::format("{}：{}", ctx.tr.english() ? d.en : d.zh, d.value));
+  }
+
+  void detail(GuiContext& ctx) {
+    const Tr& tr = ctx.tr;
+    panel_.draw(ctx, PanelContent{.newHeading = tr.format(T::RecordsNew, tr.kindLabel(kind_)),
+                                  .heading = [this, &ctx] { return heading(ctx); },
+                                  .afterForm = [this, &ctx] { derived(ctx); },
+                                  .deleteMessage = tr.format(T::RecordDeleteConfirm, tr.kindLabel(kind_))});
+  }
+
+  const Kind kind_;
+  std::vector<const FieldDef*> columns_;
+  RecordListQuery filter_;  // scope and language are the context's (see filter())
+  std::optional<RecordList> list_;
+  bool loading_ = false;
+  std::uint64_t listVersion_ = 0;
+
+  RecordPanel panel_;
+};
+
+}  // namespace
+
+std::unique_ptr<View> makeRecordsView(Kind kind) { return std::make_unique<RecordsView>(kind); }
+
+}  // namespace unionsync::gui
