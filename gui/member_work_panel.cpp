@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "app/model/validation.h"
 #include "app/records/union_work_rules.h"
 #include "gui/widgets.h"
 
@@ -49,7 +48,7 @@ void MemberWorkPanel::hardship(GuiContext& ctx, const MemberWork& work) {
     for (std::string_view name : kShown) {
       const FieldDef& def = *findField(Kind::Hardship, name);
       if (r.get(name).empty()) continue;
-      ui::text(ctx, fmt::format("{}：{}", tr.label(def), tr.display(def, r.get(name))));
+      ui::text(ctx, fmt::format("{}：{}", tr.label(def), cellText(def, r.get(name), tr, {})));
     }
     for (const DerivedField& d : derivedFields(r)) ui::text(ctx, fmt::format("{}：{}", tr.english() ? d.en : d.zh, d.value));
     ImGui::Spacing();

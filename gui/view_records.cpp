@@ -6,6 +6,7 @@
 // gui/nav_table.cpp, nothing here.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <utility>
 
 #include "app/model/validation.h"
@@ -94,17 +95,8 @@ class RecordsView final : public View {
     if (list_) {
       ImGui::SameLine();
       ImGui::AlignTextToFramePadding();
-      ui::textMuted(ctx, summary(ctx, *list_));
+      ui::textMuted(ctx, tr.format(T::RecordsCount, ui::grouped(static_cast<std::int64_t>(list_->rows.size()))));
     }
-  }
-
-  // "共 12 条 · 金额(元)合计：36,000.00"
-  std::string summary(GuiContext& ctx, const RecordList& list) const {
-    std::string out = ctx.tr.format(T::RecordsCount, ui::grouped(static_cast<std::int64_t>(list.rows.size())));
-    for (std::size_t c = 0; c < columns_.size(); ++c)
-      if (list.totals[c] && columns_[c])
-        out += " · " + ctx.tr.format(T::RecordsTotal, ctx.tr.label(*columns_[c]), yuan(*list.totals[c]));
-    return out;
   }
 
   void yearCombo(GuiContext& ctx) {
@@ -149,7 +141,9 @@ class RecordsView final : public View {
                                        ImGuiTableFlags_BordersV | ImGuiTableFlags_ScrollX | ImGuiTableFlags_ScrollY |
                                        ImGuiTableFlags_SizingFixedFit;
     if (!ImGui::BeginTable("##records", static_cast<int>(columns_.size()), kFlags, {width, 0})) return;
-    ImGui::TableSetupScrollFreeze(1, 1);
+    const bool totals = list_ && std::ranges::any_of(list_->totals, [](const auto& t) { return t.has_value(); });
+    // The totals row stays under the header while the rows scroll.
+    ImGui::TableSetupScrollFreeze(1, totals ? 2 : 1);
     for (std::size_t c = 0; c < columns_.size(); ++c) {
       const std::string label = fmt::format("{}###c{}", columns_[c] ? tr.label(*columns_[c]) : "", c);
       ImGui::TableSetupColumn(label.c_str(), ImGuiTableColumnFlags_WidthFixed, columns_[c] ? columnWidth(*columns_[c]) : 80);
@@ -163,6 +157,7 @@ class RecordsView final : public View {
       ImGui::EndTable();
       return;
     }
+    if (totals) totalsRow(ctx);
     ImGuiListClipper clipper;
     clipper.Begin(static_cast<int>(list_->rows.size()));
     while (clipper.Step()) {
@@ -173,7 +168,8 @@ class RecordsView final : public View {
         for (std::size_t c = 0; c < row.cells.size(); ++c) {
           if (!ImGui::TableNextColumn()) continue;
           if (c > 0) {
-            ui::text(ctx, row.cells[c]);
+            const bool numeric = columns_[c] && (columns_[c]->type == FieldType::Money || columns_[c]->type == FieldType::Count);
+            numeric ? number(ctx, row.cells[c]) : ui::text(ctx, row.cells[c]);
             continue;
           }
           std::string label = row.cells[c].empty() ? std::string("—") : row.cells[c];
@@ -185,6 +181,24 @@ class RecordsView final : public View {
       }
     }
     ImGui::EndTable();
+  }
+
+  // Amounts and counts right-aligned, so that digits of a column line up.
+  static void number(GuiContext& ctx, const std::string& s) {
+    const float width = ImGui::CalcTextSize(s.c_str()).x;
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.0f, ImGui::GetContentRegionAvail().x - width));
+    ui::text(ctx, s);
+  }
+
+  // 合计: the sum of every money column over the rows listed.
+  void totalsRow(GuiContext& ctx) {
+    ImGui::TableNextRow();
+    ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, ImGui::GetColorU32(ImGuiCol_TableHeaderBg));
+    for (std::size_t c = 0; c < columns_.size(); ++c) {
+      ImGui::TableNextColumn();
+      if (list_->totals[c]) number(ctx, yuan(*list_->totals[c]));
+      else if (c == 0) ui::text(ctx, ctx.tr(T::RecordsTotal));
+    }
   }
 
   void startNew(GuiContext& ctx) {
