@@ -72,8 +72,8 @@ void MemberWorkPanel::assistance(GuiContext& ctx, const MemberWork& work) {
   };
   column("date", 1);
   column("kind", 1);
-  column("amount", 1);
-  column("org", 1.6f);
+  ImGui::TableSetupColumn(tr(T::MemberGrantAmount), 0, 1.1f);
+  column("org", 1.5f);
   ImGui::TableHeadersRow();
   for (const MemberGrant& g : work.assistance) {
     ImGui::TableNextRow();
@@ -82,8 +82,9 @@ void MemberWorkPanel::assistance(GuiContext& ctx, const MemberWork& work) {
     ImGui::TableNextColumn();
     ui::text(ctx, tr.choice(g.kind));
     ImGui::TableNextColumn();
-    // Goods after the cash, as the 实物折款 column of a grant sheet adds them.
-    ui::text(ctx, g.inKind > 0 ? fmt::format("{} + {}", yuan(g.amount), yuan(g.inKind)) : yuan(g.amount));
+    // Cash and goods together, as the total counts them; the split when the pointer rests.
+    ui::text(ctx, yuan(g.amount + g.inKind));
+    if (g.inKind > 0) ui::tooltip(ctx, tr.format(T::MemberGrantSplit, yuan(g.amount), yuan(g.inKind)));
     ImGui::TableNextColumn();
     ui::text(ctx, g.org);
   }
