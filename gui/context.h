@@ -50,6 +50,13 @@ struct MemberPick {
   std::vector<std::uint32_t> rows;
 };
 
+// A view asking a record view for the form of a new record, filled in (the member page's
+// 登记帮扶 opens the Assistance view's form with the member chosen).
+struct NewRecordRequest {
+  Kind kind;
+  FieldValues presets;
+};
+
 struct GuiContext {
   GuiContext(Node& node, Tr tr, std::function<void()> wake);
 
@@ -88,6 +95,7 @@ struct GuiContext {
   bool revealPersonal = false;    // show full ID numbers and mobiles
   std::string comboFilter;        // typed into the open organization picker (one is open at a time)
   MemberPick memberPick;
+  std::optional<NewRecordRequest> newRecord;  // taken by the record view of its kind
   Automation automation;
 
   struct Notice {

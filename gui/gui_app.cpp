@@ -228,6 +228,7 @@ void GuiApp::persistSettings() {
   if (!args_.screenshot.empty() || !node_ || !window_) return;
   glfwGetWindowSize(window_, &settings_.width, &settings_.height);
   settings_.lang = ctx_ ? ctx_->tr.lang() : tr_.lang();
+  if (ctx_) settings_.view = ctx_->view;  // views may switch it (the member page's 登记帮扶)
   if (auto saved = saveSettings(settingsPath(args_.dataDir), settings_); !saved)
     std::fprintf(stderr, "%s\n", saved.error().message.c_str());
 }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "app/records/union_work_rules.h"
+#include "gui/nav_table.h"
 #include "gui/widgets.h"
 
 namespace unionsync::gui {
@@ -28,11 +29,21 @@ void MemberWorkPanel::draw(GuiContext& ctx, const RecordId& member) {
   }
   ImGui::BeginChild("##work");
   hardship(ctx, *work_);
+  if (work_->hardship.empty()) addButton(ctx, T::MemberHardshipAdd, Kind::Hardship, member);
   ImGui::Spacing();
   assistance(ctx, *work_);
+  addButton(ctx, T::MemberAssistanceAdd, Kind::Assistance, member);
   ImGui::Spacing();
   ui::textMuted(ctx, ctx.tr(T::MemberCasesNote));
   ImGui::EndChild();
+}
+
+// Opens the kind's view with a new record's form for this member.
+void MemberWorkPanel::addButton(GuiContext& ctx, T label, Kind kind, const RecordId& member) {
+  const auto view = recordView(kind);
+  if (!view || !ImGui::Button(ctx.tr(label))) return;
+  ctx.newRecord = NewRecordRequest{kind, {{"member", member.hex()}}};
+  ctx.view = *view;
 }
 
 void MemberWorkPanel::hardship(GuiContext& ctx, const MemberWork& work) {

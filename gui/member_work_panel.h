@@ -19,6 +19,7 @@ class MemberWorkPanel {
   void request(GuiContext& ctx, const RecordId& member);
   void hardship(GuiContext& ctx, const MemberWork& work);
   void assistance(GuiContext& ctx, const MemberWork& work);
+  void addButton(GuiContext& ctx, T label, Kind kind, const RecordId& member);
 
   std::optional<MemberWork> work_;
   std::optional<RecordId> member_;  // whom work_ (or the read under way) is for

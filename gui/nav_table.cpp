@@ -36,4 +36,10 @@ static_assert(inViewIdOrder());
 std::span<const NavEntry> navTable() { return kViews; }
 const NavEntry& navEntry(ViewId view) { return kViews[static_cast<int>(view)]; }
 
+std::optional<ViewId> recordView(Kind kind) {
+  for (const NavEntry& e : kViews)
+    if (e.records == kind) return e.view;
+  return std::nullopt;
+}
+
 }  // namespace unionsync::gui

@@ -31,5 +31,7 @@ struct NavEntry {
 // Every view, in ViewId order.
 std::span<const NavEntry> navTable();
 const NavEntry& navEntry(ViewId view);
+// The record view listing `kind`, if there is one.
+std::optional<ViewId> recordView(Kind kind);
 
 }  // namespace unionsync::gui

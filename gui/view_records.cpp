@@ -63,6 +63,7 @@ class RecordsView final : public View {
   }
 
   void applyAutomation(GuiContext& ctx) {
+    if (ctx.newRecord && ctx.newRecord->kind == kind_) startNew(ctx, std::exchange(ctx.newRecord, std::nullopt)->presets);
     if (!ctx.automation.openRecord || !ctx.node.get(kind_, *ctx.automation.openRecord)) return;
     panel_.select(ctx, *std::exchange(ctx.automation.openRecord, std::nullopt));
   }
@@ -201,7 +202,8 @@ class RecordsView final : public View {
     }
   }
 
-  void startNew(GuiContext& ctx) {
+  // `requested` (another view's NewRecordRequest) goes over the defaults.
+  void startNew(GuiContext& ctx, const FieldValues& requested = {}) {
     const KindDef& def = kindDef(kind_);
     FieldValues presets;
     // The owner only where it must be given: hardship files and assistance default to the
@@ -212,6 +214,7 @@ class RecordsView final : public View {
       const std::string today = ctx.node.today();
       presets.emplace_back(date->name, date->type == FieldType::Date ? today : today.substr(0, 4));
     }
+    presets.insert(presets.end(), requested.begin(), requested.end());
     panel_.startNew(presets);
   }
 

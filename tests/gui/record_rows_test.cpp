@@ -190,6 +190,10 @@ TEST_CASE("every union work kind has a view, and view names are unique") {
     CHECK(names.insert(e.name).second);
     if (e.records) kinds.insert(*e.records);
   }
-  for (Kind k : {Kind::Hardship, Kind::Assistance, Kind::RightsCase, Kind::Contract, Kind::Congress, Kind::Funds})
+  for (Kind k : {Kind::Hardship, Kind::Assistance, Kind::RightsCase, Kind::Contract, Kind::Congress, Kind::Funds}) {
     CHECK(kinds.contains(k));
+    REQUIRE(recordView(k).has_value());
+    CHECK(navEntry(*recordView(k)).records == k);
+  }
+  CHECK_FALSE(recordView(Kind::Member).has_value());  // members have their own view
 }
