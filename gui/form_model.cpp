@@ -1,5 +1,7 @@
 #include "gui/form_model.h"
 
+#include <algorithm>
+
 namespace unionsync::gui {
 
 std::string formValueOf(const FieldDef& field, std::string_view stored) {
@@ -33,8 +35,11 @@ void FormModel::startEdit(const Record& record) {
   for (const FieldDef& def : kindDef(kind_).fields) {
     FormField f{.def = &def};
     f.value = f.original = formValueOf(def, record.get(def.name));
-    // A member is identified by its ID number (member_identity.h): Node::set refuses changes.
-    f.readOnly = kind_ == Kind::Member && (def.name == "id_number" || def.name == "id_type");
+    // A member is identified by its ID number (member_identity.h), a record with key fields
+    // by those (a funds record by union and year): Node::set refuses changes to them.
+    const auto keys = kindDef(kind_).keyFields;
+    f.readOnly = (kind_ == Kind::Member && (def.name == "id_number" || def.name == "id_type")) ||
+                 std::ranges::find(keys, def.name) != keys.end();
     fields_.push_back(std::move(f));
   }
 }

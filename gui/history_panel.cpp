@@ -1,22 +1,17 @@
 #include "gui/history_panel.h"
 
 #include "app/model/validation.h"
-#include "gui/record_rows.h"
 #include "gui/widgets.h"
 
 namespace unionsync::gui {
 
 namespace {
 
-// A reference by the name of what it names (the history keeps the stored id).
+// References by the name of what they name (the history keeps the stored id).
 std::string shownValue(GuiContext& ctx, const FieldHistoryEntry& e) {
   if (!e.def) return e.value;
   if (e.def->type == FieldType::IdNumber && !ctx.revealPersonal) return maskIdNumber(e.value);
-  const auto id = e.def->type == FieldType::Ref ? RecordId::fromHex(e.value) : std::nullopt;
-  if (!id) return e.value;
-  if (e.def->refKind == Kind::Organization) return std::string(ctx.orgName(*id));
-  const std::string name = e.def->refKind == Kind::Member ? memberName(ctx.members.view().snapshot.get(), *id) : "";
-  return name.empty() ? e.value : name;
+  return ui::referenceText(ctx, *e.def, e.value);
 }
 
 }  // namespace

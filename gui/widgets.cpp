@@ -193,6 +193,14 @@ bool orgCombo(GuiContext& ctx, const char* id, std::optional<RecordId>& value, c
   return changed;
 }
 
+std::string referenceText(GuiContext& ctx, const FieldDef& field, const std::string& value) {
+  const auto id = field.type == FieldType::Ref ? RecordId::fromHex(value) : std::nullopt;
+  if (!id) return value;
+  if (field.refKind == Kind::Organization) return std::string(ctx.orgName(*id));
+  const std::string name = field.refKind == Kind::Member ? memberName(ctx.members.view().snapshot.get(), *id) : "";
+  return name.empty() ? value : name;
+}
+
 void scopeCombo(GuiContext& ctx, float width) {
   if (orgCombo(ctx, "##scope", ctx.scope, ctx.tr(T::AllOrgs), width)) ctx.scopeChosen = true;
 }
@@ -287,7 +295,7 @@ bool formFields(GuiContext& ctx, FormModel& form) {
     ImGui::TableNextColumn();
     if (f.readOnly || hasAstral(f.value)) {
       const bool personal = f.def->type == FieldType::IdNumber && !ctx.revealPersonal;
-      copyableText(ctx, "##v", personal ? maskIdNumber(f.value) : f.value);
+      copyableText(ctx, "##v", personal ? maskIdNumber(f.value) : referenceText(ctx, *f.def, f.value));
       // An ImGui input would turn the character into U+FFFD on the next keystroke.
       if (!f.readOnly) textMuted(ctx, ctx.tr(T::FormAstralReadOnly));
     } else {

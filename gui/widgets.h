@@ -88,6 +88,10 @@ void submitSetDeleted(GuiContext& ctx, Kind kind, const RecordId& id, bool remov
 // choice means "all organizations". Returns true when the choice changed.
 bool orgCombo(GuiContext& ctx, const char* id, std::optional<RecordId>& value, const char* allLabel, float width);
 
+// A reference field's value by the name of what it names (unions from the tree, members from
+// the member table); other values, and ids of records not held, unchanged.
+std::string referenceText(GuiContext& ctx, const FieldDef& field, const std::string& value);
+
 // The organization subtree the Overview, Members and Activities views show (shared).
 void scopeCombo(GuiContext& ctx, float width);
 

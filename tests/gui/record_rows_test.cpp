@@ -167,6 +167,19 @@ TEST_CASE("a record form validates through Node, per field and in the UI languag
   CHECK(form.save(*f.node, Tr(Lang::Zh)).has_value());
 }
 
+TEST_CASE("a funds record's union and year cannot be edited: they are its identity") {
+  GuiFixture f;
+  const RecordId id = f.node->add(Kind::Funds, {{"org", f.enterprise.hex()}, {"year", "2025"}, {"payroll", "1000000"}}).value();
+  FormModel form(Kind::Funds);
+  form.startEdit(*f.node->get(Kind::Funds, id));
+  CHECK(form.field("org")->readOnly);
+  CHECK(form.field("year")->readOnly);
+  CHECK_FALSE(form.field("paid")->readOnly);
+  form.set("year", "2026");
+  form.set("paid", "20000");
+  CHECK(form.changes() == FieldValues{{"paid", "20000"}});
+}
+
 TEST_CASE("money reads in yuan with thousands grouped") {
   CHECK(yuan(0) == "0.00");
   CHECK(yuan(5) == "0.05");
