@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "app/demo/demo_data.h"
+#include "gui/record_rows.h"
 #include "gui/screenshot.h"
 #include "gui/widgets.h"
 
@@ -238,7 +239,10 @@ void GuiApp::handleShortcuts() {
   const ImGuiIO& io = ImGui::GetIO();
   if (!io.KeyCtrl) return;
   if (ImGui::IsKeyPressed(GLFW_KEY_F, false)) {
-    if (ctx.view != ViewId::Members && ctx.view != ViewId::Activities) switchView(ViewId::Members);
+    // The views with a search box of their own keep it; the others go to the member search.
+    const auto records = navEntry(ctx.view).records;
+    const bool ownSearch = ctx.view == ViewId::Members || ctx.view == ViewId::Activities || (records && memberField(*records));
+    if (!ownSearch) switchView(ViewId::Members);
     ctx.focusSearch = true;
   }
   for (const NavEntry& entry : navTable())
