@@ -11,6 +11,7 @@
 
 #include "app/model/validation.h"
 #include "app/records/union_work_rules.h"
+#include "gui/nav_table.h"
 #include "gui/record_panel.h"
 #include "gui/record_rows.h"
 #include "gui/views.h"
@@ -20,17 +21,9 @@ namespace unionsync::gui {
 
 namespace {
 
-// A column's starting width by what it holds (the table scrolls sideways when they overflow).
-float columnWidth(const FieldDef& f) {
-  switch (f.type) {
-    case FieldType::Date: return 96;
-    case FieldType::Money: return 118;
-    case FieldType::Count: return 96;
-    case FieldType::Choice: return 120;
-    case FieldType::Ref: return f.refKind == Kind::Organization ? 200 : 90;
-    default: return 160;
-  }
-}
+// A column's starting width: its content's (header and the rows first shown) except for free
+// text, which could be a paragraph; the table scrolls sideways when they overflow.
+float columnWidth(const FieldDef& f) { return f.type == FieldType::Text ? 160 : 0; }
 
 class RecordsView final : public View {
  public:
@@ -41,7 +34,7 @@ class RecordsView final : public View {
 
   void draw(GuiContext& ctx) override {
     applyAutomation(ctx);
-    ui::title(ctx, std::string(ctx.tr.kindLabel(kind_)).c_str());
+    ui::title(ctx, ctx.tr(navEntry(*recordView(kind_)).label));
     toolbar(ctx);
     requestList(ctx);
     const float panel = panel_.open() ? RecordPanel::kWidth + ImGui::GetStyle().ItemSpacing.x : 0;
@@ -141,23 +134,21 @@ class RecordsView final : public View {
     constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_Resizable | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter |
                                        ImGuiTableFlags_BordersV | ImGuiTableFlags_ScrollX | ImGuiTableFlags_ScrollY |
                                        ImGuiTableFlags_SizingFixedFit;
+    // The table starts once there are rows to fit its columns to.
+    if (!list_) {
+      ui::textMuted(ctx, tr(T::Loading));
+      return;
+    }
+    if (list_->rows.empty()) ui::textMuted(ctx, tr(T::RecordsNone));
     if (!ImGui::BeginTable("##records", static_cast<int>(columns_.size()), kFlags, {width, 0})) return;
-    const bool totals = list_ && std::ranges::any_of(list_->totals, [](const auto& t) { return t.has_value(); });
+    const bool totals = !list_->rows.empty() && std::ranges::any_of(list_->totals, [](const auto& t) { return t.has_value(); });
     // The totals row stays under the header while the rows scroll.
     ImGui::TableSetupScrollFreeze(1, totals ? 2 : 1);
     for (std::size_t c = 0; c < columns_.size(); ++c) {
       const std::string label = fmt::format("{}###c{}", columns_[c] ? tr.label(*columns_[c]) : "", c);
-      ImGui::TableSetupColumn(label.c_str(), ImGuiTableColumnFlags_WidthFixed, columns_[c] ? columnWidth(*columns_[c]) : 80);
+      ImGui::TableSetupColumn(label.c_str(), ImGuiTableColumnFlags_WidthFixed, columns_[c] ? columnWidth(*columns_[c]) : 0);
     }
     ImGui::TableHeadersRow();
-    if (!list_ || list_->rows.empty()) {
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      // Not wrapped: the first column is narrow, the message may run across the others.
-      ui::textColored(ctx, ui::mutedColor(), tr(list_ ? T::RecordsNone : T::Loading));
-      ImGui::EndTable();
-      return;
-    }
     if (totals) totalsRow(ctx);
     ImGuiListClipper clipper;
     clipper.Begin(static_cast<int>(list_->rows.size()));
