@@ -41,6 +41,7 @@ std::unique_ptr<View> makeView(const NavEntry& entry) {
     case ViewId::Orgs: return makeOrgsView();
     case ViewId::Members: return makeMembersView();
     case ViewId::Activities: return makeActivitiesView();
+    case ViewId::Report: return makeReportView();
     case ViewId::Import: return makeImportView();
     case ViewId::Sync: return makeSyncView();
     case ViewId::Conflicts: return makeConflictsView();

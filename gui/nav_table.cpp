@@ -17,6 +17,7 @@ constexpr NavEntry kViews[] = {
     {ViewId::Contracts, "contracts", T::NavContracts, Kind::Contract},
     {ViewId::Congress, "congress", T::NavCongress, Kind::Congress},
     {ViewId::Funds, "funds", T::NavFunds, Kind::Funds},
+    {ViewId::Report, "report", T::NavReport, std::nullopt},
     {ViewId::Import, "import", T::NavImport, std::nullopt, 5, true},
     {ViewId::Sync, "sync", T::NavSync, std::nullopt, 6},
     {ViewId::Conflicts, "conflicts", T::NavConflicts, std::nullopt, 7},

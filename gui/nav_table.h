@@ -13,7 +13,7 @@ namespace unionsync::gui {
 
 enum class ViewId {
   Overview, Orgs, Members, Activities,
-  Hardship, Assistance, Cases, Contracts, Congress, Funds,
+  Hardship, Assistance, Cases, Contracts, Congress, Funds, Report,
   Import, Sync, Conflicts, Settings,
   Count_
 };

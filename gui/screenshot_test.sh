@@ -13,7 +13,7 @@ run() {
 }
 failed=0
 for lang in zh en; do
-  for view in overview orgs members activities hardship assistance cases contracts congress funds import sync conflicts settings; do
+  for view in overview orgs members activities hardship assistance cases contracts congress funds report import sync conflicts settings; do
     png="$work/$view-$lang.png"
     if ! run --data "$work/node" --view "$view" --lang "$lang" --screenshot "$png" || ! "$check" "$png"; then
       echo "FAILED: $view ($lang)"

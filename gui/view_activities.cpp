@@ -44,10 +44,7 @@ class ActivitiesView final : public View {
   void draw(GuiContext& ctx) override {
     const Tr& tr = ctx.tr;
     ui::title(ctx, tr(T::NavActivities));
-    ImGui::AlignTextToFramePadding();
-    ui::text(ctx, tr(T::Scope));
-    ImGui::SameLine();
-    ui::scopeCombo(ctx, 300);
+    ui::scopeRow(ctx, 300);
     ImGui::SameLine();
     if (ui::primaryButton(tr(T::ActivitiesAdd))) startNew(ctx);
     ImGui::SameLine();

@@ -1,9 +1,11 @@
-// 首页: the figures headquarters asks for, for the chosen organization subtree, and a bar
-// chart per child organization (members; membership rate).
+// 首页: the figures headquarters asks for, for the chosen organization subtree, a bar chart
+// per child organization (members; membership rate), and this year's union work from the
+// annual report's counters (assistance by kind, cases closed by result).
 #include <fmt/format.h>
 
 #include <utility>
 
+#include "gui/report_model.h"
 #include "gui/views.h"
 #include "gui/widgets.h"
 
@@ -17,11 +19,9 @@ class OverviewView final : public View {
  public:
   void draw(GuiContext& ctx) override {
     ui::title(ctx, ctx.tr(T::NavOverview));
-    ImGui::AlignTextToFramePadding();
-    ui::text(ctx, ctx.tr(T::Scope));
-    ImGui::SameLine();
-    ui::scopeCombo(ctx, 420);
+    ui::scopeRow(ctx, 420);
     request(ctx);
+    requestWork(ctx);
     if (!data_) {
       ui::textMuted(ctx, ctx.tr(T::Loading));
       return;
@@ -29,11 +29,16 @@ class OverviewView final : public View {
     ImGui::Spacing();
     cards(ctx, *data_);
     ImGui::Spacing();
+    ImGui::BeginChild("##charts", {0, 0}, false);
     charts(ctx, *data_);
+    ImGui::Spacing();
+    workCharts(ctx);
+    ImGui::EndChild();
   }
 
   bool ready(const GuiContext& ctx) const override {
-    return data_ && !loading_ && loadedVersion_ == ctx.dataVersion && loadedScope_ == ctx.scope;
+    return data_ && !loading_ && loadedVersion_ == ctx.dataVersion && loadedScope_ == ctx.scope && work_ &&
+           !loadingWork_ && workVersion_ == ctx.dataVersion && work_->scope == ctx.scope && work_->lang == ctx.tr.lang();
   }
 
  private:
@@ -99,7 +104,6 @@ class OverviewView final : public View {
     }
     const float spacing = ImGui::GetStyle().ItemSpacing.x;
     const float width = (ImGui::GetContentRegionAvail().x - spacing) / 2;
-    ImGui::BeginChild("##charts", {0, 0}, false);
     ImGui::BeginGroup();
     ui::text(ctx, tr(T::ChartMembers));
     ui::barChart(ctx, "members", members, 0, width - 10);
@@ -110,13 +114,46 @@ class OverviewView final : public View {
     ui::barChart(ctx, "rates", rates, 100, width - 10);
     ImGui::EndGroup();
     if (d.children.size() > kMaxBars) ui::textMuted(ctx, tr.format(T::ChartMore, d.children.size() - kMaxBars));
-    ImGui::EndChild();
+  }
+
+  // This year's report of the scope (counters only, so as cheap as the figures above).
+  void requestWork(GuiContext& ctx) {
+    const bool current = work_ && workVersion_ == ctx.dataVersion && work_->scope == ctx.scope && work_->lang == ctx.tr.lang();
+    if (loadingWork_ || !ctx.orgsLoaded || current) return;
+    ui::runQuery<ReportTable>(
+        ctx, loadingWork_,
+        [&node = ctx.node, scope = ctx.scope, lang = ctx.tr.lang()] { return buildReportTable(node, scope, 0, lang); },
+        [this, version = ctx.dataVersion](ReportTable table) {
+          work_ = std::move(table);
+          workVersion_ = version;
+        });
+  }
+
+  void workCharts(GuiContext& ctx) {
+    if (!work_) return;
+    const Tr& tr = ctx.tr;
+    const ReportFigures& f = work_->report.scope.figures;
+    const float spacing = ImGui::GetStyle().ItemSpacing.x;
+    const float width = (ImGui::GetContentRegionAvail().x - spacing) / 2;
+    auto chart = [&](const char* id, T label, T none, const std::vector<ui::Bar>& bars) {
+      ImGui::BeginGroup();
+      ui::text(ctx, tr(label));
+      if (bars.empty()) ui::textMuted(ctx, tr(none));
+      else ui::barChart(ctx, id, bars, 0, width - 10);
+      ImGui::EndGroup();
+    };
+    chart("assistance", T::ChartAssistance, T::ChartNoAssistance, assistanceByKind(f, tr));
+    ImGui::SameLine();
+    chart("cases", T::ChartCases, T::ChartNoCases, casesByResult(f.cases, tr));
   }
 
   std::optional<OverviewData> data_;
   bool loading_ = false;
   std::uint64_t loadedVersion_ = 0;
   std::optional<RecordId> loadedScope_;
+  std::optional<ReportTable> work_;
+  bool loadingWork_ = false;
+  std::uint64_t workVersion_ = 0;
 };
 
 }  // namespace

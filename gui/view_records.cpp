@@ -63,10 +63,7 @@ class RecordsView final : public View {
 
   void toolbar(GuiContext& ctx) {
     const Tr& tr = ctx.tr;
-    ImGui::AlignTextToFramePadding();
-    ui::text(ctx, tr(T::Scope));
-    ImGui::SameLine();
-    ui::scopeCombo(ctx, 250);
+    ui::scopeRow(ctx, 250);
     if (!kindDef(kind_).dateField.empty()) {
       ImGui::SameLine();
       yearCombo(ctx);
@@ -161,7 +158,7 @@ class RecordsView final : public View {
           if (!ImGui::TableNextColumn()) continue;
           if (c > 0) {
             const bool numeric = columns_[c] && (columns_[c]->type == FieldType::Money || columns_[c]->type == FieldType::Count);
-            numeric ? number(ctx, row.cells[c]) : ui::text(ctx, row.cells[c]);
+            numeric ? ui::textRight(ctx, row.cells[c]) : ui::text(ctx, row.cells[c]);
             continue;
           }
           std::string label = row.cells[c].empty() ? std::string("—") : row.cells[c];
@@ -175,20 +172,13 @@ class RecordsView final : public View {
     ImGui::EndTable();
   }
 
-  // Amounts and counts right-aligned, so that digits of a column line up.
-  static void number(GuiContext& ctx, const std::string& s) {
-    const float width = ImGui::CalcTextSize(s.c_str()).x;
-    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.0f, ImGui::GetContentRegionAvail().x - width));
-    ui::text(ctx, s);
-  }
-
   // 合计: the sum of every money column over the rows listed.
   void totalsRow(GuiContext& ctx) {
     ImGui::TableNextRow();
     ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, ImGui::GetColorU32(ImGuiCol_TableHeaderBg));
     for (std::size_t c = 0; c < columns_.size(); ++c) {
       ImGui::TableNextColumn();
-      if (list_->totals[c]) number(ctx, yuan(*list_->totals[c]));
+      if (list_->totals[c]) ui::textRight(ctx, yuan(*list_->totals[c]));
       else if (c == 0) ui::text(ctx, ctx.tr(T::RecordsTotal));
     }
   }

@@ -24,6 +24,7 @@ std::unique_ptr<View> makeOverviewView();
 std::unique_ptr<View> makeOrgsView();
 std::unique_ptr<View> makeMembersView();
 std::unique_ptr<View> makeActivitiesView();
+std::unique_ptr<View> makeReportView();
 std::unique_ptr<View> makeImportView();
 std::unique_ptr<View> makeSyncView();
 std::unique_ptr<View> makeConflictsView();

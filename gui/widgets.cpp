@@ -83,6 +83,13 @@ void textWrappedColored(GuiContext& ctx, const ImVec4& color, std::string_view s
 
 void textMuted(GuiContext& ctx, std::string_view s) { textWrappedColored(ctx, mutedColor(), s); }
 
+void textRight(GuiContext& ctx, std::string_view s) {
+  const std::string shown = ctx.shown(s);
+  const float width = ImGui::CalcTextSize(shown.c_str()).x;
+  ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.0f, ImGui::GetContentRegionAvail().x - width));
+  ImGui::TextUnformatted(shown.data(), shown.data() + shown.size());
+}
+
 void errorText(GuiContext& ctx, std::string_view s) { textWrappedColored(ctx, errorColor(), s); }
 
 void tooltip(GuiContext& ctx, std::string_view s) {
@@ -203,6 +210,13 @@ std::string referenceText(GuiContext& ctx, const FieldDef& field, const std::str
 
 void scopeCombo(GuiContext& ctx, float width) {
   if (orgCombo(ctx, "##scope", ctx.scope, ctx.tr(T::AllOrgs), width)) ctx.scopeChosen = true;
+}
+
+void scopeRow(GuiContext& ctx, float width) {
+  ImGui::AlignTextToFramePadding();
+  text(ctx, ctx.tr(T::Scope));
+  ImGui::SameLine();
+  scopeCombo(ctx, width);
 }
 
 namespace {

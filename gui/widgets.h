@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "gui/chart_bar.h"
 #include "gui/context.h"
 #include "gui/form_model.h"
 #include "gui/sync_model.h"
@@ -27,6 +28,8 @@ void textColored(GuiContext& ctx, const ImVec4& color, std::string_view s);
 void textWrapped(GuiContext& ctx, std::string_view s);
 void textWrappedColored(GuiContext& ctx, const ImVec4& color, std::string_view s);
 void textMuted(GuiContext& ctx, std::string_view s);
+// Right-aligned in the cell or line, so that the digits of a column of numbers line up.
+void textRight(GuiContext& ctx, std::string_view s);
 void errorText(GuiContext& ctx, std::string_view s);
 // `s` in a tooltip while the last item is hovered (the whole of a text a cell shortens).
 void tooltip(GuiContext& ctx, std::string_view s);
@@ -94,6 +97,8 @@ std::string referenceText(GuiContext& ctx, const FieldDef& field, const std::str
 
 // The organization subtree the Overview, Members and Activities views show (shared).
 void scopeCombo(GuiContext& ctx, float width);
+// The same after its label 范围, at the start of a view's toolbar.
+void scopeRow(GuiContext& ctx, float width);
 
 // The fields of a form generated from the schema, with each field's error under it.
 // Returns true when Enter was pressed in the form (save).
@@ -105,11 +110,7 @@ bool confirmModal(GuiContext& ctx, const char* id, const std::string& message, c
 // Opens a modal whose title is translated ("Title###id").
 void openModal(const char* id);
 
-struct Bar {
-  std::string label;
-  double value = 0;
-  std::string shown;  // the value as printed after the bar
-};
+using Bar = ChartBar;
 // Horizontal bar chart drawn with ImGui's draw list; `max` 0 = from the data.
 void barChart(GuiContext& ctx, const char* id, std::span<const Bar> bars, double max, float width);
 
