@@ -46,3 +46,15 @@ TEST_CASE("gui args: values are checked whole") {
   CHECK(parseArgs({"--search", "王 淼"}).value().search == "王 淼");
   CHECK(parseArgs({"-h"}).value().help);
 }
+
+TEST_CASE("gui args: the union work views by name, --open takes a record id") {
+  CHECK(parseArgs({"--view", "assistance"}).value().view == ViewId::Assistance);
+  CHECK(parseArgs({"--view", "report"}).value().view == ViewId::Report);
+  const unionsync::RecordId id = *unionsync::RecordId::fromHex("00112233445566778899aabbccddeeff");
+  CHECK(parseArgs({"--open", id.hex()}).value().open == id);
+  auto bad = parseArgs({"--open", "王淼"});
+  REQUIRE_FALSE(bad.has_value());
+  CHECK(bad.error().find("--open") != std::string::npos);
+  // The usage lists every view, from the one table of views.
+  for (const NavEntry& e : navTable()) CHECK(usage().find(fmt::format(" {}", e.name)) != std::string::npos);
+}
