@@ -59,9 +59,9 @@ void MemberWorkPanel::hardship(GuiContext& ctx, const MemberWork& work) {
     for (std::string_view name : kShown) {
       const FieldDef& def = *findField(Kind::Hardship, name);
       if (r.get(name).empty()) continue;
-      ui::text(ctx, fmt::format("{}：{}", tr.label(def), cellText(def, r.get(name), tr, {})));
+      ui::text(ctx, tr.format(T::LabelValue, tr.label(def), cellText(def, r.get(name), tr, {})));
     }
-    for (const DerivedField& d : derivedFields(r)) ui::text(ctx, fmt::format("{}：{}", tr.english() ? d.en : d.zh, d.value));
+    for (const DerivedField& d : derivedFields(r)) ui::text(ctx, tr.format(T::LabelValue, tr.english() ? d.en : d.zh, d.value));
     ImGui::Spacing();
     ImGui::PopID();
   }

@@ -218,7 +218,7 @@ class RecordsView final : public View {
     if (fields.empty()) return;
     ImGui::Spacing();
     ui::textMuted(ctx, ctx.tr(T::RecordDerived));
-    for (const DerivedField& d : fields) ui::text(ctx, fmt::format("{}：{}", ctx.tr.english() ? d.en : d.zh, d.value));
+    for (const DerivedField& d : fields) ui::text(ctx, ctx.tr.format(T::LabelValue, ctx.tr.english() ? d.en : d.zh, d.value));
   }
 
   void detail(GuiContext& ctx) {
