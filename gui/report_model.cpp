@@ -44,4 +44,11 @@ std::string reportFileName(std::string_view scopeName, int year, const Tr& tr) {
   return name;
 }
 
+std::string withExtension(const std::string& path, std::string_view extension) {
+  const auto slash = path.find_last_of('/');
+  const auto dot = path.find_last_of('.');
+  const bool has = dot != std::string::npos && (slash == std::string::npos || dot > slash + 1);
+  return (has ? path.substr(0, dot) : path) + std::string(extension);
+}
+
 }  // namespace unionsync::gui

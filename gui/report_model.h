@@ -1,7 +1,7 @@
 // The 报表 (annual report) view's data and the overview's union work charts, from
 // Node::report (app/model/report.h): the report's table as text in the UI language (the same
 // cells the CLI prints and the CSV holds), the bars of assistance by kind and of cases by
-// result, and the file name a saved report gets.
+// result, and the name a saved report's file gets.
 #pragma once
 
 #include <optional>
@@ -33,8 +33,11 @@ std::vector<ChartBar> assistanceByKind(const ReportFigures& figures, const Tr& t
 // was closed.
 std::vector<ChartBar> casesByResult(const CaseFigures& cases, const Tr& tr);
 
-// "嘉禾区总工会-2026年报表.csv": a name that says what the file holds, with characters a file
-// system refuses ('/' and the like) replaced.
+// "嘉禾区总工会-2026年报表": a name that says what the file holds, without extension, with
+// characters a file system refuses ('/' and the like) replaced.
 std::string reportFileName(std::string_view scopeName, int year, const Tr& tr);
+// `path` with its extension (after the last '.' of the file name) replaced by `extension`
+// (".xlsx"), or `extension` added when it has none.
+std::string withExtension(const std::string& path, std::string_view extension);
 
 }  // namespace unionsync::gui

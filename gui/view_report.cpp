@@ -1,7 +1,6 @@
 // 报表: the annual report upward for the chosen scope and year (Node::report: the scope and
 // each union just below it, read from the statistics counters), the same table the CLI
-// prints, and a button that writes it as a CSV file for Excel or WPS (the report functions
-// write CSV; no XLSX writer exists yet).
+// prints, and buttons that write it as an XLSX workbook or a CSV file (app/io/report_file.h).
 #include <fmt/format.h>
 
 #include <utility>
@@ -75,27 +74,33 @@ class ReportView final : public View {
   void saveRow(GuiContext& ctx) {
     const Tr& tr = ctx.tr;
     // The file name follows the scope and year until the cadre types one.
-    const std::string suggested = fmt::format("{}/{}", home(), reportFileName(table_->report.scope.name, table_->year, tr));
-    if (path_.empty() || path_ == suggestedPath_) path_ = suggested;
+    const std::string suggested =
+        fmt::format("{}/{}.xlsx", home(), reportFileName(table_->report.scope.name, table_->year, tr));
+    if (path_.empty() || withExtension(path_, "") == withExtension(suggestedPath_, "")) path_ = withExtension(suggested, extension_);
     suggestedPath_ = suggested;
     ImGui::AlignTextToFramePadding();
     ui::text(ctx, tr(T::ReportSaveTo));
     ImGui::SameLine();
     ui::input(ctx, "##path", path_, nullptr, 0, 460);
     ImGui::SameLine();
+    if (ui::primaryButton(tr(T::ReportSaveXlsx), !saving_ && !path_.empty())) save(ctx, false);
+    ImGui::SameLine();
+    if (ui::button(tr(T::ReportSaveCsv), !saving_ && !path_.empty())) save(ctx, true);
+    ImGui::SameLine();
     ImGui::RadioButton(tr(T::ExportUtf8), &encoding_, 0);
     ImGui::SameLine();
     ImGui::RadioButton(tr(T::ExportGbk), &encoding_, 1);
-    ImGui::SameLine();
-    if (ui::primaryButton(tr(T::ReportSave), !saving_ && !path_.empty())) save(ctx);
     ui::textMuted(ctx, tr(T::ReportFileHint));
   }
 
-  void save(GuiContext& ctx) {
+  // The file's extension follows the format chosen (and the path box shows it).
+  void save(GuiContext& ctx, bool csv) {
+    extension_ = csv ? ".csv" : ".xlsx";
+    path_ = withExtension(path_, extension_);
     ui::runQuery<Result<void>>(
         ctx, saving_,
-        [report = table_->report, path = path_, encoding = encoding_ == 1 ? Encoding::Gbk : Encoding::Utf8] {
-          return writeReportCsv(report, path, encoding);
+        [report = table_->report, path = path_, csv, encoding = encoding_ == 1 ? Encoding::Gbk : Encoding::Utf8] {
+          return csv ? writeReportCsv(report, path, encoding) : writeReportXlsx(report, path);
         },
         [&ctx, path = path_](Result<void> written) {
           if (written) ctx.notify(ctx.tr.format(T::ReportSaved, path));
@@ -132,6 +137,7 @@ class ReportView final : public View {
   std::uint64_t tableVersion_ = 0;
   std::string path_;
   std::string suggestedPath_;
+  std::string extension_ = ".xlsx";  // of the format last saved
   int encoding_ = 0;  // 0 UTF-8 with BOM, 1 GBK
   bool saving_ = false;
 };

@@ -74,6 +74,10 @@ TEST_CASE("the overview's cases chart: closed cases by result, in the schema's o
 }
 
 TEST_CASE("a saved report's file name says what it holds and is a valid file name") {
-  CHECK(reportFileName("嘉禾区总工会", 2026, Tr(Lang::Zh)) == "嘉禾区总工会-2026年报表.csv");
-  CHECK(reportFileName("A/B: union", 2025, Tr(Lang::En)) == "A_B_ union-2025-report.csv");
+  CHECK(reportFileName("嘉禾区总工会", 2026, Tr(Lang::Zh)) == "嘉禾区总工会-2026年报表");
+  CHECK(reportFileName("A/B: union", 2025, Tr(Lang::En)) == "A_B_ union-2025-report");
+  CHECK(withExtension("/home/a/报表.xlsx", ".csv") == "/home/a/报表.csv");
+  CHECK(withExtension("/home/a/报表", ".xlsx") == "/home/a/报表.xlsx");
+  CHECK(withExtension("/home/a.b/报表", ".xlsx") == "/home/a.b/报表.xlsx");  // a dot in a folder is not an extension
+  CHECK(withExtension("/home/a/.hidden", ".csv") == "/home/a/.hidden.csv");
 }
