@@ -6,8 +6,7 @@
 //   gui_bench --make-demo DIR [--members N] a demo node for screenshots and tests: the demo
 //                                           district plus edits a second office made to the
 //                                           same members concurrently (so Conflicts and the
-//                                           history panel have something to show) and union
-//                                           work records (so the record views have rows)
+//                                           history panel have something to show)
 //
 // Prints: time to first frame, time until the member table is loaded, frame times while
 // scrolling the member table, and search latency after a keystroke (until the frame that
@@ -24,7 +23,6 @@
 
 #include "app/demo/demo_data.h"
 #include "gui/bench/bench_data.h"
-#include "gui/bench/demo_union_work.h"
 #include "gui/gui_app.h"
 
 namespace {
@@ -66,12 +64,7 @@ int makeDemo(const std::string& dir, std::size_t members) {
     fmt::print(stderr, "{}\n", edits.error().message);
     return 1;
   }
-  auto work = gui::bench::addDemoUnionWork(**node);
-  if (!work) {
-    fmt::print(stderr, "{}\n", work.error().message);
-    return 1;
-  }
-  fmt::print("{}: {} members, {} conflicts, {} union work records\n", dir, summary->members, (*node)->conflicts().size(), *work);
+  fmt::print("{}: {} members, {} conflicts\n", dir, summary->members, (*node)->conflicts().size());
   return 0;
 }
 
