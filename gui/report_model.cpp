@@ -12,6 +12,16 @@ namespace unionsync::gui {
 ReportTable buildReportTable(const Node& node, const std::optional<RecordId>& scope, int year, Lang lang) {
   ReportTable table{.scope = scope, .year = year, .lang = lang, .report = node.report(scope, year)};
   table.rows = reportTextRows(table.report, lang == Lang::En);
+  if (lang == Lang::En) {
+    // Union types and assistance kinds by their English names (rows follow reportLines).
+    const Tr tr(lang);
+    const auto lines = reportLines(table.report);
+    for (std::size_t i = 0; i < lines.size() && i + 1 < table.rows.size(); ++i) {
+      std::string& label = table.rows[i + 1].front();
+      if (const auto at = label.find(lines[i].choice); !lines[i].choice.empty() && at != std::string::npos)
+        label.replace(at, lines[i].choice.size(), tr.choice(lines[i].choice));
+    }
+  }
   return table;
 }
 

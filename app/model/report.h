@@ -72,6 +72,9 @@ struct ReportLine {
   std::string zh;
   std::string en;
   ReportUnit unit = ReportUnit::Count;
+  // The schema choice the line is about (an org_type, an assistance kind), written in Chinese
+  // inside `en` too, so a program with English names of choices can put its own; else empty.
+  std::string choice;
   // Scope first, then each child. Counts and fen are whole numbers (exact in a double up to
   // 2^53); a rate is a fraction, empty when its denominator is 0.
   std::vector<std::optional<double>> values;

@@ -21,7 +21,7 @@ class Lines {
  public:
   explicit Lines(const Report& report) : report_(report) {}
   void add(std::string key, std::string zh, std::string en, ReportUnit unit, const Figure& figure) {
-    ReportLine line{std::move(key), std::move(zh), std::move(en), unit, {}};
+    ReportLine line{std::move(key), std::move(zh), std::move(en), unit, about_, {}};
     line.values.push_back(figure(report_.scope.figures));
     for (const auto& child : report_.children) line.values.push_back(figure(child.figures));
     lines_.push_back(std::move(line));
@@ -36,9 +36,12 @@ class Lines {
     add(std::move(key), std::move(zh), std::move(en), ReportUnit::Rate, get);
   }
   std::vector<ReportLine> take() { return std::move(lines_); }
+  // The lines added next (until `about` is called again) are about `choice`.
+  void about(std::string choice) { about_ = std::move(choice); }
 
  private:
   const Report& report_;
+  std::string about_;
   std::vector<ReportLine> lines_;
 };
 
@@ -49,11 +52,13 @@ std::vector<ReportLine> reportLines(const Report& report) {
   l.count("organizations", "工会组织数", "Unions", [](const ReportFigures& f) { return f.stats.organizations; });
   for (std::string_view type : findField(Kind::Organization, "org_type")->choices) {
     const std::string t(type);
+    l.about(t);
     l.count("organizations_by_type." + t, fmt::format("  其中{}", t), fmt::format("  of which {}", t), [t](const ReportFigures& f) {
       auto it = f.organizationsByType.find(t);
       return it == f.organizationsByType.end() ? std::int64_t{0} : it->second;
     });
   }
+  l.about({});
   l.count("new_unions", "新建工会", "Unions founded", [](const ReportFigures& f) { return f.stats.newUnionsThisYear; });
   l.count("members", "会员数", "Members", [](const ReportFigures& f) { return f.stats.members; });
   l.count("migrant_members", "农民工会员", "Migrant members", [](const ReportFigures& f) { return f.stats.migrantMembers; });
@@ -80,12 +85,14 @@ std::vector<ReportLine> reportLines(const Report& report) {
   });
   for (std::string_view kind : findField(Kind::Assistance, "kind")->choices) {
     const std::string k(kind);
+    l.about(k);
     static const AssistanceFigures kNone;
     assistance("assistance." + k, k, k, [k](const ReportFigures& f) -> const AssistanceFigures& {
       auto it = f.assistance.find(k);
       return it == f.assistance.end() ? kNone : it->second;
     });
   }
+  l.about({});
   l.count("cases.accepted", "维权案件受理", "Cases accepted", [](const ReportFigures& f) { return f.cases.accepted; });
   l.count("cases.closed", "维权案件办结", "Cases closed", [](const ReportFigures& f) { return f.cases.closed; });
   l.count("cases.success", "  其中成功", "  of which succeeded", [](const ReportFigures& f) { return f.cases.success; });

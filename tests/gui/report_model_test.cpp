@@ -40,6 +40,9 @@ TEST_CASE("the report table is the CLI's, in the UI language, for the scope and 
   REQUIRE(en.rows.size() == zh.rows.size());
   CHECK(en.rows[1][0] != zh.rows[1][0]);  // labels translated, figures the same
   CHECK(en.rows[1][1] == zh.rows[1][1]);
+  // Every label in English, union types and assistance kinds included.
+  for (const auto& row : en.rows)
+    CHECK_MESSAGE(row.front().find_first_of("\xE4\xE5\xE6\xE7\xE8\xE9") == std::string::npos, row.front());
 }
 
 TEST_CASE("the overview's assistance chart: amount per kind of this year, largest first") {
