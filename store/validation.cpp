@@ -383,10 +383,16 @@ Result<std::int64_t> parseCount(std::string_view text) {
   if (count.empty()) return fail("数量为空 / count is empty");
   if (count.starts_with('-')) return fail("数量不能为负数 / count cannot be negative");
   if (count.contains('.')) return fail("数量应为整数，不能有小数 / count must be a whole number");
-  if (!isDigits(count)) return fail("数量只能填写数字 / count may contain digits only");
-  const auto firstNonZero = count.find_first_not_of('0');
-  const std::string_view significant =
-      firstNonZero == std::string::npos ? "" : std::string_view(count).substr(firstNonZero);
+  // A unit after the number, as in spreadsheets ("23人", "36个月", "2026年"), is dropped.
+  std::string_view digits = count;
+  for (std::string_view unit : {"个月", "人", "名", "个", "家", "件", "次", "户", "年", "月", "条", "项", "份"})
+    if (digits.size() > unit.size() && digits.ends_with(unit)) {
+      digits = trimmed(digits.substr(0, digits.size() - unit.size()));
+      break;
+    }
+  if (!isDigits(digits)) return fail("数量只能填写数字 / count may contain digits only");
+  const auto firstNonZero = digits.find_first_not_of('0');
+  const std::string_view significant = firstNonZero == std::string::npos ? "" : digits.substr(firstNonZero);
   if (significant.size() > kMaxCountDigits) {
     return fail("数量过大，最多11位数字 / count is too large (at most 11 digits)");
   }
@@ -395,7 +401,25 @@ Result<std::int64_t> parseCount(std::string_view text) {
 
 Result<std::int64_t> parseYuanToFen(std::string_view text) {
   const std::string cleaned = cleanInput(text);
-  const std::string_view amount = withoutCurrencyMarks(cleaned);
+  std::string_view amount = withoutCurrencyMarks(cleaned);
+  // "2.7万" as offices write sums: the same digits with the point four places to the right.
+  std::string shifted;
+  if (amount.ends_with("万")) {
+    amount = trimmed(amount.substr(0, amount.size() - std::string_view("万").size()));
+    const auto point = amount.find('.');
+    std::string fraction(point == std::string_view::npos ? "" : amount.substr(point + 1));
+    if (amount.empty() || fraction.contains(',') || (point != std::string_view::npos && fraction.empty()))
+      return fail("金额格式无法识别，请写成1234.50或2.7万 / amount not recognized, write it like 1234.50 or 2.7万");
+    fraction.resize(std::max<std::size_t>(fraction.size(), 4), '0');
+    // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on the concatenation.
+    shifted.append(amount.substr(0, point));
+    shifted.append(fraction, 0, 4);
+    if (fraction.size() > 4) {
+      shifted.push_back('.');
+      shifted.append(fraction, 4);
+    }
+    amount = shifted;
+  }
   if (amount.empty()) return fail("金额为空 / amount is empty");
   if (amount.starts_with('-')) return fail("金额不能为负数 / amount cannot be negative");
 

@@ -64,12 +64,15 @@ Result<std::string> normalizeDate(std::string_view text);
 constexpr std::int64_t kMaxCountValue = 99'999'999'999;
 
 // A non-negative integer of at most 11 significant digits (at most kMaxCountValue; leading
-// zeros are ignored). Fails on signs, decimals, thousands separators and any other character.
+// zeros are ignored), optionally followed by a unit as spreadsheets write one ("23人",
+// "36个月", "2026年": 人 名 个 家 件 次 户 年 月 个月 条 项 份). Fails on signs, decimals,
+// thousands separators and any other character.
 Result<std::int64_t> parseCount(std::string_view text);
 
 // An amount in yuan -> integer fen. Accepts an optional leading ¥ or ￥, an optional
 // trailing 元, thousands separators in groups of three ("1,234.50") and up to 2 decimals
-// (further decimals only if they are zeros: "12.500"). At most 15 digits before the point.
+// (further decimals only if they are zeros: "12.500"); or ten-thousands with 万 ("2.7万",
+// "80万元", up to 6 decimals). At most 15 digits before the point.
 // Fails on negative amounts, misplaced separators and anything else.
 Result<std::int64_t> parseYuanToFen(std::string_view text);
 

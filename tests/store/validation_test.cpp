@@ -265,6 +265,16 @@ TEST_CASE("count: non-negative integers with surrounding spaces") {
   CHECK(parseCount("000099999999999").value() == kMaxCountValue);  // leading zeros are not digits of the value
 }
 
+TEST_CASE("count: a unit after the number, as spreadsheets write one, is dropped") {
+  CHECK(parseCount("23人").value() == 23);
+  CHECK(parseCount("36个月").value() == 36);
+  CHECK(parseCount("2026年").value() == 2026);
+  CHECK(parseCount("12 家").value() == 12);
+  CHECK(contains(errorOf(parseCount("人")), "只能填写数字"));
+  CHECK(contains(errorOf(parseCount("23人次")), "只能填写数字"));
+  CHECK(contains(errorOf(parseCount("-3人")), "不能为负数"));
+}
+
 TEST_CASE("count: signs, decimals, other characters and more than 11 digits (INT64_MAX) are refused") {
   CHECK(contains(errorOf(parseCount("-1")), "不能为负数"));
   CHECK(contains(errorOf(parseCount("+1")), "只能填写数字"));
@@ -295,6 +305,19 @@ TEST_CASE("money: yuan amounts become integer fen") {
   CHECK(parseYuanToFen("１２．５").value() == 1250);
   CHECK(parseYuanToFen("999999999999999.99").value() == 99999999999999999);
   CHECK(parseYuanToFen("000000000000000001").value() == 100);
+}
+
+TEST_CASE("money: sums in 万 (ten thousand yuan), as reports write them") {
+  CHECK(parseYuanToFen("2.7万").value() == 2'700'000);
+  CHECK(parseYuanToFen("80万元").value() == 80'000'000);
+  CHECK(parseYuanToFen("3.6 万元").value() == 3'600'000);
+  CHECK(parseYuanToFen("1.234567万").value() == 1'234'567);
+  CHECK(parseYuanToFen("0.5万").value() == 500'000);
+  CHECK_FALSE(parseYuanToFen("1.2345678万").has_value());  // finer than a fen
+  CHECK_FALSE(parseYuanToFen("万").has_value());
+  CHECK_FALSE(parseYuanToFen("-2万").has_value());
+  CHECK_FALSE(parseYuanToFen("1,2万").has_value());
+  CHECK_FALSE(parseYuanToFen("2.万").has_value());
 }
 
 TEST_CASE("money: malformed, negative and oversized amounts are refused") {
