@@ -264,6 +264,38 @@ TEST_CASE("received check: money is integer fen") {
   CHECK(contains(activity("999999999999999999").refusal, "cost"));
 }
 
+TEST_CASE("received check: a peer's union work records are checked like local writes") {
+  Judge judge;
+  const Change member = judge.member();
+  judge.hold(member);
+  auto assistance = [&](std::vector<std::pair<std::string, std::string>> extra) {
+    std::vector<std::pair<std::string, std::string>> fields{
+        {"member", member.id.hex()}, {"kind", "医疗救助"}, {"date", "2025-01-20"}, {"amount", "300000"}, {"org", judge.org.hex()}};
+    fields.insert(fields.end(), extra.begin(), extra.end());
+    return judge(changeOf(Kind::Assistance, idOf(0x77), fields));
+  };
+  CHECK(assistance({}).refusal.empty());
+  CHECK(contains(assistance({{"amount", "-300"}}).refusal, "amount"));
+  CHECK(contains(assistance({{"amount", "3000.00"}}).refusal, "amount"));  // yuan, not stored fen
+  CHECK(contains(assistance({{"kind", "发红包"}}).refusal, "kind"));
+  CHECK(contains(assistance({{"date", "2999-01-01"}}).refusal, "date"));
+
+  // Funds: one record per union and year, so the id must derive from them.
+  const std::string year = "2025";
+  const std::string orgHex = judge.org.hex();
+  const std::vector<std::string_view> key{orgHex, year};
+  const RecordId fundsId = recordIdFromKey(Kind::Funds, key);
+  const std::vector<std::pair<std::string, std::string>> funds{
+      {"org", judge.org.hex()}, {"year", year}, {"payroll", "100000000"}, {"due", "2000000"}};
+  CHECK(judge(changeOf(Kind::Funds, fundsId, funds)).refusal.empty());
+  CHECK_FALSE(judge(changeOf(Kind::Funds, idOf(0x78), funds)).refusal.empty());  // a forged id
+  judge.hold(changeOf(Kind::Funds, fundsId, funds));
+  CHECK_FALSE(judge(changeOf(Kind::Funds, fundsId, {{"year", "2024"}}, 2)).refusal.empty());  // the key moved
+  CHECK(contains(judge(changeOf(Kind::Contract, idOf(0x79), {{"org", judge.org.hex()}, {"kind", "综合"},
+                                                                {"term_months", "100000"}})).refusal,
+                 "term_months"));  // a term no contract has
+}
+
 TEST_CASE("received check: participants are member ids with a check-in time; unknown members wait") {
   Judge judge;
   judge.hold(judge.member());
