@@ -81,20 +81,20 @@ void printRecord(std::ostream& out, const Node& node, const Record& record, cons
     out << recordJson(node, record, style).dump(2) << "\n";
     return;
   }
-  out << padded("编号 id", 24) << record.id.hex() << (record.deleted() ? "  [已删除 deleted]" : "") << "\n";
+  std::vector<std::vector<std::string>> rows{
+      {"编号 id", record.id.hex() + (record.deleted() ? "  [已删除 deleted]" : "")}};
   for (const auto& field : kindDef(record.kind).fields) {
     std::string_view stored = record.get(field.name);
-    if (stored.empty()) continue;
-    out << padded(fmt::format("{} {}", field.zh, field.name), 24) << shown(node, field, stored, style) << "\n";
+    if (!stored.empty()) rows.push_back({fmt::format("{} {}", field.zh, field.name), shown(node, field, stored, style)});
   }
-  for (const auto& f : derivedFields(record)) out << padded(fmt::format("{} {}", f.zh, f.name), 24) << f.value << "\n";
-  if (record.kind == Kind::Activity) {
-    auto people = node.participants(record.id);
-    out << padded("参加人数 participants", 24) << people.size() << "\n";
-    for (const auto& [member, time] : people) {
-      auto m = node.get(Kind::Member, member);
-      out << "  " << time << "  " << (m ? m->get("name") : "?") << "  " << member.hex() << "\n";
-    }
+  for (const auto& f : derivedFields(record)) rows.push_back({fmt::format("{} {}", f.zh, f.name), f.value});
+  const auto people = record.kind == Kind::Activity ? node.participants(record.id)
+                                                     : std::vector<std::pair<RecordId, std::string>>{};
+  if (record.kind == Kind::Activity) rows.push_back({"参加人数 participants", std::to_string(people.size())});
+  printAligned(out, rows);
+  for (const auto& [member, time] : people) {
+    auto m = node.get(Kind::Member, member);
+    out << "  " << time << "  " << (m ? m->get("name") : "?") << "  " << member.hex() << "\n";
   }
 }
 
