@@ -39,7 +39,7 @@ struct ReportFigures {
   std::map<std::string, std::int64_t> organizationsByType;  // org_type -> unions
   std::int64_t transfersIn = 0;  // 转入 events in the year at the receiving union
   std::int64_t transfersOut = 0;
-  std::int64_t hardshipActive = 0;  // files 在档 now (the counters hold the present state)
+  std::int64_t hardshipActive = 0;  // members with a file 在档 now (counters hold the present state)
   std::map<std::string, AssistanceFigures> assistance;  // by kind, every kind of the schema
   AssistanceFigures assistanceTotal;  // people: distinct over all kinds
   CaseFigures cases;

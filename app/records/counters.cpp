@@ -123,7 +123,10 @@ void countRecord(const Record& r, std::vector<std::pair<std::string, std::int64_
       break;
     }
     case Kind::Hardship:
-      if (r.get("status") == "在档") add(r.get("org"), kHardshipActive, 1);
+      // Counted by person: two offices that each opened a file for one member while apart
+      // hold two active files after they sync, and the member is still one 困难职工.
+      if (r.get("status") == "在档" && !r.get("org").empty() && !r.get("member").empty())
+        out.emplace_back(counterKey(peopleCounterOrg(r.get("org")), std::string(kHardshipPeoplePrefix) + std::string(r.get("member"))), 1);
       break;
     case Kind::Assistance: {
       auto year = yearOf(r.get("date"));

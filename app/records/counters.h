@@ -19,7 +19,7 @@ constexpr std::string_view kUnionizedMigrantEmployees = "migrant_employees_union
 
 // Names countRecord's rules (StoreOptions::countersVersion): raise it whenever countRecord
 // counts differently, so that stores counted by an older program are recounted on open.
-constexpr std::string_view kVersion = "2026-12-union-work-2";
+constexpr std::string_view kVersion = "2026-12-union-work-3";
 
 // Per-year counters are named "<prefix>:<year>".
 constexpr std::string_view kNewMembers = "new_members";
@@ -42,8 +42,8 @@ constexpr std::string_view kCongresses = "congresses";
 constexpr std::string_view kFundsDueFen = "funds_due_fen";
 constexpr std::string_view kFundsPaidFen = "funds_paid_fen";
 
-// Not yearly: files 在档 now.
-constexpr std::string_view kHardshipActive = "hardship_active";
+// Not yearly, under peopleCounterOrg(org): "<prefix><member hex>" for each member with a file 在档 now.
+constexpr std::string_view kHardshipPeoplePrefix = "hardship:";
 // "<prefix><org_type>" at the organization itself.
 constexpr std::string_view kOrgTypePrefix = "org_type:";
 

@@ -108,11 +108,12 @@ class DistinctPeople {
 
 // The people counters of every assistance kind, and of all kinds together.
 struct People {
-  People(std::span<const std::string_view> kinds, std::size_t columns) : all(columns) {
+  People(std::span<const std::string_view> kinds, std::size_t columns) : all(columns), hardship(columns) {
     for (std::string_view kind : kinds) byKind.emplace(kind, DistinctPeople(columns));
   }
   std::map<std::string_view, DistinctPeople> byKind;
   DistinctPeople all;
+  DistinctPeople hardship;  // members with a file 在档
 
   // Reads "<year>:<kind>:<member>" under the people counters of `org`, into `column`.
   void add(const Store& store, const RecordId& org, int year, int column) {
@@ -127,10 +128,16 @@ struct People {
       kind->second.see(*member, column);
       all.see(*member, column);
     });
+    store.forEachCounter(counter::peopleCounterOrg(org.hex()), counter::kHardshipPeoplePrefix,
+                         [&](std::string_view name, std::int64_t n) {
+                           const auto member = RecordId::fromHex(name.substr(counter::kHardshipPeoplePrefix.size()));
+                           if (n > 0 && member) hardship.see(*member, column);
+                         });
   }
   void fill(ReportFigures& f, int column) const {
     for (const auto& [kind, people] : byKind) f.assistance[std::string(kind)].people = people.column(column);
     f.assistanceTotal.people = all.column(column);
+    f.hardshipActive = hardship.column(column);
   }
 };
 
@@ -147,7 +154,6 @@ struct Column {
     });
     addTo(f.transfersIn, c.yearly(counter::kTransfersIn));
     addTo(f.transfersOut, c.yearly(counter::kTransfersOut));
-    addTo(f.hardshipActive, c.get(counter::kHardshipActive));
     for (std::string_view kind : assistanceKinds()) {
       AssistanceFigures& a = f.assistance[std::string(kind)];
       addTo(a.records, c.yearly(counter::kAssistance, kind));
@@ -182,7 +188,7 @@ struct Column {
                                {&s.newUnionsThisYear, o.stats.newUnionsThisYear},
                                {&s.activitiesThisYear, o.stats.activitiesThisYear},
                                {&s.participantsThisYear, o.stats.participantsThisYear}, {&f.transfersIn, o.transfersIn},
-                               {&f.transfersOut, o.transfersOut}, {&f.hardshipActive, o.hardshipActive},
+                               {&f.transfersOut, o.transfersOut},
                                {&f.cases.accepted, o.cases.accepted}, {&f.cases.closed, o.cases.closed},
                                {&f.cases.success, o.cases.success}, {&f.cases.partial, o.cases.partial},
                                {&f.cases.failed, o.cases.failed}, {&f.cases.withdrawn, o.cases.withdrawn},

@@ -296,3 +296,22 @@ TEST_CASE("report: the CSV and XLSX files hold every line, amounts as numbers in
   CHECK((*files)["xl/workbook.xml"].find("2026年报表") != std::string::npos);
   CHECK_FALSE(writeReportXlsx(r, dir.sub("no/such/dir/r.xlsx")).has_value());
 }
+
+TEST_CASE("report: hardship files count people, also when two offices each opened one for a member") {
+  County c;
+  const RecordId m = c.addMember(c.enterprises[0]);
+  const RecordId other = c.addMember(c.villages[0]);
+  REQUIRE(c.node->add(Kind::Hardship, {{"member", m.hex()}, {"category", "低保户"}}).has_value());
+  REQUIRE(c.node->add(Kind::Hardship, {{"member", other.hex()}, {"category", "低保户"}, {"status", "脱困"}}).has_value());
+  // What sync leaves when the town's office opened a second file for the same member while apart.
+  RecordId second;
+  second.bytes.fill(0x42);
+  REQUIRE(internal::storeOf(*c.node).write(Kind::Hardship, second, {{"member", m.hex()}, {"org", c.town.hex()},
+                                                                    {"category", "低保户"}, {"status", "在档"}})
+              .has_value());
+  const Report r = c.node->report(c.county, 2026);
+  CHECK(r.scope.figures.hardshipActive == 1);
+  CHECK(c.child(r, c.town).figures.hardshipActive == 1);
+  REQUIRE(c.node->set(Kind::Hardship, second, {{"status", "退档"}, {"closed_date", "2026-05-01"}}).has_value());
+  CHECK(c.node->report(c.county, 2026).scope.figures.hardshipActive == 1);  // the first file still holds
+}
