@@ -141,12 +141,12 @@ struct People {
   }
 };
 
-// A column being summed.
+// A column being summed. Each union's counters are read once and added to its child's
+// column and to the scope's.
 struct Column {
   ReportFigures figures;
 
-  void add(const Store& store, const RecordId& org, int year) {
-    const UnionCounters c(store, org, year);
+  void add(const UnionCounters& c) {
     ReportFigures& f = figures;
     addStats(c, f.stats);
     c.withPrefix(counter::kOrgTypePrefix, [&](std::string_view type, std::int64_t n) {
@@ -173,35 +173,6 @@ struct Column {
     addTo(f.congresses, c.yearly(counter::kCongresses));
     addTo(f.fundsDueFen, c.yearly(counter::kFundsDueFen));
     addTo(f.fundsPaidFen, c.yearly(counter::kFundsPaidFen));
-  }
-
-  void merge(const Column& other) {
-    const ReportFigures& o = other.figures;
-    ReportFigures& f = figures;
-    Stats& s = f.stats;
-    for (auto [field, from] : {std::pair{&s.organizations, o.stats.organizations}, {&s.members, o.stats.members},
-                               {&s.migrantMembers, o.stats.migrantMembers}, {&s.employers, o.stats.employers},
-                               {&s.unionizedEmployers, o.stats.unionizedEmployers},
-                               {&s.unionizedEmployees, o.stats.unionizedEmployees},
-                               {&s.unionizedMigrantEmployees, o.stats.unionizedMigrantEmployees},
-                               {&s.newMembersThisYear, o.stats.newMembersThisYear},
-                               {&s.newUnionsThisYear, o.stats.newUnionsThisYear},
-                               {&s.activitiesThisYear, o.stats.activitiesThisYear},
-                               {&s.participantsThisYear, o.stats.participantsThisYear}, {&f.transfersIn, o.transfersIn},
-                               {&f.transfersOut, o.transfersOut},
-                               {&f.cases.accepted, o.cases.accepted}, {&f.cases.closed, o.cases.closed},
-                               {&f.cases.success, o.cases.success}, {&f.cases.partial, o.cases.partial},
-                               {&f.cases.failed, o.cases.failed}, {&f.cases.withdrawn, o.cases.withdrawn},
-                               {&f.cases.workers, o.cases.workers}, {&f.cases.recoveredFen, o.cases.recoveredFen},
-                               {&f.contractEmployers, o.contractEmployers}, {&f.contractEmployees, o.contractEmployees},
-                               {&f.congresses, o.congresses}, {&f.fundsDueFen, o.fundsDueFen},
-                               {&f.fundsPaidFen, o.fundsPaidFen}})
-      addTo(*field, from);
-    for (const auto& [type, n] : o.organizationsByType) addTo(f.organizationsByType[type], n);
-    for (const auto& [kind, a] : o.assistance) {
-      addTo(f.assistance[kind].records, a.records);
-      addTo(f.assistance[kind].amountFen, a.amountFen);
-    }
   }
 
   // The totals over kinds, once everything is summed (people come from DistinctPeople).
@@ -269,16 +240,17 @@ Report Node::report(const std::optional<RecordId>& asked, int year) const {
     const RecordId& child = liveChildren[i];
     Column column;
     for (const RecordId& id : tree.subtree(child)) {
-      column.add(*store_, id, report.year);
+      const UnionCounters counters(*store_, id, report.year);
+      column.add(counters);
+      scope.add(counters);
       people.add(*store_, id, report.year, static_cast<int>(i));
     }
-    scope.merge(column);
     report.children.push_back({child, tree.nodes.at(child).name, column.finish(report.year)});
     people.fill(report.children.back().figures, static_cast<int>(i));
   }
   // The scope's root counts at itself, outside every child's column.
   if (scopeNode != tree.nodes.end() && !scopeNode->second.deleted) {
-    scope.add(*store_, *org, report.year);
+    scope.add(UnionCounters(*store_, *org, report.year));
     people.add(*store_, *org, report.year, DistinctPeople::kScopeOnly);
   }
   report.scope = {org, scopeNode != tree.nodes.end() ? scopeNode->second.name : std::string("全部 / all"),
