@@ -6,6 +6,7 @@
 #include "app/cli/cli_commands.h"
 #include "app/cli/cli_output.h"
 #include "app/io/report_file.h"
+#include "app/io/xlsx_export.h"
 #include "app/node.h"
 
 namespace unionsync {
@@ -20,22 +21,14 @@ struct ReportOptions {
 };
 
 Result<void> writeReportFile(const Report& report, const ReportOptions& opts) {
-  auto endsWith = [&](std::string_view ext) {
-    if (opts.out.size() < ext.size()) return false;
-    std::string tail = opts.out.substr(opts.out.size() - ext.size());
-    for (char& ch : tail) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    return tail == ext;
-  };
-  if (endsWith(".csv")) {
-    auto encoding = encodingFromName(opts.encoding);
-    if (!encoding || *encoding == Encoding::Auto)
-      return fail(fmt::format("不认识的编码 {}，请用 utf-8 或 gbk / unknown encoding {}: use utf-8 or gbk", opts.encoding,
-                              opts.encoding));
-    return writeReportCsv(report, opts.out, *encoding);
-  }
-  if (endsWith(".xlsx")) return writeReportXlsx(report, opts.out);
-  return fail(fmt::format("报表文件 {} 应以 .xlsx 或 .csv 结尾 / the report file {} must end in .xlsx or .csv", opts.out,
-                          opts.out));
+  auto format = exportFormatFor(opts.out);
+  if (!format) return std::unexpected(format.error());
+  if (*format == ExportFormat::Xlsx) return writeReportXlsx(report, opts.out);
+  auto encoding = encodingFromName(opts.encoding);
+  if (!encoding || *encoding == Encoding::Auto)
+    return fail(fmt::format("不认识的编码 {}，请用 utf-8 或 gbk / unknown encoding {}: use utf-8 or gbk", opts.encoding,
+                            opts.encoding));
+  return writeReportCsv(report, opts.out, *encoding);
 }
 
 int runReport(CliContext& ctx, const ReportOptions& opts) {

@@ -5,6 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <filesystem>
+
 #include "tests/integration/process_support.h"
 #include "tests/support/temp_dir.h"
 
@@ -75,5 +78,20 @@ TEST_CASE("cli: union work records sync between two offices, with the same repor
     CHECK(file["derived"]["per_capita_monthly_income"] == "833.33");
   }
   CHECK(run(a, {"conflicts"}).find(aid) == std::string::npos);
+
+  // Mistyped commands fail in one line and write nothing.
+  for (const std::vector<std::string>& bad :
+       {std::vector<std::string>{"report", "--out", tmp.sub("r.xls")}, {"report", "--org", "白沙乡总工会"},
+        {"report", "--year", "1800"}, {"report", "--out", tmp.sub("r.csv"), "--encoding", "big5"},
+        {"member", "transfer", "110105194912310021", "--to", "嘉禾县总工会"},
+        {"member", "transfer", "11010519491231002X", "--to", "白沙镇总工会"},
+        {"assistance", "add", "member=11010519491231002X", "kind=医疗救助", "date=2026-01-20", "amount=-5"}}) {
+    auto r = runCli(a, bad);
+    CHECK_MESSAGE(r.exitCode != 0, bad[0], " ", bad[1]);
+    CHECK_MESSAGE(std::count(r.out.begin(), r.out.end(), '\n') <= 2, r.out);
+  }
+  CHECK_FALSE(std::filesystem::exists(tmp.sub("r.xls")));
+  CHECK_FALSE(std::filesystem::exists(tmp.sub("r.csv")));
+  CHECK(firstLine(run(a, {"digest"})) == firstLine(run(b, {"digest"})));  // nothing was written
 }
 }  // TEST_SUITE integration
