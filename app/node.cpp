@@ -8,6 +8,8 @@
 #include "app/federation/federation.h"
 #include "app/records/counters.h"
 #include "app/records/received_check.h"
+#include "app/search/pinyin.h"
+#include "app/search/pinyin_index.h"
 #include "app/sync/sync_service.h"
 
 namespace unionsync {
@@ -54,6 +56,12 @@ StoreOptions applicationStoreOptions(NodeOptions options) {
   for (const auto& kind : allKinds())
     if (!findField(kind.kind, kind.ownerField)->indexed)
       store.indexedFields.push_back({kind.kind, std::string(kind.ownerField)});
+  // Members, unions and employers are also found by the pinyin of their names.
+  for (Kind kind : pinyin::kIndexedKinds) {
+    const std::string field(kindDef(kind).titleField);
+    store.indexedFields.push_back({kind, field, pinyin::indexName(field), pinyin::nameKeys});
+  }
+  store.indexVersion = std::string(pinyin::kKeysVersion);
   store.counters = counter::countRecord;
   store.countersVersion = std::string(counter::kVersion);
   return store;

@@ -40,7 +40,8 @@ struct ListQuery {
   Kind kind = Kind::Member;
   std::optional<RecordId> org;   // only records owned by this organization or below it
   std::string search;            // name prefix, ID number, mobile, card no. or id (members);
-                                 // title/name prefix for other kinds
+                                 // title/name prefix for other kinds; the name's pinyin
+                                 // (wm, wangm, "wang miao") for members, unions, employers
   std::optional<RecordId> member;  // only records whose `member` field names this member
   int year = 0;                    // only records whose KindDef::dateField lies in this year
   bool includeDeleted = false;

@@ -50,6 +50,14 @@ struct MemberPick {
   std::vector<std::uint32_t> rows;
 };
 
+// The employer picker of the open form field: the employers whose name starts with, or whose
+// pinyin starts with, what the field holds (the store's search, as in the CLI).
+struct EmployerPick {
+  std::string matched;           // the text `names` answer
+  std::uint64_t dataVersion = 0;  // of the store `names` were read from
+  std::vector<std::string> names;
+};
+
 // A view asking a record view for the form of a new record, filled in (the member page's
 // 登记帮扶 opens the Assistance view's form with the member chosen).
 struct NewRecordRequest {
@@ -95,6 +103,7 @@ struct GuiContext {
   bool revealPersonal = false;    // show full ID numbers and mobiles
   std::string comboFilter;        // typed into the open organization picker (one is open at a time)
   MemberPick memberPick;
+  EmployerPick employerPick;
   std::optional<NewRecordRequest> newRecord;  // taken by the record view of its kind
   Automation automation;
 

@@ -10,6 +10,7 @@
 #include <numeric>
 
 #include "app/model/records.h"
+#include "app/search/pinyin.h"
 
 namespace unionsync::gui {
 
@@ -67,6 +68,7 @@ class SnapshotBuilder {
     MemberRow row;
     row.id = r.id;
     row.name = put(r.get("name"));
+    row.pinyin = pinyinOf(r.get("name"));
     row.idNumber = put(r.get("id_number"));
     row.mobile = put(r.get("mobile"));
     row.cardNo = put(r.get("card_no"));
@@ -86,6 +88,7 @@ class SnapshotBuilder {
   void copy(const MemberSnapshot& from, const MemberRow& source) {
     MemberRow row = source;
     row.name = put(from.text(source.name));
+    row.pinyin = pinyinOf(from.text(source.name));
     row.idNumber = put(from.text(source.idNumber));
     row.mobile = put(from.text(source.mobile));
     row.cardNo = put(from.text(source.cardNo));
@@ -105,6 +108,17 @@ class SnapshotBuilder {
     return ref;
   }
 
+  // Names repeat (王伟, 李娜): each distinct name's keys are made and stored once.
+  StrRef pinyinOf(std::string_view name) {
+    auto [it, inserted] = pinyin_.try_emplace(std::string(name));
+    if (inserted) {
+      std::string keys;
+      for (const std::string& key : pinyin::nameKeys(name)) keys.append(key).push_back('\n');
+      it->second = put(keys);
+    }
+    return it->second;
+  }
+
   std::uint32_t org(std::string_view hex) {
     if (hex.empty()) return kNoOrg;
     auto [it, inserted] = s_->orgIndex_.try_emplace(std::string(hex), static_cast<std::uint32_t>(s_->orgIds_.size()));
@@ -116,6 +130,7 @@ class SnapshotBuilder {
   }
 
   std::shared_ptr<MemberSnapshot> s_;
+  std::unordered_map<std::string, StrRef> pinyin_;
 };
 
 std::shared_ptr<const MemberSnapshot> MemberSnapshot::load(const Node& node,
@@ -205,6 +220,7 @@ SearchKey makeSearchKey(std::string_view typed) {
     if (cp == ' ' || cp == '\t' || cp == 0x3000 || cp == 0xA0) continue;
     appendUtf8(key.text, cp);
   }
+  key.pinyin = pinyin::queryKey(typed);
   key.upper = key.text;
   for (char& c : key.upper)
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
@@ -217,6 +233,16 @@ SearchKey makeSearchKey(std::string_view typed) {
 bool matchesSearch(const MemberSnapshot& s, const MemberRow& row, const SearchKey& key) {
   if (key.text.empty()) return true;
   if (s.text(row.name).starts_with(key.text)) return true;
+  if (!key.pinyin.empty()) {
+    // One key per line: a query (letters only) cannot match across the line break.
+    const std::string_view keys = s.text(row.pinyin);
+    for (std::size_t at = 0; at < keys.size();) {
+      if (keys.substr(at).starts_with(key.pinyin)) return true;
+      const std::size_t end = keys.find('\n', at);
+      if (end == std::string_view::npos) break;
+      at = end + 1;
+    }
+  }
   const std::string_view k = key.upper;
   if (s.text(row.cardNo).starts_with(k)) return true;
   if (!key.digitsOnly) return false;

@@ -56,6 +56,7 @@ inline constexpr std::uint32_t kNoOrg = UINT32_MAX;
 struct MemberRow {
   RecordId id;
   StrRef name, idNumber, mobile, cardNo, employer;
+  StrRef pinyin;  // the name's pinyin::nameKeys, one per line (rows of one name share it)
   std::uint32_t org = kNoOrg;  // index into MemberSnapshot::orgIds()
   std::uint32_t joinDate = 0;  // YYYYMMDD, 0 when empty
   std::uint8_t status = 0;     // 1 + index into the schema's status choices, 0 when empty
@@ -129,6 +130,7 @@ struct MemberQuery {
 // and letters read as ASCII (Chinese input methods produce them).
 struct SearchKey {
   std::string text;         // for names
+  std::string pinyin;       // pinyin::queryKey: empty when what was typed is not pinyin
   std::string upper;        // ASCII letters upper-cased: card numbers, the ID check character
   bool digitsOnly = false;  // digits (and a final X): may be the tail of an ID number or mobile
 };
@@ -136,7 +138,8 @@ SearchKey makeSearchKey(std::string_view typed);
 
 // A member matches when the key is a prefix of the name, ID number, mobile or card number,
 // or (four or more digits) the end of the ID number or mobile: lists show ID numbers as
-// 110105********002X, so a cadre searches by the last four characters.
+// 110105********002X, so a cadre searches by the last four characters. Pinyin (wm, wangm,
+// "wang miao") matches the name as the CLI's search does (app/search/pinyin.h).
 bool matchesSearch(const MemberSnapshot& snapshot, const MemberRow& row, const SearchKey& key);
 
 // Hides the middle of a mobile number: 138****5678 (anything but 11 characters: unchanged

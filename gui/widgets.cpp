@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "app/model/validation.h"
+#include "app/search/pinyin.h"
 #include "gui/record_rows.h"
 
 namespace unionsync::gui::ui {
@@ -185,8 +186,9 @@ bool orgCombo(GuiContext& ctx, const char* id, std::optional<RecordId>& value, c
     value.reset();
     changed = true;
   }
+  const std::string pinyinKey = pinyin::queryKey(filter);
   for (const OrgRow* row : ctx.orgs->liveRows()) {
-    if (!filter.empty() && row->name.find(filter) == std::string::npos) continue;
+    if (!filter.empty() && row->name.find(filter) == std::string::npos && !pinyin::matches(row->name, pinyinKey)) continue;
     ImGui::PushID(row);
     ImGui::Indent(filter.empty() ? 14.0f * static_cast<float>(row->depth) + 1 : 1);
     if (ImGui::Selectable(ctx.shown(row->name).c_str(), value == row->id)) {
@@ -274,6 +276,46 @@ void memberCombo(GuiContext& ctx, FormField& f) {
   ImGui::EndCombo();
 }
 
+// What happened to a form's text field this frame.
+struct TextInput {
+  bool edited = false;   // the value changed
+  bool focused = false;  // the text box has the keyboard
+  bool left = false;     // the person left the box after editing it
+};
+
+// A form's text field. One naming an employer (工作单位, 涉及单位) is typed freely or picked
+// from the employers the text finds (a name prefix or pinyin, as the CLI's search).
+TextInput textInput(GuiContext& ctx, FormField& f, const char* hint) {
+  const bool employer = f.def->name == "employer" && f.def->type == FieldType::Text;
+  const float width = employer ? -ImGui::GetFrameHeight() - ImGui::GetStyle().ItemInnerSpacing.x : -1;
+  TextInput in{.edited = input(ctx, "##v", f.value, hint, 0, width), .focused = ImGui::IsItemFocused(),
+               .left = ImGui::IsItemDeactivatedAfterEdit()};
+  if (!employer) return in;
+  ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
+  if (!ImGui::BeginCombo("##pick", nullptr, ImGuiComboFlags_NoPreview | ImGuiComboFlags_PopupAlignLeft | ImGuiComboFlags_HeightLarge))
+    return in;
+  EmployerPick& pick = ctx.employerPick;
+  if (pick.matched != f.value || pick.dataVersion != ctx.dataVersion || ImGui::IsWindowAppearing()) {
+    constexpr std::size_t kShown = 30;
+    pick.names.clear();
+    for (const Record& r : ctx.node.list(ListQuery{.kind = Kind::Employer, .search = f.value, .limit = kShown}))
+      pick.names.emplace_back(r.get("name"));
+    pick.matched = f.value;
+    pick.dataVersion = ctx.dataVersion;
+  }
+  if (pick.names.empty()) textMuted(ctx, ctx.tr(T::EmployerPickNone));
+  for (std::size_t i = 0; i < pick.names.size(); ++i) {
+    ImGui::PushID(static_cast<int>(i));
+    if (ImGui::Selectable(ctx.shown(pick.names[i]).c_str(), f.value == pick.names[i])) {
+      f.value = pick.names[i];
+      in.edited = in.left = true;
+    }
+    ImGui::PopID();
+  }
+  ImGui::EndCombo();
+  return in;
+}
+
 const char* hintFor(GuiContext& ctx, const FieldDef& def) {
   switch (def.type) {
     case FieldType::Date: return ctx.tr(T::HintDate);
@@ -337,12 +379,14 @@ bool formFields(GuiContext& ctx, FormModel& form) {
             break;
           }
           [[fallthrough]];
-        default:
-          if (input(ctx, "##v", f.value, hintFor(ctx, *f.def))) f.error.clear();
-          if (ImGui::IsItemFocused() && enterPressed()) submit = true;
+        default: {
+          const TextInput in = textInput(ctx, f, hintFor(ctx, *f.def));
+          if (in.edited) f.error.clear();
+          if (in.focused && enterPressed()) submit = true;
           // Say what is wrong as soon as the person leaves the field (a new record would
           // flag every required field not reached yet, so only when editing).
-          if (ImGui::IsItemDeactivatedAfterEdit() && form.editing()) form.validate(ctx.node, ctx.tr);
+          if (in.left && form.editing()) form.validate(ctx.node, ctx.tr);
+        }
       }
     }
     if (!f.error.empty()) errorText(ctx, f.error);

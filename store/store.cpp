@@ -210,6 +210,7 @@ struct Store::Impl {
   void buildFingerprintsIfMissing(Txn& txn);
   // Recounts every record when the counters were made by another counter function.
   void recountIfStale(Txn& txn);
+  void reindexIfStale(Txn& txn);
   StoreOptions options;
   Clock* clock = nullptr;
   std::mutex keyMutex;
@@ -525,9 +526,20 @@ struct Store::Impl {
       std::string_view oldValue = before ? before->get(indexed.field) : std::string_view{};
       std::string_view newValue = after.get(indexed.field);
       if (oldValue == newValue) continue;
-      if (!oldValue.empty()) txn.del(index, indexKey(after.kind, indexed.field, oldValue, &after.id));
-      if (!newValue.empty()) txn.put(index, indexKey(after.kind, indexed.field, newValue, &after.id), "");
+      const auto oldKeys = indexKeysOf(indexed, oldValue), newKeys = indexKeysOf(indexed, newValue);
+      for (const auto& key : oldKeys)
+        if (std::ranges::find(newKeys, key) == newKeys.end()) txn.del(index, indexKey(after.kind, indexed.indexName(), key, &after.id));
+      for (const auto& key : newKeys)
+        if (std::ranges::find(oldKeys, key) == oldKeys.end()) txn.put(index, indexKey(after.kind, indexed.indexName(), key, &after.id), "");
     }
+  }
+
+  static std::vector<std::string> indexKeysOf(const IndexedField& indexed, std::string_view value) {
+    if (value.empty()) return {};
+    if (!indexed.keysOf) return {std::string(value)};
+    auto keys = indexed.keysOf(value);
+    std::erase(keys, std::string());
+    return keys;
   }
 
   void updateCounters(const std::optional<Record>& before, const Record& after) {
@@ -774,6 +786,7 @@ Result<std::unique_ptr<Store::Impl>> openEnv(const std::string& dir, StoreOption
     open("fp_buckets", impl->fpBuckets);
     impl->buildFingerprintsIfMissing(txn);
     impl->recountIfStale(txn);
+    impl->reindexIfStale(txn);
     txn.commit();
   } catch (const LmdbError& e) {
     return fail(fmt::format("数据目录 {} 无法使用 / data directory unusable: {}", dir, e.what()));
@@ -1292,6 +1305,22 @@ void Store::Impl::recountIfStale(Txn& txn) {
   for (const auto& [key, value] : sums)
     if (value > 0) txn.put(counters, key, u64Value(static_cast<std::uint64_t>(value)), MDB_APPEND);
   txn.put(meta, kMetaCountersVersion, options.countersVersion);
+}
+
+constexpr std::string_view kMetaIndexVersion = "index_version";
+
+void Store::Impl::reindexIfStale(Txn& txn) {
+  // A store that holds no version was indexed with the plain keys of today's fields.
+  if (txn.get(meta, kMetaIndexVersion).value_or("") == options.indexVersion) return;
+  lmdb::check(mdb_drop(txn.get(), index, 0), "mdb_drop");
+  Cursor cursor(txn, records);
+  for (bool ok = cursor.first(); ok; ok = cursor.next()) {
+    Record r;
+    codec::decodeRecordKey(cursor.key(), r.kind, r.id);
+    r.fields = codec::decodeFields(cursor.value());
+    updateIndexes(txn, std::nullopt, r);
+  }
+  txn.put(meta, kMetaIndexVersion, options.indexVersion);
 }
 
 Fingerprint Store::fingerprint() const {

@@ -127,6 +127,13 @@ using CounterFunction =
 struct IndexedField {
   Kind kind;
   std::string field;
+  // The index's name in IndexQuery::field; empty: the field's name.
+  std::string name;
+  // The keys a value is found under (pinyin forms of a name, say); empty: the value itself.
+  // Must depend only on the value. Called inside write transactions: it must not use the Store.
+  std::function<std::vector<std::string>(std::string_view value)> keysOf;
+
+  const std::string& indexName() const { return name.empty() ? field : name; }
 };
 
 struct StoreOptions {
@@ -135,6 +142,9 @@ struct StoreOptions {
   // Names the counter function's definition: when a store was counted by another one (an
   // older program), open() recounts every record, so figures are never a mix of two rules.
   std::string countersVersion;
+  // Names the index definition (indexedFields, their keysOf): when a store was indexed under
+  // another one, open() rebuilds every index entry from the records.
+  std::string indexVersion;
   // The map starts small (a node must open under `ulimit -v 2000000`) and doubles whenever
   // it is full, also when another process grew it.
   std::size_t initialMapSize = std::size_t{64} << 20;

@@ -4,20 +4,35 @@
 
 #include "app/internal/store_access.h"
 #include "app/node.h"
+#include "app/search/pinyin.h"
+#include "app/search/pinyin_index.h"
 #include "store/validation.h"
 
 namespace unionsync {
 
 namespace {
 
-// Candidate ids for a member search: ID number, mobile, card number, name prefix.
-std::vector<RecordId> searchMembers(const Node& node, const std::string& text, std::size_t limit) {
+// Records whose name's pinyin starts with `text` (wm, wangm, "wang miao" for 王淼), when
+// `text` is pinyin and the kind has the index.
+std::vector<RecordId> searchPinyin(const Node& node, Kind kind, const std::string& text, std::size_t limit) {
+  const std::string key = pinyin::queryKey(text);
+  if (key.empty() || !pinyin::hasIndex(kind)) return {};
+  return internal::storeOf(node).lookup({kind, pinyin::indexName(kindDef(kind).titleField), key, true, limit});
+}
+
+// Candidate ids for a search: for members their ID number, mobile, card number and name
+// prefix; for other kinds the title's prefix; then the pinyin of the name.
+std::vector<RecordId> searchCandidates(const Node& node, Kind kind, const std::string& text, std::size_t limit) {
   std::vector<RecordId> ids;
-  if (auto id = node.memberIdFor(text); id && internal::storeOf(node).contains(Kind::Member, *id)) ids.push_back(*id);
-  for (const char* field : {"mobile", "card_no", "id_number", "name"}) {
-    auto found = internal::storeOf(node).lookup({Kind::Member, field, text, true, limit});
-    ids.insert(ids.end(), found.begin(), found.end());
+  auto add = [&](const std::vector<RecordId>& found) { ids.insert(ids.end(), found.begin(), found.end()); };
+  if (kind == Kind::Member) {
+    if (auto id = node.memberIdFor(text); id && internal::storeOf(node).contains(Kind::Member, *id)) ids.push_back(*id);
+    for (const char* field : {"mobile", "card_no", "id_number", "name"})
+      add(internal::storeOf(node).lookup({Kind::Member, field, text, true, limit}));
+  } else {
+    add(internal::storeOf(node).lookup({kind, std::string(kindDef(kind).titleField), text, true, limit}));
   }
+  add(searchPinyin(node, kind, text, limit));
   return ids;
 }
 
@@ -131,13 +146,8 @@ std::vector<Record> Node::list(const ListQuery& query) const {
     const std::size_t candidates = SIZE_MAX;
     std::vector<RecordId> ids;
     if (auto exact = RecordId::fromHex(query.search)) ids.push_back(*exact);
-    if (query.kind == Kind::Member) {
-      auto found = searchMembers(*this, query.search, candidates);
-      ids.insert(ids.end(), found.begin(), found.end());
-    } else {
-      auto found = store_->lookup({query.kind, std::string(kindDef(query.kind).titleField), query.search, true, candidates});
-      ids.insert(ids.end(), found.begin(), found.end());
-    }
+    auto found = searchCandidates(*this, query.kind, query.search, candidates);
+    ids.insert(ids.end(), found.begin(), found.end());
     std::set<RecordId> seen;
     for (const auto& id : ids)
       if (seen.insert(id).second && !take(id)) break;

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "gui/member_table.h"
+#include "gui/record_rows.h"
 #include "tests/gui/gui_fixture.h"
 
 using namespace unionsync;
@@ -86,6 +87,33 @@ TEST_CASE("search matches name prefix, card number, ID number and mobile, includ
   CHECK(search("１３８００") == std::vector<std::string>{"王伟"});     // full-width digits
   CHECK(search("伟").empty());                                       // not a prefix
   CHECK(search("").size() == 5);
+}
+
+TEST_CASE("search finds names by pinyin initials, full pinyin and surname readings, as the CLI does") {
+  TableFixture f;
+  f.member(6, "王淼", f.street);
+  f.member(7, "单田芳", f.street);
+  MemberQueryEngine engine;
+  const auto snapshot = MemberSnapshot::load(*f.node);
+  const auto orgs = std::make_shared<OrgTree>(f.node->orgTree());
+  auto search = [&](const std::string& text) { return names(engine.run(snapshot, orgs, {.filter = {.search = text}})); };
+  CHECK(search("wm") == std::vector<std::string>{"王淼"});
+  CHECK(search("w") == std::vector<std::string>{"王淼", "王伟"});  // pinyin order; narrowing from it
+  CHECK(search("wangm") == std::vector<std::string>{"王淼"});
+  CHECK(search("wang miao") == std::vector<std::string>{"王淼"});
+  CHECK(search("ＷＭ") == std::vector<std::string>{"王淼"});
+  CHECK(search("stf") == std::vector<std::string>{"单田芳"});
+  CHECK(search("dantianf") == std::vector<std::string>{"单田芳"});
+  CHECK(search("wmx").empty());
+  // The picker in forms (findMembers) and the CLI's list agree.
+  CHECK(findMembers(*snapshot, "wm", 10).size() == 1);
+  CHECK(f.node->list(ListQuery{.kind = Kind::Member, .search = "wm"}).size() == 1);
+  // A renamed member is found by the new name's pinyin after a refresh.
+  REQUIRE(f.node->set(Kind::Member, f.wang, {{"name", "黎明"}}));
+  const auto next = snapshot->refreshed(*f.node);
+  REQUIRE(next != nullptr);
+  CHECK(names(engine.run(next, orgs, {.filter = {.search = "lm"}})) == std::vector<std::string>{"黎明"});
+  CHECK(names(engine.run(next, orgs, {.filter = {.search = "ww"}})).empty());
 }
 
 TEST_CASE("typing on narrows the previous result, and still finds number tails") {
