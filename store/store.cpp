@@ -1310,15 +1310,27 @@ void Store::Impl::recountIfStale(Txn& txn) {
 constexpr std::string_view kMetaIndexVersion = "index_version";
 
 void Store::Impl::reindexIfStale(Txn& txn) {
-  // A store that holds no version was indexed with the plain keys of today's fields.
+  // A store that holds no version was made before derived indexes existed.
   if (txn.get(meta, kMetaIndexVersion).value_or("") == options.indexVersion) return;
-  lmdb::check(mdb_drop(txn.get(), index, 0), "mdb_drop");
-  Cursor cursor(txn, records);
-  for (bool ok = cursor.first(); ok; ok = cursor.next()) {
-    Record r;
-    codec::decodeRecordKey(cursor.key(), r.kind, r.id);
-    r.fields = codec::decodeFields(cursor.value());
-    updateIndexes(txn, std::nullopt, r);
+  for (const auto& indexed : options.indexedFields) {
+    if (!indexed.keysOf) continue;  // plain indexes never depend on the definition
+    const std::string prefix = indexKey(indexed.kind, indexed.indexName(), "", nullptr);
+    std::vector<std::string> stale;
+    {
+      Cursor cursor(txn, index);
+      for (bool ok = cursor.seek(prefix); ok && cursor.key().starts_with(prefix); ok = cursor.next())
+        stale.emplace_back(cursor.key());
+    }
+    for (const auto& key : stale) txn.del(index, key);
+    Cursor cursor(txn, records);
+    const std::string kindPrefix(1, static_cast<char>(indexed.kind));
+    for (bool ok = cursor.seek(kindPrefix); ok && cursor.key().starts_with(kindPrefix); ok = cursor.next()) {
+      Record r;
+      codec::decodeRecordKey(cursor.key(), r.kind, r.id);
+      r.fields = codec::decodeFields(cursor.value());
+      for (const auto& key : indexKeysOf(indexed, r.get(indexed.field)))
+        txn.put(index, indexKey(r.kind, indexed.indexName(), key, &r.id), "");
+    }
   }
   txn.put(meta, kMetaIndexVersion, options.indexVersion);
 }

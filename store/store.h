@@ -142,8 +142,9 @@ struct StoreOptions {
   // Names the counter function's definition: when a store was counted by another one (an
   // older program), open() recounts every record, so figures are never a mix of two rules.
   std::string countersVersion;
-  // Names the index definition (indexedFields, their keysOf): when a store was indexed under
-  // another one, open() rebuilds every index entry from the records.
+  // Names the definition of the derived indexes (IndexedField::keysOf): when a store was
+  // indexed under another one (or before they existed), open() rebuilds those indexes from the
+  // records, once. Plain indexes are the values themselves and are never rebuilt.
   std::string indexVersion;
   // The map starts small (a node must open under `ulimit -v 2000000`) and doubles whenever
   // it is full, also when another process grew it.
