@@ -16,7 +16,7 @@ std::string usage() {
   for (const NavEntry& e : navTable()) views += fmt::format(" {}", e.name);
   return "用法 / usage: unionsync-gui [--data DIR] [--view VIEW]\n"
          "                     [--lang zh|en] [--screenshot FILE.png] [--listen tcp://IP:PORT] [--discovery on|off]\n"
-         "                     [--size WxH] [--search TEXT] [--open ID]\n"
+         "                     [--size WxH] [--search TEXT] [--open ID] [--version]\n"
          "  --data DIR          节点数据文件夹 / the node's data folder (default $UNIONSYNC_DATA, else ~/.local/share/unionsync)\n"
          "  --view VIEW         打开的页面 / view to open:\n"
          "                     " + views + "\n"
@@ -26,7 +26,8 @@ std::string usage() {
          "  --discovery on|off  局域网发现（截图时默认关闭）/ LAN discovery (off by default with --screenshot)\n"
          "  --size WxH          窗口大小 / window size\n"
          "  --search TEXT       会员页的搜索词 / text typed into the member search\n"
-         "  --open ID           打开该记录的侧栏（会员页、工会工作各页）/ open this record's side panel (members, union work views)\n";
+         "  --open ID           打开该记录的侧栏（会员页、工会工作各页）/ open this record's side panel (members, union work views)\n"
+         "  --version           显示程序、同步协议与存储格式的版本 / print the program, sync protocol and store format versions\n";
 }
 
 std::expected<GuiArgs, std::string> parseArgs(const std::vector<std::string>& args) {
@@ -35,6 +36,7 @@ std::expected<GuiArgs, std::string> parseArgs(const std::vector<std::string>& ar
   CLI::App cli{"unionsync-gui"};
   cli.set_help_flag();  // --help is ours: usage() is bilingual
   cli.add_flag("-h,--help", out.help);
+  cli.add_flag("--version", out.version);
   cli.add_option("--data", out.dataDir);
   cli.add_option("--view", view);
   cli.add_option("--lang", lang);

@@ -1,6 +1,7 @@
 // The command line of unionsync-gui (see docs/GUI.md):
 //   unionsync-gui [--data DIR] [--view VIEW] [--lang zh|en] [--screenshot FILE.png]
 //                 [--listen tcp://IP:PORT] [--discovery on|off] [--size WxH] [--search TEXT] [--open ID]
+//   unionsync-gui --version | --help
 #pragma once
 
 #include <expected>
@@ -26,6 +27,7 @@ struct GuiArgs {
   int width = 0, height = 0;       // window size; 0 = remembered (screenshots: 1280x800)
   bool continuous = false;         // draw frames back to back, never wait for events (gui_bench)
   bool help = false;
+  bool version = false;            // print versionText() (app/version.h) and exit
 };
 
 // Parses argv[1..]; the error names the bad argument in both languages.

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "app/version.h"
 #include "gui/args.h"
 #include "gui/gui_app.h"
 
@@ -15,6 +16,10 @@ int main(int argc, char** argv) {
   }
   if (args->help) {
     std::printf("%s", usage().c_str());
+    return 0;
+  }
+  if (args->version) {
+    std::printf("%s\n", unionsync::versionText().c_str());
     return 0;
   }
   auto app = GuiApp::create(*args);

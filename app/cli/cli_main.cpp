@@ -4,6 +4,7 @@
 #include "app/cli/cli_commands.h"
 #include "app/data_dir.h"
 #include "app/node.h"
+#include "app/version.h"
 
 using namespace unionsync;
 
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
 
   CLI::App app{"unionsync — 工会会员与活动记录，多点同步，无需中心服务器 / union records kept in step between offices"};
   app.set_help_all_flag("--help-all", "所有命令的帮助 / help for every command");
+  app.set_version_flag("--version", versionText(), "程序、同步协议与存储格式的版本 / program, sync protocol and store format versions");
   app.require_subcommand(1);
   app.option_defaults()->always_capture_default();
   app.add_option("--data", ctx.dataDir, "数据目录 / data directory ($UNIONSYNC_DATA)");

@@ -58,3 +58,9 @@ TEST_CASE("gui args: the union work views by name, --open takes a record id") {
   // The usage lists every view, from the one table of views.
   for (const NavEntry& e : navTable()) CHECK(usage().find(fmt::format(" {}", e.name)) != std::string::npos);
 }
+
+TEST_CASE("gui args: --version asks for the versions and nothing else") {
+  CHECK(parseArgs({"--version"}).value().version);
+  CHECK_FALSE(parseArgs({}).value().version);
+  CHECK_FALSE(parseArgs({"--version", "--bogus"}).has_value());
+}

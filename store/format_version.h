@@ -1,0 +1,18 @@
+// The version of a store's on-disk layout (data.mdb), which `--version` reports.
+//
+// The layout is what Store opens and writes (store.cpp openEnv, Store::create): the named LMDB
+// databases meta, records, changes, vv, index, counters, conflicts, parked, signatures,
+// fp_hashes and fp_buckets, the meta keys, and the encodings of keys and values
+// (record_codec.h). Raise the number when a program could no longer read, as it is, a store
+// the previous version wrote. Adding a database or a meta key that the store builds when it is
+// missing (as fp_hashes is, and the counters when countersVersion changes) does not raise it.
+// Stores do not record the number yet: every store written so far is format 1.
+#pragma once
+
+#include <cstdint>
+
+namespace unionsync {
+
+inline constexpr std::uint32_t kStoreFormatVersion = 1;
+
+}  // namespace unionsync
