@@ -7,5 +7,5 @@ if [ -e "$dir/data.mdb" ]; then
   exit 0
 fi
 name=${UNIONSYNC_NAME:-$(uname -n)}
-echo "首次启动：在 $dir 创建节点“$name” / first start: creating node '$name' in $dir"
+echo "首次启动：在 $dir 创建节点「$name」 / first start: creating node '$name' in $dir"
 exec /usr/bin/unionsync --data "$dir" init --name "$name"

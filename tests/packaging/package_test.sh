@@ -89,7 +89,7 @@ exec_program=$(sed -n 's/^Exec=\([^ ]*\).*/\1/p' "$desktop")
 icon=$(sed -n 's/^Icon=//p' "$desktop")
 [ -f "/usr/share/icons/hicolor/scalable/apps/$icon.svg" ] || fail "图标 / icon $icon.svg is not installed"
 ok "menu entry: Exec $exec_program, icon $icon"
-[ -f /usr/share/man/man1/unionsync.1.gz ] && gzip -t /usr/share/man/man1/unionsync.1.gz || fail "没有压缩的手册页 / no gzipped manual page"
+gzip -t /usr/share/man/man1/unionsync.1.gz || fail "没有压缩的手册页 / no gzipped manual page"
 ok "manual page unionsync.1.gz"
 
 # The service: its unit is valid, its user and data folder exist.

@@ -11,7 +11,10 @@ constant() {  # FILE NAME: the value of `inline constexpr ... NAME = VALUE;`
 }
 protocol=$(constant sync/codec.h kProtocolVersion)
 format=$(constant store/format_version.h kStoreFormatVersion)
-[ -n "$protocol" ] && [ -n "$format" ] || { echo "FAIL: kProtocolVersion 或 kStoreFormatVersion 未找到 / not found"; exit 1; }
+if [ -z "$protocol" ] || [ -z "$format" ]; then
+  echo "FAIL: kProtocolVersion 或 kStoreFormatVersion 未找到 / not found"
+  exit 1
+fi
 expected="程序版本 / program version: $version
 同步协议版本 / sync protocol version: $protocol
 存储格式版本 / store format version: $format"
