@@ -49,6 +49,7 @@ std::string ValidationFailure::summary() const {
 StoreOptions applicationStoreOptions(NodeOptions options) {
   StoreOptions store;
   store.durable = options.durable;
+  store.notice = options.notice;
   for (const auto& kind : allKinds())
     for (const auto& field : kind.fields)
       if (field.indexed) store.indexedFields.push_back({kind.kind, std::string(field.name)});

@@ -80,6 +80,9 @@ const Store& storeOf(const Node& node);
 
 struct NodeOptions {
   bool durable = true;  // false only for tests and benchmarks
+  // Told, in one bilingual line, before opening does long one-time work on a store made by an
+  // older program (rebuilding an index, recounting); may be empty.
+  std::function<void(const std::string&)> notice;
 };
 
 class Node {

@@ -118,7 +118,7 @@ GuiApp::~GuiApp() {
 }
 
 bool GuiApp::openNode() {
-  auto node = Node::open(args_.dataDir, clock_, random_);
+  auto node = Node::open(args_.dataDir, clock_, random_, NodeOptions{.notice = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); }});
   if (!node) {
     welcome_.openError = node.error().message;
     return false;

@@ -210,6 +210,7 @@ struct Store::Impl {
   void buildFingerprintsIfMissing(Txn& txn);
   // Recounts every record when the counters were made by another counter function.
   void recountIfStale(Txn& txn);
+  void noticeLongWork(const Txn& txn, std::string_view zh, std::string_view en) const;
   void reindexIfStale(Txn& txn);
   StoreOptions options;
   Clock* clock = nullptr;
@@ -1288,8 +1289,18 @@ void Store::Impl::buildFingerprintsIfMissing(Txn& txn) {
 
 constexpr std::string_view kMetaCountersVersion = "counters_version";
 
+void Store::Impl::noticeLongWork(const Txn& txn, std::string_view zh, std::string_view en) const {
+  if (!options.notice) return;
+  Cursor cursor(txn, records);
+  if (!cursor.first()) return;  // nothing held: nothing long
+  options.notice(fmt::format("数据目录由较早的版本建立：正在为已有记录{}，只做这一次，记录多时需要几分钟… / "
+                             "the data folder was made by an earlier version: {} the records held, once; "
+                             "with many records this takes minutes…", zh, en));
+}
+
 void Store::Impl::recountIfStale(Txn& txn) {
   if (!options.counters || txn.get(meta, kMetaCountersVersion) == std::optional<std::string_view>(options.countersVersion)) return;
+  noticeLongWork(txn, "重新统计", "recounting the figures of");
   lmdb::check(mdb_drop(txn.get(), counters, 0), "mdb_drop");
   std::map<std::string, std::int64_t> sums;
   std::vector<std::pair<std::string, std::int64_t>> deltas;
@@ -1312,6 +1323,7 @@ constexpr std::string_view kMetaIndexVersion = "index_version";
 void Store::Impl::reindexIfStale(Txn& txn) {
   // A store that holds no version was made before derived indexes existed.
   if (txn.get(meta, kMetaIndexVersion).value_or("") == options.indexVersion) return;
+  noticeLongWork(txn, "建立查找索引（拼音）", "indexing for search (pinyin)");
   for (const auto& indexed : options.indexedFields) {
     if (!indexed.keysOf) continue;  // plain indexes never depend on the definition
     const std::string prefix = indexKey(indexed.kind, indexed.indexName(), "", nullptr);

@@ -162,6 +162,9 @@ struct StoreOptions {
   // empty (outside a deployment nothing is signed); may be empty. Called inside the write
   // transaction, once per change: it must not use the Store.
   std::function<std::optional<std::array<std::uint8_t, 64>>(const std::array<std::uint8_t, 32>& digest)> signLocal;
+  // Told before open() does long one-time work (StoreOptions::countersVersion, indexVersion) on
+  // a store that holds records; may be empty.
+  std::function<void(const std::string&)> notice;
   // false skips fsync on commit (tests and benchmarks of throughput only): a crash may then
   // lose the last transactions, never corrupt the store.
   bool durable = true;

@@ -15,7 +15,9 @@ int main(int argc, char** argv) {
   ctx.dataDir = defaultDataDir();
   ctx.clock = &clock;
   ctx.random = &random;
-  ctx.openNode = [&]() { return Node::open(ctx.dataDir, clock, random); };
+  // A long upgrade of an older data folder is said before it starts (stderr: stdout may be --json).
+  const NodeOptions options{.notice = [](const std::string& line) { std::cerr << line << std::endl; }};
+  ctx.openNode = [&]() { return Node::open(ctx.dataDir, clock, random, options); };
 
   CLI::App app{"unionsync — 工会会员与活动记录，多点同步，无需中心服务器 / union records kept in step between offices"};
   app.set_help_all_flag("--help-all", "所有命令的帮助 / help for every command");
