@@ -7,6 +7,8 @@
 // cadre can act on, naming the field.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -68,6 +70,24 @@ struct OrgTree {
   std::string path(const RecordId& org) const;
 };
 
+// Progress and stopping for long work (exports, the report, backups), as a command line or
+// a window shows them. `progress` gets the work done and its total (0 when not known), from
+// the thread doing the work or one watching it, never from two at once; setting `*cancel`
+// (from any thread or a signal handler) stops the work at its next safe point. Both may
+// be left empty.
+struct WorkHooks {
+  std::function<void(std::uint64_t done, std::uint64_t total)> progress;
+  const std::atomic<bool>* cancel = nullptr;
+
+  bool cancelled() const { return cancel && cancel->load(); }
+  void report(std::uint64_t done, std::uint64_t total) const {
+    if (progress) progress(done, total);
+  }
+};
+
+// How long work that can be stopped ended.
+enum class Completion { Finished, Cancelled };
+
 class ChangeFeed;
 class Federation;
 class OwnRights;
@@ -109,8 +129,14 @@ class Node {
   std::size_t count(Kind kind) const;
   // The statistics counters kept for one organization (its own records, not its subtree).
   CounterMap counters(const RecordId& org) const;
-  // A consistent copy of the store in `file` (while the node runs).
-  Result<void> backup(const std::string& file) const;
+  // A consistent copy of the store in `file` (while the node runs). The copy is written
+  // under the name "<file>.tmp" (replacing one a killed backup left) and renamed to `file`
+  // once whole, so a failed or cancelled backup leaves no file that looks complete. The
+  // copy itself cannot stop midway: a cancel is seen once it ends, and then the copy is
+  // removed (Completion::Cancelled). Progress: the bytes copied so far, watched ten times a
+  // second, of the data file's size on disk, a bound the compacted copy stays under.
+  // Fails when `file` exists or cannot be written.
+  Result<Completion> backup(const std::string& file, const WorkHooks& hooks = {}) const;
   // After restoring a backup: a new epoch, so peers resend what the backup lacks.
   Result<void> startNewEpoch();
 
@@ -173,8 +199,9 @@ class Node {
   // empty (of the top union when there is one), in `year` (this year when 0): a column for the
   // scope and one per direct child.
   // Reads counters only: its cost grows with the unions of the scope and the people helped
-  // in the year, not with the records held.
-  Report report(const std::optional<RecordId>& org, int year = 0) const;
+  // in the year, not with the records held. Progress: the unions read of the scope's; when
+  // hooks.cancelled() the report stops early and is incomplete: the caller discards it.
+  Report report(const std::optional<RecordId>& org, int year = 0, const WorkHooks& hooks = {}) const;
 
   // --- transfers (转会) ----------------------------------------------------------------------
   // Moves a member (status 正常 or 保留) to the union `to` on `date` (today when empty) for

@@ -18,7 +18,6 @@ VersionVector Node::versionVector() const { return store_->versionVector(); }
 std::string Node::digest() const { return store_->digest(); }
 std::size_t Node::count(Kind kind) const { return store_->count(kind); }
 CounterMap Node::counters(const RecordId& org) const { return store_->counters(org.hex()); }
-Result<void> Node::backup(const std::string& file) const { return store_->backup(file); }
 Result<void> Node::startNewEpoch() { return store_->startNewEpoch(random_); }
 
 std::vector<Conflict> Node::conflicts() const { return store_->conflicts(); }

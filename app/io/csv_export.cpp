@@ -24,27 +24,34 @@ constexpr std::size_t kFlushBytes = std::size_t{1} << 20;
 
 using Sink = std::function<Result<void>(std::string_view utf8)>;
 
+struct Written {
+  std::size_t records = 0;
+  Completion completion = Completion::Finished;
+};
+
 // Turns the table into CSV text, in pieces (ending at row ends) handed to `sink`; returns the
-// number of records.
-Result<std::size_t> writeRows(const RecordTable& table, const Sink& sink) {
+// number of records, and whether `hooks` stopped it (the last piece is then not handed over).
+Result<Written> writeRows(const RecordTable& table, const Sink& sink, const WorkHooks& hooks = {}) {
   std::string buffer;
   appendCsvRow(buffer, table.headers());
   std::size_t records = 0;
   std::optional<Error> failure;
   std::vector<std::string> row;
-  table.forEach([&](const Record& r) {
-    table.textRow(r, row);
-    appendCsvRow(buffer, row);
-    ++records;
-    if (buffer.size() < kFlushBytes) return true;
-    if (auto ok = sink(buffer); !ok) failure = ok.error();
-    buffer.clear();
-    return !failure;
-  });
-  if (!failure)
+  const Completion completion = table.forEach(
+      [&](const Record& r) {
+        table.textRow(r, row);
+        appendCsvRow(buffer, row);
+        ++records;
+        if (buffer.size() < kFlushBytes) return true;
+        if (auto ok = sink(buffer); !ok) failure = ok.error();
+        buffer.clear();
+        return !failure;
+      },
+      hooks);
+  if (!failure && completion == Completion::Finished)
     if (auto ok = sink(buffer); !ok) failure = ok.error();
   if (failure) return std::unexpected(*failure);
-  return records;
+  return Written{records, completion};
 }
 
 }  // namespace
@@ -112,16 +119,19 @@ Result<ExportSummary> exportCsv(const Node& node, Kind kind, const std::string& 
   AtomicFile file(path, !summary.personalColumns.empty());
   if (options.encoding == Encoding::Utf8)
     if (auto ok = file.write(kUtf8Bom); !ok) return std::unexpected(ok.error());
-  auto records = writeRows(table, [&](std::string_view utf8) -> Result<void> {
+  auto written = writeRows(table, [&](std::string_view utf8) -> Result<void> {
     // Pieces end at row ends, so each is whole UTF-8 text.
     auto bytes = encodeText(utf8, options.encoding);
     if (!bytes) return fail(fmt::format("无法按{}编码导出 / cannot encode the export: {}", encodingName(options.encoding),
                                         bytes.error().message));
     return file.write(*bytes);
-  });
-  if (!records) return std::unexpected(records.error());
+  }, options.hooks);
+  if (!written) return std::unexpected(written.error());
+  summary.records = written->records;
+  // Not committed: the temporary file goes with `file`.
+  summary.cancelled = written->completion == Completion::Cancelled;
+  if (summary.cancelled) return summary;
   if (auto ok = file.commit(); !ok) return std::unexpected(ok.error());
-  summary.records = *records;
   return summary;
 }
 

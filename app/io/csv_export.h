@@ -33,11 +33,15 @@ namespace unionsync {
 struct ExportOptions {
   Encoding encoding = Encoding::Utf8;  // Utf8 or Gbk
   std::optional<RecordId> org;         // only records of this union and the unions below it
+  // Progress (RecordTable::forEach) and stopping: a cancelled export writes no file.
+  WorkHooks hooks;
 };
 
 struct ExportSummary {
-  std::size_t records = 0;
+  std::size_t records = 0;  // written; when cancelled, those written before it stopped
   std::vector<std::string> personalColumns;  // headers of columns holding personal information
+  // Stopped by options.hooks: nothing was written at the path (a file there is untouched).
+  bool cancelled = false;
 };
 
 // Writes the records of `kind` to the CSV file `path`. Fails with a message naming the file

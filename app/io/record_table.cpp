@@ -81,11 +81,17 @@ std::vector<std::string> RecordTable::personalHeaders() const {
   return out;
 }
 
-void RecordTable::forEach(const std::function<bool(const Record&)>& visit) const {
+Completion RecordTable::forEach(const std::function<bool(const Record&)>& visit, const WorkHooks& hooks) const {
+  const std::uint64_t held = hooks.progress ? node_.count(kind_) : 0;
+  std::uint64_t read = 0;
+  bool cancelled = false;
   node_.forEach(kind_, [&](const Record& r) {
+    if ((cancelled = hooks.cancelled())) return false;
+    hooks.report(++read, std::max(held, read));
     if (r.deleted() || !inScope(r)) return true;
     return visit(r);
   });
+  return cancelled ? Completion::Cancelled : Completion::Finished;
 }
 
 bool RecordTable::inScope(const Record& r) const {

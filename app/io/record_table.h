@@ -37,8 +37,9 @@ class RecordTable {
   std::vector<std::string> personalHeaders() const;
 
   // Calls `visit` with every record of the table, in id order, until it returns false. One
-  // read transaction (Node::forEach).
-  void forEach(const std::function<bool(const Record&)>& visit) const;
+  // read transaction (Node::forEach). Progress: the records of the kind read (deleted and
+  // out of scope ones too) of those held; Cancelled when hooks.cancelled() stopped it.
+  Completion forEach(const std::function<bool(const Record&)>& visit, const WorkHooks& hooks = {}) const;
 
   // A record's row as a person reads it: money in yuan, booleans 是/否, dates YYYY-MM-DD,
   // references as titles. Replaces `row`.

@@ -216,7 +216,7 @@ Stats Node::stats(const std::optional<RecordId>& org, int year) const {
   return stats;
 }
 
-Report Node::report(const std::optional<RecordId>& asked, int year) const {
+Report Node::report(const std::optional<RecordId>& asked, int year, const WorkHooks& hooks) const {
   Report report;
   report.year = yearOr(year, today());
   const OrgTree tree = orgTree();
@@ -236,10 +236,15 @@ Report Node::report(const std::optional<RecordId>& asked, int year) const {
     if (!tree.nodes.at(child).deleted) liveChildren.push_back(child);
   People people(assistanceKinds(), liveChildren.size());
   Column scope;
+  std::vector<std::vector<RecordId>> subtrees;
+  std::uint64_t unions = 0, unionsRead = 0;
+  for (const RecordId& child : liveChildren) unions += subtrees.emplace_back(tree.subtree(child)).size();
   for (std::size_t i = 0; i < liveChildren.size(); ++i) {
     const RecordId& child = liveChildren[i];
     Column column;
-    for (const RecordId& id : tree.subtree(child)) {
+    for (const RecordId& id : subtrees[i]) {
+      if (hooks.cancelled()) return report;
+      hooks.report(++unionsRead, unions);
       const UnionCounters counters(*store_, id, report.year);
       column.add(counters);
       scope.add(counters);
