@@ -6,7 +6,12 @@
 
 namespace unionsync {
 
-Result<PeerStatus> syncOnce(SyncService& service, const std::string& address, std::chrono::milliseconds timeout) {
+namespace {
+constexpr std::chrono::milliseconds kWatchSlice{100};
+}  // namespace
+
+Result<PeerStatus> syncOnce(SyncService& service, const std::string& address, std::chrono::milliseconds timeout,
+                            const SyncWatch& watch) {
   auto peers = service.peers();
   if (!peers) return std::unexpected(peers.error());
   std::string key;  // of the trusted peer known at `address`; empty: every trusted key is tried
@@ -26,27 +31,42 @@ Result<PeerStatus> syncOnce(SyncService& service, const std::string& address, st
   service.connect(address, key);
 
   auto matches = [&](const PeerStatus& p) { return key.empty() ? p.address == address : p.publicKey == key; };
-  auto status = service
-                    .waitFor(
-                        [&](const SyncStatus& s) {
-                          for (const auto& p : s.peers) {
-                            if (!matches(p)) continue;
-                            // Caught up both ways and the fingerprints compared once (the verification).
-                            if (p.caughtUp && (p.current.verifications > 0 || p.current.partial)) return true;
-                            if (p.state == PeerState::Refused || p.state == PeerState::DifferentDeployment ||
-                                p.state == PeerState::Error)
-                              return true;
-                          }
-                          return false;
-                        },
-                        timeout)
-                    .first;
-  service.stop();
-  const PeerStatus* peer = nullptr;
-  if (status) {
-    for (const auto& p : status->peers) {
-      if (matches(p)) peer = &p;
+  auto peerIn = [&](const std::shared_ptr<const SyncStatus>& s) -> const PeerStatus* {
+    const PeerStatus* found = nullptr;
+    if (s)
+      for (const auto& p : s->peers)
+        if (matches(p)) found = &p;
+    return found;
+  };
+  auto finished = [&](const SyncStatus& s) {
+    for (const auto& p : s.peers) {
+      if (!matches(p)) continue;
+      // Caught up both ways and the fingerprints compared once (the verification).
+      if (p.caughtUp && (p.current.verifications > 0 || p.current.partial)) return true;
+      if (p.state == PeerState::Refused || p.state == PeerState::DifferentDeployment || p.state == PeerState::Error)
+        return true;
     }
+    return false;
+  };
+  // Waited for in slices, so that the watcher sees progress and a cancel is noticed soon.
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::shared_ptr<const SyncStatus> status;
+  bool cancelled = false;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto [latest, done] = service.waitFor(finished, std::clamp(left, std::chrono::milliseconds(0), kWatchSlice));
+    if (latest) status = latest;
+    if (done || !latest || !latest->running || left <= kWatchSlice) break;
+    if ((cancelled = watch.cancel && watch.cancel->load())) break;
+    if (const PeerStatus* p = peerIn(status); p && watch.progress) watch.progress(*p);
+  }
+  service.stop();
+  const PeerStatus* peer = peerIn(status);
+  if (cancelled) {
+    if (peer) return *peer;
+    return fail(fmt::format("已中断：尚未与 {} 建立会话，未接收任何变更 / interrupted before a session with {} began: nothing "
+                            "was received",
+                            address, address));
   }
   if (!peer || !peer->caughtUp) {
     std::string reason = peer && !peer->lastError.empty() ? peer->lastError
