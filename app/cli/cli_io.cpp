@@ -1,14 +1,13 @@
 // `import` and `export` commands: records in from CSV files, out to CSV or XLSX files.
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
-#include <unistd.h>
 
-#include <atomic>
-#include <csignal>
 #include <iostream>
 #include <optional>
 
 #include "app/cli/cli_commands.h"
+#include "app/cli/cli_interrupt.h"
+#include "app/cli/cli_progress.h"
 #include "app/io/member_import.h"
 #include "app/io/record_import.h"
 #include "app/io/xlsx_export.h"
@@ -25,11 +24,6 @@ struct IoOptions {
   std::string report;
 };
 
-// Ctrl-C during an import stops it after the chunk being stored, so the summary can say
-// exactly what was stored.
-std::atomic<bool> gInterrupted{false};
-void onInterrupt(int) { gInterrupted = true; }
-
 Result<Encoding> parseEncoding(const std::string& name, Encoding fallback) {
   if (name.empty()) return fallback;
   auto encoding = encodingFromName(name);
@@ -42,10 +36,6 @@ Result<std::optional<RecordId>> resolveOrg(const Node& node, const std::string& 
   auto id = node.resolve(Kind::Organization, org);
   if (!id) return std::unexpected(id.error());
   return std::optional<RecordId>(*id);
-}
-
-void printProgress(const ImportProgress& p) {
-  std::cerr << fmt::format("\r已处理 {} / {} 行 rows", p.rowsDone, p.rowsTotal) << std::flush;
 }
 
 void printImportSummary(const ImportReport& r, bool json) {
@@ -79,6 +69,16 @@ void printImportSummary(const ImportReport& r, bool json) {
   std::cout << fmt::format("报告 report: {}\n", r.reportPath);
 }
 
+std::string importInterruptedText(const ImportReport& r) {
+  if (r.storedThroughLine == 0) return "已中断：未存入任何行 / interrupted: no row was stored";
+  const std::string stored = groupedDigits(r.rows - r.rejected);
+  return fmt::format("已中断：已存入 {} 行（到文件第 {} 行{}），其余未导入；再次导入同一文件不会重复存入已存入的行 / interrupted: {} "
+                     "rows stored (through line {} of the file{}), the rest was not imported; importing the same file again "
+                     "stores none of them twice",
+                     stored, r.storedThroughLine, r.rejected ? fmt::format("，另有 {} 行被拒绝，见报告", r.rejected) : "",
+                     stored, r.storedThroughLine, r.rejected ? fmt::format("; {} rows rejected, see the report", r.rejected) : "");
+}
+
 // Imports members (importMembers) or, with `kind`, records of another kind (importRecords).
 int runImport(CliContext& ctx, const IoOptions& opts, std::optional<Kind> kind) {
   auto encoding = parseEncoding(opts.encoding, Encoding::Auto);
@@ -88,19 +88,18 @@ int runImport(CliContext& ctx, const IoOptions& opts, std::optional<Kind> kind) 
   auto org = resolveOrg(**node, opts.org);
   if (!org) return reportFailure(org.error());
 
-  ImportOptions options{.encoding = *encoding, .defaultOrg = *org, .reportPath = opts.report, .cancel = &gInterrupted};
-  const bool interactive = ::isatty(STDERR_FILENO) && !ctx.json;
-  if (interactive) options.progress = printProgress;
-  auto previous = std::signal(SIGINT, onInterrupt);
+  // Ctrl-C stops the import after the chunk being stored, so the summary can say exactly
+  // what was stored.
+  InterruptGuard interrupt;
+  ProgressLine line(progressWanted(ctx.json), {"已导入", "imported", "行", "rows"});
+  ImportOptions options{.encoding = *encoding, .defaultOrg = *org, .reportPath = opts.report, .cancel = interrupt.flag()};
+  options.progress = [&line](const ImportProgress& p) { line.update(p.rowsDone, p.rowsTotal); };
   auto report = kind ? importRecords(**node, *kind, opts.file, options) : importMembers(**node, opts.file, options);
-  std::signal(SIGINT, previous);
-  if (interactive) std::cerr << "\n";
+  line.finish();
   if (!report) return reportFailure(report.error());
 
   printImportSummary(*report, ctx.json);
-  if (report->cancelled)
-    return reportFailure(fmt::format("导入已中断：第{}行及之前的行已处理并保存，之后的未导入 / interrupted: rows up to line {} were stored, the rest was not",
-                                     report->storedThroughLine, report->storedThroughLine));
+  if (report->cancelled) return reportInterrupted(importInterruptedText(*report));
   if (report->failure)
     return reportFailure(fmt::format("导入未完成：第{}行及之前的行已保存 / import incomplete: rows up to line {} were stored: {}",
                                      report->storedThroughLine, report->storedThroughLine, *report->failure));
@@ -120,8 +119,13 @@ int runExport(CliContext& ctx, Kind kind, const IoOptions& opts) {
   auto org = resolveOrg(**node, opts.org);
   if (!org) return reportFailure(org.error());
 
-  auto summary = exportFile(**node, kind, opts.file, ExportOptions{*encoding, *org});
+  InterruptGuard interrupt;
+  ProgressLine line(progressWanted(ctx.json), {"已读取", "read", "条", "records"});
+  const WorkHooks hooks = progressHooks(line, interrupt);
+  auto summary = exportFile(**node, kind, opts.file, ExportOptions{.encoding = *encoding, .org = *org, .hooks = hooks});
+  line.finish();
   if (!summary) return reportFailure(summary.error());
+  if (summary->cancelled) return reportInterrupted(notWrittenText(opts.file, "导出", "export"));
   std::cout << fmt::format("已导出 {} 条{}到 {}（{}）/ exported {} records\n", summary->records, kindDef(kind).zh,
                            opts.file, *format == ExportFormat::Xlsx ? "xlsx" : encodingName(*encoding), summary->records);
   if (!summary->personalColumns.empty())

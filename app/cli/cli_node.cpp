@@ -13,7 +13,9 @@
 #include <vector>
 
 #include "app/cli/cli_commands.h"
+#include "app/cli/cli_interrupt.h"
 #include "app/cli/cli_output.h"
+#include "app/cli/cli_progress.h"
 #include "app/demo/demo_data.h"
 #include "app/node.h"
 #include "app/model/records.h"
@@ -214,8 +216,15 @@ void registerNodeCommands(CLI::App& root, CliContext& ctx) {
     ctx.run = [&ctx, opts] {
       auto node = ctx.openNode();
       if (!node) return reportFailure(node.error());
-      auto done = (*node)->backup(opts->file);
+      // LMDB's copy cannot stop midway: Ctrl-C is seen once it ends, and the copy, made
+      // under a temporary name, is removed (Node::backup).
+      InterruptGuard interrupt;
+      ProgressLine line(progressWanted(false), {.verbZh = "已备份", .verbEn = "backed up", .bytes = true, .totalIsBound = true});
+      const WorkHooks hooks = progressHooks(line, interrupt);
+      auto done = (*node)->backup(opts->file, hooks);
+      line.finish();
       if (!done) return reportFailure(done.error());
+      if (*done == Completion::Cancelled) return reportInterrupted(notWrittenText(opts->file, "备份", "backup"));
       std::cout << fmt::format("已备份到 {} / backed up\n", opts->file);
       return 0;
     };

@@ -4,7 +4,9 @@
 #include <iostream>
 
 #include "app/cli/cli_commands.h"
+#include "app/cli/cli_interrupt.h"
 #include "app/cli/cli_output.h"
+#include "app/cli/cli_progress.h"
 #include "app/io/report_file.h"
 #include "app/io/xlsx_export.h"
 #include "app/node.h"
@@ -40,7 +42,16 @@ int runReport(CliContext& ctx, const ReportOptions& opts) {
     if (!id) return reportFailure(id.error());
     org = *id;
   }
-  const Report report = (*node)->report(org, opts.year);
+  // The file is written whole or not at all (report_file.h): Ctrl-C is seen while the
+  // unions are read, before anything is written.
+  InterruptGuard interrupt;
+  ProgressLine line(progressWanted(ctx.json), {"已读取", "read", "个工会", "unions"});
+  const WorkHooks hooks = progressHooks(line, interrupt);
+  const Report report = (*node)->report(org, opts.year, hooks);
+  line.finish();
+  if (interrupt.interrupted())
+    return reportInterrupted(opts.out.empty() ? std::string("已中断：报表未输出 / interrupted: the report was not printed")
+                                              : notWrittenText(opts.out, "报表", "report"));
   if (!opts.out.empty()) {
     if (auto written = writeReportFile(report, opts); !written) return reportFailure(written.error());
     std::cout << fmt::format("已写出{}年报表到 {}（{}，{}个下级工会）/ wrote the {} report to {}\n", report.year, opts.out,

@@ -14,6 +14,8 @@
 #include <mutex>
 
 #include "app/cli/cli_commands.h"
+#include "app/cli/cli_interrupt.h"
+#include "app/cli/cli_progress.h"
 #include "app/federation/federation.h"
 #include "app/node.h"
 #include "app/sync/status_file.h"
@@ -239,7 +241,27 @@ int runSync(CliContext& ctx, const SyncCliOptions& o) {
   if (o.peer.rfind("tcp://", 0) != 0) return reportFailure("--peer 应为 tcp://HOST:PORT / --peer must look like tcp://HOST:PORT");
   auto node = ctx.openNode();
   if (!node) return reportFailure(node.error());
-  auto peer = syncOnce((*node)->sync(), o.peer, std::chrono::milliseconds(static_cast<std::int64_t>(o.timeout * 1000)));
+  InterruptGuard interrupt;
+  ProgressLine line(progressWanted(ctx.json), {"已接收", "received", "条变更", "changes"});
+  auto sentNote = [](const SessionStats& s) {
+    const std::string sent = groupedDigits(s.changesSent);
+    const double in = static_cast<double>(s.bytesReceived) / 1e6, out = static_cast<double>(s.bytesSent) / 1e6;
+    return ProgressNote{fmt::format("已发送 {} 条，收 {:.1f} MB，发 {:.1f} MB", sent, in, out),
+                        fmt::format("sent {}, {:.1f} MB in, {:.1f} MB out", sent, in, out)};
+  };
+  auto showProgress = [&](const PeerStatus& p) { line.update(p.current.changesReceived, 0, sentNote(p.current)); };
+  auto peer = syncOnce((*node)->sync(), o.peer, std::chrono::milliseconds(static_cast<std::int64_t>(o.timeout * 1000)),
+                       SyncWatch{showProgress, interrupt.flag()});
+  if (peer) line.finish(peer->current.changesReceived, 0, sentNote(peer->current));
+  line.finish();
+  if (interrupt.interrupted()) {
+    if (!peer) return reportInterrupted(peer.error().message);
+    const std::string received = groupedDigits(peer->current.changesReceived);
+    const std::string sent = groupedDigits(peer->current.changesSent);
+    return reportInterrupted(fmt::format("已中断：已接收并存入 {} 条变更，已发送 {} 条；再次同步会补上其余的 / interrupted: {} changes "
+                                         "received and stored, {} sent; syncing again brings the rest",
+                                         received, sent, received, sent));
+  }
   if (!peer) return reportFailure(peer.error());
   const SessionStats& s = peer->current;
   if (ctx.json) {
