@@ -57,6 +57,15 @@ inline CommandResult runCli(const std::string& dataDir, const std::vector<std::s
 
 inline std::string firstLine(const std::string& s) { return s.substr(0, s.find('\n')); }
 
+// Waits for the child `pid` to end: its exit code, or -signal when a signal ended it.
+inline int waitForExit(pid_t pid) {
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return -WTERMSIG(status);
+  return -1;
+}
+
 // A background `unionsync --data DIR args...` with output to `logFile`.
 class Process {
  public:
@@ -88,12 +97,9 @@ class Process {
   int stop(int signal) {
     if (pid_ <= 0) return -1;
     ::kill(pid_, signal);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
+    const int code = waitForExit(pid_);
     pid_ = -1;
-    if (WIFEXITED(status)) return WEXITSTATUS(status);
-    if (WIFSIGNALED(status)) return -WTERMSIG(status);
-    return -1;
+    return code;
   }
 
  private:
