@@ -52,12 +52,11 @@ Result<PeerStatus> syncOnce(SyncService& service, const std::string& address, st
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::shared_ptr<const SyncStatus> status;
   bool cancelled = false;
-  for (;;) {
+  while (!(cancelled = watch.cancel && watch.cancel->load())) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     const auto [latest, done] = service.waitFor(finished, std::clamp(left, std::chrono::milliseconds(0), kWatchSlice));
     if (latest) status = latest;
     if (done || !latest || !latest->running || left <= kWatchSlice) break;
-    if ((cancelled = watch.cancel && watch.cancel->load())) break;
     if (const PeerStatus* p = peerIn(status); p && watch.progress) watch.progress(*p);
   }
   service.stop();
