@@ -24,8 +24,12 @@ InterruptGuard::InterruptGuard() {
   // SA_RESETHAND: the kernel puts back the default action as it delivers the first signal.
   // SA_RESTART: calls that do not expect EINTR (LMDB's backup copy among them) carry on.
   action.sa_flags = SA_RESETHAND | SA_RESTART;
-  sigaction(SIGINT, &action, &previousInt_);
-  sigaction(SIGTERM, &action, &previousTerm_);
+  // A signal ignored on entry stays ignored: a shell starts background jobs of a script so
+  // that the Ctrl+C meant for the script leaves them running.
+  sigaction(SIGINT, nullptr, &previousInt_);
+  sigaction(SIGTERM, nullptr, &previousTerm_);
+  if (previousInt_.sa_handler != SIG_IGN) sigaction(SIGINT, &action, nullptr);
+  if (previousTerm_.sa_handler != SIG_IGN) sigaction(SIGTERM, &action, nullptr);
 }
 
 InterruptGuard::~InterruptGuard() {

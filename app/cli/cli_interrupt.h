@@ -16,8 +16,8 @@ inline constexpr int kInterruptedExit = 130;
 
 // While it lives, the first SIGINT or SIGTERM only sets flag() (nothing else happens in the
 // handler, so it is async-signal-safe) and puts back the default action, so a second one
-// ends the process at once. The previous handlers return when it is destroyed. One guard at
-// a time.
+// ends the process at once. A signal ignored when it starts (a script's background job)
+// stays ignored. The previous handlers return when it is destroyed. One guard at a time.
 class InterruptGuard {
  public:
   InterruptGuard();

@@ -60,3 +60,19 @@ TEST_CASE("interrupt guard: the first SIGINT only sets the flag and restores the
   CHECK(kInterruptedExit == 130);
 }
 
+TEST_CASE("interrupt guard: a SIGINT ignored on entry (a script's background job) stays ignored") {
+  struct sigaction ignore{};
+  ignore.sa_handler = SIG_IGN;
+  struct sigaction before{};
+  sigaction(SIGINT, &ignore, &before);
+  {
+    InterruptGuard guard;
+    struct sigaction now{};
+    sigaction(SIGINT, nullptr, &now);
+    CHECK((now.sa_handler == SIG_IGN));
+    REQUIRE(::raise(SIGINT) == 0);
+    CHECK_FALSE(guard.interrupted());
+  }
+  sigaction(SIGINT, &before, nullptr);
+}
+
