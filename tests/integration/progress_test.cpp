@@ -86,7 +86,7 @@ TEST_CASE("cli: an import shows its progress on a terminal and prints none into 
 }  // TEST_SUITE integration
 
 TEST_SUITE("slow") {
-TEST_CASE("[slow] Ctrl+C stops an import between chunks and an export before its file and says what was stored") {
+TEST_CASE("[slow] Ctrl+C stops an import between chunks and an export or a backup before its file and says what was stored") {
   TempDir tmp;
   const std::string roster = tmp.sub("roster.csv");
   constexpr std::int64_t kRows = 300000;  // three chunks of 100,000 rows: Ctrl+C lands before the last
@@ -138,5 +138,24 @@ TEST_CASE("[slow] Ctrl+C stops an import between chunks and an export before its
   CHECK(!std::filesystem::exists(out + ".tmp"));
   std::ifstream earlier(out);
   CHECK(std::string(std::istreambuf_iterator<char>(earlier), {}) == "an earlier export");
+
+  // A backup: LMDB's copy runs to its end, then the copy is dropped. The copy may also have
+  // ended before Ctrl+C arrived: then the backup is whole. Never a half file.
+  const std::string backup = tmp.sub("office.mdb");
+  PtyProcess backingUp(dir, {"backup", "--out", backup});
+  REQUIRE(backingUp.started());
+  REQUIRE_MESSAGE(backingUp.waitFor("已备份 ", 60s), backingUp.output());
+  backingUp.pressCtrlC();
+  const int code = backingUp.wait();
+  INFO(backingUp.output());
+  CHECK(!std::filesystem::exists(backup + ".tmp"));
+  if (code == 130) {
+    CHECK(backingUp.output().find("已中断：未写出备份文件 " + backup) != std::string::npos);
+    CHECK(!std::filesystem::exists(backup));
+  } else {
+    CHECK(code == 0);
+    CHECK(runCli(tmp.sub("restored"), {"restore", backup}).exitCode == 0);
+    CHECK(membersHeld(tmp.sub("restored")) == kRows);
+  }
 }
 }  // TEST_SUITE slow
