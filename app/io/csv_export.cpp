@@ -37,17 +37,15 @@ Result<Written> writeRows(const RecordTable& table, const Sink& sink, const Work
   std::size_t records = 0;
   std::optional<Error> failure;
   std::vector<std::string> row;
-  const Completion completion = table.forEach(
-      [&](const Record& r) {
-        table.textRow(r, row);
-        appendCsvRow(buffer, row);
-        ++records;
-        if (buffer.size() < kFlushBytes) return true;
-        if (auto ok = sink(buffer); !ok) failure = ok.error();
-        buffer.clear();
-        return !failure;
-      },
-      hooks);
+  const Completion completion = table.forEach([&](const Record& r) {
+    table.textRow(r, row);
+    appendCsvRow(buffer, row);
+    ++records;
+    if (buffer.size() < kFlushBytes) return true;
+    if (auto ok = sink(buffer); !ok) failure = ok.error();
+    buffer.clear();
+    return !failure;
+  }, hooks);
   if (!failure && completion == Completion::Finished)
     if (auto ok = sink(buffer); !ok) failure = ok.error();
   if (failure) return std::unexpected(*failure);

@@ -20,14 +20,12 @@ Result<ExportSummary> exportXlsx(const Node& node, Kind kind, const std::string&
   if (auto ok = book->addSheet(kindDef(kind).zh, headers); !ok) return std::unexpected(ok.error());
   std::optional<Error> failure;
   std::vector<SheetCell> row;
-  const Completion completion = table.forEach(
-      [&](const Record& r) {
-        table.sheetRow(r, row);
-        if (auto ok = book->addRow(row); !ok) failure = ok.error();
-        ++summary.records;
-        return !failure;
-      },
-      options.hooks);
+  const Completion completion = table.forEach([&](const Record& r) {
+    table.sheetRow(r, row);
+    if (auto ok = book->addRow(row); !ok) failure = ok.error();
+    ++summary.records;
+    return !failure;
+  }, options.hooks);
   if (failure) return std::unexpected(*failure);
   // Not closed: the temporary file goes with `book`.
   summary.cancelled = completion == Completion::Cancelled;
