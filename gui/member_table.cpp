@@ -67,8 +67,7 @@ class SnapshotBuilder {
   void add(const Record& r) {
     MemberRow row;
     row.id = r.id;
-    row.name = put(r.get("name"));
-    row.pinyin = pinyinOf(r.get("name"));
+    setName(row, r.get("name"));
     row.idNumber = put(r.get("id_number"));
     row.mobile = put(r.get("mobile"));
     row.cardNo = put(r.get("card_no"));
@@ -87,8 +86,7 @@ class SnapshotBuilder {
   // Copies a row of another snapshot whose org table this one started from.
   void copy(const MemberSnapshot& from, const MemberRow& source) {
     MemberRow row = source;
-    row.name = put(from.text(source.name));
-    row.pinyin = pinyinOf(from.text(source.name));
+    setName(row, from.text(source.name));
     row.idNumber = put(from.text(source.idNumber));
     row.mobile = put(from.text(source.mobile));
     row.cardNo = put(from.text(source.cardNo));
@@ -108,15 +106,17 @@ class SnapshotBuilder {
     return ref;
   }
 
-  // Names repeat (王伟, 李娜): each distinct name's keys are made and stored once.
-  StrRef pinyinOf(std::string_view name) {
-    auto [it, inserted] = pinyin_.try_emplace(std::string(name));
+  // Names repeat (王伟, 李娜): each distinct name is stored, and its keys made, once.
+  void setName(MemberRow& row, std::string_view name) {
+    auto [it, inserted] = nameIds_.try_emplace(std::string(name), static_cast<std::uint32_t>(s_->names_.size()));
     if (inserted) {
       std::string keys;
       for (const std::string& key : pinyin::nameKeys(name)) keys.append(key).push_back('\n');
-      it->second = put(keys);
+      const StrRef text = put(name);
+      s_->names_.push_back({text, put(keys)});
     }
-    return it->second;
+    row.nameId = it->second;
+    row.name = s_->names_[it->second].text;
   }
 
   std::uint32_t org(std::string_view hex) {
@@ -130,7 +130,7 @@ class SnapshotBuilder {
   }
 
   std::shared_ptr<MemberSnapshot> s_;
-  std::unordered_map<std::string, StrRef> pinyin_;
+  std::unordered_map<std::string, std::uint32_t> nameIds_;
 };
 
 std::shared_ptr<const MemberSnapshot> MemberSnapshot::load(const Node& node,
@@ -230,19 +230,22 @@ SearchKey makeSearchKey(std::string_view typed) {
   return key;
 }
 
-bool matchesSearch(const MemberSnapshot& s, const MemberRow& row, const SearchKey& key) {
-  if (key.text.empty()) return true;
-  if (s.text(row.name).starts_with(key.text)) return true;
-  if (!key.pinyin.empty()) {
-    // One key per line: a query (letters only) cannot match across the line break.
-    const std::string_view keys = s.text(row.pinyin);
-    for (std::size_t at = 0; at < keys.size();) {
-      if (keys.substr(at).starts_with(key.pinyin)) return true;
-      const std::size_t end = keys.find('\n', at);
-      if (end == std::string_view::npos) break;
-      at = end + 1;
-    }
+bool nameMatchesSearch(const MemberSnapshot& s, std::uint32_t nameId, const SearchKey& key) {
+  const MemberSnapshot::Name& name = s.names()[nameId];
+  if (s.text(name.text).starts_with(key.text)) return true;
+  if (key.pinyin.empty()) return false;
+  // One key per line: a query (letters only) cannot match across the line break.
+  const std::string_view keys = s.text(name.pinyin);
+  for (std::size_t at = 0; at < keys.size();) {
+    if (keys.substr(at).starts_with(key.pinyin)) return true;
+    const std::size_t end = keys.find('\n', at);
+    if (end == std::string_view::npos) break;
+    at = end + 1;
   }
+  return false;
+}
+
+bool numbersMatchSearch(const MemberSnapshot& s, const MemberRow& row, const SearchKey& key) {
   const std::string_view k = key.upper;
   if (s.text(row.cardNo).starts_with(k)) return true;
   if (!key.digitsOnly) return false;
@@ -250,6 +253,11 @@ bool matchesSearch(const MemberSnapshot& s, const MemberRow& row, const SearchKe
   const std::string_view mobile = s.text(row.mobile);
   if (id.starts_with(k) || mobile.starts_with(k)) return true;
   return k.size() >= 4 && (id.ends_with(k) || mobile.ends_with(k));
+}
+
+bool matchesSearch(const MemberSnapshot& s, const MemberRow& row, const SearchKey& key) {
+  if (key.text.empty()) return true;
+  return nameMatchesSearch(s, row.nameId, key) || numbersMatchSearch(s, row, key);
 }
 
 std::string maskMobile(std::string_view mobile) {
@@ -354,7 +362,11 @@ const std::vector<std::uint32_t>& MemberQueryEngine::order(const MemberSnapshot&
     }
   };
   switch (column) {
-    case MemberColumn::Name: key = textRanks(n, [&](std::size_t i) { return s.text(s.row(i).name); }, collated); break;
+    case MemberColumn::Name: {
+      const auto nameRank = textRanks(s.names().size(), [&](std::size_t i) { return s.text(s.names()[i].text); }, collated);
+      small([&](const MemberRow& r) { return nameRank[r.nameId] + 1; });
+      break;
+    }
     case MemberColumn::Employer: key = textRanks(n, [&](std::size_t i) { return s.text(s.row(i).employer); }, collated); break;
     case MemberColumn::IdNumber: key = textRanks(n, [&](std::size_t i) { return s.text(s.row(i).idNumber); }, bytes); break;
     case MemberColumn::Mobile: key = textRanks(n, [&](std::size_t i) { return s.text(s.row(i).mobile); }, bytes); break;
@@ -388,6 +400,12 @@ std::vector<std::uint32_t> MemberQueryEngine::scan(const MemberSnapshot& s, cons
       if (auto index = s.orgIndex(id); index != kNoOrg) orgAllowed[index] = 1;
   }
   const SearchKey key = makeSearchKey(f.search);
+  // Each distinct name is judged once; rows then look their name's verdict up.
+  std::vector<char> nameHit;
+  if (!key.text.empty()) {
+    nameHit.resize(s.names().size());
+    for (std::uint32_t n = 0; n < nameHit.size(); ++n) nameHit[n] = nameMatchesSearch(s, n, key);
+  }
   // Filter in row order (sequential memory), split over the cores, then walk the column's
   // ready-made order.
   std::vector<char> match(s.size(), 0);
@@ -399,7 +417,7 @@ std::vector<std::uint32_t> MemberQueryEngine::scan(const MemberSnapshot& s, cons
       if (f.status != 0 && r.status != f.status) continue;
       if (f.migrant != MigrantFilter::Any && r.migrant != (f.migrant == MigrantFilter::Yes)) continue;
       if (f.org && (r.org == kNoOrg || !orgAllowed[r.org])) continue;
-      if (!matchesSearch(s, r, key)) continue;
+      if (!key.text.empty() && !nameHit[r.nameId] && !numbersMatchSearch(s, r, key)) continue;
       match[i] = 1;
       ++matches;
     }

@@ -56,7 +56,7 @@ inline constexpr std::uint32_t kNoOrg = UINT32_MAX;
 struct MemberRow {
   RecordId id;
   StrRef name, idNumber, mobile, cardNo, employer;
-  StrRef pinyin;  // the name's pinyin::nameKeys, one per line (rows of one name share it)
+  std::uint32_t nameId = 0;  // index into MemberSnapshot::names(): rows of one name share it
   std::uint32_t org = kNoOrg;  // index into MemberSnapshot::orgIds()
   std::uint32_t joinDate = 0;  // YYYYMMDD, 0 when empty
   std::uint8_t status = 0;     // 1 + index into the schema's status choices, 0 when empty
@@ -74,6 +74,13 @@ class MemberSnapshot {
   // A copy brought up to date with the members written since this one was read; nullptr
   // when nothing changed. Falls back to a full load when very many members changed.
   std::shared_ptr<const MemberSnapshot> refreshed(const Node& node) const;
+
+  // One per distinct name (names repeat: 王伟, 李娜): the name and its pinyin::nameKeys, one per
+  // line, so a search judges each name once rather than once per row.
+  struct Name {
+    StrRef text, pinyin;
+  };
+  const std::vector<Name>& names() const { return names_; }
 
   std::size_t size() const { return rows_.size(); }
   const MemberRow& row(std::size_t index) const { return rows_[index]; }
@@ -95,6 +102,7 @@ class MemberSnapshot {
  private:
   friend class SnapshotBuilder;
   std::vector<MemberRow> rows_;
+  std::vector<Name> names_;
   std::string pool_;
   std::vector<RecordId> orgIds_;
   std::unordered_map<std::string, std::uint32_t> orgIndex_;  // hex -> index
@@ -141,6 +149,10 @@ SearchKey makeSearchKey(std::string_view typed);
 // 110105********002X, so a cadre searches by the last four characters. Pinyin (wm, wangm,
 // "wang miao") matches the name as the CLI's search does (app/search/pinyin.h).
 bool matchesSearch(const MemberSnapshot& snapshot, const MemberRow& row, const SearchKey& key);
+// The name part of matchesSearch, for one of snapshot.names().
+bool nameMatchesSearch(const MemberSnapshot& snapshot, std::uint32_t nameId, const SearchKey& key);
+// The rest of matchesSearch: card number, ID number, mobile.
+bool numbersMatchSearch(const MemberSnapshot& snapshot, const MemberRow& row, const SearchKey& key);
 
 // Hides the middle of a mobile number: 138****5678 (anything but 11 characters: unchanged
 // when empty, fully masked otherwise).
