@@ -7,7 +7,7 @@ packages=(
   build-essential cmake pkg-config
   libzmq3-dev cppzmq-dev capnproto libcapnp-dev liblmdb-dev lmdb-utils
   libimgui-dev libglfw3-dev libstb-dev doctest-dev libsodium-dev
-  libcli11-dev nlohmann-json3-dev libfmt-dev libicu-dev libxlsxwriter-dev zlib1g-dev
+  libcli11-dev nlohmann-json3-dev libfmt-dev libicu-dev libxlsxwriter-dev libzip-dev libexpat1-dev zlib1g-dev
   xvfb xauth fonts-noto-cjk fonts-wqy-microhei
   librsvg2-bin desktop-file-utils  # the .deb: PNG icons drawn from the SVG, menu entry check
 )

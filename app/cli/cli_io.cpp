@@ -1,4 +1,4 @@
-// `import` and `export` commands: records in from CSV files, out to CSV or XLSX files.
+// `import` and `export` commands: records in from CSV or XLSX files, out to CSV or XLSX files.
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -22,6 +22,7 @@ struct IoOptions {
   std::string encoding;
   std::string org;
   std::string report;
+  std::string sheet;
 };
 
 Result<Encoding> parseEncoding(const std::string& name, Encoding fallback) {
@@ -48,6 +49,7 @@ void printImportSummary(const ImportReport& r, bool json) {
                                 {"duplicates", r.duplicates},
                                 {"rejected", r.rejected},
                                 {"encoding", encodingName(r.detectedEncoding)},
+                                {"sheet", r.sheet},
                                 {"damaged_bytes", r.damagedBytes},
                                 {"ignored_columns", ignored},
                                 {"report", r.reportPath},
@@ -59,7 +61,8 @@ void printImportSummary(const ImportReport& r, bool json) {
   }
   std::cout << fmt::format("读取 rows {}：新增 created {}，更新 updated {}，未变 unchanged {}，重复行 duplicates {}，拒绝 rejected {}\n",
                            r.rows, r.created, r.updated, r.unchanged, r.duplicates, r.rejected)
-            << fmt::format("文件编码 encoding: {}\n", encodingName(r.detectedEncoding));
+            << (r.sheet.empty() ? fmt::format("文件编码 encoding: {}\n", encodingName(r.detectedEncoding))
+                                : fmt::format("工作表 sheet: {}\n", r.sheet));
   if (r.damagedBytes != 0)
     std::cout << fmt::format("注意：文件中有 {} 处不是 UTF-8 的字节（第一处在第{}行），含有它们的行已拒绝，见报告 / note: {} byte "
                              "sequences are not UTF-8 (the first on line {}); rows holding them were rejected, see the report\n",
@@ -92,7 +95,7 @@ int runImport(CliContext& ctx, const IoOptions& opts, std::optional<Kind> kind) 
   // what was stored.
   InterruptGuard interrupt;
   ProgressLine line(progressWanted(ctx.json), {"已导入", "imported", "行", "rows"});
-  ImportOptions options{.encoding = *encoding, .defaultOrg = *org, .reportPath = opts.report, .cancel = interrupt.flag()};
+  ImportOptions options{.encoding = *encoding, .sheet = opts.sheet, .defaultOrg = *org, .reportPath = opts.report, .cancel = interrupt.flag()};
   options.progress = [&line](const ImportProgress& p) { line.update(p.rowsDone, p.rowsTotal); };
   auto report = kind ? importRecords(**node, *kind, opts.file, options) : importMembers(**node, opts.file, options);
   line.finish();
@@ -154,24 +157,26 @@ constexpr ExportTarget kExportTargets[] = {{"members", Kind::Member},
 void registerIoCommands(CLI::App& root, CliContext& ctx) {
   auto opts = std::make_shared<IoOptions>();
 
-  auto* import = root.add_subcommand("import", "从CSV文件导入 / import from a CSV file");
+  auto* import = root.add_subcommand("import", "从CSV或XLSX文件导入 / import from a CSV or XLSX file");
   // Every importer takes the same options; members also update the member held (by ID number).
   import->require_subcommand(1);
   auto addImport = [&](const std::string& name, const std::string& help, const std::string& orgHelp,
                        std::optional<Kind> kind) {
     auto* cmd = import->add_subcommand(name, help);
-    cmd->add_option("file", opts->file, "CSV文件 / CSV file")->required();
-    cmd->add_option("--encoding", opts->encoding, "auto|utf-8|gbk，默认自动识别 / default: detect");
+    cmd->add_option("file", opts->file, "CSV或XLSX文件 / CSV or XLSX file")->required();
+    cmd->add_option("--encoding", opts->encoding, "CSV：auto|utf-8|gbk，默认自动识别 / CSV: default: detect");
+    cmd->add_option("--sheet", opts->sheet, "XLSX：要导入的工作表，默认第一个 / XLSX: the sheet to import, default: the first");
     cmd->add_option("--org", opts->org, orgHelp);
-    cmd->add_option("--report", opts->report, "拒绝行报告文件，默认 FILE.rejected.csv / report file");
+    cmd->add_option("--report", opts->report,
+                    "拒绝行报告文件（.csv或.xlsx），默认 FILE.rejected.csv 或 .xlsx / report file (.csv or .xlsx)");
     addJsonFlag(cmd, ctx);
     cmd->callback([&ctx, opts, kind] { ctx.run = [&ctx, opts, kind] { return runImport(ctx, *opts, kind); }; });
   };
-  addImport("members", "导入会员名册（UTF-8或GBK，中文表头）/ import a member roster (UTF-8 or GBK, Chinese headers)",
+  addImport("members", "导入会员名册（XLSX，或UTF-8、GBK的CSV，中文表头）/ import a member roster (XLSX, or UTF-8 or GBK CSV, Chinese headers)",
             "“所属工会”为空或缺列时使用的工会（名称或编号）/ union for rows without one", std::nullopt);
   for (const auto& target : importableKinds())
     addImport(std::string(target.name),
-              fmt::format("导入{}（UTF-8或GBK，中文或英文表头）/ import {} records (UTF-8 or GBK, Chinese or English headers)",
+              fmt::format("导入{}（XLSX或CSV，中文或英文表头）/ import {} records (XLSX or CSV, Chinese or English headers)",
                           kindDef(target.kind).zh, kindDef(target.kind).en),
               "工会列为空或缺列时使用的工会（名称或编号）/ union for rows without one", target.kind);
 

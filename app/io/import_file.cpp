@@ -8,6 +8,8 @@
 #include <fstream>
 
 #include "app/io/csv_export.h"
+#include "app/io/xlsx_cell_text.h"
+#include "app/io/xlsx_writer.h"
 
 namespace unionsync {
 
@@ -28,6 +30,14 @@ Result<std::string> readFileBytes(const std::string& path) {
   return bytes;
 }
 
+std::string lowerExtension(const std::string& path) {
+  std::string extension = std::filesystem::path(path).extension().string();
+  std::ranges::transform(extension, extension.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return extension;
+}
+
+bool isBlank(std::string_view cell) { return cell.find_first_not_of(" \t") == std::string_view::npos; }
+
 bool looksLikeHeader(Kind kind, const std::vector<std::string>& headers) {
   auto columns = ImportColumns::map(kind, headers);
   return std::ranges::all_of(headerKeyFields(kind), [&](std::string_view f) { return columns.columnOf(f) >= 0; });
@@ -42,6 +52,100 @@ Result<DecodedText> readImportText(const std::string& path, Encoding encoding) {
   if (!decoded) return fail(fmt::format("无法读取文件 {} 的文字编码 / cannot decode the file: {}", path, decoded.error().message));
   return decoded;
 }
+
+bool isXlsxFile(const std::string& path) {
+  const std::string extension = lowerExtension(path);
+  if (extension == ".xlsx" || extension == ".xlsm" || extension == ".xls") return true;
+  std::ifstream in(path, std::ios::binary);
+  char magic[4] = {};
+  in.read(magic, sizeof magic);
+  const std::string_view head(magic, static_cast<std::size_t>(in.gcount()));
+  return head == std::string_view("PK\x03\x04", 4) || head == std::string_view("\xD0\xCF\x11\xE0", 4);
+}
+
+// --- rows ------------------------------------------------------------------------------------------
+
+struct ImportRows::Impl {
+  std::optional<CsvReader> csv;
+  std::optional<XlsxSheetReader> sheet;
+  bool date1904 = false;
+  const ImportColumns* columns = nullptr;
+  std::vector<std::string> cells;  // the XLSX row's text, which the CsvRow views
+  std::vector<RowProblem> problems;
+
+  Result<std::optional<CsvRow>> nextCsv() {
+    auto row = csv->next();
+    if (!row) return fail(fmt::format("文件不是有效的CSV，未导入任何数据 / the file is not valid CSV, nothing was imported: {}",
+                                      row.error().message));
+    return row;
+  }
+
+  Result<std::optional<CsvRow>> nextXlsx() {
+    for (;;) {
+      auto row = sheet->next();
+      if (!row) return std::unexpected(row.error());
+      if (!*row) return std::nullopt;
+      problems.clear();
+      cells.assign((*row)->cells.empty() ? 0 : (*row)->cells.back().column + 1, std::string());
+      for (const XlsxCell& cell : (*row)->cells) {
+        const bool known = columns && cell.column < columns->fields.size();
+        auto text = xlsxCellText(cell, known ? columns->fields[cell.column] : nullptr, date1904);
+        if (!text.problem.empty()) problems.push_back({known ? columns->headers[cell.column] : "", std::move(text.problem)});
+        cells[cell.column] = std::move(text.text);
+      }
+      if (std::ranges::all_of(cells, isBlank)) continue;
+      return CsvRow{(*row)->number, std::vector<std::string_view>(cells.begin(), cells.end())};
+    }
+  }
+};
+
+ImportRows::ImportRows(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ImportRows::ImportRows(ImportRows&&) noexcept = default;
+ImportRows& ImportRows::operator=(ImportRows&&) noexcept = default;
+ImportRows::~ImportRows() = default;
+
+Result<std::optional<CsvRow>> ImportRows::next() { return impl_->csv ? impl_->nextCsv() : impl_->nextXlsx(); }
+const std::vector<RowProblem>& ImportRows::problems() const { return impl_->problems; }
+void ImportRows::readAs(const ImportColumns& columns) { impl_->columns = &columns; }
+
+std::string ImportSource::where() const {
+  return xlsx() ? fmt::format("文件 {} 的工作表“{}”", path, sheet) : fmt::format("文件 {}", path);
+}
+
+Result<ImportRows> ImportSource::rows() const {
+  auto impl = std::make_unique<ImportRows::Impl>();
+  if (!xlsx()) {
+    impl->csv.emplace(text.utf8);
+    return ImportRows(std::move(impl));
+  }
+  auto reader = workbook->sheet(sheet);
+  if (!reader) return std::unexpected(reader.error());
+  impl->sheet.emplace(std::move(*reader));
+  impl->date1904 = workbook->date1904();
+  return ImportRows(std::move(impl));
+}
+
+Result<ImportSource> openImportSource(const std::string& path, const ImportOptions& options) {
+  ImportSource source{.path = path};
+  if (!isXlsxFile(path)) {
+    if (!options.sheet.empty())
+      return fail(fmt::format("文件 {} 是CSV文件，没有工作表，请去掉 --sheet / the file is CSV, which has no sheets: drop --sheet", path));
+    auto decoded = readImportText(path, options.encoding);
+    if (!decoded) return std::unexpected(decoded.error());
+    source.text = std::move(*decoded);
+    return source;
+  }
+  auto workbook = XlsxWorkbook::open(path);
+  if (!workbook) return std::unexpected(workbook.error());
+  source.workbook = std::make_shared<const XlsxWorkbook>(std::move(*workbook));
+  // Opening the sheet here says at once when it does not exist.
+  auto sheet = source.workbook->sheet(options.sheet);
+  if (!sheet) return std::unexpected(sheet.error());
+  source.sheet = sheet->sheetName();
+  return source;
+}
+
+// --- columns ---------------------------------------------------------------------------------------
 
 std::vector<std::string> ignoredHeaders(const std::vector<ColumnMapping>& mapping) {
   std::vector<std::string> out;
@@ -119,14 +223,12 @@ Result<void> checkRequiredColumns(const ImportColumns& columns, bool haveDefault
                           list, haveDefaultOrg ? "" : "（或用 --org 指定工会）", list));
 }
 
-Result<FileShape> readShape(std::string_view text, Kind kind) {
-  CsvReader reader(text);
+Result<FileShape> readShape(ImportRows& reader, Kind kind) {
   FileShape shape;
   std::size_t rows = 0, headerRow = 0;
   for (;;) {
     auto row = reader.next();
-    if (!row) return fail(fmt::format("文件不是有效的CSV，未导入任何数据 / the file is not valid CSV, nothing was imported: {}",
-                                      row.error().message));
+    if (!row) return std::unexpected(row.error());
     if (!*row) break;
     ++rows;
     if (headerRow != 0 || rows > kHeaderSearchRows) continue;
@@ -189,10 +291,9 @@ std::string cellTextProblem(const FieldDef& field, std::string_view cell, std::s
   return {};
 }
 
-RejectionReport::RejectionReport(const std::vector<std::string>& headers) : width_(headers.size()) {
-  std::vector<std::string> header{"行号/line", "列/column", "原因/reason"};
-  header.insert(header.end(), headers.begin(), headers.end());
-  appendCsvRow(text_, header);
+RejectionReport::RejectionReport(const std::vector<std::string>& headers)
+    : header_{"行号/line", "列/column", "原因/reason"} {
+  header_.insert(header_.end(), headers.begin(), headers.end());
 }
 
 void RejectionReport::add(const CsvRow& row, const std::vector<RowProblem>& problems) {
@@ -203,24 +304,51 @@ void RejectionReport::add(const CsvRow& row, const std::vector<RowProblem>& prob
     reasons += (reasons.empty() ? "" : "；") + p.reason;
   }
   std::vector<std::string> line{std::to_string(row.line), fmt::format("{}", fmt::join(columns, "；")), reasons};
-  // The row as read, with long digit strings kept as text for Excel; a NUL would cut the
-  // line short in spreadsheets, so it is shown as the replacement character.
+  // The row as read; a NUL would cut the line short in spreadsheets, so it is shown as the
+  // replacement character.
   for (auto cell : row.fields) {
-    std::string text = excelText(cell);
+    std::string text(cell);
     for (std::size_t nul; (nul = text.find('\0')) != std::string::npos;) text.replace(nul, 1, "\xEF\xBF\xBD");
     line.push_back(std::move(text));
   }
-  if (line.size() < width_ + 3) line.resize(width_ + 3);
-  appendCsvRow(text_, line);
+  if (line.size() < header_.size()) line.resize(header_.size());
+  rows_.push_back(std::move(line));
 }
 
 Result<void> RejectionReport::save(const std::string& path) const {
-  AtomicFile file(path, true);
-  auto ok = file.write(kUtf8Bom);
-  if (ok) ok = file.write(text_);
-  if (ok) ok = file.commit();
+  auto ok = lowerExtension(path) == ".xlsx" ? saveXlsx(path) : saveCsv(path);
   if (!ok) return fail(fmt::format("无法写入报告文件 {} / cannot write the report file: {}", path, ok.error().message));
   return {};
+}
+
+Result<void> RejectionReport::saveCsv(const std::string& path) const {
+  std::string text(kUtf8Bom);
+  appendCsvRow(text, header_);
+  std::vector<std::string> line;
+  for (const auto& row : rows_) {
+    // Long digit strings stay text in Excel (excelText); the first three columns are ours.
+    line.assign(row.begin(), row.begin() + 3);
+    for (std::size_t c = 3; c < row.size(); ++c) line.push_back(excelText(row[c]));
+    appendCsvRow(text, line);
+  }
+  AtomicFile file(path, true);
+  auto ok = file.write(text);
+  if (ok) ok = file.commit();
+  return ok;
+}
+
+Result<void> RejectionReport::saveXlsx(const std::string& path) const {
+  auto book = XlsxWriter::create(path, XlsxOptions{.ownerOnly = true});
+  if (!book) return std::unexpected(book.error());
+  if (auto ok = book->addSheet("拒绝的行", header_); !ok) return ok;
+  std::vector<SheetCell> cells;
+  for (const auto& row : rows_) {
+    cells.clear();
+    cells.push_back(SheetCell::ofInteger(static_cast<std::int64_t>(std::stoull(row[0]))));
+    for (std::size_t c = 1; c < row.size(); ++c) cells.push_back(SheetCell::ofText(row[c]));
+    if (auto ok = book->addRow(cells); !ok) return ok;
+  }
+  return book->close();
 }
 
 Result<void> checkReportWritable(const std::string& path, const std::string& input) {
@@ -233,30 +361,35 @@ Result<void> checkReportWritable(const std::string& path, const std::string& inp
 }
 
 std::string defaultReportPath(const std::string& inputPath) {
+  const std::string extension = lowerExtension(inputPath);
   std::string base = inputPath;
-  if (base.size() > 4 && (base.ends_with(".csv") || base.ends_with(".CSV"))) base.resize(base.size() - 4);
-  return base + ".rejected.csv";
+  if (extension == ".csv" || extension == ".xlsx") base.resize(base.size() - extension.size());
+  return base + (isXlsxFile(inputPath) ? ".rejected.xlsx" : ".rejected.csv");
 }
 
 Result<OpenedImport> openImport(Kind kind, const std::string& path, const ImportOptions& options) {
-  auto decoded = readImportText(path, options.encoding);
-  if (!decoded) return std::unexpected(decoded.error());
-  auto shape = readShape(decoded->utf8, kind);
+  auto source = openImportSource(path, options);
+  if (!source) return std::unexpected(source.error());
+  auto rows = source->rows();
+  if (!rows) return std::unexpected(rows.error());
+  auto shape = readShape(*rows, kind);
   if (!shape) return std::unexpected(shape.error());
   if (shape->headerLine == 0)
-    return fail(fmt::format("文件 {} 是空的（或只有空行），未导入任何数据 / the file is empty (or blank lines only); nothing was imported", path));
+    return fail(fmt::format("{}是空的（或只有空行），未导入任何数据 / the file is empty (or blank lines only); nothing was imported",
+                            source->where()));
   ImportColumns columns = ImportColumns::map(kind, shape->headers);
   if (auto ok = checkRequiredColumns(columns, options.defaultOrg.has_value()); !ok) return std::unexpected(ok.error());
   if (shape->dataRows == 0)
-    return fail(fmt::format("文件 {} 只有表头（第{}行），下面没有数据行，未导入任何数据 / the file has a header (line {}) but no data "
+    return fail(fmt::format("{}只有表头（第{}行），下面没有数据行，未导入任何数据 / the file has a header (line {}) but no data "
                             "rows below it; nothing was imported",
-                            path, shape->headerLine, shape->headerLine));
+                            source->where(), shape->headerLine, shape->headerLine));
 
-  OpenedImport opened{.text = std::move(*decoded), .columns = std::move(columns), .dataRows = shape->dataRows};
+  OpenedImport opened{.source = std::move(*source), .columns = std::move(columns), .dataRows = shape->dataRows};
   ImportReport& report = opened.report;
-  report.detectedEncoding = opened.text.detected;
-  report.damagedBytes = opened.text.replaced;
-  report.firstDamagedLine = opened.text.firstReplacedLine;
+  report.detectedEncoding = opened.source.text.detected;
+  report.sheet = opened.source.sheet;
+  report.damagedBytes = opened.source.text.replaced;
+  report.firstDamagedLine = opened.source.text.firstReplacedLine;
   report.headerLine = shape->headerLine;
   report.headerMapping = opened.columns.mapping;
   report.reportPath = options.reportPath.empty() ? defaultReportPath(path) : options.reportPath;

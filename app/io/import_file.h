@@ -1,11 +1,18 @@
-// What every CSV import shares (member rosters, member_import.h; other records,
-// record_import.h): reading and decoding the file, finding the header row, mapping headers to
-// schema fields, checking that a cell's text is fit to store, and the rejection report.
+// What every import shares (member rosters, member_import.h; other records,
+// record_import.h): reading the file (CSV text, or a sheet of an XLSX workbook), finding the
+// header row, mapping headers to schema fields, checking that a cell's text is fit to store,
+// and the rejection report.
+//
+// XLSX files are read as rows of text the same as CSV rows (xlsx_cell_text.h says how a cell
+// becomes text), so every rule of the CSV import applies to them alike; a row's line is then
+// Excel's row number, which is what the reports and messages name. A file is read as XLSX
+// when it starts as a ZIP file or an old .xls does, or is named .xlsx, .xlsm or .xls.
 #pragma once
 
 #include <atomic>
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +20,7 @@
 
 #include "app/io/csv.h"
 #include "app/io/text_encoding.h"
+#include "app/io/xlsx_reader.h"
 #include "store/schema.h"
 
 namespace unionsync {
@@ -25,11 +33,14 @@ struct ImportProgress {
 };
 
 struct ImportOptions {
-  Encoding encoding = Encoding::Auto;
+  Encoding encoding = Encoding::Auto;  // CSV only
+  // XLSX: the sheet to read (its exact name); empty: the first. Naming one for a CSV file fails.
+  std::string sheet;
   // The union of rows with a blank union cell (所属工会, 受理工会 ...: the kind's owner field),
   // and of every row when there is no such column.
   std::optional<RecordId> defaultOrg;
-  // Where the report goes; empty: next to the input, "<input>.rejected.csv".
+  // Where the report goes (XLSX when it ends in .xlsx, CSV otherwise); empty: next to the
+  // input, defaultReportPath.
   std::string reportPath;
   // Rows per write transaction (members only). LMDB rewrites every page a transaction touches, and member
   // ids are spread over the whole key space, so bigger transactions write far fewer bytes
@@ -58,7 +69,8 @@ struct ImportReport {
   // Other records: rows identical to a record held or to an earlier row (not stored again).
   std::size_t duplicates = 0;
   std::size_t rejected = 0;    // rows not imported (see the report file)
-  Encoding detectedEncoding = Encoding::Utf8;
+  Encoding detectedEncoding = Encoding::Utf8;  // UTF-8 for XLSX
+  std::string sheet;                          // XLSX: the sheet read; empty for CSV
   // Byte sequences of a UTF-8 file that were not UTF-8, and the first line holding one: the
   // rows whose cells hold them are rejected (a damaged byte in other columns is ignored).
   std::size_t damagedBytes = 0;
@@ -81,6 +93,65 @@ struct ImportReport {
 // Reads and decodes the file at `path` (decodeText). Fails with a message naming the file
 // when it cannot be read or decoded.
 Result<DecodedText> readImportText(const std::string& path, Encoding encoding);
+
+// True when the file at `path` is read as an XLSX workbook (see the top of this file).
+bool isXlsxFile(const std::string& path);
+
+// One reason a row is rejected (or noted): the column at fault as headed in the file (empty
+// for the whole row).
+struct RowProblem {
+  std::string column;
+  std::string reason;
+};
+
+struct ImportColumns;
+
+// The rows of a file to import, from the first, as CsvRow: fields are the cells' text, line is
+// the CSV line or Excel's row number. Blank rows are skipped (CSV: blank lines; XLSX: rows
+// whose cells are all blank).
+class ImportRows {
+ public:
+  ImportRows(ImportRows&&) noexcept;
+  ImportRows& operator=(ImportRows&&) noexcept;
+  ~ImportRows();
+
+  // The next row, or empty at the end. Its fields are valid until the next call. Fails on
+  // CSV that is not well-formed and on a damaged XLSX sheet (xlsx_reader.h), naming the line
+  // or cell.
+  Result<std::optional<CsvRow>> next();
+  // XLSX cells of the row next() returned that cannot be imported, named by their column of
+  // `columns` (see readAs); always empty for CSV.
+  const std::vector<RowProblem>& problems() const;
+  // Reads the cells below the header for the fields of `columns` (which must outlive the
+  // rows): dates in date fields, digits lost in text fields (xlsxCellText).
+  void readAs(const ImportColumns& columns);
+
+ private:
+  friend struct ImportSource;
+  struct Impl;
+  explicit ImportRows(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// A file opened to import: CSV text decoded, or an XLSX workbook with the sheet to read.
+struct ImportSource {
+  std::string path;
+  DecodedText text{{}, Encoding::Utf8, false};   // CSV
+  std::shared_ptr<const XlsxWorkbook> workbook;  // XLSX
+  std::string sheet;                            // XLSX: the sheet's name
+
+  bool xlsx() const { return workbook != nullptr; }
+  // "文件 PATH" or "文件 PATH 的工作表“SHEET”", for messages (Chinese).
+  std::string where() const;
+  // The rows from the first (the file is read again each time). Fails as the workbook's
+  // sheet() does.
+  Result<ImportRows> rows() const;
+};
+
+// Opens the file at `path`: reads and decodes CSV (readImportText), or opens an XLSX workbook
+// and its sheet `options.sheet` (XlsxWorkbook::open, sheet()). Fails with their messages, and
+// when a sheet is named for a CSV file.
+Result<ImportSource> openImportSource(const std::string& path, const ImportOptions& options);
 
 // The headers of `mapping` that feed no field.
 std::vector<std::string> ignoredHeaders(const std::vector<ColumnMapping>& mapping);
@@ -122,7 +193,8 @@ struct FileShape {
   std::vector<std::string> headers;
   std::size_t dataRows = 0;
 };
-Result<FileShape> readShape(std::string_view text, Kind kind);
+// Fails as ImportRows::next does.
+Result<FileShape> readShape(ImportRows& rows, Kind kind);
 
 // The cell of `row` in `column`, empty when the row is shorter.
 std::string_view cellAt(const CsvRow& row, int column);
@@ -138,54 +210,54 @@ bool repeatsHeader(const CsvRow& row, const std::vector<std::string>& headers);
 // been, so the rows it swallowed would be lost silently.
 std::string cellTextProblem(const FieldDef& field, std::string_view cell, std::size_t width);
 
-// One reason a row is rejected (or noted): the column at fault as headed in the file (empty
-// for the whole row).
-struct RowProblem {
-  std::string column;
-  std::string reason;
-};
-
 // The report of an import: columns 行号/line, 列/column, 原因/reason, then the original row
 // under its original headers, so a cadre can fix the rows in the report and import the report
-// itself.
+// itself. Written as CSV, or as an XLSX workbook (one sheet, every cell text but 行号) when
+// the path ends in .xlsx.
 class RejectionReport {
  public:
   explicit RejectionReport(const std::vector<std::string>& headers);
 
   // One line for `row`: all its faulty columns and reasons, then the row as read.
   void add(const CsvRow& row, const std::vector<RowProblem>& problems);
-  std::size_t size() const { return text_.size(); }
+  std::size_t size() const { return rows_.size(); }
   // Drops what was added after size() was `size` (lines of rows not stored after all).
-  void truncate(std::size_t size) { text_.resize(size); }
+  void truncate(std::size_t size) { rows_.resize(size); }
 
-  // Writes the report: UTF-8 with BOM (Excel opens it), owner-only (it holds ID numbers),
-  // replaced whole, so a report left by an earlier import never keeps its old mode.
+  // Writes the report, owner-only (it holds ID numbers), replaced whole, so a report left by
+  // an earlier import never keeps its old mode: CSV as UTF-8 with BOM (Excel opens it), long
+  // digit strings kept as text (excelText); XLSX when `path` ends in .xlsx.
   Result<void> save(const std::string& path) const;
 
  private:
-  std::size_t width_;
-  std::string text_;
+  Result<void> saveCsv(const std::string& path) const;
+  Result<void> saveXlsx(const std::string& path) const;
+
+  std::vector<std::string> header_;
+  // Per line: the line number, the columns at fault, the reasons, then the row's cells.
+  std::vector<std::vector<std::string>> rows_;
 };
 
 // Fails, before anything is imported, when the report cannot be written at `path` or would
 // overwrite the file being imported.
 Result<void> checkReportWritable(const std::string& path, const std::string& input);
 
-// The report path used when none is given: next to the input, "<input>.rejected.csv".
+// The report path used when none is given: next to the input, "<input>.rejected.csv", or
+// "<input>.rejected.xlsx" for an XLSX input (isXlsxFile).
 std::string defaultReportPath(const std::string& inputPath);
 
-// A file ready to import: decoded, its header found and mapped, its columns checked, and a
-// report started (counts zero; encoding, damaged bytes, header line and mapping, report
-// path filled in).
+// A file ready to import: read, its header found and mapped, its columns checked, and a
+// report started (counts zero; encoding or sheet, damaged bytes, header line and mapping,
+// report path filled in).
 struct OpenedImport {
-  DecodedText text;
+  ImportSource source;
   ImportColumns columns;
   std::size_t dataRows = 0;
   ImportReport report;
 };
 // Fails, before anything is stored, when the file cannot be read or decoded, is not
-// well-formed CSV, is empty, lacks a required column of `kind`, has no data rows, or the
-// report cannot be written.
+// well-formed CSV or a readable XLSX sheet, is empty, lacks a required column of `kind`, has
+// no data rows, or the report cannot be written.
 Result<OpenedImport> openImport(Kind kind, const std::string& path, const ImportOptions& options);
 
 // Saves the report of an import whose rows are stored; a failure to save is noted in

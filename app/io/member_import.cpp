@@ -93,10 +93,10 @@ class RowPreparer {
     orgText_.required = false;
   }
 
-  std::expected<PreparedRow, std::vector<RowProblem>> prepare(const CsvRow& row) const {
+  // `problems`: those found reading the row's cells (ImportRows::problems).
+  std::expected<PreparedRow, std::vector<RowProblem>> prepare(const CsvRow& row, std::vector<RowProblem> problems) const {
     PreparedRow out;
     out.values.reserve(columns_.fields.size() + 4);
-    std::vector<RowProblem> problems;
     std::string idType;
     if (auto type = normalizeValue(*findField(Kind::Member, "id_type"), filledCell(row, idTypeColumn_), today_))
       idType = *type;
@@ -259,16 +259,15 @@ class Importer {
     seen_.reserve(totalRows);
   }
 
-  // Imports the data rows of `text` below the header line.
-  void run(std::string_view text, std::size_t headerLine, ImportReport& result) {
-    CsvReader reader(text);
+  // Imports the data rows below the header line.
+  void run(ImportRows& rows, std::size_t headerLine, ImportReport& result) {
     Chunk chunk;
     chunk.reportMark = report_.size();
     for (;;) {
-      auto row = reader.next();
+      auto row = rows.next();
       if (!row || !*row) break;  // the first pass has seen the file is well-formed
       if ((*row)->line <= headerLine) continue;
-      take(**row, chunk);
+      take(**row, rows.problems(), chunk);
       if (chunk.rows >= options_.chunkRows && !submit(chunk, result)) return;
     }
     if (chunk.rows > 0 && !submit(chunk, result)) return;
@@ -278,7 +277,7 @@ class Importer {
   void saveTo(ImportReport& result) const { saveReport(report_, result); }
 
  private:
-  void take(const CsvRow& row, Chunk& chunk) {
+  void take(const CsvRow& row, const std::vector<RowProblem>& cellProblems, Chunk& chunk) {
     ++chunk.rows;
     chunk.lastLine = row.line;
     if (repeatsHeader(row, columns_.headers)) {
@@ -287,7 +286,7 @@ class Importer {
              chunk);
       return;
     }
-    auto prepared = preparer_.prepare(row);
+    auto prepared = preparer_.prepare(row, cellProblems);
     if (!prepared) {
       reject(row, prepared.error(), chunk);
       return;
@@ -391,8 +390,11 @@ Result<ImportReport> importMembers(Node& node, const std::string& path, const Im
   auto opened = openImport(Kind::Member, path, options);
   if (!opened) return std::unexpected(opened.error());
   ImportReport& report = opened->report;
+  auto rows = opened->source.rows();
+  if (!rows) return std::unexpected(rows.error());
+  rows->readAs(opened->columns);
   Importer importer(node, opened->columns, options, opened->dataRows);
-  importer.run(opened->text.utf8, report.headerLine, report);
+  importer.run(*rows, report.headerLine, report);
   importer.saveTo(report);
   return std::move(report);
 }

@@ -1,6 +1,10 @@
-// Importing a member roster from a CSV file, as offices keep them in Excel.
+// Importing a member roster from a CSV or XLSX file, as offices keep them in Excel.
 //
 // Contract:
+// - An XLSX workbook is read from its first sheet, or the one ImportOptions::sheet names, as
+//   rows of text (import_file.h, xlsx_cell_text.h); line numbers are then Excel's row numbers,
+//   and an ID number stored as a number (its last digits lost) rejects its row. Everything
+//   below applies to both formats.
 // - The file is UTF-8 (with or without BOM) or GBK, detected unless the caller says which;
 //   a file mixing the two is refused naming the first line in the other encoding
 //   (decodeText). Rows end at LF, CRLF or a lone CR (old Mac Excel).
@@ -25,8 +29,9 @@
 //   (U+FFFD), a byte-order mark (files joined together), control characters and line breaks
 //   (outside 备注) reject the row, naming the column; so does a 备注 cell holding lines that
 //   look like whole rows (a quote left open swallowed them), and a row repeating the header.
-// - Cells that begin with "'" before =, +, -, @ (as our exports guard formulas, csv.h) lose
-//   that one "'", so an exported file imports back unchanged.
+// - CSV cells that begin with "'" before =, +, -, @ (as our exports guard formulas, csv.h)
+//   lose that one "'", so an exported file imports back unchanged. XLSX cells are taken as
+//   they are: the XLSX export adds nothing to them.
 // - A member is identified by its ID number (member_identity.h): a row whose person is
 //   already held updates that member instead of creating a second one. A blank cell leaves
 //   the stored value alone (rosters from different offices fill different columns); clear a
@@ -38,7 +43,8 @@
 // - Rows are stored in chunks, one write transaction each. If storing fails or the import is
 //   cancelled, the rows of the chunks already written stay stored and the report says
 //   exactly which lines (`storedThroughLine`) and how many; nothing is half-written.
-// - The report file is always written (UTF-8 with BOM, so Excel opens it), mode 0600 as it
+// - The report file is always written (CSV: UTF-8 with BOM, so Excel opens it; XLSX when its
+//   path ends in .xlsx, by default for an XLSX input), mode 0600 as it
 //   holds ID numbers (also when a file of that name existed before): columns
 //   行号/line, 列/column, 原因/reason, then the original row under its original headers, so
 //   a cadre can fix the rows in the report and import the report itself.
@@ -53,8 +59,9 @@
 namespace unionsync {
 
 // Imports the member roster in the file at `path` into `node`. Fails, storing nothing, when
-// the file cannot be read or decoded, is not well-formed CSV, lacks a required column, or
-// the report file cannot be written; otherwise returns what happened (see ImportReport).
+// the file cannot be read or decoded, is not well-formed CSV or a readable XLSX sheet, lacks
+// a required column, or the report file cannot be written; otherwise returns what happened
+// (see ImportReport).
 Result<ImportReport> importMembers(Node& node, const std::string& path, const ImportOptions& options = {});
 
 // The report path used when ImportOptions::reportPath is empty: defaultReportPath

@@ -69,18 +69,17 @@ class RecordImporter {
       });
   }
 
-  void run(std::string_view text, std::size_t headerLine, ImportReport& result) {
-    CsvReader reader(text);
+  void run(ImportRows& rows, std::size_t headerLine, ImportReport& result) {
     pending_.reportMark = report_.size();
     for (;;) {
-      auto row = reader.next();
+      auto row = rows.next();
       if (!row || !*row) break;  // the first pass has seen the file is well-formed
       if ((*row)->line <= headerLine) continue;
       if (options_.cancel && options_.cancel->load()) {
         result.cancelled = true;
         break;
       }
-      take(**row, result);
+      take(**row, rows.problems(), result);
       if (result.failure) return;  // storing the rows before it failed
       ++pending_.counts.rows;
       pending_.lastLine = (*row)->line;
@@ -94,13 +93,13 @@ class RecordImporter {
  private:
   static constexpr std::size_t kChunkRows = 1000;
 
-  void take(const CsvRow& row, ImportReport& result) {
+  void take(const CsvRow& row, const std::vector<RowProblem>& cellProblems, ImportReport& result) {
     if (repeatsHeader(row, columns_.headers)) {
       reject(row, {{"", "与表头相同：又一个表头行，文件可能由几个文件拼接而成；本行已跳过 / the header row again: the file looks "
                         "joined from several files; this row was skipped"}});
       return;
     }
-    std::vector<RowProblem> problems;
+    std::vector<RowProblem> problems = cellProblems;
     FieldValues values = read(row, problems);
     if (!problems.empty()) return reject(row, problems);
     if (!batched_) return storeNow(row, values);
@@ -252,8 +251,11 @@ Result<ImportReport> importRecords(Node& node, Kind kind, const std::string& pat
   auto opened = openImport(kind, path, options);
   if (!opened) return std::unexpected(opened.error());
   ImportReport& report = opened->report;
+  auto rows = opened->source.rows();
+  if (!rows) return std::unexpected(rows.error());
+  rows->readAs(opened->columns);
   RecordImporter importer(node, kind, opened->columns, options, opened->dataRows);
-  importer.run(opened->text.utf8, report.headerLine, report);
+  importer.run(*rows, report.headerLine, report);
   importer.saveTo(report);
   return std::move(report);
 }

@@ -1,6 +1,6 @@
 // Importing records of any kind but members (unions, employers, activities, hardship files,
-// assistance, rights cases, collective contracts, workers' congresses, funds) from a CSV
-// file, as offices keep them in Excel. Members have their own import (member_import.h:
+// assistance, rights cases, collective contracts, workers' congresses, funds) from a CSV or
+// XLSX file (a sheet read as rows of text, import_file.h), as offices keep them in Excel. Members have their own import (member_import.h:
 // upsert by ID number, chunked writes); both share import_file.h.
 //
 // Contract:
@@ -65,7 +65,7 @@ struct ImportableKind {
 };
 std::span<const ImportableKind> importableKinds();
 
-// Imports the records of `kind` in the CSV file at `path` into `node` (the contract above).
+// Imports the records of `kind` in the CSV or XLSX file at `path` into `node` (the contract above).
 // ImportReport's counts: created, updated and unchanged (keyed kinds), duplicates (rows not
 // stored because an identical record is held), rejected. Fails, storing nothing, for the
 // reasons above, and when `kind` is not importable.

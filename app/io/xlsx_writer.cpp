@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "app/model/text.h"
+#include "app/io/xlsx_reader.h"
 #include "app/model/validation.h"
 
 namespace unionsync {
@@ -61,9 +62,7 @@ std::optional<lxw_datetime> parseDate(std::string_view s) {
 
 // Excel's reference of a cell, for messages: "C12".
 std::string cellName(std::size_t row, std::size_t column) {
-  std::string letters;
-  for (std::size_t c = column + 1; c > 0; c = (c - 1) / 26) letters.insert(letters.begin(), char('A' + (c - 1) % 26));
-  return fmt::format("{}{}", letters, row + 1);
+  return fmt::format("{}{}", xlsxColumnName(static_cast<std::uint32_t>(column)), row + 1);
 }
 
 // The width a number takes as Excel shows it with our formats.

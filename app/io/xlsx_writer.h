@@ -10,7 +10,9 @@
 //   yuan (fen / 100, format "0.00"; exact to the fen up to 2^53 fen), Fraction as a
 //   percentage (0.25 → 25.0%, format "0.0%"). Date cells are real dates (format
 //   "yyyy-mm-dd"), so they sort and filter as dates. Text is written as text, never read as
-//   a number or a formula (a cell "=1+1" stays that text). Empty cells are left out.
+//   a number or a formula: a cell "=1+1" is a string cell, which Excel and WPS show as text
+//   and never evaluate. Nothing is added to it (unlike CSV's "'", csv.h), so the XLSX import
+//   reads back exactly the text written. Empty cells are left out.
 // - The file is written under a temporary name next to `path` and renamed into place by
 //   close(): a failed or abandoned write leaves no file, and an existing file is replaced
 //   whole. `ownerOnly` files (personal information) are mode 0600 throughout, other 0644
