@@ -1,10 +1,11 @@
-// The Import/export view's data: a preview of a CSV roster before importing it, and the
-// export of exactly the members the Members view shows.
+// The Import/export view's data: a preview of a roster (CSV or XLSX) before importing it, and
+// the export of exactly the members the Members view shows.
 //
-// The preview reads the file the way importMembers (app/member_import.h) does — encoding
-// detection, the header row being the first of the first ten rows that names a name and an
-// ID number column, headers matched with fieldForHeader — so what the cadre sees mapped is
-// what the import will use. The import itself is importMembers on a Job thread.
+// The preview reads the file with importMembers' own reader (app/io/import_file.h) — XLSX's
+// first sheet or CSV's encoding detection, the header row being the first of the first ten
+// rows that names a name and an ID number column, headers matched with fieldForHeader — so
+// what the cadre sees mapped is what the import will use. The import itself is importMembers
+// on a Job thread.
 #pragma once
 
 #include <string>
@@ -24,8 +25,9 @@ struct PreviewColumn {
 
 struct ImportPreview {
   std::string path;
-  Encoding detected = Encoding::Utf8;
-  std::size_t headerLine = 0;
+  Encoding detected = Encoding::Utf8;  // CSV
+  std::string sheet;                   // XLSX: the sheet read (the first); empty for CSV
+  std::size_t headerLine = 0;  // CSV line or Excel row
   std::vector<PreviewColumn> columns;
   std::vector<std::vector<std::string>> rows;  // the first data rows
   std::size_t dataRows = 0;                    // data rows in the whole file
@@ -33,13 +35,16 @@ struct ImportPreview {
   std::string error;                           // bilingual; empty when the file was read
 };
 
-ImportPreview previewMemberCsv(const std::string& path, Encoding encoding, std::size_t maxRows = 12);
+// Never fails: a file that cannot be read gives a preview with `error` set (the import's
+// message, e.g. not an xlsx workbook, not valid CSV).
+ImportPreview previewMemberFile(const std::string& path, Encoding encoding, std::size_t maxRows = 12);
 
-// CSV files in `dir` (or the folder of a file path), newest first, at most `limit`.
-std::vector<std::string> csvFilesNear(const std::string& pathOrDir, std::size_t limit = 30);
+// CSV and XLSX files in `dir` (or the folder of a file path), newest first, at most `limit`.
+std::vector<std::string> importFilesNear(const std::string& pathOrDir, std::size_t limit = 30);
 
-// Writes the members of `view` (its filter and order) to `path` as importMembers reads it,
-// formatted exactly like exportCsv. Returns the number of members written.
+// Writes the members of `view` (its filter and order) to `path` as importMembers reads it:
+// XLSX or CSV by the extension (exportFormatFor; `encoding` for CSV), formatted exactly like
+// `export members`. Returns the number of members written.
 Result<std::size_t> exportMemberView(const Node& node, const MemberView& view, const std::string& path,
                                      Encoding encoding);
 

@@ -1,19 +1,18 @@
-// 导入导出: pick a CSV roster, see how it will be read (encoding, header row, which column
+// 导入导出: pick a roster (XLSX or CSV), see how it will be read (sheet or encoding, header row, which column
 // feeds which field, the first rows), import it on a worker with progress and cancel, and
 // read the rejection report; export exactly the members the Members view shows, or other
 // records of the chosen subtree.
 #include <fmt/format.h>
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
-#include "app/io/csv.h"
-#include "app/io/csv_export.h"
+#include <utility>
+
 #include "app/io/member_import.h"
+#include "app/io/xlsx_export.h"
 #include "gui/field_history.h"
 #include "gui/import_model.h"
-#include <utility>
+#include "gui/report_model.h"
 
 #include "gui/views.h"
 #include "gui/widgets.h"
@@ -31,18 +30,16 @@ struct ImportOutcome {
   std::vector<std::array<std::string, 3>> rejected;  // line, column, reason
 };
 
-// The first rows of a rejection report (UTF-8 with BOM: 行号/line, 列/column, 原因/reason, ...).
+// The first rows of a rejection report (CSV or XLSX: 行号/line, 列/column, 原因/reason, ...).
 std::vector<std::array<std::string, 3>> readRejected(const std::string& path) {
   std::vector<std::array<std::string, 3>> out;
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  auto text = decodeText(bytes.str(), Encoding::Auto);
-  if (!text) return out;
-  CsvReader reader(text->utf8);
+  auto source = openImportSource(path, {});
+  if (!source) return out;
+  auto reader = source->rows();
+  if (!reader) return out;
   bool header = true;
   while (out.size() < kRejectedShown) {
-    auto row = reader.next();
+    auto row = reader->next();
     if (!row || !*row) break;
     if (std::exchange(header, false)) continue;
     const auto& f = (*row)->fields;
@@ -91,7 +88,7 @@ class ImportView final : public View {
     const bool enter = ui::input(ctx, "##path", path_, tr(T::ImportFileHint), ImGuiInputTextFlags_EnterReturnsTrue, 560);
     ImGui::SameLine();
     if (ImGui::Button(tr(T::ImportBrowse))) {
-      nearby_ = csvFilesNear(path_);
+      nearby_ = importFilesNear(path_);
       ImGui::OpenPopup("##browse");
     }
     browsePopup(ctx);
@@ -139,7 +136,7 @@ class ImportView final : public View {
   void preview(GuiContext& ctx) {
     previewing_ = true;
     outcome_.reset();
-    ctx.tasks.run<ImportPreview>([path = path_, enc = kEncodings[encoding_]] { return previewMemberCsv(path, enc); },
+    ctx.tasks.run<ImportPreview>([path = path_, enc = kEncodings[encoding_]] { return previewMemberFile(path, enc); },
                                  [this](ImportPreview p) {
                                    preview_ = std::move(p);
                                    previewing_ = false;
@@ -153,8 +150,10 @@ class ImportView final : public View {
       ui::errorText(ctx, tr.message(p.error));
       return;
     }
-    ui::text(ctx, tr.format(T::ImportSummary, encodingName(p.detected) == "gbk" ? "GBK" : "UTF-8",
-                            encoding_ == 0 ? tr(T::ImportDetected) : "", p.headerLine, ui::grouped(static_cast<std::int64_t>(p.dataRows))));
+    const std::string rows = ui::grouped(static_cast<std::int64_t>(p.dataRows));
+    if (!p.sheet.empty()) ui::text(ctx, tr.format(T::ImportSheetSummary, p.sheet, p.headerLine, rows));
+    else ui::text(ctx, tr.format(T::ImportSummary, encodingName(p.detected) == "gbk" ? "GBK" : "UTF-8",
+                                 encoding_ == 0 ? tr(T::ImportDetected) : "", p.headerLine, rows));
     bool missing = false;
     for (const FieldDef* f : p.missingRequired) {
       if (f->name == "org" && defaultOrg_) continue;
@@ -274,17 +273,23 @@ class ImportView final : public View {
   void exportTab(GuiContext& ctx) {
     const Tr& tr = ctx.tr;
     const MemberView& view = ctx.members.view();
-    if (exportPath_.empty()) exportPath_ = fmt::format("{}/{}-{}.csv", home(), tr(T::ExportFilePrefix), today());
+    if (exportPath_.empty()) exportPath_ = fmt::format("{}/{}-{}.xlsx", home(), tr(T::ExportFilePrefix), today());
     ImGui::AlignTextToFramePadding();
     ui::text(ctx, tr(T::ExportFile));
     ImGui::SameLine(140);
     ui::input(ctx, "##exportpath", exportPath_, nullptr, 0, 560);
     ImGui::AlignTextToFramePadding();
-    ui::text(ctx, tr(T::ImportEncoding));
+    ui::text(ctx, tr(T::ExportFormat));
     ImGui::SameLine(140);
-    ImGui::RadioButton(tr(T::ExportUtf8), &exportEncoding_, 0);
-    ImGui::SameLine();
-    ImGui::RadioButton(tr(T::ExportGbk), &exportEncoding_, 1);
+    // XLSX first: Excel and WPS open it as it is, ID numbers stay text and dates are dates.
+    const std::string formats[] = {tr(T::ExportXlsx), fmt::format("CSV · {}", tr(T::ExportUtf8)),
+                                   fmt::format("CSV · {}", tr(T::ExportGbk))};
+    for (int i = 0; i < 3; ++i) {
+      if (i > 0) ImGui::SameLine();
+      // The file's extension follows the format.
+      if (ImGui::RadioButton(formats[i].c_str(), &exportFormat_, i))
+        exportPath_ = withExtension(exportPath_, i == 0 ? ".xlsx" : ".csv");
+    }
     ui::errorText(ctx, tr(T::ExportPrivacy));
     ImGui::Separator();
 
@@ -302,7 +307,7 @@ class ImportView final : public View {
       ImGui::PushID(static_cast<int>(kind));
       if (ui::button(tr.format(T::ExportKind, tr.kindLabel(kind)).c_str(), !busy))
         startExport(ctx, [&node = ctx.node, kind, path = exportPath_, enc = encoding(), scope = ctx.scope]() -> Result<std::size_t> {
-          auto summary = exportCsv(node, kind, path, ExportOptions{.encoding = enc, .org = scope});
+          auto summary = exportFile(node, kind, path, ExportOptions{.encoding = enc, .org = scope});
           if (!summary) return std::unexpected(summary.error());
           return summary->records;
         });
@@ -315,7 +320,7 @@ class ImportView final : public View {
     if (!exportMessage_.empty()) ui::textWrapped(ctx, exportMessage_);
   }
 
-  Encoding encoding() const { return exportEncoding_ == 1 ? Encoding::Gbk : Encoding::Utf8; }
+  Encoding encoding() const { return exportFormat_ == 2 ? Encoding::Gbk : Encoding::Utf8; }
 
   std::string describe(GuiContext& ctx, const MemberView& view) const {
     const Tr& tr = ctx.tr;
@@ -352,7 +357,7 @@ class ImportView final : public View {
   std::shared_ptr<ImportOutcome> outcome_;
 
   std::string exportPath_;
-  int exportEncoding_ = 0;
+  int exportFormat_ = 0;  // 0 XLSX, 1 CSV UTF-8, 2 CSV GBK
   std::unique_ptr<Job> export_;
   std::shared_ptr<Result<std::size_t>> exportOutcome_;
   std::string exportMessage_;

@@ -29,18 +29,20 @@ struct Written {
   Completion completion = Completion::Finished;
 };
 
-// Turns the table into CSV text, in pieces (ending at row ends) handed to `sink`; returns the
-// number of records, and whether `hooks` stopped it (the last piece is then not handed over).
-Result<Written> writeRows(const RecordTable& table, const Sink& sink, const WorkHooks& hooks = {}) {
+// Turns the records into CSV text with the table's columns, in pieces (ending at row ends)
+// handed to `sink`; returns the number of records, and whether `hooks` stopped it (the last
+// piece is then not handed over).
+Result<Written> writeRows(const RecordTable& table, const RecordSource& records, const Sink& sink,
+                          const WorkHooks& hooks = {}) {
   std::string buffer;
   appendCsvRow(buffer, table.headers());
-  std::size_t records = 0;
+  std::size_t count = 0;
   std::optional<Error> failure;
   std::vector<std::string> row;
-  const Completion completion = table.forEach([&](const Record& r) {
+  const Completion completion = records([&](const Record& r) {
     table.textRow(r, row);
     appendCsvRow(buffer, row);
-    ++records;
+    ++count;
     if (buffer.size() < kFlushBytes) return true;
     if (auto ok = sink(buffer); !ok) failure = ok.error();
     buffer.clear();
@@ -49,7 +51,7 @@ Result<Written> writeRows(const RecordTable& table, const Sink& sink, const Work
   if (!failure && completion == Completion::Finished)
     if (auto ok = sink(buffer); !ok) failure = ok.error();
   if (failure) return std::unexpected(*failure);
-  return Written{records, completion};
+  return Written{count, completion};
 }
 
 }  // namespace
@@ -110,14 +112,23 @@ std::string excelText(std::string_view value) {
 }
 
 Result<ExportSummary> exportCsv(const Node& node, Kind kind, const std::string& path, const ExportOptions& options) {
-  if (options.encoding == Encoding::Auto) return fail("请选择导出编码 utf-8 或 gbk / choose an export encoding: utf-8 or gbk");
   RecordTable table(node, kind, options.org);
+  return exportCsv(table, allRecords(table), path, options);
+}
+
+RecordSource allRecords(const RecordTable& table) {
+  return [&table](const auto& visit, const WorkHooks& hooks) { return table.forEach(visit, hooks); };
+}
+
+Result<ExportSummary> exportCsv(const RecordTable& table, const RecordSource& records, const std::string& path,
+                                const ExportOptions& options) {
+  if (options.encoding == Encoding::Auto) return fail("请选择导出编码 utf-8 或 gbk / choose an export encoding: utf-8 or gbk");
   ExportSummary summary{.personalColumns = table.personalHeaders()};
 
   AtomicFile file(path, !summary.personalColumns.empty());
   if (options.encoding == Encoding::Utf8)
     if (auto ok = file.write(kUtf8Bom); !ok) return std::unexpected(ok.error());
-  auto written = writeRows(table, [&](std::string_view utf8) -> Result<void> {
+  auto written = writeRows(table, records, [&](std::string_view utf8) -> Result<void> {
     // Pieces end at row ends, so each is whole UTF-8 text.
     auto bytes = encodeText(utf8, options.encoding);
     if (!bytes) return fail(fmt::format("无法按{}编码导出 / cannot encode the export: {}", encodingName(options.encoding),
@@ -135,7 +146,8 @@ Result<ExportSummary> exportCsv(const Node& node, Kind kind, const std::string& 
 
 std::string exportCsvText(const Node& node, Kind kind, const ExportOptions& options) {
   std::string text;
-  (void)writeRows(RecordTable(node, kind, options.org), [&](std::string_view utf8) -> Result<void> {
+  const RecordTable table(node, kind, options.org);
+  (void)writeRows(table, allRecords(table), [&](std::string_view utf8) -> Result<void> {
     text.append(utf8);
     return {};
   });

@@ -21,6 +21,7 @@
 //   export leaves no partial file.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,6 +49,19 @@ struct ExportSummary {
 // when it cannot be written, or when `encoding` is Auto.
 Result<ExportSummary> exportCsv(const Node& node, Kind kind, const std::string& path,
                                 const ExportOptions& options = {});
+
+class RecordTable;
+// Calls its argument with records, in the order they are to be written, until it returns false
+// or the hooks stop it (RecordTable::forEach); a source may ignore the hooks.
+using RecordSource = std::function<Completion(const std::function<bool(const Record&)>&, const WorkHooks&)>;
+// Every record of `table` (RecordTable::forEach); `table` must outlive the source.
+RecordSource allRecords(const RecordTable& table);
+
+// The same for the records `records` gives (a selection of `table`'s, in any order; say the
+// member list on screen) with `table`'s columns. `options.org` is not used: `table` has its
+// scope.
+Result<ExportSummary> exportCsv(const RecordTable& table, const RecordSource& records, const std::string& path,
+                                const ExportOptions& options);
 
 // A file written under a temporary name and renamed into place by commit(), so that a
 // failed write leaves no partial file and an existing file is replaced whole. `ownerOnly`

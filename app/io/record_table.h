@@ -32,6 +32,7 @@ class RecordTable {
   // Reads the titles of the records the kind refers to, once.
   RecordTable(const Node& node, Kind kind, const std::optional<RecordId>& org);
 
+  Kind kind() const { return kind_; }
   std::vector<std::string> headers() const;
   // The headers of the columns holding personal information.
   std::vector<std::string> personalHeaders() const;

@@ -13,19 +13,24 @@ namespace unionsync {
 
 Result<ExportSummary> exportXlsx(const Node& node, Kind kind, const std::string& path, const ExportOptions& options) {
   RecordTable table(node, kind, options.org);
+  return exportXlsx(table, allRecords(table), path, options.hooks);
+}
+
+Result<ExportSummary> exportXlsx(const RecordTable& table, const RecordSource& records, const std::string& path,
+                                 const WorkHooks& hooks) {
   ExportSummary summary{.personalColumns = table.personalHeaders()};
   auto book = XlsxWriter::create(path, XlsxOptions{.ownerOnly = !summary.personalColumns.empty()});
   if (!book) return std::unexpected(book.error());
   const std::vector<std::string> headers = table.headers();
-  if (auto ok = book->addSheet(kindDef(kind).zh, headers); !ok) return std::unexpected(ok.error());
+  if (auto ok = book->addSheet(kindDef(table.kind()).zh, headers); !ok) return std::unexpected(ok.error());
   std::optional<Error> failure;
   std::vector<SheetCell> row;
-  const Completion completion = table.forEach([&](const Record& r) {
+  const Completion completion = records([&](const Record& r) {
     table.sheetRow(r, row);
     if (auto ok = book->addRow(row); !ok) failure = ok.error();
     ++summary.records;
     return !failure;
-  }, options.hooks);
+  }, hooks);
   if (failure) return std::unexpected(*failure);
   // Not closed: the temporary file goes with `book`.
   summary.cancelled = completion == Completion::Cancelled;
@@ -45,9 +50,15 @@ Result<ExportFormat> exportFormatFor(const std::string& path) {
 }
 
 Result<ExportSummary> exportFile(const Node& node, Kind kind, const std::string& path, const ExportOptions& options) {
+  RecordTable table(node, kind, options.org);
+  return exportFile(table, allRecords(table), path, options);
+}
+
+Result<ExportSummary> exportFile(const RecordTable& table, const RecordSource& records, const std::string& path,
+                                 const ExportOptions& options) {
   auto format = exportFormatFor(path);
   if (!format) return std::unexpected(format.error());
-  return *format == ExportFormat::Xlsx ? exportXlsx(node, kind, path, options) : exportCsv(node, kind, path, options);
+  return *format == ExportFormat::Xlsx ? exportXlsx(table, records, path, options.hooks) : exportCsv(table, records, path, options);
 }
 
 }  // namespace unionsync

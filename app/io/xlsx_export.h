@@ -20,6 +20,9 @@
 namespace unionsync {
 
 Result<ExportSummary> exportXlsx(const Node& node, Kind kind, const std::string& path, const ExportOptions& options = {});
+// The same for the records `records` gives, with `table`'s columns (as exportCsv's overload).
+Result<ExportSummary> exportXlsx(const RecordTable& table, const RecordSource& records, const std::string& path,
+                                 const WorkHooks& hooks = {});
 
 enum class ExportFormat { Csv, Xlsx };
 
@@ -30,5 +33,7 @@ Result<ExportFormat> exportFormatFor(const std::string& path);
 // Writes the records of `kind` to `path` in the format its extension names (exportCsv,
 // exportXlsx; the encoding is for CSV only).
 Result<ExportSummary> exportFile(const Node& node, Kind kind, const std::string& path, const ExportOptions& options = {});
+Result<ExportSummary> exportFile(const RecordTable& table, const RecordSource& records, const std::string& path,
+                                 const ExportOptions& options);
 
 }  // namespace unionsync
