@@ -85,6 +85,7 @@ class RecordImporter {
       pending_.lastLine = (*row)->line;
       if (pending_.counts.rows >= kChunkRows && !store(result)) return;
     }
+    retryDeferred(result);
     (void)store(result);
   }
 
@@ -92,6 +93,37 @@ class RecordImporter {
 
  private:
   static constexpr std::size_t kChunkRows = 1000;
+
+  // A union row whose parent is not held yet, kept to be tried again.
+  struct Deferred {
+    std::size_t line;
+    std::vector<std::string> cells;
+    std::vector<RowProblem> cellProblems;
+  };
+
+  // Unions whose 上级工会 named no union held are tried again once the rest of the file is in,
+  // as long as each round stores some: the parent may be a row further down (an export lists
+  // unions in id order, not parents first). The last round's rows are rejected with the
+  // reason the parent is not found.
+  void retryDeferred(ImportReport& result) {
+    for (bool last = false; !deferred_.empty();) {
+      std::vector<Deferred> round = std::exchange(deferred_, {});
+      deferring_ = !last;
+      for (const Deferred& d : round) take(CsvRow{d.line, {d.cells.begin(), d.cells.end()}}, d.cellProblems, result);
+      last = deferred_.size() == round.size();
+    }
+  }
+
+  // True (and the row kept in deferred_) for a union row rejected for a parent not held.
+  bool deferred(const CsvRow& row, const std::vector<RowProblem>& cellProblems, const ValidationFailure& failure) {
+    if (kind_ != Kind::Organization || !deferring_) return false;
+    const int column = columns_.columnOf("parent");
+    const std::string_view parent = cellAt(row, column);
+    if (isBlank(parent) || node_.resolve(Kind::Organization, parent)) return false;
+    if (std::ranges::none_of(failure.errors, [](const auto& e) { return e.field == "parent"; })) return false;
+    deferred_.push_back({row.line, {row.fields.begin(), row.fields.end()}, cellProblems});
+    return true;
+  }
 
   void take(const CsvRow& row, const std::vector<RowProblem>& cellProblems, ImportReport& result) {
     if (repeatsHeader(row, columns_.headers)) {
@@ -102,7 +134,7 @@ class RecordImporter {
     std::vector<RowProblem> problems = cellProblems;
     FieldValues values = read(row, problems);
     if (!problems.empty()) return reject(row, problems);
-    if (!batched_) return storeNow(row, values);
+    if (!batched_) return storeNow(row, cellProblems, values);
 
     auto normalized = node_.validate(kind_, values, true);
     // A row naming a member that rows waiting to be stored name too: those are stored first,
@@ -144,8 +176,9 @@ class RecordImporter {
 
   // A row of a keyed kind (funds: union and year), or a union: created, or the record held
   // updated, at once.
-  void storeNow(const CsvRow& row, const FieldValues& values) {
+  void storeNow(const CsvRow& row, const std::vector<RowProblem>& cellProblems, const FieldValues& values) {
     auto normalized = node_.validate(kind_, values, true);
+    if (!normalized && deferred(row, cellProblems, normalized.error())) return;
     if (!normalized) return reject(row, problemsOf(normalized.error()));
     std::optional<RecordId> id;
     if (!kindDef(kind_).keyFields.empty()) {
@@ -237,6 +270,8 @@ class RecordImporter {
   bool batched_;
   bool memberField_;
   Pending pending_;
+  std::vector<Deferred> deferred_;
+  bool deferring_ = true;
   // Fingerprints of the live records of an unkeyed kind, and of the rows stored so far.
   std::unordered_set<std::string> held_;
 };

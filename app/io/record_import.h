@@ -24,6 +24,9 @@
 //   written) and the reasons, and does not stop the others. Cell text unfit to store (NUL,
 //   bytes that were not UTF-8, control characters, line breaks outside 备注), cells beyond
 //   the header and a repeated header row reject the row too, as for members.
+// - Unions: a row whose 上级工会 names no union held is tried again after the rest of the
+//   file, round after round while rounds store some, since its parent may be a row below it
+//   (exports list unions in id order); what is left is rejected saying the parent is not found.
 // - Activities: the 参加会员数 column of an export is ignored (listed as such): members are
 //   checked in to an activity (Node::join), not imported.
 // - Keyed kinds (funds: one record per union and year): a row for a record already held

@@ -7,10 +7,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <atomic>
 #include <set>
 
 #include "app/io/csv_export.h"
+#include "app/io/xlsx_export.h"
 #include "app/io/text_encoding.h"
 #include "data/roster_fixture.h"
 
@@ -266,6 +268,49 @@ TEST_CASE("record import: unions, employers and activities import too; parents b
   CHECK(activities.created == 1);
   CHECK(activities.ignoredHeaders() == std::vector<std::string>{"参加会员数"});
   CHECK(o.records(Kind::Activity)[0].get("cost") == "120000");
+}
+
+TEST_CASE("record import: unions above their parents are stored once the parents are; a parent never found rejects the row") {
+  Office o;
+  auto orgs = o.import(Kind::Organization, "orgs.csv",
+                       "名称,类型,上级工会\n"
+                       "红旗村第一组工会,村工会,红旗村工会\n"
+                       "红旗村工会,村工会,红旗镇总工会\n"
+                       "孤儿工会,村工会,不存在的总工会\n"
+                       "红旗镇总工会,乡镇总工会,幸福街道总工会\n");
+  CHECK(orgs.created == 3);
+  CHECK(orgs.rejected == 1);
+  CHECK(orgs.rows == 4);
+  CHECK(o.t.node->resolve(Kind::Organization, "红旗村第一组工会").has_value());
+  const auto report = o.reportRows(orgs);
+  REQUIRE(report.size() == 2);
+  CHECK(report[1][0] == "4");
+  CHECK(report[1][1] == "上级工会");
+  CHECK(report[1][2].find("不存在的总工会") != std::string::npos);
+}
+
+TEST_CASE("record import: a union export imports whole into a node holding none of them") {
+  Office a;
+  for (int i = 0; i < 30; ++i) a.t.addOrg(fmt::format("第{}工会", i), "企业工会", i % 3 ? a.community : a.street);
+  // The export lists unions in id order: some come before their parents.
+  const auto rows = csvRows(exportCsvText(*a.t.node, Kind::Organization));
+  auto position = [&](const std::string& name) {
+    return std::ranges::find_if(rows, [&](const auto& row) { return row[0] == name; }) - rows.begin();
+  };
+  CHECK(std::ranges::any_of(rows, [&](const auto& row) { return !row[3].empty() && position(row[3]) > position(row[0]); }));
+  for (const std::string name : {"unions.csv", "unions.xlsx"}) {
+    REQUIRE(exportFile(*a.t.node, Kind::Organization, a.t.dir.sub(name)).has_value());
+    TestNode b(5);
+    auto r = importRecords(*b.node, Kind::Organization, a.t.dir.sub(name));
+    REQUIRE_MESSAGE(r.has_value(), r.error().message);
+    CHECK(r->created == 32);
+    CHECK(r->rejected == 0);
+    auto sorted = [](const Node& node) {
+      auto rows = csvRows(exportCsvText(node, Kind::Organization));
+      return std::multiset<std::vector<std::string>>(rows.begin(), rows.end());
+    };
+    CHECK(sorted(*b.node) == sorted(*a.t.node));
+  }
 }
 
 TEST_CASE("record import: export then import gives the same records on another office's node") {
