@@ -36,6 +36,14 @@ std::string lowerExtension(const std::string& path) {
   return extension;
 }
 
+// A NUL would cut the line short in spreadsheets (and XLSX cannot hold one): it is shown as
+// the replacement character.
+std::string withoutNul(std::string_view cell) {
+  std::string text(cell);
+  for (std::size_t nul; (nul = text.find('\0')) != std::string::npos;) text.replace(nul, 1, "\xEF\xBF\xBD");
+  return text;
+}
+
 bool isBlank(std::string_view cell) { return cell.find_first_not_of(" \t") == std::string_view::npos; }
 
 bool looksLikeHeader(Kind kind, const std::vector<std::string>& headers) {
@@ -293,7 +301,7 @@ std::string cellTextProblem(const FieldDef& field, std::string_view cell, std::s
 
 RejectionReport::RejectionReport(const std::vector<std::string>& headers)
     : header_{"行号/line", "列/column", "原因/reason"} {
-  header_.insert(header_.end(), headers.begin(), headers.end());
+  for (const auto& header : headers) header_.push_back(withoutNul(header));
 }
 
 void RejectionReport::add(const CsvRow& row, const std::vector<RowProblem>& problems) {
@@ -304,13 +312,7 @@ void RejectionReport::add(const CsvRow& row, const std::vector<RowProblem>& prob
     reasons += (reasons.empty() ? "" : "；") + p.reason;
   }
   std::vector<std::string> line{std::to_string(row.line), fmt::format("{}", fmt::join(columns, "；")), reasons};
-  // The row as read; a NUL would cut the line short in spreadsheets, so it is shown as the
-  // replacement character.
-  for (auto cell : row.fields) {
-    std::string text(cell);
-    for (std::size_t nul; (nul = text.find('\0')) != std::string::npos;) text.replace(nul, 1, "\xEF\xBF\xBD");
-    line.push_back(std::move(text));
-  }
+  for (auto cell : row.fields) line.push_back(withoutNul(cell));
   if (line.size() < header_.size()) line.resize(header_.size());
   rows_.push_back(std::move(line));
 }

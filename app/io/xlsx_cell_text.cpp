@@ -51,7 +51,7 @@ SheetCellText xlsxCellText(const XlsxCell& cell, const FieldDef* field, bool dat
   }
   double v = 0;
   std::from_chars(cell.text.data(), cell.text.data() + cell.text.size(), v);  // the reader checked it is a number
-  if (field && !numeric(field) && (cell.dateFormat || field->type == FieldType::Date))
+  if (!numeric(field) && (cell.dateFormat || (field && field->type == FieldType::Date)))
     if (auto date = serialDate(date1904 ? v + 1462 : v)) return {*date, {}};
   SheetCellText out{shownNumber(v), {}};
   if (field && !numeric(field) && std::fabs(v) >= kExactDigits && v == std::floor(v))

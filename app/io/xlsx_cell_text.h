@@ -29,8 +29,8 @@ struct SheetCellText {
   std::string problem;  // why a row cannot be imported with this cell (bilingual), or empty
 };
 
-// The text of `cell` for `field` (nullptr: a header or title cell, read as plain text with no
-// problem), in a workbook counting dates from 1904 when `date1904`.
+// The text of `cell` for `field` (nullptr: a header, title or ignored cell, read as Excel shows
+// it with no problem), in a workbook counting dates from 1904 when `date1904`.
 SheetCellText xlsxCellText(const XlsxCell& cell, const FieldDef* field, bool date1904);
 
 }  // namespace unionsync

@@ -412,3 +412,41 @@ TEST_CASE("xlsx and csv round trip: members and assistance, values starting with
     CHECK(sorted(*b.node) == sorted(*a.t.node));
   }
 }
+
+TEST_CASE("xlsx cells read as Excel shows them, for the field they feed") {
+  const FieldDef& mobile = *findField(Kind::Member, "mobile");
+  const FieldDef& idNumber = *findField(Kind::Member, "id_number");
+  const FieldDef& cardNo = *findField(Kind::Member, "card_no");
+  const FieldDef& joinDate = *findField(Kind::Member, "join_date");
+  const FieldDef& migrant = *findField(Kind::Member, "migrant");
+  const FieldDef& amount = *findField(Kind::Assistance, "amount");
+  auto number = [](std::string text, bool date = false) {
+    return XlsxCell{.type = XlsxCell::Type::Number, .text = std::move(text), .dateFormat = date};
+  };
+  auto read = [](const XlsxCell& cell, const FieldDef* field, bool date1904 = false) {
+    auto out = xlsxCellText(cell, field, date1904);
+    return out.problem.empty() ? out.text : "problem: " + out.text;
+  };
+  CHECK(read(number("13800138000"), &mobile) == "13800138000");
+  CHECK(read(number("1.3800138E+10"), &mobile) == "13800138000");
+  CHECK(read(number("3000.5"), &amount) == "3000.5");
+  CHECK(read(number("0.30000000000000004"), &amount) == "0.3");
+  CHECK(read(number("45292", true), &amount) == "45292");  // money stays a number, whatever its format
+  CHECK(read(number("110105880101003"), &idNumber) == "110105880101003");
+  CHECK(read(number("1.10105199003070E+17"), &idNumber) == "problem: 1.1010519900307E+17");
+  CHECK(xlsxCellText(number("1.10105199003070E+17"), &idNumber, false).problem.find("证件号码在表格里存成了数字") == 0);
+  CHECK(xlsxCellText(number("6222020200112233445"), &cardNo, false).problem.find("会员证号在表格里存成了数字") == 0);
+  // Dates: a date format anywhere, a serial in a date field, Excel's 1900 leap day, 1904-based books.
+  CHECK(read(number("45292", true), &cardNo) == "2024-01-01");
+  CHECK(read(number("45292", true), nullptr) == "2024-01-01");
+  CHECK(read(number("45292.75"), &joinDate) == "2024-01-01");
+  CHECK(read(number("59", true), &joinDate) == "1900-02-28");
+  CHECK(read(number("60", true), &joinDate) == "1900-02-29");
+  CHECK(read(number("61", true), &joinDate) == "1900-03-01");
+  CHECK(read(number("43830"), &joinDate, true) == "2024-01-01");
+  CHECK(read(number("20240105"), &joinDate) == "20240105");  // past 9999-12-31: the digits, for the date check
+  CHECK(read(XlsxCell{.type = XlsxCell::Type::Boolean, .text = "1"}, &migrant) == "是");
+  CHECK(read(XlsxCell{.type = XlsxCell::Type::Boolean, .text = "0"}, &cardNo) == "FALSE");
+  CHECK(read(XlsxCell{.type = XlsxCell::Type::Error, .text = "#N/A"}, &cardNo) == "problem: #N/A");
+  CHECK(read(XlsxCell{.text = "=1+1"}, &cardNo) == "=1+1");
+}
