@@ -1,21 +1,21 @@
 #include "app/io/xlsx_reader.h"
 
-#include <expat.h>
-#include <zip.h>
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <algorithm>
-#include <array>
-#include <charconv>
-#include <cstdio>
 #include <deque>
-#include <fstream>
-#include <map>
 #include <utility>
 
+#include "app/io/xlsx_package.h"
+
 namespace unionsync {
+
+using xlsx::attribute;
+using xlsx::decodeEscapes;
+using xlsx::parseNumber;
+using xlsx::XmlHandler;
+using xlsx::XmlPart;
 
 namespace {
 
@@ -23,61 +23,6 @@ constexpr std::uint32_t kMaxRow = 1048576;   // Excel's last row
 constexpr std::uint32_t kMaxColumns = 16384;  // A .. XFD
 // A sheet of Excel's every row by 16 columns of different text: more means a hostile file.
 constexpr std::size_t kMaxSharedStrings = std::size_t{1} << 25;
-constexpr std::size_t kChunkBytes = 64 * 1024;
-
-std::string_view localName(const XML_Char* name) {
-  std::string_view n(name);
-  const auto bar = n.rfind('|');  // the parser puts "namespace|" before namespaced names
-  return bar == std::string_view::npos ? n : n.substr(bar + 1);
-}
-
-std::string_view attribute(const XML_Char** atts, std::string_view name) {
-  for (; *atts; atts += 2)
-    if (localName(atts[0]) == name) return atts[1];
-  return {};
-}
-
-template <typename T>
-std::optional<T> parseNumber(std::string_view s) {
-  T v{};
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
-  return v;
-}
-
-void appendUtf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
-// OOXML writes characters XML cannot hold (a CR, control characters) as _xHHHH_, and an
-// underscore that would read as such an escape as _x005F_.
-std::string decodeEscapes(std::string_view s) {
-  if (s.find("_x") == std::string_view::npos) return std::string(s);
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '_' && i + 6 < s.size() && s[i + 1] == 'x' && s[i + 6] == '_') {
-      std::uint32_t cp = 0;
-      auto [end, ec] = std::from_chars(s.data() + i + 2, s.data() + i + 6, cp, 16);
-      if (ec == std::errc() && end == s.data() + i + 6) {
-        appendUtf8(out, cp);
-        i += 6;
-        continue;
-      }
-    }
-    out.push_back(s[i]);
-  }
-  return out;
-}
 
 // "B12" -> column 1, row 12. Nothing when it is not a cell reference.
 std::optional<std::pair<std::uint32_t, std::uint32_t>> parseCellRef(std::string_view ref) {
@@ -107,176 +52,6 @@ bool dateFormatCode(std::string_view code) {
     else if (std::string_view("yYmMdDhHsS").find(c) != std::string_view::npos) return true;
   }
   return false;
-}
-
-// "xl/worksheets/sheet1.xml" for the target "worksheets/sheet1.xml" of a relationship of
-// "xl/workbook.xml"; an absolute target ("/xl/...") is from the root.
-std::string resolveTarget(std::string_view source, std::string_view target) {
-  std::vector<std::string> parts;
-  auto push = [&](std::string_view path) {
-    for (std::size_t start = 0; start <= path.size();) {
-      const std::size_t stop = std::min(path.find('/', start), path.size());
-      const auto part = path.substr(start, stop - start);
-      if (part == "..") {
-        if (!parts.empty()) parts.pop_back();
-      } else if (!part.empty() && part != ".") {
-        parts.emplace_back(part);
-      }
-      start = stop + 1;
-    }
-  };
-  if (!target.starts_with('/')) push(source.substr(0, source.rfind('/') == std::string_view::npos ? 0 : source.rfind('/')));
-  push(target);
-  return fmt::format("{}", fmt::join(parts, "/"));
-}
-
-struct ZipCloser {
-  void operator()(zip_t* z) const { zip_discard(z); }
-};
-using ZipPtr = std::unique_ptr<zip_t, ZipCloser>;
-
-struct ZipFileCloser {
-  void operator()(zip_file_t* f) const { zip_fclose(f); }
-};
-struct ParserFree {
-  void operator()(XML_Parser p) const { XML_ParserFree(p); }
-};
-
-// Receives the elements of an XML part, by local name (namespaces stripped).
-class XmlHandler {
- public:
-  virtual ~XmlHandler() = default;
-  virtual void start(std::string_view name, const XML_Char** atts) = 0;
-  virtual void end(std::string_view name) = 0;
-  virtual void text(std::string_view) {}
-
-  // Stops the parse with `message` (bilingual), which the part's reader returns.
-  void stop(std::string message) {
-    if (error_) return;
-    error_ = std::move(message);
-    XML_StopParser(parser_, XML_FALSE);
-  }
-  const std::optional<std::string>& error() const { return error_; }
-  void attach(XML_Parser parser) { parser_ = parser; }
-
- private:
-  XML_Parser parser_ = nullptr;
-  std::optional<std::string> error_;
-};
-
-// One part of the ZIP inflated and parsed piece by piece, its size capped.
-class XmlPart {
- public:
-  static Result<XmlPart> open(zip_t* zip, const std::string& file, const std::string& name, const XlsxLimits& limits,
-                              XmlHandler& handler) {
-    zip_stat_t st;
-    zip_stat_init(&st);
-    if (zip_stat(zip, name.c_str(), 0, &st) != 0)
-      return fail(fmt::format("文件 {} 缺少 {} 部分，不是完整的xlsx文件 / the file lacks its part {}: not a complete xlsx workbook",
-                              file, name, name));
-    if ((st.valid & ZIP_STAT_SIZE) && st.size > limits.maxPartBytes) return tooLarge(file, name, limits);
-    std::unique_ptr<zip_file_t, ZipFileCloser> in(zip_fopen(zip, name.c_str(), 0));
-    if (!in) return damaged(file, name, zip_strerror(zip));
-    std::unique_ptr<XML_ParserStruct, ParserFree> parser(XML_ParserCreateNS(nullptr, '|'));
-    if (!parser) return fail("内存不足 / out of memory");
-    XML_SetUserData(parser.get(), &handler);
-    handler.attach(parser.get());
-    XML_SetElementHandler(
-        parser.get(),
-        [](void* h, const XML_Char* n, const XML_Char** a) { static_cast<XmlHandler*>(h)->start(localName(n), a); },
-        [](void* h, const XML_Char* n) { static_cast<XmlHandler*>(h)->end(localName(n)); });
-    XML_SetCharacterDataHandler(parser.get(), [](void* h, const XML_Char* s, int len) {
-      static_cast<XmlHandler*>(h)->text(std::string_view(s, static_cast<std::size_t>(len)));
-    });
-    // OOXML parts never declare a DTD: refusing one shuts out entity expansion attacks.
-    XML_SetStartDoctypeDeclHandler(parser.get(), [](void* h, const XML_Char*, const XML_Char*, const XML_Char*, int) {
-      static_cast<XmlHandler*>(h)->stop("含有文档类型声明（DTD），xlsx文件不会有 / it declares a DTD, which xlsx parts never do");
-    });
-    return XmlPart(file, name, limits, std::move(in), std::move(parser), handler);
-  }
-
-  // Parses the next piece; false at the end of the part.
-  Result<bool> step() {
-    if (done_) return false;
-    std::array<char, kChunkBytes> buffer;
-    const zip_int64_t n = zip_fread(in_.get(), buffer.data(), buffer.size());
-    if (n < 0) return damaged(file_, name_, zip_error_strerror(zip_file_get_error(in_.get())));
-    read_ += static_cast<std::uint64_t>(n);
-    // The declared size may lie: the bytes actually inflated count.
-    if (read_ > limits_.maxPartBytes) return tooLarge(file_, name_, limits_);
-    done_ = n == 0;
-    if (XML_Parse(parser_.get(), buffer.data(), static_cast<int>(n), done_) != XML_STATUS_OK) {
-      if (handler_->error()) return fail(fmt::format("文件 {} 的 {} 部分有误 / the part {} of the file is wrong: {}", file_, name_, name_,
-                                                     *handler_->error()));
-      return fail(fmt::format("文件 {} 的 {} 部分不是有效的XML（第{}行），文件可能已损坏 / the part {} is not well-formed XML (line {}): "
-                              "the file may be damaged: {}",
-                              file_, name_, XML_GetCurrentLineNumber(parser_.get()), name_,
-                              XML_GetCurrentLineNumber(parser_.get()), XML_ErrorString(XML_GetErrorCode(parser_.get()))));
-    }
-    return !done_;
-  }
-
-  // Parses the whole part.
-  Result<void> readAll() {
-    for (;;) {
-      auto more = step();
-      if (!more) return std::unexpected(more.error());
-      if (!*more) return {};
-    }
-  }
-
- private:
-  XmlPart(std::string file, std::string name, const XlsxLimits& limits, std::unique_ptr<zip_file_t, ZipFileCloser> in,
-          std::unique_ptr<XML_ParserStruct, ParserFree> parser, XmlHandler& handler)
-      : file_(std::move(file)), name_(std::move(name)), limits_(limits), in_(std::move(in)), parser_(std::move(parser)),
-        handler_(&handler) {}
-
-  static std::unexpected<Error> tooLarge(const std::string& file, const std::string& name, const XlsxLimits& limits) {
-    const auto mib = limits.maxPartBytes >> 20;
-    return fail(fmt::format("文件 {} 的 {} 部分解压后超过 {} MiB，不导入（可能是“压缩炸弹”）；请把表格另存为CSV再导入 / the part {} "
-                            "inflates to more than {} MiB: not imported (a zip bomb?); save the sheet as CSV and import that",
-                            file, name, mib, name, mib));
-  }
-  static std::unexpected<Error> damaged(const std::string& file, const std::string& name, const char* why) {
-    return fail(fmt::format("文件 {} 已损坏，无法读取其中的 {}（{}），请在Excel中重新保存 / the file is damaged: cannot read its part {} "
-                            "({}); save it again in Excel",
-                            file, name, why, name, why));
-  }
-
-  std::string file_, name_;
-  XlsxLimits limits_;
-  std::unique_ptr<zip_file_t, ZipFileCloser> in_;
-  std::unique_ptr<XML_ParserStruct, ParserFree> parser_;
-  XmlHandler* handler_;
-  std::uint64_t read_ = 0;
-  bool done_ = false;
-};
-
-// The relationships of a part (its _rels/NAME.rels): id -> target, and the first target of
-// each type (by the type's last path segment: "worksheet", "sharedStrings" ...).
-class RelsHandler final : public XmlHandler {
- public:
-  explicit RelsHandler(std::string source) : source_(std::move(source)) {}
-  void start(std::string_view name, const XML_Char** atts) override {
-    if (name != "Relationship" || attribute(atts, "TargetMode") == "External") return;
-    std::string target = resolveTarget(source_, attribute(atts, "Target"));
-    std::string_view type = attribute(atts, "Type");
-    byType.try_emplace(std::string(type.substr(type.rfind('/') + 1)), target);
-    byId.try_emplace(std::string(attribute(atts, "Id")), std::move(target));
-  }
-  void end(std::string_view) override {}
-
-  std::map<std::string, std::string, std::less<>> byId, byType;
-
- private:
-  std::string source_;
-};
-
-std::string relsPathOf(std::string_view part) {
-  const auto slash = part.rfind('/');
-  const std::string_view dir = slash == std::string_view::npos ? "" : part.substr(0, slash + 1);
-  const std::string_view base = slash == std::string_view::npos ? part : part.substr(slash + 1);
-  return fmt::format("{}_rels/{}.rels", dir, base);
 }
 
 class WorkbookHandler final : public XmlHandler {
@@ -387,27 +162,6 @@ class StylesHandler final : public XmlHandler {
   std::vector<int> formats_;
   bool inCellXfs_ = false;
 };
-
-// What the first bytes of a file that is not an XLSX workbook say it is.
-std::unexpected<Error> notXlsx(const std::string& path, int zipError) {
-  std::ifstream in(path, std::ios::binary);
-  std::array<char, 8> magic{};
-  in.read(magic.data(), magic.size());
-  const std::string_view head(magic.data(), static_cast<std::size_t>(in.gcount()));
-  if (!in && head.empty() && zipError == ZIP_ER_OPEN) return fail(fmt::format("无法打开文件 {} / cannot open the file", path));
-  if (head == std::string_view("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8))
-    return fail(fmt::format("文件 {} 是旧版Excel的.xls格式，无法直接导入：请在Excel或WPS中“另存为”.xlsx或CSV后再导入 / the file is "
-                            "an old Excel .xls workbook: save it as .xlsx or CSV in Excel or WPS, then import that",
-                            path));
-  if (head.starts_with("PK"))
-    return fail(fmt::format("文件 {} 已损坏或不完整（可能没有下载或复制完），请重新获取或在Excel中重新保存 / the file is damaged or "
-                            "truncated (an unfinished download or copy?): get it again or save it again in Excel",
-                            path));
-  return fail(fmt::format("文件 {} 不是xlsx文件（不是ZIP格式）；如果是CSV文件，请把扩展名改为.csv / the file is not an xlsx "
-                          "workbook (not a ZIP file); if it is CSV, name it .csv",
-                          path));
-}
-
 }  // namespace
 
 std::string xlsxColumnName(std::uint32_t column) {
@@ -422,7 +176,7 @@ std::string xlsxColumnName(std::uint32_t column) {
 struct XlsxWorkbook::Impl {
   std::string path;
   XlsxLimits limits;
-  ZipPtr zip;
+  xlsx::ZipPtr zip;
   std::vector<std::string> sheetNames;
   std::vector<std::string> sheetParts;  // per sheet; empty when its relationship is missing
   bool date1904 = false;
@@ -430,11 +184,11 @@ struct XlsxWorkbook::Impl {
   std::vector<bool> dateStyles;
 
   Result<void> parse(const std::string& part, XmlHandler& handler) {
-    auto opened = XmlPart::open(zip.get(), path, part, limits, handler);
+    auto opened = XmlPart::open(zip.get(), path, part, limits.maxPartBytes, handler);
     if (!opened) return std::unexpected(opened.error());
     return opened->readAll();
   }
-  bool has(const std::string& part) const { return zip_name_locate(zip.get(), part.c_str(), 0) >= 0; }
+  bool has(const std::string& part) const { return xlsx::hasPart(zip.get(), part); }
 };
 
 XlsxWorkbook::XlsxWorkbook(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -450,21 +204,21 @@ Result<XlsxWorkbook> XlsxWorkbook::open(const std::string& path, const XlsxLimit
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   impl->limits = limits;
-  int error = 0;
-  impl->zip.reset(zip_open(path.c_str(), ZIP_RDONLY, &error));
-  if (!impl->zip) return notXlsx(path, error);
+  auto zip = xlsx::openPackage(path);
+  if (!zip) return std::unexpected(zip.error());
+  impl->zip = std::move(*zip);
 
   // The package's relationships name the workbook part; xl/workbook.xml is where Excel puts it.
   std::string workbookPart = "xl/workbook.xml";
   if (impl->has("_rels/.rels")) {
-    RelsHandler root("");
+    xlsx::RelsHandler root("");
     if (auto ok = impl->parse("_rels/.rels", root); !ok) return std::unexpected(ok.error());
     if (auto it = root.byType.find("officeDocument"); it != root.byType.end()) workbookPart = it->second;
   }
   WorkbookHandler workbook;
   if (auto ok = impl->parse(workbookPart, workbook); !ok) return std::unexpected(ok.error());
-  RelsHandler rels(workbookPart);
-  if (auto ok = impl->parse(relsPathOf(workbookPart), rels); !ok) return std::unexpected(ok.error());
+  xlsx::RelsHandler rels(workbookPart);
+  if (auto ok = impl->parse(xlsx::relsPathOf(workbookPart), rels); !ok) return std::unexpected(ok.error());
   impl->sheetNames = std::move(workbook.names);
   impl->date1904 = workbook.date1904;
   for (const auto& id : workbook.ids) {
@@ -648,7 +402,7 @@ Result<XlsxSheetReader> XlsxWorkbook::sheet(std::string_view name) const {
   if (w.sheetParts[index].empty())
     return fail(fmt::format("文件 {} 不完整：找不到工作表“{}”的内容 / the file is incomplete: the sheet \"{}\" has no part", w.path,
                             impl->name, impl->name));
-  auto part = XmlPart::open(w.zip.get(), w.path, w.sheetParts[index], w.limits, *impl->handler);
+  auto part = XmlPart::open(w.zip.get(), w.path, w.sheetParts[index], w.limits.maxPartBytes, *impl->handler);
   if (!part) return std::unexpected(part.error());
   impl->part.emplace(std::move(*part));
   return XlsxSheetReader(std::move(impl));

@@ -1,6 +1,7 @@
 // Reading the cells of a sheet of an XLSX workbook (what Excel and WPS save), with libzip for
-// the ZIP container and expat for the XML parts. Generic: it knows sheets, rows and typed
-// cells, nothing of records (import_file.h turns cells into the text an import reads).
+// the ZIP container and expat for the XML parts (xlsx_package.h). Generic: it knows sheets,
+// rows and typed cells, nothing of records (import_file.h turns cells into the text an import
+// reads).
 //
 // Contract:
 // - XlsxWorkbook::open reads the workbook's sheet list, its shared strings, its cell styles

@@ -15,6 +15,7 @@
 #include "app/io/record_import.h"
 #include "app/io/xlsx_cell_text.h"
 #include "app/io/xlsx_export.h"
+#include "app/io/xlsx_package.h"
 #include "app/io/xlsx_reader.h"
 #include "data/roster_fixture.h"
 
@@ -449,4 +450,13 @@ TEST_CASE("xlsx cells read as Excel shows them, for the field they feed") {
   CHECK(read(XlsxCell{.type = XlsxCell::Type::Boolean, .text = "0"}, &cardNo) == "FALSE");
   CHECK(read(XlsxCell{.type = XlsxCell::Type::Error, .text = "#N/A"}, &cardNo) == "problem: #N/A");
   CHECK(read(XlsxCell{.text = "=1+1"}, &cardNo) == "=1+1");
+}
+
+TEST_CASE("xlsx text escapes: _xHHHH_ characters, surrogate pairs, lone surrogates as U+FFFD") {
+  CHECK(xlsx::decodeEscapes("a_x000D_b") == "a\rb");
+  CHECK(xlsx::decodeEscapes("_x005F_x000D_") == "_x000D_");
+  CHECK(xlsx::decodeEscapes("_xD83D__xDE00_") == "\xF0\x9F\x98\x80");
+  CHECK(xlsx::decodeEscapes("_xD83D_x") == "\xEF\xBF\xBDx");
+  CHECK(xlsx::decodeEscapes("_xDE00_") == "\xEF\xBF\xBD");
+  CHECK(xlsx::decodeEscapes("_x12_ _xZZZZ_") == "_x12_ _xZZZZ_");
 }
