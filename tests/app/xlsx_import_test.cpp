@@ -85,15 +85,18 @@ class Book {
   lxw_format* shaded_;
 };
 
-// Writes a ZIP of `parts` (name -> content), deflated, as a hand-made XLSX file.
-void writeZip(const std::string& path, const std::map<std::string, std::string>& parts) {
+// Writes a ZIP of `parts` (name -> content), deflated (or stored as they are), as a hand-made
+// XLSX file.
+void writeZip(const std::string& path, const std::map<std::string, std::string>& parts, bool stored = false) {
   int error = 0;
   zip_t* zip = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &error);
   REQUIRE(zip);
   for (const auto& [name, content] : parts) {
     zip_source_t* source = zip_source_buffer(zip, content.data(), content.size(), 0);
     REQUIRE(source);
-    REQUIRE(zip_file_add(zip, name.c_str(), source, ZIP_FL_ENC_UTF_8) >= 0);
+    const zip_int64_t index = zip_file_add(zip, name.c_str(), source, ZIP_FL_ENC_UTF_8);
+    REQUIRE(index >= 0);
+    if (stored) REQUIRE(zip_set_file_compression(zip, static_cast<zip_uint64_t>(index), ZIP_CM_STORE, 0) == 0);
   }
   REQUIRE(zip_close(zip) == 0);
 }
@@ -229,6 +232,14 @@ TEST_CASE("xlsx import: a roster as Excel saves it, merged title, numbers and da
   CHECK(rows[2][2].find("format the column as text") != std::string::npos);
   CHECK(rows[2][5] == "1.1010519900307E+17");  // 15 significant digits, as Excel holds it
 
+  SUBCASE("the report imports itself, its rows named by the report's own rows") {
+    auto again = f.import(report->reportPath);
+    REQUIRE_MESSAGE(again.has_value(), again.error().message);
+    CHECK(again->rows == 1);
+    CHECK(again->rejected == 1);  // the ID number is still the rounded one, now as text
+    CHECK(again->ignoredHeaders() == std::vector<std::string>{"行号/line", "列/column", "原因/reason", "序号"});
+    CHECK(again->reportPath == f.file("花名册.rejected.rejected.xlsx"));
+  }
   SUBCASE("--sheet picks the second sheet") {
     auto second = f.import(path, ImportOptions{.sheet = "第二批"});
     REQUIRE_MESSAGE(second.has_value(), second.error().message);
@@ -326,6 +337,15 @@ TEST_CASE("xlsx import: hostile and damaged files fail saying why, storing nothi
     const std::string bytes = readFile(f.file("full.xlsx"));
     writeFile(f.file("半.xlsx"), bytes.substr(0, bytes.size() / 2));
     refused("半.xlsx", "已损坏或不完整");
+  }
+  SUBCASE("a byte changed inside a part (CRC error)") {
+    writeZip(f.file("crc.xlsx"), minimalParts(row + "<row r=\"2\">" + inlineCell("A2", "张伟") + "</row>"), true);
+    std::string bytes = readFile(f.file("crc.xlsx"));
+    const auto at = bytes.find("张伟");
+    REQUIRE(at != std::string::npos);
+    bytes.replace(at, std::string("张伟").size(), "李四");
+    writeFile(f.file("crc.xlsx"), bytes);
+    refused("crc.xlsx", "已损坏，无法读取其中的 xl/worksheets/sheet1.xml");
   }
   SUBCASE("damaged parts") {
     auto withSheet = [&](std::string xml) {
