@@ -33,7 +33,7 @@ ImportPreview previewMemberFile(const std::string& path, Encoding encoding, std:
     p.error = error.message;
     return p;
   };
-  auto source = openImportSource(path, ImportOptions{.encoding = encoding});
+  auto source = openImportSource(path, encoding);
   if (!source) return failed(source.error());
   p.detected = source->text.detected;
   p.sheet = source->sheet;

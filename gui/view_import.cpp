@@ -33,7 +33,7 @@ struct ImportOutcome {
 // The first rows of a rejection report (CSV or XLSX: 行号/line, 列/column, 原因/reason, ...).
 std::vector<std::array<std::string, 3>> readRejected(const std::string& path) {
   std::vector<std::array<std::string, 3>> out;
-  auto source = openImportSource(path, {});
+  auto source = openImportSource(path);
   if (!source) return out;
   auto reader = source->rows();
   if (!reader) return out;
