@@ -28,6 +28,10 @@ bool isBlank(std::string_view cell) { return cell.find_first_not_of(" \t") == st
 
 }  // namespace
 
+bool cellFailed(const std::vector<RowProblem>& problems, std::size_t column) {
+  return std::ranges::any_of(problems, [&](const RowProblem& p) { return p.cell == static_cast<int>(column); });
+}
+
 std::string lowercaseExtension(const std::string& path) {
   std::string extension = std::filesystem::path(path).extension().string();
   std::ranges::transform(extension, extension.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -79,7 +83,8 @@ struct ImportRows::Impl {
       for (const XlsxCell& cell : (*row)->cells) {
         const bool known = columns && cell.column < columns->fields.size();
         auto text = xlsxCellText(cell, known ? columns->fields[cell.column] : nullptr, date1904);
-        if (!text.problem.empty()) problems.push_back({known ? columns->headers[cell.column] : "", std::move(text.problem)});
+        if (!text.problem.empty())
+          problems.push_back({known ? columns->headers[cell.column] : "", std::move(text.problem), static_cast<int>(cell.column)});
         cells[cell.column] = std::move(text.text);
       }
       if (std::ranges::all_of(cells, isBlank)) continue;

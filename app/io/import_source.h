@@ -34,7 +34,13 @@ bool isXlsxFile(const std::string& path);
 struct RowProblem {
   std::string column;
   std::string reason;
+  // A problem of the cell itself (ImportRows::problems): its column, whose text is then not
+  // checked again for the field (it would only repeat the fault); -1 otherwise.
+  int cell = -1;
 };
+
+// True when `problems` holds one of the cell in `column`.
+bool cellFailed(const std::vector<RowProblem>& problems, std::size_t column);
 
 struct ImportColumns;  // import_file.h
 

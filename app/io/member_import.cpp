@@ -158,6 +158,7 @@ class RowPreparer {
   std::optional<std::string> readField(const CsvRow& row, std::size_t first, bool resident,
                                        std::optional<IdNumberInfo>& idInfo, std::vector<RowProblem>& problems) const {
     const std::vector<std::size_t> same = columns_.columnsOfField(first);
+    if (std::ranges::any_of(same, [&](std::size_t c) { return cellFailed(problems, c); })) return std::nullopt;
     std::vector<std::size_t> filled;
     for (std::size_t c : same)
       if (cellAt(row, static_cast<int>(c)).find_first_not_of(" \t") != std::string_view::npos) filled.push_back(c);

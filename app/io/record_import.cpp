@@ -214,6 +214,7 @@ class RecordImporter {
       if (columns_.firstOfField[c] != static_cast<int>(c)) continue;  // read with the field's first column
       std::optional<std::size_t> kept;
       for (std::size_t same : columns_.columnsOfField(c)) {
+        if (cellFailed(problems, same)) continue;  // its problem is in `problems` already
         std::string_view cell = cellAt(row, static_cast<int>(same));
         if (auto bad = cellTextProblem(*columns_.fields[c], cell, columns_.headers.size()); !bad.empty()) {
           problems.push_back({columns_.headers[same], std::move(bad)});

@@ -13,7 +13,8 @@
 // - A whole number of 10^15 or more in a field that is not money or a count lost digits: Excel
 //   keeps 15 significant digits, so an 18-digit ID number typed as a number ends in zeros.
 //   Such a cell is a problem (the row is rejected saying to format the column as text and
-//   type the numbers again), as is an error value (#N/A ...).
+//   type the numbers again; for ID numbers and member references, saying it of ID numbers),
+//   as is an error value (#N/A ...).
 // - Booleans are 是/否 in a yes/no field and TRUE/FALSE (as Excel shows them) elsewhere.
 #pragma once
 

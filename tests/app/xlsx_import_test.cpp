@@ -230,6 +230,7 @@ TEST_CASE("xlsx import: a roster as Excel saves it, merged title, numbers and da
   CHECK(rows[2][1] == "身份证号码");
   CHECK(rows[2][2].find("证件号码在表格里存成了数字，末几位已丢失") != std::string::npos);
   CHECK(rows[2][2].find("format the column as text") != std::string::npos);
+  CHECK(rows[2][2].find("18") == std::string::npos);  // the cell's fault once, not again as a malformed number
   CHECK(rows[2][5] == "1.1010519900307E+17");  // 15 significant digits, as Excel holds it
 
   SUBCASE("the report imports itself, its rows named by the report's own rows") {
@@ -264,6 +265,47 @@ TEST_CASE("xlsx import: a roster as Excel saves it, merged title, numbers and da
     REQUIRE(csv.size() == 2);
     CHECK(csv[1][0] == "5");
   }
+}
+
+TEST_CASE("xlsx import: union work records, amounts and dates as Excel cells, a member stored as a number rejected") {
+  Office f;
+  for (const auto& [name, id] : {std::pair{"张伟", f.idZhang}, {"王䶮", f.idWang15}})
+    REQUIRE(f.t.node->add(Kind::Member, {{"name", name}, {"id_number", id}, {"org", f.community.hex()}}).has_value());
+  const std::string path = f.file("救助.xlsx");
+  {
+    Book b(path);
+    b.sheet("帮扶救助");
+    b.title(1, 4, "2025年帮扶救助发放表");
+    b.header(2, {"身份证号", "救助类型", "发放日期", "金额", "备注"});
+    b.text(3, 0, f.idZhang);
+    b.text(3, 1, "医疗救助");
+    b.date(3, 2, 2025, 1, 20);
+    b.number(3, 3, 3000.5);
+    b.text(3, 4, "=A1");
+    b.number(4, 0, std::stod(f.idWang15));  // 15 digits: exact as a number
+    b.text(4, 1, "送温暖慰问");
+    b.date(4, 2, 2025, 2, 1, true);
+    b.number(4, 3, 500);
+    b.number(5, 0, std::stod(f.idZhang.substr(0, 17)) * 10);
+    b.text(5, 1, "医疗救助");
+    b.date(5, 2, 2025, 3, 1);
+    b.number(5, 3, 100);
+    b.close();
+  }
+  auto report = importRecords(*f.t.node, Kind::Assistance, path);
+  REQUIRE_MESSAGE(report.has_value(), report.error().message);
+  CHECK(report->headerLine == 2);
+  CHECK(report->created == 2);
+  CHECK(report->rejected == 1);
+  std::map<std::string, std::string> amounts;
+  for (const auto& r : f.t.node->list(ListQuery{.kind = Kind::Assistance, .limit = 0}))
+    amounts[std::string(r.get("date"))] = std::string(r.get("amount")) + "|" + std::string(r.get("notes"));
+  CHECK(amounts == std::map<std::string, std::string>{{"2025-01-20", "300050|=A1"}, {"2025-02-01", "50000|"}});
+  auto rows = sheetText(report->reportPath);
+  REQUIRE(rows.contains(2));
+  CHECK(rows[2][0] == "5");
+  CHECK(rows[2][1] == "身份证号");
+  CHECK(rows[2][2].find("证件号码在表格里存成了数字，末几位已丢失") != std::string::npos);
 }
 
 TEST_CASE("xlsx import: an empty sheet and a header without rows say so; nothing is stored") {
