@@ -284,7 +284,9 @@ class SheetHandler final : public XmlHandler {
     const std::uint32_t number = r.empty() ? lastRow_ + 1 : parseNumber<std::uint32_t>(r).value_or(0);
     if (number == 0 || number > kMaxRow)
       return stop(fmt::format("行号“{}”不是Excel的行号（1至{}）/ row number \"{}\" is not an Excel row (1 to {})", r, kMaxRow, r, kMaxRow));
-    if (number <= lastRow_)
+    if (number == lastRow_)
+      return stop(fmt::format("第{}行出现了两次（不是Excel保存的文件？）/ row {} appears twice (not saved by Excel?)", number, number));
+    if (number < lastRow_)
       return stop(fmt::format("第{}行出现在第{}行之后，行的顺序乱了（不是Excel保存的文件？）/ row {} comes after row {}: the rows are out "
                               "of order (not saved by Excel?)",
                               number, lastRow_, number, lastRow_));
@@ -305,13 +307,17 @@ class SheetHandler final : public XmlHandler {
                                 row_.number, ref, row_.number, ref));
       column = parsed->first;
     }
+    // Named as written, or as Excel would name it when the file leaves references out.
+    const std::string name = !ref.empty() ? std::string(ref)
+                                          : xlsxColumnName(static_cast<std::uint32_t>(std::min<std::int64_t>(column, kMaxColumns))) +
+                                                std::to_string(row_.number);
     if (column >= kMaxColumns)
       return stop(fmt::format("第{}行的单元格“{}”超出了Excel的最后一列XFD / in row {} the cell \"{}\" is past Excel's last column, XFD",
-                              row_.number, ref, row_.number, ref));
+                              row_.number, name, row_.number, name));
     if (column <= lastColumn_)
       return stop(fmt::format("第{}行的单元格“{}”出现在同一行更右边的单元格之后（不是Excel保存的文件？）/ in row {} the cell \"{}\" comes after "
                               "a cell to its right (not saved by Excel?)",
-                              row_.number, ref, row_.number, ref));
+                              row_.number, name, row_.number, name));
     lastColumn_ = column;
     cellType_ = attribute(atts, "t");
     const auto style = parseNumber<std::size_t>(attribute(atts, "s")).value_or(0);

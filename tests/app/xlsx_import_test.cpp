@@ -404,6 +404,12 @@ TEST_CASE("xlsx import: hostile and damaged files fail saying why, storing nothi
         {minimalParts(row + "<row r=\"3\"><c r=\"A3\"><v>1</v></c></row><row r=\"2\"><c r=\"A2\"><v>1</v></c></row>"),
          "第2行出现在第3行之后"},
         {minimalParts(row + "<row r=\"2\"><c r=\"XFE2\"><v>1</v></c></row>"), "XFE2”超出了Excel的最后一列XFD"},
+        {minimalParts(row + "<row r=\"2\"><c r=\"XFD2\"><v>1</v></c><c><v>2</v></c></row>"), "XFE2”超出了Excel的最后一列XFD"},
+        {minimalParts(row + "<row r=\"2\"><c r=\"B2\"><v>1</v></c><c r=\"A2\"><v>2</v></c></row>"), "单元格“A2”出现在同一行更右边的单元格之后"},
+        {minimalParts(row + "<row r=\"2\"><c r=\"A3\"><v>1</v></c></row>"), "第2行有一个不属于这一行的单元格引用“A3”"},
+        {minimalParts(row + "<row r=\"2\"/><row r=\"2\"/>"), "第2行出现了两次"},
+        {minimalParts(row + "<row r=\"1048577\"/>"), "不是Excel的行号"},
+        {minimalParts(row + "<row r=\"2\"><c r=\"A2\"><v>abc</v></c></row>"), "单元格A2应为数字，却是“abc”"},
         {minimalParts(row + "<row r=\"2\"><c r=\"A2\"><v>1</v></row>"), "不是有效的XML"},
         {withSheet("<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"aaaa\">]><worksheet/>"), "DTD"},
     };
