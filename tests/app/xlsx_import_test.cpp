@@ -253,6 +253,16 @@ TEST_CASE("xlsx import: a roster as Excel saves it, merged title, numbers and da
     CHECK(message.find("没有名为“第三批”的工作表，有：会员名册、第二批") != std::string::npos);
     CHECK(f.members() == 3);
   }
+  SUBCASE("a CSV roster's report is a workbook when its path ends in .xlsx") {
+    writeFile(f.file("b.csv"), "姓名,证件号码,所属工会\r\n赵四,123,幸福街道总工会\r\n");
+    auto csv = f.import(f.file("b.csv"), ImportOptions{.reportPath = f.file("b.xlsx")});
+    REQUIRE(csv.has_value());
+    CHECK(csv->rejected == 1);
+    auto rows = sheetText(f.file("b.xlsx"));
+    REQUIRE(rows.contains(2));
+    CHECK(rows[2][0] == "2");
+    CHECK(rows[2][4] == "123");
+  }
   SUBCASE("--sheet with a CSV file is refused") {
     writeFile(f.file("a.csv"), "姓名,证件号码\r\n");
     CHECK(failure(f.import(f.file("a.csv"), ImportOptions{.sheet = "x"})).find("--sheet") != std::string::npos);
