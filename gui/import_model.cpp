@@ -26,17 +26,18 @@ std::vector<PreviewColumn> mapColumns(const std::vector<std::string>& headers) {
 
 }  // namespace
 
-ImportPreview previewMemberFile(const std::string& path, Encoding encoding, std::size_t maxRows) {
+ImportPreview previewMemberFile(const std::string& path, Encoding encoding, std::string_view sheet, std::size_t maxRows) {
   ImportPreview p;
   p.path = path;
   auto failed = [&](const Error& error) {
     p.error = error.message;
     return p;
   };
-  auto source = openImportSource(path, encoding);
+  auto source = openImportSource(path, encoding, sheet);
   if (!source) return failed(source.error());
   p.detected = source->text.detected;
   p.sheet = source->sheet;
+  if (source->xlsx()) p.sheets = source->workbook->sheetNames();
   auto rows = source->rows();
   if (!rows) return failed(rows.error());
   auto shape = readShape(*rows, Kind::Member);

@@ -26,7 +26,8 @@ struct PreviewColumn {
 struct ImportPreview {
   std::string path;
   Encoding detected = Encoding::Utf8;  // CSV
-  std::string sheet;                   // XLSX: the sheet read (the first); empty for CSV
+  std::string sheet;                   // XLSX: the sheet read; empty for CSV
+  std::vector<std::string> sheets;     // XLSX: every sheet's name, in tab order
   std::size_t headerLine = 0;  // CSV line or Excel row
   std::vector<PreviewColumn> columns;
   std::vector<std::vector<std::string>> rows;  // the first data rows
@@ -37,7 +38,9 @@ struct ImportPreview {
 
 // Never fails: a file that cannot be read gives a preview with `error` set (the import's
 // message, e.g. not an xlsx workbook, not valid CSV).
-ImportPreview previewMemberFile(const std::string& path, Encoding encoding, std::size_t maxRows = 12);
+// `sheet`: XLSX only, the sheet to read (empty: the first).
+ImportPreview previewMemberFile(const std::string& path, Encoding encoding, std::string_view sheet = {},
+                                std::size_t maxRows = 12);
 
 // CSV and XLSX files in `dir` (or the folder of a file path), newest first, at most `limit`.
 std::vector<std::string> importFilesNear(const std::string& pathOrDir, std::size_t limit = 30);

@@ -96,11 +96,9 @@ class ImportView final : public View {
     if (ui::button(tr(T::ImportPreview), !running()) || enter) preview(ctx);
 
     ImGui::AlignTextToFramePadding();
-    ui::text(ctx, tr(T::ImportEncoding));
-    ImGui::SameLine(140);
-    const char* names[] = {tr(T::EncodingAuto), "UTF-8", "GBK"};
-    ImGui::SetNextItemWidth(160);
-    if (ImGui::Combo("##enc", &encoding_, names, 3) && preview_) preview(ctx);
+    // A workbook's sheet to read, or a CSV file's encoding.
+    if (preview_ && !preview_->sheets.empty()) sheetCombo(ctx);
+    else encodingCombo(ctx);
     ImGui::SameLine();
     ImGui::AlignTextToFramePadding();
     ui::text(ctx, tr(T::ImportDefaultOrg));
@@ -115,6 +113,28 @@ class ImportView final : public View {
   }
 
   bool running() const { return import_ != nullptr; }
+
+  void encodingCombo(GuiContext& ctx) {
+    const Tr& tr = ctx.tr;
+    ui::text(ctx, tr(T::ImportEncoding));
+    ImGui::SameLine(140);
+    const char* names[] = {tr(T::EncodingAuto), "UTF-8", "GBK"};
+    ImGui::SetNextItemWidth(160);
+    if (ImGui::Combo("##enc", &encoding_, names, 3) && preview_) preview(ctx);
+  }
+
+  void sheetCombo(GuiContext& ctx) {
+    ui::text(ctx, ctx.tr(T::ImportSheet));
+    ImGui::SameLine(140);
+    ImGui::SetNextItemWidth(160);
+    if (!ImGui::BeginCombo("##sheet", ctx.shown(preview_->sheet).c_str())) return;
+    for (const std::string& name : preview_->sheets)
+      if (ImGui::Selectable(ctx.shown(name).c_str(), name == preview_->sheet) && name != preview_->sheet) {
+        sheet_ = name;
+        preview(ctx);
+      }
+    ImGui::EndCombo();
+  }
 
   static std::string home() {
     const char* h = std::getenv("HOME");
@@ -136,7 +156,11 @@ class ImportView final : public View {
   void preview(GuiContext& ctx) {
     previewing_ = true;
     outcome_.reset();
-    ctx.tasks.run<ImportPreview>([path = path_, enc = kEncodings[encoding_]] { return previewMemberFile(path, enc); },
+    // The sheet chosen belongs to the file previewed: another file starts at its first sheet.
+    if (!preview_ || preview_->path != path_) sheet_.clear();
+    ctx.tasks.run<ImportPreview>([path = path_, enc = kEncodings[encoding_], sheet = sheet_] {
+                                   return previewMemberFile(path, enc, sheet);
+                                 },
                                  [this](ImportPreview p) {
                                    preview_ = std::move(p);
                                    previewing_ = false;
@@ -196,6 +220,7 @@ class ImportView final : public View {
     outcome_ = outcome;
     ImportOptions options;
     options.encoding = kEncodings[encoding_];
+    options.sheet = preview_ && preview_->path == path_ ? preview_->sheet : std::string();
     options.defaultOrg = defaultOrg_;
     import_ = std::make_unique<Job>(
         [&node = ctx.node, path = path_, options, outcome](Job::Control& control) mutable {
@@ -349,6 +374,7 @@ class ImportView final : public View {
 
   std::string path_;
   int encoding_ = 0;
+  std::string sheet_;  // XLSX: the sheet chosen (empty: the first)
   std::optional<RecordId> defaultOrg_;
   std::vector<std::string> nearby_;
   std::optional<ImportPreview> preview_;

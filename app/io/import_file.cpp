@@ -259,7 +259,14 @@ Result<OpenedImport> openImport(Kind kind, const std::string& path, const Import
     return fail(fmt::format("{}是空的（或只有空行），未导入任何数据 / the file is empty (or blank lines only); nothing was imported",
                             source->where()));
   ImportColumns columns = ImportColumns::map(kind, shape->headers);
-  if (auto ok = checkRequiredColumns(columns, options.defaultOrg.has_value()); !ok) return std::unexpected(ok.error());
+  if (auto ok = checkRequiredColumns(columns, options.defaultOrg.has_value()); !ok) {
+    // Workbooks often open with a sheet of instructions: say which sheet was read and which there are.
+    if (!source->xlsx() || source->workbook->sheetNames().size() < 2) return std::unexpected(ok.error());
+    const auto& sheets = source->workbook->sheetNames();
+    return fail(fmt::format("{}；读的是工作表“{}”，数据若在别的工作表，请用 --sheet 指定（有：{}） / the sheet read was \"{}\": if the "
+                            "data is on another sheet, name it with --sheet (sheets: {})",
+                            ok.error().message, source->sheet, fmt::join(sheets, "、"), source->sheet, fmt::join(sheets, ", ")));
+  }
   if (shape->dataRows == 0)
     return fail(fmt::format("{}只有表头（第{}行），下面没有数据行，未导入任何数据 / the file has a header (line {}) but no data "
                             "rows below it; nothing was imported",

@@ -74,6 +74,14 @@ class Book {
   void title(int row, int lastCol, const std::string& s) {
     REQUIRE(worksheet_merge_range(sheet_, row - 1, 0, row - 1, lastCol, s.c_str(), nullptr) == 0);
   }
+  // A sheet with a header and one member of 幸福街道总工会, 赵四.
+  void rosterOfOne(const char* name, const std::string& idNumber) {
+    sheet(name);
+    header(1, {"姓名", "证件号码", "所属工会"});
+    text(2, 0, "赵四");
+    text(2, 1, idNumber);
+    text(2, 2, "幸福街道总工会");
+  }
   // A row formatted but without values: Excel writes its <row> with no cells.
   void shadedRow(int row) { REQUIRE(worksheet_set_row(sheet_, row - 1, 15, shaded_) == 0); }
   void close() { REQUIRE(workbook_close(std::exchange(book_, nullptr)) == 0); }
@@ -185,11 +193,7 @@ TEST_CASE("xlsx import: a roster as Excel saves it, merged title, numbers and da
     b.text(8, 4, "幸福街道总工会");
     b.date(8, 5, 2021, 5, 6, true);
     b.number(8, 6, 3000.5);
-    b.sheet("第二批");
-    b.header(1, {"姓名", "证件号码", "所属工会"});
-    b.text(2, 0, "赵四");
-    b.text(2, 1, validId("11010519760606009"));
-    b.text(2, 2, "幸福街道总工会");
+    b.rosterOfOne("第二批", validId("11010519760606009"));
     b.close();
   }
 
@@ -248,6 +252,20 @@ TEST_CASE("xlsx import: a roster as Excel saves it, merged title, numbers and da
     CHECK(second->sheet == "第二批");
     CHECK(second->created == 1);
     CHECK(f.t.member(validId("11010519760606009")));
+  }
+  SUBCASE("a sheet without the roster's columns says which sheets there are") {
+    const std::string instructions = f.file("说明.xlsx");
+    {
+      Book b(instructions);
+      b.sheet("填表说明");
+      b.text(1, 0, "每人一行，证件号码列设为文本");
+      b.rosterOfOne("名册", validId("11010519760606009"));
+      b.close();
+    }
+    const std::string refused = failure(f.import(instructions));
+    CHECK(refused.find("文件缺少必需的列") == 0);
+    CHECK(refused.find("读的是工作表“填表说明”，数据若在别的工作表，请用 --sheet 指定（有：填表说明、名册）") != std::string::npos);
+    CHECK(f.import(instructions, ImportOptions{.sheet = "名册"}).value().created == 1);
   }
   SUBCASE("a sheet that does not exist is named with the sheets there are") {
     const std::string message = failure(f.import(path, ImportOptions{.sheet = "第三批"}));

@@ -102,6 +102,8 @@ TEST_CASE("the member view exports to XLSX, which the preview reads: first sheet
   const ImportPreview p = previewMemberFile(path, Encoding::Auto);
   REQUIRE_MESSAGE(p.error.empty(), p.error);
   CHECK(p.sheet == "会员");
+  CHECK(p.sheets == std::vector<std::string>{"会员"});
+  CHECK(previewMemberFile(path, Encoding::Auto, "第二批").error.find("有：会员") != std::string::npos);
   CHECK(p.headerLine == 1);
   CHECK(p.dataRows == 2);
   CHECK(p.missingRequired.empty());
