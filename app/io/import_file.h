@@ -22,7 +22,9 @@ namespace unionsync {
 // The options and the report of an import, the same for members and other records (what
 // differs is said in member_import.h and record_import.h).
 struct ImportProgress {
-  std::size_t rowsDone = 0;   // data rows processed so far (stored or rejected)
+  // Data rows processed so far: after each stored chunk, those stored or rejected; member
+  // imports also report every few thousand rows read between their large chunks.
+  std::size_t rowsDone = 0;
   std::size_t rowsTotal = 0;  // data rows in the file
 };
 
@@ -42,7 +44,8 @@ struct ImportOptions {
   std::size_t chunkRows = 100000;
   // Called after each stored chunk (may be empty).
   std::function<void(const ImportProgress&)> progress;
-  // When set to true (from any thread) the import stops before the next chunk is stored.
+  // When set to true (from any thread) the import stops before the next chunk is stored (a
+  // member import within a few thousand rows: the chunk being read is then not stored).
   const std::atomic<bool>* cancel = nullptr;
 };
 

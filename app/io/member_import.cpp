@@ -269,7 +269,11 @@ class Importer {
       if (!row || !*row) break;  // the first pass has seen the file is well-formed
       if ((*row)->line <= headerLine) continue;
       take(**row, rows.problems(), chunk);
-      if (chunk.rows >= options_.chunkRows && !submit(chunk, result)) return;
+      if (chunk.rows >= options_.chunkRows) {
+        if (!submit(chunk, result)) return;
+      } else if (chunk.rows % kReadTickRows == 0 && !readTick(chunk, result)) {
+        return;
+      }
     }
     if (chunk.rows > 0 && !submit(chunk, result)) return;
     finishWrite(result);
@@ -335,14 +339,33 @@ class Importer {
     return Outcome::Unchanged;
   }
 
+  // Chunks are large (ImportOptions::chunkRows): between them, every few thousand rows read,
+  // progress counts the rows read and a cancel is seen at once, without waiting for the chunk
+  // (its rows are then not stored). False when the import must stop.
+  static constexpr std::size_t kReadTickRows = 5000;
+  bool readTick(Chunk& chunk, ImportReport& result) {
+    if (options_.cancel && options_.cancel->load()) {
+      finishWrite(result);
+      stopCancelled(chunk, result);
+      return false;
+    }
+    const std::size_t read = result.rows + (inFlight_ ? inFlight_->rows : 0) + chunk.rows;
+    if (options_.progress) options_.progress(ImportProgress{read, totalRows_});
+    return true;
+  }
+
+  void stopCancelled(Chunk& chunk, ImportReport& result) {
+    result.cancelled = true;
+    report_.truncate(chunk.reportMark);
+  }
+
   // Hands the chunk to a second thread to store while the next chunk is read and checked
   // (the store's write path and the row checks take comparable time), after the previous
   // chunk is stored. False when the import must stop (cancelled, or storing failed).
   bool submit(Chunk& chunk, ImportReport& result) {
     if (!finishWrite(result)) return false;
     if (options_.cancel && options_.cancel->load()) {
-      result.cancelled = true;
-      report_.truncate(chunk.reportMark);
+      stopCancelled(chunk, result);
       return false;
     }
     // The writer sorts the chunk by id, stably: a person's rows stay in file order, so the

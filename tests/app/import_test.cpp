@@ -304,6 +304,29 @@ TEST_CASE("rows are stored in chunks; progress is reported; cancelling keeps who
   CHECK(reportByLine(report.reportPath).empty());  // the bad row was in the chunk not stored
 }
 
+TEST_CASE("a member import reports rows read between its large chunks and stops within them when cancelled") {
+  ImportFixture f;
+  std::vector<std::string> lines{"姓名,身份证号,所属工会"};
+  for (int i = 0; i < 12000; ++i)
+    lines.push_back(fmt::format("会员{},{},幸福街道总工会", i, validId(fmt::format("110105199001{:02}{:03}", 1 + i / 1000, i % 1000))));
+  const std::string path = f.writeRoster("big.csv", lines);
+
+  std::vector<std::size_t> seen;
+  ImportReport whole = f.import(path, ImportOptions{.progress = [&](const ImportProgress& p) { seen.push_back(p.rowsDone); }});
+  CHECK(whole.complete());
+  CHECK(seen == std::vector<std::size_t>{5000, 10000, 12000});  // two reads, then the one stored chunk
+
+  ImportFixture g;
+  const std::string again = g.writeRoster("big.csv", lines);
+  std::atomic<bool> cancel{false};
+  ImportOptions options{.cancel = &cancel};
+  options.progress = [&](const ImportProgress&) { cancel = true; };
+  ImportReport cut = g.import(again, options);
+  CHECK(cut.cancelled);
+  CHECK(cut.rows == 0);  // the chunk being read is not stored
+  CHECK(internal::storeOf(*g.t.node).count(Kind::Member) == 0);
+}
+
 TEST_CASE("an imported member is stored as Node::upsertMember stores the same values") {
   ImportFixture f;
   FieldValues values{{"name", "李喆"},       {"id_number", f.idLi}, {"mobile", "13800000002"},
