@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -51,8 +52,13 @@ class PtyProcess {
   // Reads the terminal until `text` has appeared in what it showed, the program closed it, or
   // `timeout` passed; true when it appeared.
   bool waitFor(const std::string& text, std::chrono::milliseconds timeout) {
+    return waitUntil([&](const std::string& out) { return out.find(text) != std::string::npos; }, timeout);
+  }
+
+  // Reads until `seen(output so far)` holds; false when the program ends or `timeout` passes first.
+  bool waitUntil(const std::function<bool(const std::string&)>& seen, std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (output_.find(text) == std::string::npos) {
+    while (!seen(output_)) {
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0 || !readSome(static_cast<int>(left.count()))) return false;
     }
