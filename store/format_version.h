@@ -6,7 +6,9 @@
 // (record_codec.h). Raise the number when a program could no longer read, as it is, a store
 // the previous version wrote. Adding a database or a meta key that the store builds when it is
 // missing (as fp_hashes is, and the counters when countersVersion changes) does not raise it.
-// Stores do not record the number yet: every store written so far is format 1.
+// Stores record it in meta ("format_version", 8 bytes big-endian) when opened; one without it
+// was written before the number was kept and is format 1. A store of a higher format is
+// refused, unchanged.
 #pragma once
 
 #include <cstdint>

@@ -19,6 +19,7 @@
 #include <set>
 #include <type_traits>
 
+#include "store/format_version.h"
 #include "store/hlc.h"
 #include "store/lmdb.h"
 #include "store/merge.h"
@@ -42,6 +43,7 @@ constexpr std::string_view kMetaOrigin = "origin";
 constexpr std::string_view kMetaHlc = "hlc";
 constexpr std::string_view kMetaDeploymentKey = "deployment_key";
 constexpr std::string_view kMetaCountPrefix = "count:";
+constexpr std::string_view kMetaFormatVersion = "format_version";
 
 std::string u64Value(std::uint64_t v) {
   std::string s;
@@ -785,6 +787,16 @@ Result<std::unique_ptr<Store::Impl>> openEnv(const std::string& dir, StoreOption
     open("signatures", impl->signatures);
     open("fp_hashes", impl->fpHashes);
     open("fp_buckets", impl->fpBuckets);
+    // Stores written before the number was kept are format 1. A newer format is left as it
+    // is (the transaction is not committed): this program could only misread it.
+    const auto format = txn.get(impl->meta, kMetaFormatVersion);
+    const std::uint64_t held = format ? u64Of(format) : kStoreFormatVersion;
+    if (held > kStoreFormatVersion)
+      return fail(fmt::format("数据目录 {} 由较新版本的 unionsync 建立（存储格式 {}，本程序只认识到格式 {}）：请升级本程序，数据未作任何改动 / "
+                              "the data directory {} was made by a newer unionsync (store format {}; this program knows up "
+                              "to {}): upgrade this program; nothing was changed",
+                              dir, held, kStoreFormatVersion, dir, held, kStoreFormatVersion));
+    if (!format) txn.put(impl->meta, kMetaFormatVersion, u64Value(kStoreFormatVersion));
     impl->buildFingerprintsIfMissing(txn);
     impl->recountIfStale(txn);
     impl->reindexIfStale(txn);

@@ -4,9 +4,12 @@
 #include <doctest/doctest.h>
 #include <lmdb.h>
 
+#include <cstring>
+
 #include <cstdint>
 #include <limits>
 
+#include "store/format_version.h"
 #include "store/hlc.h"
 #include "store/store.h"
 #include "store/utf8.h"
@@ -433,3 +436,45 @@ TEST_CASE("validator: two stores that get the same changes in different orders c
   }
 }
 
+
+TEST_CASE("a store of a newer format is refused unchanged; one without a format number is format 1") {
+  Node n(41);
+  const Origin origin = n.own();
+  n.reopenAfter([](MDB_txn* txn) {
+    MDB_dbi meta;
+    REQUIRE(mdb_dbi_open(txn, "meta", 0, &meta) == 0);
+    MDB_val key{std::strlen("format_version"), const_cast<char*>("format_version")};
+    CHECK(mdb_del(txn, meta, &key, nullptr) == 0);  // written when the store was opened
+  });
+  CHECK(n.store->info().origin == origin);  // opened as format 1, and the number written again
+  n.store.reset();
+  MDB_env* env = nullptr;
+  REQUIRE(mdb_env_create(&env) == 0);
+  mdb_env_set_maxdbs(env, 16);
+  REQUIRE(mdb_env_open(env, n.dir.sub("node").c_str(), 0, 0600) == 0);
+  MDB_txn* txn = nullptr;
+  REQUIRE(mdb_txn_begin(env, nullptr, 0, &txn) == 0);
+  MDB_dbi meta;
+  REQUIRE(mdb_dbi_open(txn, "meta", 0, &meta) == 0);
+  MDB_val key{std::strlen("format_version"), const_cast<char*>("format_version")};
+  MDB_val held{};
+  REQUIRE(mdb_get(txn, meta, &key, &held) == 0);
+  CHECK(std::string(static_cast<const char*>(held.mv_data), held.mv_size) == bigEndian(kStoreFormatVersion));
+  put(txn, "meta", "format_version", bigEndian(kStoreFormatVersion + 1));
+  REQUIRE(mdb_txn_commit(txn) == 0);
+  mdb_env_close(env);
+  auto refused = Store::open(n.dir.sub("node"), n.options, n.clock);
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().message.find("较新版本") != std::string::npos);
+  CHECK(refused.error().message.find("nothing was changed") != std::string::npos);
+  // Still the newer format's number: the refused open wrote nothing.
+  REQUIRE(mdb_env_create(&env) == 0);
+  mdb_env_set_maxdbs(env, 16);
+  REQUIRE(mdb_env_open(env, n.dir.sub("node").c_str(), MDB_RDONLY, 0600) == 0);
+  REQUIRE(mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn) == 0);
+  REQUIRE(mdb_dbi_open(txn, "meta", 0, &meta) == 0);
+  REQUIRE(mdb_get(txn, meta, &key, &held) == 0);
+  CHECK(std::string(static_cast<const char*>(held.mv_data), held.mv_size) == bigEndian(kStoreFormatVersion + 1));
+  mdb_txn_abort(txn);
+  mdb_env_close(env);
+}
