@@ -772,35 +772,45 @@ Result<std::unique_ptr<Store::Impl>> openEnv(const std::string& dir, StoreOption
     int rc = mdb_env_open(impl->env, dir.c_str(), flags, 0600);
     if (rc != MDB_SUCCESS)
       return fail(fmt::format("无法打开数据目录 {} / cannot open data directory: {}", dir, mdb_strerror(rc)));
-    Txn txn(impl->env, true);
-    auto open = [&](const char* name, MDB_dbi& dbi) {
-      lmdb::check(mdb_dbi_open(txn.get(), name, MDB_CREATE, &dbi), "mdb_dbi_open");
-    };
-    open("meta", impl->meta);
-    open("records", impl->records);
-    open("changes", impl->changes);
-    open("vv", impl->vv);
-    open("index", impl->index);
-    open("counters", impl->counters);
-    open("conflicts", impl->conflicts);
-    open("parked", impl->parked);
-    open("signatures", impl->signatures);
-    open("fp_hashes", impl->fpHashes);
-    open("fp_buckets", impl->fpBuckets);
-    // Stores written before the number was kept are format 1. A newer format is left as it
-    // is (the transaction is not committed): this program could only misread it.
-    const auto format = txn.get(impl->meta, kMetaFormatVersion);
-    const std::uint64_t held = format ? u64Of(format) : kStoreFormatVersion;
-    if (held > kStoreFormatVersion)
-      return fail(fmt::format("数据目录 {} 由较新版本的 unionsync 建立（存储格式 {}，本程序只认识到格式 {}）：请升级本程序，数据未作任何改动 / "
-                              "the data directory {} was made by a newer unionsync (store format {}; this program knows up "
-                              "to {}): upgrade this program; nothing was changed",
-                              dir, held, kStoreFormatVersion, dir, held, kStoreFormatVersion));
-    if (!format) txn.put(impl->meta, kMetaFormatVersion, u64Value(kStoreFormatVersion));
-    impl->buildFingerprintsIfMissing(txn);
-    impl->recountIfStale(txn);
-    impl->reindexIfStale(txn);
-    txn.commit();
+    // The upkeep below (fingerprints, a recount, an index rebuild) may need more room than the
+    // map has: grow it and start again, as writes do.
+    for (int attempt = 0;; ++attempt) {
+      try {
+        Txn txn(impl->env, true);
+        auto open = [&](const char* name, MDB_dbi& dbi) {
+          lmdb::check(mdb_dbi_open(txn.get(), name, MDB_CREATE, &dbi), "mdb_dbi_open");
+        };
+        open("meta", impl->meta);
+        open("records", impl->records);
+        open("changes", impl->changes);
+        open("vv", impl->vv);
+        open("index", impl->index);
+        open("counters", impl->counters);
+        open("conflicts", impl->conflicts);
+        open("parked", impl->parked);
+        open("signatures", impl->signatures);
+        open("fp_hashes", impl->fpHashes);
+        open("fp_buckets", impl->fpBuckets);
+        // Stores written before the number was kept are format 1. A newer format is left as it
+        // is (the transaction is not committed): this program could only misread it.
+        const auto format = txn.get(impl->meta, kMetaFormatVersion);
+        const std::uint64_t held = format ? u64Of(format) : kStoreFormatVersion;
+        if (held > kStoreFormatVersion)
+          return fail(fmt::format("数据目录 {} 由较新版本的 unionsync 建立（存储格式 {}，本程序只认识到格式 {}）：请升级本程序，数据未作任何改动 / "
+                                  "the data directory {} was made by a newer unionsync (store format {}; this program knows up "
+                                  "to {}): upgrade this program; nothing was changed",
+                                  dir, held, kStoreFormatVersion, dir, held, kStoreFormatVersion));
+        if (!format) txn.put(impl->meta, kMetaFormatVersion, u64Value(kStoreFormatVersion));
+        impl->buildFingerprintsIfMissing(txn);
+        impl->recountIfStale(txn);
+        impl->reindexIfStale(txn);
+        txn.commit();
+        break;
+      } catch (const LmdbError& e) {
+        if (e.code() != MDB_MAP_FULL || attempt >= 8) throw;
+        impl->growMap();
+      }
+    }
   } catch (const LmdbError& e) {
     return fail(fmt::format("数据目录 {} 无法使用 / data directory unusable: {}", dir, e.what()));
   }
