@@ -229,6 +229,11 @@ class Node {
   // read versionVector() first and catch up later with changedSince(). Throws (as list()
   // does) only on data the store cannot decode.
   void forEach(Kind kind, const std::function<bool(const Record&)>& visit) const;
+  // The same scan over the ids in `range` only, decoding only `fields` and copying nothing
+  // (Store::forEachFields): the values are valid during the call. Scans of disjoint ranges
+  // may run on several threads at once, each in its own read transaction.
+  void forEachFields(Kind kind, std::span<const std::string_view> fields, const IdRange& range,
+                     const FieldsVisitor& visit) const;
   // The ids of the records of `kind` written here or received since `since` (an earlier
   // versionVector()), in id order without repeats; the records may have been deleted or may
   // be gone (get() then returns empty). Empty optional when more than `limit` changes of

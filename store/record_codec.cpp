@@ -1,5 +1,6 @@
 #include "store/record_codec.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "store/change_signature.h"
@@ -113,6 +114,38 @@ FieldMap decodeFields(std::string_view in) {
     fields.emplace_hint(fields.end(), std::move(name), std::move(f));
   }
   return fields;
+}
+
+namespace {
+// Field names are a few bytes: compared inline, which is faster than calling memcmp.
+int compareName(std::string_view a, std::string_view b) {
+  const std::size_t n = std::min(a.size(), b.size());
+  for (std::size_t i = 0; i < n; ++i)
+    if (a[i] != b[i]) return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[i]) ? -1 : 1;
+  return a.size() == b.size() ? 0 : a.size() < b.size() ? -1 : 1;
+}
+}  // namespace
+
+void decodeSelectedFields(std::string_view in, std::span<const std::string_view> sortedNames,
+                          std::span<std::string_view> values) {
+  std::ranges::fill(values, std::string_view());
+  std::uint64_t count = getVarint(in);
+  std::size_t wanted = 0;
+  for (std::uint64_t i = 0; i < count && wanted < sortedNames.size(); ++i) {
+    if (in.empty()) throw corrupt("stored record is truncated");
+    const auto flags = static_cast<std::uint8_t>(in.front());
+    in.remove_prefix(1);
+    const std::string_view name = getString(in);
+    const std::string_view value = getString(in);
+    if (!(flags & kSameStampAsPrevious)) {
+      getStamp(in);
+      getVarint(in);
+    }
+    if (!(flags & kNoBase)) getStamp(in);
+    int order = -1;
+    while (wanted < sortedNames.size() && (order = compareName(sortedNames[wanted], name)) < 0) ++wanted;
+    if (order == 0) values[wanted++] = value;
+  }
 }
 
 std::string recordKey(Kind kind, const RecordId& id) {

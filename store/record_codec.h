@@ -4,6 +4,7 @@
 // name, so adding a field to the schema needs no migration.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,11 @@ std::string_view getString(std::string_view& in);
 
 std::string encodeFields(const FieldMap& fields);
 FieldMap decodeFields(std::string_view in);
+// The values of the fields `sortedNames` (in byte order, no repeats) of an encoded record,
+// copying nothing: values[i] views `in`, "" when the record lacks sortedNames[i]. One pass,
+// since encodeFields writes fields in name order. Throws like decodeFields.
+void decodeSelectedFields(std::string_view in, std::span<const std::string_view> sortedNames,
+                          std::span<std::string_view> values);
 
 // kind byte + 16 id bytes
 std::string recordKey(Kind kind, const RecordId& id);

@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 #include <limits>
 #include <mutex>
+#include <numeric>
 #include <set>
 #include <type_traits>
 
@@ -965,6 +966,29 @@ void Store::forEach(Kind kind, const std::function<bool(const Record&)>& visit) 
     codec::decodeRecordKey(cursor.key(), r.kind, r.id);
     r.fields = codec::decodeFields(cursor.value());
     if (!visit(r)) break;
+  }
+}
+
+void Store::forEachFields(Kind kind, std::span<const std::string_view> fields, const IdRange& range,
+                          const FieldsVisitor& visit) const {
+  // The codec wants the names in byte order: decode in that order, hand back in the caller's.
+  std::vector<std::size_t> order(fields.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::ranges::sort(order, [&](std::size_t a, std::size_t b) { return fields[a] < fields[b]; });
+  std::vector<std::string_view> sorted(fields.size()), decoded(fields.size()), values(fields.size());
+  for (std::size_t i = 0; i < order.size(); ++i) sorted[i] = fields[order[i]];
+  const std::string end = range.to ? codec::recordKey(kind, *range.to) : std::string();
+  Txn txn = impl_->readTxn();
+  Cursor cursor(txn, impl_->records);
+  for (bool ok = cursor.seek(codec::recordKey(kind, range.from)); ok && cursor.key()[0] == static_cast<char>(kind);
+       ok = cursor.next()) {
+    if (range.to && cursor.key() >= end) break;
+    Kind k;
+    RecordId id;
+    codec::decodeRecordKey(cursor.key(), k, id);
+    codec::decodeSelectedFields(cursor.value(), sorted, decoded);
+    for (std::size_t i = 0; i < order.size(); ++i) values[order[i]] = decoded[i];
+    if (!visit(id, values)) break;
   }
 }
 

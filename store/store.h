@@ -15,7 +15,9 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -46,6 +48,14 @@ struct IndexQuery {
   bool prefix = false;
   std::size_t limit = 100;
 };
+
+// Record ids from `from` up to, not including, `to` (empty: to the last id).
+struct IdRange {
+  RecordId from;
+  std::optional<RecordId> to;
+};
+// Gets a record's id and the values of the fields asked for; false stops the scan.
+using FieldsVisitor = std::function<bool(const RecordId& id, std::span<const std::string_view> values)>;
 
 // Result of a batch apply, for status displays and tests.
 struct ApplyStats {
@@ -216,6 +226,12 @@ class Store {
   bool contains(Kind kind, const RecordId& id) const;
   // Calls `visit` for every record of `kind` in id order until it returns false.
   void forEach(Kind kind, const std::function<bool(const Record&)>& visit) const;
+  // Like forEach, but only over ids in `range` and decoding only `fields` (any order, no
+  // repeats), copying nothing: values[i] is fields[i]'s value ("" when never written), valid
+  // only during the call. Its own read transaction, so calls over disjoint ranges may run on
+  // several threads at once. Throws like forEach on data it cannot decode.
+  void forEachFields(Kind kind, std::span<const std::string_view> fields, const IdRange& range,
+                     const FieldsVisitor& visit) const;
   std::size_t count(Kind kind) const;
   // Record ids whose indexed field matches, in (value, id) order.
   std::vector<RecordId> lookup(const IndexQuery& query) const;

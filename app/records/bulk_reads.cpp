@@ -9,6 +9,11 @@ namespace unionsync {
 
 void Node::forEach(Kind kind, const std::function<bool(const Record&)>& visit) const { store_->forEach(kind, visit); }
 
+void Node::forEachFields(Kind kind, std::span<const std::string_view> fields, const IdRange& range,
+                         const FieldsVisitor& visit) const {
+  store_->forEachFields(kind, fields, range, visit);
+}
+
 std::optional<std::vector<RecordId>> Node::changedSince(Kind kind, const VersionVector& since,
                                                         std::size_t limit) const {
   std::vector<RecordId> changed;
