@@ -6,8 +6,10 @@
 #include <unicode/unistr.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <numeric>
+#include <span>
 
 #include "app/model/records.h"
 #include "app/search/pinyin.h"
@@ -18,10 +20,23 @@ namespace {
 
 std::atomic<std::uint64_t> gSnapshotSerial{0};
 
-std::uint8_t choiceIndex(std::string_view field, std::string_view value) {
-  const FieldDef* def = findField(Kind::Member, field);
-  for (std::size_t i = 0; i < def->choices.size(); ++i)
-    if (def->choices[i] == value) return static_cast<std::uint8_t>(i + 1);
+// How many threads `items` items of some microseconds each are worth: one per 10 000.
+std::size_t threadsFor(std::size_t items) {
+  return std::clamp<std::size_t>(items / 10'000, 1, std::max(1u, std::thread::hardware_concurrency()));
+}
+
+// Calls work(slice, begin, end) for `slices` consecutive slices of [0, n), the first on the
+// calling thread and the others on threads of their own; returns when all are done.
+void forSlices(std::size_t n, std::size_t slices, const std::function<void(std::size_t, std::size_t, std::size_t)>& work) {
+  const std::size_t chunk = (n + slices - 1) / std::max<std::size_t>(slices, 1);
+  std::vector<std::jthread> helpers;
+  for (std::size_t t = 1; t < slices; ++t) helpers.emplace_back(work, t, std::min(n, t * chunk), std::min(n, (t + 1) * chunk));
+  work(0, 0, std::min(n, chunk));
+}
+
+std::uint8_t choiceIndex(const FieldDef& def, std::string_view value) {
+  for (std::size_t i = 0; i < def.choices.size(); ++i)
+    if (def.choices[i] == value) return static_cast<std::uint8_t>(i + 1);
   return 0;
 }
 
@@ -58,46 +73,121 @@ std::string_view memberColumnField(MemberColumn column) {
   return kFields[static_cast<std::size_t>(column)];
 }
 
+namespace {
+
+using Steady = std::chrono::steady_clock;
+
+double msBetween(Steady::time_point from, Steady::time_point to) {
+  return std::chrono::duration<double, std::milli>(to - from).count();
+}
+
+// The fields a row is made of, in the order SnapshotBuilder::add reads them.
+constexpr std::string_view kRowFields[] = {"name",   "id_number", "mobile", "card_no", "employer", "org",
+                                           "join_date", "status",    "gender", "migrant", "deleted"};
+enum RowField : std::size_t { FName, FIdNumber, FMobile, FCardNo, FEmployer, FOrg, FJoinDate, FStatus, FGender, FMigrant, FDeleted };
+static_assert(std::size(kRowFields) == FDeleted + 1);
+
+}  // namespace
+
+std::span<const std::string_view> memberSnapshotFields() { return kRowFields; }
+
 // Appends rows to a snapshot under construction, keeping its string pool, org table and
 // glyph set in step.
 class SnapshotBuilder {
  public:
   explicit SnapshotBuilder(std::shared_ptr<MemberSnapshot> target) : s_(std::move(target)) {}
 
-  void add(const Record& r) {
+  // `v` holds the kRowFields values.
+  void add(const RecordId& id, std::span<const std::string_view> v) {
     MemberRow row;
-    row.id = r.id;
-    setName(row, r.get("name"));
-    row.idNumber = put(r.get("id_number"));
-    row.mobile = put(r.get("mobile"));
-    row.cardNo = put(r.get("card_no"));
-    row.employer = put(r.get("employer"));
-    row.org = org(r.get("org"));
-    row.joinDate = packDate(r.get("join_date"));
-    row.status = choiceIndex("status", r.get("status"));
-    row.gender = choiceIndex("gender", r.get("gender"));
-    row.migrant = r.get("migrant") == "1";
-    row.deleted = r.deleted();
-    s_->glyphs_.addText(r.get("name"));
-    s_->glyphs_.addText(r.get("employer"));
+    row.id = id;
+    setName(row, v[FName]);
+    row.idNumber = put(v[FIdNumber]);
+    row.mobile = put(v[FMobile]);
+    row.cardNo = put(v[FCardNo]);
+    row.employer = employer(v[FEmployer]);
+    row.org = org(v[FOrg]);
+    row.joinDate = packDate(v[FJoinDate]);
+    row.status = choiceIndex(status_, v[FStatus]);
+    row.gender = choiceIndex(gender_, v[FGender]);
+    row.migrant = v[FMigrant] == "1";
+    row.deleted = v[FDeleted] == "1";
     s_->rows_.push_back(row);
+  }
+
+  void add(const Record& r) {
+    std::array<std::string_view, std::size(kRowFields)> v;
+    for (std::size_t i = 0; i < v.size(); ++i) v[i] = r.get(kRowFields[i]);
+    add(r.id, v);
   }
 
   // Copies a row of another snapshot whose org table this one started from.
   void copy(const MemberSnapshot& from, const MemberRow& source) {
     MemberRow row = source;
-    setName(row, from.text(source.name));
+    setName(row, from.text(source.name), from.text(from.names_[source.nameId].pinyin));
     row.idNumber = put(from.text(source.idNumber));
     row.mobile = put(from.text(source.mobile));
     row.cardNo = put(from.text(source.cardNo));
-    row.employer = put(from.text(source.employer));
+    row.employer = employer(from.text(source.employer));
     s_->rows_.push_back(row);
   }
 
-  std::shared_ptr<MemberSnapshot> finish() {
+  // Appends every row of `part`, a snapshot of ids above all of this one's: its pool is
+  // taken whole, its names and organizations are matched to this one's.
+  void append(const MemberSnapshot& part) {
+    const auto base = static_cast<std::uint32_t>(s_->pool_.size());
+    s_->pool_.append(part.pool_);
+    auto shift = [base](StrRef r) { return StrRef{r.offset + base, r.size}; };
+    // The part's names have no keys yet (finish() makes them): only names new here need any.
+    std::vector<std::uint32_t> nameOf(part.names_.size());
+    for (std::size_t i = 0; i < nameOf.size(); ++i) {
+      const StrRef text = part.names_[i].text;
+      auto [it, inserted] = nameIds_.try_emplace(std::string(part.text(text)), static_cast<std::uint32_t>(s_->names_.size()));
+      if (inserted) {
+        keyless_.push_back(it->second);
+        s_->names_.push_back({shift(text), {}});
+      }
+      nameOf[i] = it->second;
+    }
+    std::vector<std::uint32_t> orgOf(part.orgIds_.size());
+    for (std::size_t i = 0; i < orgOf.size(); ++i) orgOf[i] = org(part.orgIds_[i].hex());
+    for (MemberRow row : part.rows_) {
+      row.nameId = nameOf[row.nameId];
+      row.name = s_->names_[row.nameId].text;
+      row.idNumber = shift(row.idNumber);
+      row.mobile = shift(row.mobile);
+      row.cardNo = shift(row.cardNo);
+      row.employer = shift(row.employer);
+      if (row.org != kNoOrg) row.org = orgOf[row.org];
+      s_->rows_.push_back(row);
+    }
+    s_->glyphs_.merge(part.glyphs_);
+  }
+
+  void reserve(std::size_t rows, std::size_t poolBytes) {
+    s_->rows_.reserve(rows);
+    s_->pool_.reserve(poolBytes);
+  }
+
+  const MemberSnapshot& snapshot() const { return *s_; }
+
+  // The snapshot, once the names that have no pinyin keys got them (over `threads` threads).
+  // The keys are made at the end rather than as rows arrive, so the first rows are not kept
+  // waiting for ICU's transliterators to load.
+  std::shared_ptr<MemberSnapshot> finish(unsigned threads = 1) {
+    const auto started = Steady::now();
+    std::vector<std::string> keys(keyless_.size());
+    forSlices(keys.size(), std::min<std::size_t>(threads, threadsFor(keys.size())), [&](std::size_t, std::size_t begin, std::size_t end) {
+      for (std::size_t i = begin; i < end; ++i)
+        for (const std::string& key : pinyin::nameKeys(s_->text(s_->names_[keyless_[i]].text))) keys[i].append(key).push_back('\n');
+    });
+    for (std::size_t i = 0; i < keys.size(); ++i) s_->names_[keyless_[i]].pinyin = put(keys[i]);
+    keyless_.clear();
+    keysMs_ = msBetween(started, Steady::now());
     s_->serial_ = ++gSnapshotSerial;
     return std::move(s_);
   }
+  double keysMs() const { return keysMs_; }
 
  private:
   StrRef put(std::string_view text) {
@@ -106,52 +196,149 @@ class SnapshotBuilder {
     return ref;
   }
 
-  // Names repeat (王伟, 李娜): each distinct name is stored, and its keys made, once.
-  void setName(MemberRow& row, std::string_view name) {
-    auto [it, inserted] = nameIds_.try_emplace(std::string(name), static_cast<std::uint32_t>(s_->names_.size()));
-    if (inserted) {
-      std::string keys;
-      for (const std::string& key : pinyin::nameKeys(name)) keys.append(key).push_back('\n');
+  // Names repeat (王伟, 李娜): each distinct name is stored, and its glyphs found, once;
+  // its pinyin keys are `keys` when known, else made by finish().
+  void setName(MemberRow& row, std::string_view name, std::optional<std::string_view> keys = std::nullopt) {
+    auto it = nameIds_.find(name);
+    if (it == nameIds_.end()) {
+      const auto id = static_cast<std::uint32_t>(s_->names_.size());
       const StrRef text = put(name);
-      s_->names_.push_back({text, put(keys)});
+      s_->names_.push_back({text, keys ? put(*keys) : StrRef{}});
+      if (!keys) keyless_.push_back(id);
+      s_->glyphs_.addText(name);
+      it = nameIds_.emplace(std::string(name), id).first;
     }
     row.nameId = it->second;
     row.name = s_->names_[it->second].text;
   }
 
+  // Employers repeat even more than names: each is stored, and its glyphs found, once.
+  StrRef employer(std::string_view text) {
+    if (auto it = employerIds_.find(text); it != employerIds_.end()) return employers_[it->second];
+    employerIds_.emplace(std::string(text), static_cast<std::uint32_t>(employers_.size()));
+    s_->glyphs_.addText(text);
+    return employers_.emplace_back(put(text));
+  }
+
   std::uint32_t org(std::string_view hex) {
     if (hex.empty()) return kNoOrg;
-    auto [it, inserted] = s_->orgIndex_.try_emplace(std::string(hex), static_cast<std::uint32_t>(s_->orgIds_.size()));
-    if (inserted) {
-      auto id = RecordId::fromHex(hex);
-      s_->orgIds_.push_back(id.value_or(RecordId{}));
-    }
-    return it->second;
+    if (auto it = s_->orgIndex_.find(hex); it != s_->orgIndex_.end()) return it->second;
+    const auto index = static_cast<std::uint32_t>(s_->orgIds_.size());
+    s_->orgIndex_.emplace(std::string(hex), index);
+    s_->orgIds_.push_back(RecordId::fromHex(hex).value_or(RecordId{}));
+    return index;
   }
 
   std::shared_ptr<MemberSnapshot> s_;
-  std::unordered_map<std::string, std::uint32_t> nameIds_;
+  // Looked up once: findField compares names one by one.
+  const FieldDef& status_ = *findField(Kind::Member, "status");
+  const FieldDef& gender_ = *findField(Kind::Member, "gender");
+  MemberSnapshot::TextIndex nameIds_;
+  std::vector<std::uint32_t> keyless_;  // names whose keys finish() makes
+  MemberSnapshot::TextIndex employerIds_;
+  std::vector<StrRef> employers_;
+  double keysMs_ = 0;
 };
 
-std::shared_ptr<const MemberSnapshot> MemberSnapshot::load(const Node& node,
-                                                           const std::function<bool(std::size_t)>& progress) {
-  auto snapshot = std::make_shared<MemberSnapshot>();
+namespace {
+
+// Below this many members one thread reads them all: threads would cost more than they save.
+constexpr std::size_t kRowsPerPart = 50'000;
+
+// Where part `p` of `parts` starts: ids are random, so equal slices of the first byte hold
+// about equal numbers of members.
+RecordId partStart(unsigned p, unsigned parts) {
+  RecordId id;
+  id.bytes[0] = static_cast<std::uint8_t>(256 * p / parts);
+  return id;
+}
+
+}  // namespace
+
+std::shared_ptr<const MemberSnapshot> MemberSnapshot::load(const Node& node) { return load(node, LoadOptions{}); }
+
+std::shared_ptr<const MemberSnapshot> MemberSnapshot::load(const Node& node, const LoadOptions& options) {
+  const auto started = Steady::now();
   // The vector is read first: writes racing with the scan are then re-read by the next
   // refresh, which is harmless, instead of being missed.
-  snapshot->version_ = node.versionVector();
+  VersionVector version = node.versionVector();
   const std::size_t expected = node.count(Kind::Member);
-  snapshot->rows_.reserve(expected);
-  snapshot->pool_.reserve(expected * 64);
-  SnapshotBuilder builder(snapshot);
-  bool stopped = false;
-  node.forEach(Kind::Member, [&](const Record& r) {
-    builder.add(r);
-    if (progress && snapshot->rows_.size() % 4096 == 0 && !progress(snapshot->rows_.size())) stopped = true;
-    return !stopped;
-  });
-  if (stopped) return nullptr;
-  if (progress) progress(snapshot->rows_.size());
-  return builder.finish();
+  const unsigned parts = options.parts > 0 ? std::min(options.parts, 256u)
+                         : expected < 2 * kRowsPerPart ? 1u
+                                                       : std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+  std::vector<SnapshotBuilder> builders;
+  builders.reserve(parts);
+  for (unsigned p = 0; p < parts; ++p) {
+    builders.emplace_back(std::make_shared<MemberSnapshot>());
+    // Ids are spread evenly but not exactly: a little room saves a reallocation.
+    const std::size_t rows = expected / parts + expected / parts / 16 + 16;
+    builders.back().reserve(rows, rows * 64);
+  }
+  std::atomic<std::size_t> rowsRead{0};
+  std::atomic<bool> stop{false};
+  std::vector<std::exception_ptr> errors(parts);
+  LoadStats stats;
+  stats.parts = parts;
+
+  // ICU's transliterators take ~0.1 s to load on first use: loaded while the parts are read
+  // (after the first rows, which must not wait), the pinyin keys at the end need not wait.
+  std::jthread warmPinyin;
+  // Part 0 runs on the calling thread, which makes every callback from it.
+  auto readPart = [&](unsigned p) {
+    constexpr std::size_t kBatch = 4096;
+    std::size_t rows = 0;
+    try {
+      const IdRange range{partStart(p, parts), p + 1 < parts ? std::optional(partStart(p + 1, parts)) : std::nullopt};
+      node.forEachFields(Kind::Member, kRowFields, range, [&](const RecordId& id, std::span<const std::string_view> v) {
+        builders[p].add(id, v);
+        ++rows;
+        if (p == 0 && rows == options.firstRows && options.firstRowsReady) {
+          auto first = std::make_shared<MemberSnapshot>(builders[0].snapshot());
+          first->complete_ = false;
+          first->version_ = version;
+          first->serial_ = ++gSnapshotSerial;
+          stats.firstRowsMs = msBetween(started, Steady::now());
+          options.firstRowsReady(std::move(first));
+          warmPinyin = std::jthread([] { pinyin::nameKeys("王伟"); });
+        }
+        if (rows % kBatch != 0) return true;
+        const std::size_t total = rowsRead += kBatch;
+        if (p == 0 && options.progress && !options.progress(total)) stop = true;
+        return !stop;
+      });
+    } catch (...) {
+      errors[p] = std::current_exception();
+      stop = true;
+    }
+    rowsRead += rows % kBatch;
+  };
+  {
+    std::vector<std::jthread> helpers;
+    for (unsigned p = 1; p < parts; ++p) helpers.emplace_back(readPart, p);
+    readPart(0);
+  }
+  for (const auto& error : errors)
+    if (error) std::rethrow_exception(error);
+  if (stop) return nullptr;
+  if (options.progress && !options.progress(rowsRead)) return nullptr;
+  stats.readMs = msBetween(started, Steady::now());
+
+  const auto joining = Steady::now();
+  std::size_t rows = 0, pool = 0;
+  for (const SnapshotBuilder& b : builders) {
+    rows += b.snapshot().rows_.size();
+    // A name's keys take some 40 bytes.
+    pool += b.snapshot().pool_.size() + 40 * b.snapshot().names_.size();
+  }
+  SnapshotBuilder& whole = builders[0];
+  whole.reserve(rows, pool);
+  for (unsigned p = 1; p < parts; ++p) whole.append(builders[p].snapshot());
+  stats.joinMs = msBetween(joining, Steady::now());
+  auto snapshot = whole.finish(parts);
+  stats.pinyinMs = whole.keysMs();
+  snapshot->version_ = std::move(version);
+  snapshot->stats_ = stats;
+  return snapshot;
 }
 
 std::shared_ptr<const MemberSnapshot> MemberSnapshot::refreshed(const Node& node) const {
@@ -269,18 +456,26 @@ std::string maskMobile(std::string_view mobile) {
 // --- query engine -------------------------------------------------------------------------------
 
 struct MemberQueryEngine::Collation {
-  std::unique_ptr<icu::Collator> collator;
+  // One per thread that makes keys at once (clones share the rules): ICU does not promise
+  // that one collator may be used from several threads.
+  std::vector<std::unique_ptr<icu::Collator>> collators;
 
   Collation() {
     UErrorCode status = U_ZERO_ERROR;
-    collator.reset(icu::Collator::createInstance(icu::Locale::getChinese(), status));
-    if (U_FAILURE(status)) collator.reset();
+    std::unique_ptr<icu::Collator> collator(icu::Collator::createInstance(icu::Locale::getChinese(), status));
+    if (U_SUCCESS(status)) collators.push_back(std::move(collator));
+    while (!collators.empty() && collators.size() < threadsFor(SIZE_MAX)) {
+      std::unique_ptr<icu::Collator> clone(collators.front()->clone());
+      if (!clone) break;  // out of memory: fewer threads share the rest
+      collators.push_back(std::move(clone));
+    }
   }
 
   // Byte strings that compare like the texts in Chinese (pinyin) order; the UTF-8 bytes when
-  // ICU has no Chinese collation.
-  std::string sortKey(std::string_view text) const {
-    if (!collator) return std::string(text);
+  // ICU has no Chinese collation. `slice` < threadsFor(SIZE_MAX) picks the collator.
+  std::string sortKey(std::string_view text, std::size_t slice) const {
+    if (collators.empty()) return std::string(text);
+    const icu::Collator* collator = collators[std::min(slice, collators.size() - 1)].get();
     icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<std::int32_t>(text.size())));
     std::string key(64, '\0');
     std::int32_t n = collator->getSortKey(u, reinterpret_cast<std::uint8_t*>(key.data()), static_cast<std::int32_t>(key.size()));
@@ -311,7 +506,10 @@ std::vector<std::uint32_t> textRanks(std::size_t rows, Text text, Key sortKey) {
     valueOf[i] = it->second;
   }
   std::vector<std::string> keys(distinct.size());
-  for (std::size_t d = 0; d < distinct.size(); ++d) keys[d] = sortKey(distinct[d]);
+  // Collation keys cost a few microseconds each: split over the cores when there are many.
+  forSlices(distinct.size(), threadsFor(distinct.size()), [&](std::size_t slice, std::size_t begin, std::size_t end) {
+    for (std::size_t d = begin; d < end; ++d) keys[d] = sortKey(distinct[d], slice);
+  });
   std::vector<std::uint32_t> byKey(distinct.size());
   std::iota(byKey.begin(), byKey.end(), 0u);
   std::ranges::sort(byKey, [&](std::uint32_t a, std::uint32_t b) {
@@ -323,6 +521,30 @@ std::vector<std::uint32_t> textRanks(std::size_t rows, Text text, Key sortKey) {
   for (std::size_t r = 0; r < byKey.size(); ++r) rankOf[byKey[r]] = static_cast<std::uint32_t>(r);
   for (auto& v : valueOf) v = rankOf[v];
   return valueOf;
+}
+
+// Row indices in key order, ties in row (id) order.
+std::vector<std::uint32_t> sortedByKey(const std::vector<std::uint32_t>& key) {
+  const std::size_t n = key.size();
+  std::vector<std::uint32_t> out(n);
+  std::uint32_t top = 0;  // the largest key short of UINT32_MAX (a missing value)
+  for (std::uint32_t k : key)
+    if (k != UINT32_MAX) top = std::max(top, k);
+  if (top < 4 * n) {
+    // Ranks and small codes: a counting sort, linear and stable.
+    std::vector<std::uint32_t> start(std::size_t{top} + 3, 0);
+    auto bucket = [top](std::uint32_t k) { return k == UINT32_MAX ? std::size_t{top} + 1 : std::size_t{k}; };
+    for (std::uint32_t k : key) ++start[bucket(k) + 1];
+    std::partial_sum(start.begin(), start.end(), start.begin());
+    for (std::size_t i = 0; i < n; ++i) out[start[bucket(key[i])]++] = static_cast<std::uint32_t>(i);
+    return out;
+  }
+  // (key, row) pairs in one 64-bit word: one fast sort.
+  std::vector<std::uint64_t> pairs(n);
+  for (std::size_t i = 0; i < n; ++i) pairs[i] = (std::uint64_t{key[i]} << 32) | i;
+  std::ranges::sort(pairs);
+  for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<std::uint32_t>(pairs[i]);
+  return out;
 }
 
 }  // namespace
@@ -350,8 +572,8 @@ const std::vector<std::uint32_t>& MemberQueryEngine::order(const MemberSnapshot&
   if (!out.empty() || s.size() == 0) return out;
 
   const std::size_t n = s.size();
-  auto collated = [&](std::string_view t) { return collation_->sortKey(t); };
-  auto bytes = [](std::string_view t) { return std::string(t); };
+  auto collated = [&](std::string_view t, std::size_t slice) { return collation_->sortKey(t, slice); };
+  auto bytes = [](std::string_view t, std::size_t) { return std::string(t); };
   std::vector<std::uint32_t> key;
   auto small = [&](auto field) {
     key.resize(n);
@@ -382,12 +604,7 @@ const std::vector<std::uint32_t>& MemberQueryEngine::order(const MemberSnapshot&
     case MemberColumn::Migrant: small([](const MemberRow& r) { return r.migrant ? 1u : 2u; }); break;
     case MemberColumn::Count_: break;
   }
-  // (key, row) pairs in one 64-bit word: one fast sort, ties in id order.
-  std::vector<std::uint64_t> pairs(n);
-  for (std::size_t i = 0; i < n; ++i) pairs[i] = (std::uint64_t{key[i]} << 32) | i;
-  std::ranges::sort(pairs);
-  out.resize(n);
-  for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<std::uint32_t>(pairs[i]);
+  out = sortedByKey(key);
   return out;
 }
 
@@ -426,13 +643,7 @@ std::vector<std::uint32_t> MemberQueryEngine::scan(const MemberSnapshot& s, cons
   constexpr std::size_t kRowsPerThread = 200'000;
   const std::size_t threads = std::clamp<std::size_t>(s.size() / kRowsPerThread, 1, std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::size_t> counts(threads);
-  {
-    std::vector<std::jthread> helpers;
-    const std::size_t chunk = (s.size() + threads - 1) / threads;
-    for (std::size_t t = 1; t < threads; ++t)
-      helpers.emplace_back([&, t] { counts[t] = filter(t * chunk, std::min(s.size(), (t + 1) * chunk)); });
-    counts[0] = filter(0, std::min(s.size(), chunk));
-  }
+  forSlices(s.size(), threads, [&](std::size_t slice, std::size_t begin, std::size_t end) { counts[slice] = filter(begin, end); });
   std::vector<std::uint32_t> rows;
   rows.reserve(std::accumulate(counts.begin(), counts.end(), std::size_t{0}));
   const auto& ordered = order(s, orgs, query.sort.column);
@@ -473,8 +684,8 @@ MemberView MemberQueryEngine::run(const std::shared_ptr<const MemberSnapshot>& s
 
 // --- threaded model -----------------------------------------------------------------------------
 
-MemberTableModel::MemberTableModel(const Node& node, std::function<void()> wake)
-    : node_(node), wake_(std::move(wake)), pendingOrgs_(std::make_shared<OrgTree>()) {
+MemberTableModel::MemberTableModel(const Node& node, std::function<void()> wake, std::size_t firstRows)
+    : node_(node), wake_(std::move(wake)), firstRows_(firstRows), pendingOrgs_(std::make_shared<OrgTree>()) {
   requested_ = 1;  // the first (default) query
   thread_ = std::thread([this] { run(); });
 }
@@ -513,9 +724,16 @@ void MemberTableModel::storeChanged() {
 
 bool MemberTableModel::poll() {
   std::lock_guard lock(mutex_);
-  if (!finished_) return false;
-  view_ = std::move(*finished_);
-  finished_.reset();
+  if (preview_.snapshot && ++previewPolls_ == 1) changed_.notify_all();  // the frame that drew it is done
+  if (finished_) {
+    view_ = std::move(*finished_);
+    finished_.reset();
+    preview_ = {};  // the whole list supersedes it; a late preview is dropped in run()
+    return true;
+  }
+  if (!finishedPreview_) return false;
+  preview_ = std::move(*finishedPreview_);
+  finishedPreview_.reset();
   return true;
 }
 
@@ -552,13 +770,40 @@ void MemberTableModel::run() {
     // view instead of ending the program.
     try {
       if (!snapshot) {
-        snapshot = MemberSnapshot::load(node_, [&](std::size_t rows) {
-          rowsLoaded_ = rows;
-          if (rows % (64 * 4096) == 0 && wake_) wake_();
+        MemberSnapshot::LoadOptions load;
+        load.firstRows = firstRows_;
+        load.progress = [&](std::size_t rows) {
+          // The progress bar moves in steps of a quarter million: enough to see it move.
+          constexpr std::size_t kStep = 1 << 18;
+          if (rows / kStep != rowsLoaded_.exchange(rows) / kStep && wake_) wake_();
           std::lock_guard lock(mutex_);
           return !stop_;
-        });
+        };
+        load.firstRowsReady = [&](std::shared_ptr<const MemberSnapshot> first) {
+          MemberQuery latest;
+          std::shared_ptr<const OrgTree> latestOrgs;
+          {
+            std::lock_guard lock(mutex_);
+            latest = pendingQuery_;
+            latestOrgs = pendingOrgs_;
+          }
+          MemberView preview = engine.run(first, latestOrgs, latest);
+          {
+            std::lock_guard lock(mutex_);
+            finishedPreview_ = std::move(preview);
+            previewPolls_ = 0;
+          }
+          if (wake_) wake_();
+          std::unique_lock lock(mutex_);
+          // The rest of the list waits until a frame has shown these rows (the poll after the
+          // one that took them), so the start-up's first frames get the cores to themselves;
+          // not for long, in case no frame comes (a hidden window, a test).
+          changed_.wait_for(lock, std::chrono::milliseconds(300), [&] { return stop_ || previewPolls_ >= 1; });
+        };
+        snapshot = MemberSnapshot::load(node_, load);
         if (!snapshot) return;  // stopped while loading
+        std::lock_guard lock(mutex_);
+        finishedPreview_.reset();
       } else if (refresh) {
         if (auto next = snapshot->refreshed(node_)) snapshot = std::move(next);
         else if (generation == answered_) continue;  // nothing changed and nothing asked

@@ -18,6 +18,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -46,6 +47,9 @@ inline constexpr std::size_t kMemberColumns = static_cast<std::size_t>(MemberCol
 // The schema field each column shows.
 std::string_view memberColumnField(MemberColumn column);
 
+// The member fields a snapshot reads (gui_bench times a bare scan of them).
+std::span<const std::string_view> memberSnapshotFields();
+
 struct StrRef {
   std::uint32_t offset = 0;
   std::uint32_t size = 0;
@@ -67,10 +71,32 @@ struct MemberRow {
 
 class MemberSnapshot {
  public:
-  // Reads every member (deleted ones included) in one pass. `progress(rowsRead)` is called
-  // every few thousand rows; when it returns false the load stops and returns nullptr.
-  static std::shared_ptr<const MemberSnapshot> load(const Node& node,
-                                                    const std::function<bool(std::size_t)>& progress = {});
+  struct LoadOptions {
+    // The id range is split into this many parts, read and built on as many threads and then
+    // joined; 0: one per core (at most 4), one for a small store.
+    unsigned parts = 0;
+    // Called on the calling thread every few thousand rows with the rows read so far (all
+    // parts); when it returns false the load stops and returns nullptr.
+    std::function<bool(std::size_t rowsRead)> progress;
+    // Called once, on the calling thread, with a snapshot of the first `firstRows` members
+    // (the lowest ids; complete() false; its names have no pinyin keys yet, so a pinyin
+    // search finds none of them) while the rest is still being read, so a screenful can be
+    // shown long before the whole list. Not called unless the first part holds more members.
+    std::function<void(std::shared_ptr<const MemberSnapshot>)> firstRowsReady;
+    std::size_t firstRows = 2048;
+  };
+  // Where a load's time went, for gui_bench.
+  struct LoadStats {
+    unsigned parts = 1;
+    double firstRowsMs = 0;  // load start -> firstRowsReady called
+    double readMs = 0;       // load start -> every part read and built (store scan + rows)
+    double joinMs = 0;       // then joining the parts into one snapshot
+    double pinyinMs = 0;     // then making the distinct names' pinyin keys, over `parts` threads
+  };
+  // Reads every member (deleted ones included): the fields the table shows, nothing copied
+  // twice (Node::forEachFields). Throws, as the node does, only on data it cannot decode.
+  static std::shared_ptr<const MemberSnapshot> load(const Node& node, const LoadOptions& options);
+  static std::shared_ptr<const MemberSnapshot> load(const Node& node);
   // A copy brought up to date with the members written since this one was read; nullptr
   // when nothing changed. Falls back to a full load when very many members changed.
   std::shared_ptr<const MemberSnapshot> refreshed(const Node& node) const;
@@ -98,6 +124,10 @@ class MemberSnapshot {
   const VersionVector& version() const { return version_; }
   // Counts every time a snapshot is built, so caches can tell snapshots apart.
   std::uint64_t serial() const { return serial_; }
+  // False for the first rows handed out while a load goes on (LoadOptions::firstRowsReady).
+  bool complete() const { return complete_; }
+  // Zero for a snapshot made by refreshed().
+  const LoadStats& loadStats() const { return stats_; }
 
  private:
   friend class SnapshotBuilder;
@@ -105,10 +135,19 @@ class MemberSnapshot {
   std::vector<Name> names_;
   std::string pool_;
   std::vector<RecordId> orgIds_;
-  std::unordered_map<std::string, std::uint32_t> orgIndex_;  // hex -> index
+  // Looked up by string_view, so reading a row allocates no key. Not noexcept on purpose:
+  // libstdc++ then keeps each key's hash, instead of hashing keys again while walking a bucket.
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+  using TextIndex = std::unordered_map<std::string, std::uint32_t, TextHash, std::equal_to<>>;
+  TextIndex orgIndex_;  // hex -> index
   GlyphSet glyphs_;
   VersionVector version_;
   std::uint64_t serial_ = 0;
+  bool complete_ = true;
+  LoadStats stats_;
 };
 
 enum class MigrantFilter : std::uint8_t { Any, Yes, No };
@@ -199,10 +238,15 @@ class MemberQueryEngine {
 
 // Keeps a MemberView current on its own thread. The UI thread calls setQuery / setOrgTree /
 // storeChanged (cheap, never blocking on work) and poll() once per frame; `wake` is called
-// from the worker when a new view or progress is ready (to wake an idle event loop).
+// from the worker when a new view or progress is ready (to wake an idle event loop). The
+// first load shows its first rows (preview()) within milliseconds, then pauses until a frame
+// has drawn them (at most 0.3 s), so the program's first frames do not share the cores with
+// it, and reads the rest over the cores.
 class MemberTableModel {
  public:
-  MemberTableModel(const Node& node, std::function<void()> wake);
+  // `firstRows`: how many members the preview holds (tests make it small).
+  MemberTableModel(const Node& node, std::function<void()> wake,
+                   std::size_t firstRows = MemberSnapshot::LoadOptions{}.firstRows);
   ~MemberTableModel();
   MemberTableModel(const MemberTableModel&) = delete;
   MemberTableModel& operator=(const MemberTableModel&) = delete;
@@ -213,11 +257,16 @@ class MemberTableModel {
   // The store changed (a local edit, sync, an import): refresh the snapshot.
   void storeChanged();
 
-  // Takes the newest finished view; true when it replaced the current one.
+  // Takes the newest finished view (or preview); true when one replaced the current one.
   bool poll();
+  // The newest view of every member; its snapshot is empty until the whole list is read.
   const MemberView& view() const { return view_; }
+  // While loading (once the first rows are read): the current query over the first rows
+  // (MemberSnapshot::LoadOptions::firstRowsReady), for the Members table to show meanwhile.
+  // Empty otherwise. Only a view of part of the list: nothing but the table should use it.
+  const MemberView& preview() const { return preview_; }
   const MemberQuery& query() const { return query_; }
-  // True until the first snapshot is loaded; rowsLoaded counts progress.
+  // True until the whole list is loaded; rowsLoaded counts progress.
   bool loading() const { return !view_.snapshot; }
   std::size_t rowsLoaded() const { return rowsLoaded_.load(); }
   // A query (or refresh) newer than the shown view is being worked on.
@@ -231,8 +280,10 @@ class MemberTableModel {
 
   const Node& node_;
   std::function<void()> wake_;
+  const std::size_t firstRows_;
   MemberQuery query_;  // UI thread's latest request
   MemberView view_;    // UI thread's current view
+  MemberView preview_;
 
   mutable std::mutex mutex_;
   std::condition_variable changed_;
@@ -242,6 +293,8 @@ class MemberTableModel {
   bool storeDirty_ = false;
   std::shared_ptr<const OrgTree> pendingOrgs_;
   std::optional<MemberView> finished_;
+  std::optional<MemberView> finishedPreview_;
+  int previewPolls_ = 0;  // polls since the preview was taken
   std::string error_;
   bool stop_ = false;
   std::atomic<std::size_t> rowsLoaded_{0};

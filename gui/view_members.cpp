@@ -4,6 +4,7 @@
 // a member (form from the schema), deletes and restores, and shows each field's history.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <utility>
 
 #include "app/model/validation.h"
@@ -37,7 +38,7 @@ class MembersView final : public View {
     ctx.members.setQuery(MemberQuery{MemberFilter{search_, status_, static_cast<MigrantFilter>(migrant_), ctx.scope, recycle_},
                                      sort_});
     if (const std::string error = ctx.members.error(); !error.empty()) ui::errorText(ctx, ctx.tr.message(error));
-    if (ctx.members.loading()) {
+    if (!shown(ctx).snapshot) {
       loadingProgress(ctx);
       return;
     }
@@ -58,12 +59,21 @@ class MembersView final : public View {
       panel_.select(ctx, *std::exchange(ctx.automation.openRecord, std::nullopt));
   }
 
-  void loadingProgress(GuiContext& ctx) {
+  // The whole list, or while it loads the first rows read (sorted and filtered alike).
+  static const MemberView& shown(const GuiContext& ctx) {
+    return ctx.members.loading() ? ctx.members.preview() : ctx.members.view();
+  }
+
+  std::string loadingText(GuiContext& ctx) const {
     const auto loaded = static_cast<std::int64_t>(ctx.members.rowsLoaded());
-    const auto total = static_cast<std::int64_t>(std::max<std::size_t>(ctx.memberCount, 1));
+    return ctx.tr.format(T::MembersLoading, ui::grouped(loaded), ui::grouped(static_cast<std::int64_t>(loadTotal(ctx))));
+  }
+  static std::size_t loadTotal(const GuiContext& ctx) { return std::max<std::size_t>(ctx.memberCount, 1); }
+
+  void loadingProgress(GuiContext& ctx) {
     ImGui::Spacing();
-    ui::text(ctx, ctx.tr.format(T::MembersLoading, ui::grouped(loaded), ui::grouped(total)));
-    ImGui::ProgressBar(static_cast<float>(loaded) / static_cast<float>(total), {420, 0});
+    ui::text(ctx, loadingText(ctx));
+    ImGui::ProgressBar(static_cast<float>(ctx.members.rowsLoaded()) / static_cast<float>(loadTotal(ctx)), {420, 0});
   }
 
   void toolbar(GuiContext& ctx) {
@@ -87,9 +97,15 @@ class MembersView final : public View {
     ImGui::Checkbox(tr(T::MembersReveal), &ctx.revealPersonal);
     ImGui::SameLine();
     const MemberView& view = ctx.members.view();
-    std::string count = tr.format(T::MembersCount, ui::grouped(static_cast<std::int64_t>(view.rows.size())));
-    if (view.snapshot) count += tr.format(T::MembersQueryTime, view.queryMs);
-    if (ctx.members.busy()) count += tr(T::MembersUpdating);
+    std::string count;
+    // While loading the table shows only the first rows read: their count would mislead.
+    if (ctx.members.loading()) {
+      count = loadingText(ctx);
+    } else {
+      count = tr.format(T::MembersCount, ui::grouped(static_cast<std::int64_t>(view.rows.size())));
+      count += tr.format(T::MembersQueryTime, view.queryMs);
+      if (ctx.members.busy()) count += tr(T::MembersUpdating);
+    }
     ImGui::AlignTextToFramePadding();
     ui::textMuted(ctx, count);
   }
@@ -133,7 +149,7 @@ class MembersView final : public View {
   }
 
   void table(GuiContext& ctx, float width) {
-    const MemberView& view = ctx.members.view();
+    const MemberView& view = shown(ctx);
     constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_Resizable | ImGuiTableFlags_Hideable | ImGuiTableFlags_Sortable |
                                        ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersOuter | ImGuiTableFlags_BordersV |
                                        ImGuiTableFlags_ScrollX | ImGuiTableFlags_ScrollY |
