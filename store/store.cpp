@@ -1235,6 +1235,9 @@ Result<void> Store::startNewEpoch(Random& random) {
 
 std::uint64_t Store::lastCommitId() const {
   MDB_envinfo info;
+  // mdb_env_info reads the map's meta pages: a resize on another thread must not remap them
+  // meanwhile (the change feed's thread asks this while imports grow the map).
+  auto hold = impl_->mapLock.shared();
   lmdb::check(mdb_env_info(impl_->env, &info), "mdb_env_info");
   return info.me_last_txnid;
 }
