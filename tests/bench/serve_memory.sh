@@ -28,7 +28,7 @@ unionsync=$(realpath "$build/app/unionsync")
 [[ -x $unionsync ]] || { echo "找不到 $build/app/unionsync，请先构建 / not built: $build/app/unionsync" >&2; exit 2; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/unionsync-serve-memory.XXXXXX")
-serve_pid='' pid='' sampler_pid=''
+serve_pid='' pid='' sampler_pid='' key_b=''
 # Stops the serve itself ($pid; under heaptrack, $serve_pid is heaptrack's script, which then
 # writes its data and ends).
 stop_serve() {
@@ -39,7 +39,8 @@ stop_serve() {
 cleanup() {
   [[ -n $sampler_pid ]] && kill "$sampler_pid" 2>/dev/null
   [[ -n $serve_pid ]] && stop_serve
-  [[ -n $node && -d $node ]] && "$unionsync" --data "$node" peer revoke serve-memory-bench >/dev/null 2>&1
+  # By key: a node served before holds earlier, revoked peers of the same name.
+  if [[ -n $key_b ]]; then "$unionsync" --data "$node" peer revoke "$key_b" >/dev/null 2>&1 || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
