@@ -10,6 +10,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libfmt-dev libicu-dev libxlsxwriter-dev libzip-dev libexpat1-dev zlib1g-dev
   xvfb xauth fonts-noto-cjk fonts-wqy-microhei
   librsvg2-bin desktop-file-utils  # the .deb: PNG icons drawn from the SVG, menu entry check
+  adduser                          # the .deb's postinst creates the service user (its test installs it)
 )
 
 missing=()
