@@ -142,3 +142,19 @@ TEST_CASE("pinyin: a store indexed by an older program gets the pinyin index whe
   auto node = Node::open(dir.sub("n"), clock, random, NodeOptions{.durable = false}).value();
   CHECK(namesFound(*node, Kind::Member, "wm") == std::vector<std::string>{"王淼"});
 }
+
+TEST_CASE("pinyin: what a peer or a file may hold as a name gives bounded letter keys, never a crash") {
+  // Bytes that are not UTF-8, control characters, astral and rare characters, a very long name.
+  std::string longName;
+  for (int i = 0; i < 500; ++i) longName += "王";
+  for (std::string_view name : {std::string_view("\xff\xfe\x80王\x01淼"), std::string_view("𠀋𠀋䶮"), std::string_view("\xe7\x8e"),
+                                std::string_view(longName)}) {
+    for (const std::string& key : pinyin::nameKeys(name)) {
+      CHECK_FALSE(key.empty());
+      CHECK(std::ranges::all_of(key, [](char c) { return c >= 'a' && c <= 'z'; }));
+      CHECK(key.size() <= 6 * name.size());
+    }
+  }
+  CHECK(hasKey("\xff\xfe\x80王\x01淼", "wm"));  // damaged bytes are skipped, the characters read
+  CHECK(pinyin::queryKey("w\xffm").empty());    // a damaged query is not pinyin
+}
