@@ -89,6 +89,22 @@ bool Cursor::seek(std::string_view key) {
 }
 
 bool Cursor::first() { return step(MDB_FIRST); }
+
+void Cursor::put(std::string_view key, std::string_view value) {
+  MDB_val k = val(key);
+  MDB_val v = val(value);
+  check(mdb_cursor_put(cursor_, &k, &v, 0), "mdb_cursor_put");
+}
+
+bool Cursor::erase(std::string_view key) {
+  MDB_val k = val(key);
+  MDB_val v{};
+  int rc = mdb_cursor_get(cursor_, &k, &v, MDB_SET);
+  if (rc == MDB_NOTFOUND) return false;
+  check(rc, "mdb_cursor_get");
+  check(mdb_cursor_del(cursor_, 0), "mdb_cursor_del");
+  return true;
+}
 bool Cursor::next() { return step(MDB_NEXT); }
 
 }  // namespace unionsync::lmdb

@@ -91,6 +91,11 @@ class Cursor {
   bool seek(std::string_view key);
   bool first();
   bool next();
+  // Puts `value` under `key` and leaves the cursor there: the next put of a key on the same
+  // page then finds its place without descending the tree from the root.
+  void put(std::string_view key, std::string_view value);
+  // Deletes `key`; false when it was absent. The cursor is left near it, as put does.
+  bool erase(std::string_view key);
   std::string_view key() const { return view(key_); }
   std::string_view value() const { return view(value_); }
 

@@ -27,6 +27,7 @@
 #include "store/blake2b.h"
 #include "store/change_signature.h"
 #include "store/record_codec.h"
+#include "store/sorted_writes.h"
 #include "store/utf8.h"
 
 namespace unionsync {
@@ -208,7 +209,9 @@ struct Store::Impl {
   MDB_dbi fpHashes{}, fpBuckets{};
   // Replaces `before`'s hash by `after`'s in the record's bucket, in the same transaction.
   void updateFingerprint(Txn& txn, const std::optional<Record>& before, const Record& after);
-  void removeFingerprint(Txn& txn, const std::string& key);
+  void removeFingerprint(Txn& txn, const Record& held);
+  // The sum of the bucket of record key `key` as this transaction leaves it (pending.buckets).
+  RangeSum& bucketSum(const Txn& txn, const std::string& key);
   // Fills both fingerprint tables from the records unless the meta flag says they are built.
   void buildFingerprintsIfMissing(Txn& txn);
   // Recounts every record when the counters were made by another counter function.
@@ -256,6 +259,11 @@ struct Store::Impl {
     // Keys of records created in this transaction whose parked changes are still to release.
     std::deque<std::string> releasable;
     std::optional<bool> anyParked;  // whether `parked` holds anything, read once
+    // Index and fingerprint writes, made in key order by flushPending (sorted_writes.h).
+    // Nothing reads these tables in a write transaction: a record's old hash is recomputed
+    // from the record itself, and bucket sums are read here once and written at the end.
+    SortedWrites indexWrites, hashWrites;
+    std::map<std::string, RangeSum> buckets;  // fp_buckets entries read or changed
   } pending;
 
   ~Impl() {
@@ -391,6 +399,9 @@ struct Store::Impl {
   }
 
   void flushPending(Txn& txn) {
+    pending.indexWrites.flush(txn, index);
+    pending.hashWrites.flush(txn, fpHashes);
+    for (const auto& [bucket, sum] : pending.buckets) txn.put(fpBuckets, bucket, sum.encode());
     for (Origin origin : pending.vvChanged) {
       if (pending.vv[origin] == 0)
         txn.del(vv, u64Value(origin));
@@ -435,7 +446,7 @@ struct Store::Impl {
       if (!stillLive) txn.del(changes, changeKey(origin, seq));
       if (before) supersedeSigned(txn, *before, after, origin, seq, stillLive);
     }
-    updateIndexes(txn, before, after);
+    updateIndexes(before, after);
     updateCounters(before, after);
     updateFingerprint(txn, before, after);
   }
@@ -507,13 +518,13 @@ struct Store::Impl {
       }
     }
     Record nothing{held.kind, held.id, {}};
-    updateIndexes(txn, held, nothing);
+    updateIndexes(held, nothing);
     if (options.counters) {
       std::vector<std::pair<std::string, std::int64_t>> deltas;
       options.counters(held, deltas);
       for (auto& [counter, delta] : deltas) pending.counters[counter] = saturatingAdd(pending.counters[counter], -delta);
     }
-    removeFingerprint(txn, key);
+    removeFingerprint(txn, held);
     std::vector<std::string> kept;
     {
       Cursor cursor(txn, conflicts);
@@ -524,7 +535,7 @@ struct Store::Impl {
     ++pending.forgotten[held.kind];
   }
 
-  void updateIndexes(Txn& txn, const std::optional<Record>& before, const Record& after) {
+  void updateIndexes(const std::optional<Record>& before, const Record& after) {
     for (const auto& indexed : options.indexedFields) {
       if (indexed.kind != after.kind) continue;
       std::string_view oldValue = before ? before->get(indexed.field) : std::string_view{};
@@ -532,9 +543,11 @@ struct Store::Impl {
       if (oldValue == newValue) continue;
       const auto oldKeys = indexKeysOf(indexed, oldValue), newKeys = indexKeysOf(indexed, newValue);
       for (const auto& key : oldKeys)
-        if (std::ranges::find(newKeys, key) == newKeys.end()) txn.del(index, indexKey(after.kind, indexed.indexName(), key, &after.id));
+        if (std::ranges::find(newKeys, key) == newKeys.end())
+          pending.indexWrites.erase(indexKey(after.kind, indexed.indexName(), key, &after.id));
       for (const auto& key : newKeys)
-        if (std::ranges::find(oldKeys, key) == oldKeys.end()) txn.put(index, indexKey(after.kind, indexed.indexName(), key, &after.id), "");
+        if (std::ranges::find(oldKeys, key) == oldKeys.end())
+          pending.indexWrites.put(indexKey(after.kind, indexed.indexName(), key, &after.id), "");
     }
   }
 
@@ -712,7 +725,8 @@ struct Store::Impl {
   Result<bool> writeOne(Txn& txn, Origin origin, const Store::LocalWrite& w) {
     auto before = load(txn, w.kind, w.id);
     Record after = before ? *before : Record{w.kind, w.id, {}};
-    std::vector<std::pair<const std::string*, const std::string*>> changed;
+    using ChangedFields = std::vector<std::pair<const std::string*, const std::string*>>;
+    ChangedFields changed;
     for (const auto& [name, value] : w.fields)
       if (after.get(name) != value) changed.emplace_back(&name, &value);
     if (changed.empty()) return false;
@@ -745,9 +759,21 @@ struct Store::Impl {
     txn.put(changes, changeKey(origin, seq), codec::recordKey(w.kind, w.id));
     storeRecord(txn, before, after, displaced);
     if (options.signLocal) {
-      Change signedChange{w.kind, w.id, origin, seq, hlc, {}, std::nullopt};
-      for (auto [name, value] : changed) signedChange.fields.push_back(FieldWrite{*name, *value, after.fields[*name].base});
-      if (auto signature = options.signLocal(changeDigest(signedChange, {})))
+      struct Parts {
+        const Store::LocalWrite& w;
+        Origin origin;
+        std::uint64_t seq;
+        Hlc hlc;
+        const ChangedFields& changed;
+        Record& after;
+      } parts{w, origin, seq, hlc, changed, after};
+      const LocalChangeDigest digest = [&parts] {
+        Change signedChange{parts.w.kind, parts.w.id, parts.origin, parts.seq, parts.hlc, {}, std::nullopt};
+        for (auto [name, value] : parts.changed)
+          signedChange.fields.push_back(FieldWrite{*name, *value, parts.after.fields[*name].base});
+        return changeDigest(signedChange, {});
+      };
+      if (auto signature = options.signLocal(digest))
         txn.put(signatures, changeKey(origin, seq), encodeSignature(ChangeSignature{*signature, {}}));
     }
     raiseVector(txn, origin, seq);
@@ -1300,25 +1326,31 @@ void forEachBucketIn(const Store::Impl& impl, const Txn& txn, std::string_view l
 
 }  // namespace
 
-void Store::Impl::updateFingerprint(Txn& txn, const std::optional<Record>& before, const Record& after) {
-  const std::string key = codec::recordKey(after.kind, after.id);
-  const Hash128 hash = recordHash(key, after.fields);
-  const std::string bucket = bucketOf(key);
-  RangeSum sum = RangeSum::decode(txn.get(fpBuckets, bucket).value_or(""));
-  if (before) {
-    if (auto old = txn.get(fpHashes, key)) sum.remove(storedHash(*old));
+RangeSum& Store::Impl::bucketSum(const Txn& txn, const std::string& key) {
+  std::string bucket = bucketOf(key);
+  auto it = pending.buckets.find(bucket);
+  if (it == pending.buckets.end()) {
+    RangeSum held = RangeSum::decode(txn.get(fpBuckets, bucket).value_or(""));
+    it = pending.buckets.emplace(std::move(bucket), held).first;
   }
-  sum.add(hash);
-  txn.put(fpHashes, key, hashBytes(hash));
-  txn.put(fpBuckets, bucket, sum.encode());
+  return it->second;
 }
 
-void Store::Impl::removeFingerprint(Txn& txn, const std::string& key) {
-  const std::string bucket = bucketOf(key);
-  RangeSum sum = RangeSum::decode(txn.get(fpBuckets, bucket).value_or(""));
-  if (auto old = txn.get(fpHashes, key)) sum.remove(storedHash(*old));
-  txn.del(fpHashes, key);
-  txn.put(fpBuckets, bucket, sum.encode());
+void Store::Impl::updateFingerprint(Txn& txn, const std::optional<Record>& before, const Record& after) {
+  std::string key = codec::recordKey(after.kind, after.id);
+  const Hash128 hash = recordHash(key, after.fields);
+  RangeSum& sum = bucketSum(txn, key);
+  // The held hash is the one of the held record: recomputed, not read, since this
+  // transaction's hash writes are still collected in pending.
+  if (before) sum.remove(recordHash(key, before->fields));
+  sum.add(hash);
+  pending.hashWrites.put(key, hashBytes(hash));
+}
+
+void Store::Impl::removeFingerprint(Txn& txn, const Record& held) {
+  std::string key = codec::recordKey(held.kind, held.id);
+  bucketSum(txn, key).remove(recordHash(key, held.fields));
+  pending.hashWrites.erase(key);
 }
 
 void Store::Impl::buildFingerprintsIfMissing(Txn& txn) {

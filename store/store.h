@@ -109,6 +109,9 @@ struct ApplyGate {
   std::function<bool(const Record& after, const RecordLookup& lookup)> leaving;
 };
 
+// Computes the digest of the local change being written (StoreOptions::signLocal).
+using LocalChangeDigest = std::function<std::array<std::uint8_t, 32>()>;
+
 // Which held records a reader wants (changesSince's filter), judged on the current record,
 // for the change (origin, seq) of it about to be returned.
 using RecordFilter = std::function<bool(const Record& record, Origin origin, std::uint64_t seq)>;
@@ -168,10 +171,11 @@ struct StoreOptions {
   ReceivedValidator validateReceived;
   // The application's check of local writes (write, writeMany); may be empty.
   LocalWriteCheck checkLocal;
-  // Signs a local change's digest (change_signature.h) as this node's origin, or returns
-  // empty (outside a deployment nothing is signed); may be empty. Called inside the write
-  // transaction, once per change: it must not use the Store.
-  std::function<std::optional<std::array<std::uint8_t, 64>>(const std::array<std::uint8_t, 32>& digest)> signLocal;
+  // Signs a local change as this node's origin, or returns empty (outside a deployment nothing
+  // is signed); may be empty. `digest` computes the change's digest (change_signature.h): call
+  // it only to sign, since hashing every field of every change costs an import a quarter of
+  // its time. Called inside the write transaction, once per change: it must not use the Store.
+  std::function<std::optional<std::array<std::uint8_t, 64>>(const LocalChangeDigest& digest)> signLocal;
   // Told before open() does long one-time work (StoreOptions::countersVersion, indexVersion) on
   // a store that holds records; may be empty.
   std::function<void(const std::string&)> notice;

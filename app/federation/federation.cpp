@@ -32,14 +32,14 @@ LocalWriteCheck makeLocalWriteCheck(std::shared_ptr<OwnRights> rights, Clock& cl
   };
 }
 
-std::function<std::optional<Signature>(const std::array<std::uint8_t, 32>&)> makeChangeSigner(
+std::function<std::optional<Signature>(const LocalChangeDigest&)> makeChangeSigner(
     std::shared_ptr<OwnRights> rights, std::string dataDir) {
   struct Key {
     std::mutex mutex;
     std::optional<SigningKeyPair> pair;  // read once, on the first signed write
   };
   return [rights = std::move(rights), dataDir = std::move(dataDir),
-          key = std::make_shared<Key>()](const std::array<std::uint8_t, 32>& digest) -> std::optional<Signature> {
+          key = std::make_shared<Key>()](const LocalChangeDigest& digest) -> std::optional<Signature> {
     auto own = rights->get();
     if (!own->restricted || !own->scope) return std::nullopt;
     std::lock_guard lock(key->mutex);
@@ -48,7 +48,7 @@ std::function<std::optional<Signature>(const std::array<std::uint8_t, 32>&)> mak
       if (!loaded) return std::nullopt;  // the federation reports the missing key (scope, status)
       key->pair = *loaded;
     }
-    return signChangeDigest(digest, *key->pair);
+    return signChangeDigest(digest(), *key->pair);
   };
 }
 

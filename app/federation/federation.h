@@ -61,7 +61,7 @@ std::shared_ptr<OwnRights> makeOwnRights();
 LocalWriteCheck makeLocalWriteCheck(std::shared_ptr<OwnRights> rights, Clock& clock);
 // The store's signer of local changes (StoreOptions::signLocal): inside a deployment, with a
 // valid certificate, each change is signed with <dataDir>/sync/sign.key; else nothing is.
-std::function<std::optional<Signature>(const std::array<std::uint8_t, 32>&)> makeChangeSigner(
+std::function<std::optional<Signature>(const LocalChangeDigest&)> makeChangeSigner(
     std::shared_ptr<OwnRights> rights, std::string dataDir);
 
 class Federation {

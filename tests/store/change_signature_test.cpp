@@ -26,7 +26,8 @@ struct SigningNode {
     StoreOptions options;
     options.durable = false;
     if (signs)
-      options.signLocal = [](const ChangeDigest& digest) {
+      options.signLocal = [](const LocalChangeDigest& digestOf) {
+        const ChangeDigest digest = digestOf();
         std::array<std::uint8_t, 64> out{};
         std::memcpy(out.data(), digest.data(), 32);
         std::memcpy(out.data() + 32, digest.data(), 32);

@@ -1,0 +1,37 @@
+#include "store/sorted_writes.h"
+
+#include <algorithm>
+#include <limits>
+#include <stdexcept>
+
+namespace unionsync {
+
+void SortedWrites::add(std::string_view key, std::string_view value, bool erase) {
+  if (bytes_.size() + key.size() + value.size() > std::numeric_limits<std::uint32_t>::max())
+    throw std::length_error("one write transaction collected more than 4 GiB of index writes");
+  writes_.push_back(Write{static_cast<std::uint32_t>(bytes_.size()), static_cast<std::uint32_t>(key.size()),
+                          static_cast<std::uint32_t>(value.size()), erase});
+  bytes_.append(key);
+  bytes_.append(value);
+}
+
+void SortedWrites::flush(lmdb::Txn& txn, MDB_dbi dbi) {
+  // Writes to one key keep the order they were collected in (offsets grow), so the last wins.
+  std::sort(writes_.begin(), writes_.end(), [this](const Write& a, const Write& b) {
+    const int order = keyOf(a).compare(keyOf(b));
+    return order != 0 ? order < 0 : a.offset < b.offset;
+  });
+  lmdb::Cursor cursor(txn, dbi);
+  for (std::size_t i = 0; i < writes_.size(); ++i) {
+    const Write& w = writes_[i];
+    if (i + 1 < writes_.size() && keyOf(writes_[i + 1]) == keyOf(w)) continue;
+    if (w.erase)
+      cursor.erase(keyOf(w));
+    else
+      cursor.put(keyOf(w), {bytes_.data() + w.offset + w.keySize, w.valueSize});
+  }
+  writes_.clear();
+  bytes_.clear();
+}
+
+}  // namespace unionsync

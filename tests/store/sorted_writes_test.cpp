@@ -1,0 +1,100 @@
+// SortedWrites: the collected writes, made in key order, leave the table as the same writes
+// made one by one would; and the store's index and fingerprints, now written that way, stay
+// right when one batch writes a record several times.
+#include <doctest/doctest.h>
+
+#include <fmt/format.h>
+#include <lmdb.h>
+
+#include <map>
+#include <random>
+#include <string>
+
+#include "store/lmdb.h"
+#include "store/sorted_writes.h"
+#include "store/store.h"
+#include "tests/support/temp_dir.h"
+
+using namespace unionsync;
+using unionsync::testing::TempDir;
+
+namespace {
+
+struct Env {
+  TempDir dir;
+  MDB_env* env = nullptr;
+  MDB_dbi dbi{};
+  Env() {
+    lmdb::check(mdb_env_create(&env), "create");
+    lmdb::check(mdb_env_set_mapsize(env, std::size_t{256} << 20), "mapsize");
+    lmdb::check(mdb_env_open(env, dir.path().c_str(), MDB_NOSYNC, 0600), "open");
+    lmdb::Txn txn(env, true);
+    lmdb::check(mdb_dbi_open(txn.get(), nullptr, 0, &dbi), "dbi");
+    txn.commit();
+  }
+  ~Env() { mdb_env_close(env); }
+  std::map<std::string, std::string> contents() const {
+    std::map<std::string, std::string> out;
+    lmdb::Txn txn(env, false);
+    lmdb::Cursor cursor(txn, dbi);
+    for (bool ok = cursor.first(); ok; ok = cursor.next()) out.emplace(cursor.key(), cursor.value());
+    return out;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("sorted writes leave the table as the same writes made one by one") {
+  Env env;
+  std::map<std::string, std::string> model;
+  std::mt19937 rng(7);
+  auto keyOf = [&] { return fmt::format("k{}", rng() % 3000); };  // few keys: many repeats
+  for (int round = 0; round < 4; ++round) {
+    lmdb::Txn txn(env.env, true);
+    SortedWrites writes;
+    for (int i = 0; i < 5000; ++i) {
+      const std::string key = keyOf();
+      if (rng() % 3 == 0) {
+        writes.erase(key);  // often a key that is absent, or put earlier in this batch
+        model.erase(key);
+      } else {
+        const std::string value = fmt::format("v{}{}", i, std::string(rng() % 40, 'x'));
+        writes.put(key, value);
+        model[key] = value;
+      }
+    }
+    CHECK_FALSE(writes.empty());
+    writes.flush(txn, env.dbi);
+    CHECK(writes.empty());
+    txn.commit();
+    REQUIRE(env.contents() == model);
+  }
+}
+
+TEST_CASE("a batch that writes a record's indexed field several times keeps only the last value indexed") {
+  TempDir dir;
+  ManualClock clock{1'700'000'000'000};
+  SeededRandom random(3);
+  StoreOptions options;
+  options.durable = false;
+  options.indexedFields = {{Kind::Member, "name"}};
+  auto store = std::move(Store::create(dir.sub("n"), "n", std::move(options), clock, random).value());
+  RecordId a, b;
+  a.bytes[15] = 1;
+  b.bytes[15] = 2;
+  REQUIRE(store->write(Kind::Member, b, {{"name", "王五"}}).has_value());
+  std::vector<Store::LocalWrite> batch = {
+      {Kind::Member, a, {{"name", "张三"}}}, {Kind::Member, a, {{"name", "李四"}}},
+      {Kind::Member, b, {{"name", "赵六"}}}, {Kind::Member, a, {{"name", "张三"}}},
+      {Kind::Member, b, {{"name", "王五"}}}};
+  REQUIRE(store->writeMany(batch).has_value());
+  auto find = [&](const std::string& name) { return store->lookup(IndexQuery{Kind::Member, "name", name}); };
+  CHECK(find("张三") == std::vector<RecordId>{a});
+  CHECK(find("王五") == std::vector<RecordId>{b});
+  CHECK(find("李四").empty());
+  CHECK(find("赵六").empty());
+  CHECK(store->fingerprint() == store->fingerprintFromScratch());
+  REQUIRE(store->forget({{Kind::Member, a}}).has_value());
+  CHECK(find("张三").empty());
+  CHECK(store->fingerprint() == store->fingerprintFromScratch());
+}
