@@ -66,7 +66,7 @@ Stamp getStamp(std::string_view& in) {
 constexpr std::uint8_t kSameStampAsPrevious = 1;
 constexpr std::uint8_t kNoBase = 2;
 
-std::string encodeFields(const FieldMap& fields) {
+std::string encodeFields(const FieldMap& fields, FieldNumbering& names) {
   std::string out;
   putVarint(out, fields.size());
   Stamp previousStamp;
@@ -76,7 +76,7 @@ std::string encodeFields(const FieldMap& fields) {
     if (f.stamp == previousStamp && f.seq == previousSeq) flags |= kSameStampAsPrevious;
     if (f.base.isZero()) flags |= kNoBase;
     out.push_back(static_cast<char>(flags));
-    putString(out, name);
+    putVarint(out, names.numberOf(name));
     putString(out, f.value);
     if (!(flags & kSameStampAsPrevious)) {
       putStamp(out, f.stamp);
@@ -89,7 +89,11 @@ std::string encodeFields(const FieldMap& fields) {
   return out;
 }
 
-FieldMap decodeFields(std::string_view in) {
+namespace {
+
+// Reads the fields of a record; `nameOf` reads one field's name from the front of `in`.
+template <typename NameOf>
+FieldMap decodeFieldsWith(std::string_view in, NameOf&& nameOf) {
   FieldMap fields;
   std::uint64_t count = getVarint(in);
   Stamp previousStamp;
@@ -98,7 +102,7 @@ FieldMap decodeFields(std::string_view in) {
     if (in.empty()) throw corrupt("stored record is truncated");
     auto flags = static_cast<std::uint8_t>(in.front());
     in.remove_prefix(1);
-    std::string name(getString(in));
+    std::string name(nameOf(in));
     FieldState f;
     f.value = std::string(getString(in));
     if (flags & kSameStampAsPrevious) {
@@ -116,6 +120,16 @@ FieldMap decodeFields(std::string_view in) {
   return fields;
 }
 
+}  // namespace
+
+FieldMap decodeFields(std::string_view in, FieldNumbering& names) {
+  return decodeFieldsWith(in, [&](std::string_view& rest) { return names.nameOf(getVarint(rest)); });
+}
+
+FieldMap decodeFieldsFormat1(std::string_view in) {
+  return decodeFieldsWith(in, [](std::string_view& rest) { return getString(rest); });
+}
+
 namespace {
 // Field names are a few bytes: compared inline, which is faster than calling memcmp.
 int compareName(std::string_view a, std::string_view b) {
@@ -126,7 +140,7 @@ int compareName(std::string_view a, std::string_view b) {
 }
 }  // namespace
 
-void decodeSelectedFields(std::string_view in, std::span<const std::string_view> sortedNames,
+void decodeSelectedFields(std::string_view in, FieldNumbering& names, std::span<const std::string_view> sortedNames,
                           std::span<std::string_view> values) {
   std::ranges::fill(values, std::string_view());
   std::uint64_t count = getVarint(in);
@@ -135,7 +149,7 @@ void decodeSelectedFields(std::string_view in, std::span<const std::string_view>
     if (in.empty()) throw corrupt("stored record is truncated");
     const auto flags = static_cast<std::uint8_t>(in.front());
     in.remove_prefix(1);
-    const std::string_view name = getString(in);
+    const std::string_view name = names.nameOf(getVarint(in));
     const std::string_view value = getString(in);
     if (!(flags & kSameStampAsPrevious)) {
       getStamp(in);

@@ -4,8 +4,8 @@
 // Why: an import or a catch-up batch writes index entries at random keys, several per record.
 // Put one by one, each descends the B-tree from the root to a page that is rarely the one the
 // previous entry touched. Sorted and put through one cursor, consecutive entries mostly land
-// on the page the cursor already holds, the batch walks each table once, in order, and pages
-// split in order fill better (the index table of an import took 38% fewer pages).
+// on the page the cursor already holds, and the batch walks each table once, in order (an
+// import of 300,000 members: 34.7k rows/s instead of 23.3k, with the digest change).
 //
 // Only for tables that nothing reads inside the write transaction: a read would not see the
 // writes still collected here.

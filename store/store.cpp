@@ -20,6 +20,7 @@
 #include <set>
 #include <type_traits>
 
+#include "store/field_names.h"
 #include "store/format_version.h"
 #include "store/hlc.h"
 #include "store/lmdb.h"
@@ -72,13 +73,13 @@ std::string_view indexedPart(std::string_view value) {
   return value.substr(0, boundaryAtOrBefore(value, kMaxIndexedValue));
 }
 
-std::string indexKey(Kind kind, std::string_view field, std::string_view fullValue,
-                     const RecordId* id) {
+// kind, the index's tag (its name's number, a varint: no tag is a prefix of another), the
+// value (UTF-8 without NUL), then NUL and the record id.
+std::string indexKey(Kind kind, std::string_view tag, std::string_view fullValue, const RecordId* id) {
   std::string_view value = indexedPart(fullValue);
   std::string key;
   key.push_back(static_cast<char>(kind));
-  key.append(field);
-  key.push_back('\0');
+  key.append(tag);
   key.append(value);
   if (id) {
     key.push_back('\0');
@@ -205,6 +206,12 @@ struct Store::Impl {
   MDB_env* env = nullptr;
   MDB_dbi meta{}, records{}, changes{}, vv{}, index{}, counters{}, conflicts{}, parked{};
   MDB_dbi signatures{};  // (origin, seq) -> ChangeSignature (change_signature.h)
+  MDB_dbi fieldNamesTable{};
+  // Field names as numbers in records and index keys (field_names.h); shared by all threads.
+  mutable FieldNames fieldNames;
+  // Each indexed field's tag in index keys (its index name's number), by options.indexedFields'
+  // position; set when the store is opened.
+  std::vector<std::string> indexTags;
   // --- fingerprints (defined in the "fingerprints" block at the end of this file) ---
   MDB_dbi fpHashes{}, fpBuckets{};
   // Replaces `before`'s hash by `after`'s in the record's bucket, in the same transaction.
@@ -218,6 +225,14 @@ struct Store::Impl {
   void recountIfStale(Txn& txn);
   void noticeLongWork(const Txn& txn, std::string_view zh, std::string_view en) const;
   void reindexIfStale(Txn& txn);
+  // Builds anew the indexes `which` accepts, from the records.
+  void rebuildIndexes(Txn& txn, const std::function<bool(const IndexedField&)>& which);
+  // Gives each indexed field its tag (indexTags), numbering index names not seen before.
+  void numberIndexes(Txn& txn);
+  // The tag of the index `name` of `kind`; null when the store has no such index.
+  const std::string* indexTag(Kind kind, std::string_view name) const;
+  // Rewrites every record of a format-1 store with numbered field names and rebuilds the indexes.
+  void convertFromFormat1(Txn& txn);
   StoreOptions options;
   Clock* clock = nullptr;
   std::mutex keyMutex;
@@ -264,7 +279,23 @@ struct Store::Impl {
     // from the record itself, and bucket sums are read here once and written at the end.
     SortedWrites indexWrites, hashWrites;
     std::map<std::string, RangeSum> buckets;  // fp_buckets entries read or changed
+    std::shared_ptr<FieldNames::Table> names;  // field names as this transaction numbers them
   } pending;
+
+  // The field numbering for `txn`. A write transaction's new names stay in pending.names until
+  // it commits; reads in it must see them too, hence the write view for any writable txn (only
+  // the thread holding the write transaction gets here with one).
+  FieldNames::View namesFor(const Txn& txn) const {
+    if (!txn.writable()) return FieldNames::View(fieldNames, txn);
+    auto& self = const_cast<Impl&>(*this);
+    return FieldNames::View(fieldNames, const_cast<Txn&>(txn), self.pending.names);
+  }
+  FieldMap decodeRecord(const Txn& txn, std::string_view value) const {
+    auto names = namesFor(txn);
+    return codec::decodeFields(value, names);
+  }
+  // After a write transaction committed: the names it numbered become everyone's.
+  void publishNames() { fieldNames.published(std::move(pending.names)); }
 
   ~Impl() {
     if (env) mdb_env_close(env);
@@ -293,6 +324,7 @@ struct Store::Impl {
           body(txn);
           flushPending(txn);
           txn.commit();
+          publishNames();
           notify.committed = true;
           return;
         } else {
@@ -302,6 +334,7 @@ struct Store::Impl {
           }
           flushPending(txn);
           txn.commit();
+          publishNames();
           notify.committed = true;
           return result;
         }
@@ -348,7 +381,7 @@ struct Store::Impl {
   std::optional<Record> load(const Txn& txn, Kind kind, const RecordId& id) const {
     auto v = txn.get(records, codec::recordKey(kind, id));
     if (!v) return std::nullopt;
-    return Record{kind, id, codec::decodeFields(*v)};
+    return Record{kind, id, decodeRecord(txn, *v)};
   }
 
   Hlc clockCap() const { return hlcCap(clock->nowMs(), options.maxClockAheadMs); }
@@ -434,7 +467,8 @@ struct Store::Impl {
   // secondary index entries, counters and the compacted change index.
   void storeRecord(Txn& txn, const std::optional<Record>& before, const Record& after,
                    const std::set<std::pair<Origin, std::uint64_t>>& displaced) {
-    txn.put(records, codec::recordKey(after.kind, after.id), codec::encodeFields(after.fields));
+    auto names = namesFor(txn);
+    txn.put(records, codec::recordKey(after.kind, after.id), codec::encodeFields(after.fields, names));
     if (!before) {
       ++pending.created[after.kind];
       if (anyParked(txn)) pending.releasable.push_back(codec::recordKey(after.kind, after.id));
@@ -536,7 +570,8 @@ struct Store::Impl {
   }
 
   void updateIndexes(const std::optional<Record>& before, const Record& after) {
-    for (const auto& indexed : options.indexedFields) {
+    for (std::size_t i = 0; i < options.indexedFields.size(); ++i) {
+      const IndexedField& indexed = options.indexedFields[i];
       if (indexed.kind != after.kind) continue;
       std::string_view oldValue = before ? before->get(indexed.field) : std::string_view{};
       std::string_view newValue = after.get(indexed.field);
@@ -544,10 +579,10 @@ struct Store::Impl {
       const auto oldKeys = indexKeysOf(indexed, oldValue), newKeys = indexKeysOf(indexed, newValue);
       for (const auto& key : oldKeys)
         if (std::ranges::find(newKeys, key) == newKeys.end())
-          pending.indexWrites.erase(indexKey(after.kind, indexed.indexName(), key, &after.id));
+          pending.indexWrites.erase(indexKey(after.kind, indexTags[i], key, &after.id));
       for (const auto& key : newKeys)
         if (std::ranges::find(oldKeys, key) == oldKeys.end())
-          pending.indexWrites.put(indexKey(after.kind, indexed.indexName(), key, &after.id), "");
+          pending.indexWrites.put(indexKey(after.kind, indexTags[i], key, &after.id), "");
     }
   }
 
@@ -818,20 +853,27 @@ Result<std::unique_ptr<Store::Impl>> openEnv(const std::string& dir, StoreOption
         open("signatures", impl->signatures);
         open("fp_hashes", impl->fpHashes);
         open("fp_buckets", impl->fpBuckets);
-        // Stores written before the number was kept are format 1. A newer format is left as it
-        // is (the transaction is not committed): this program could only misread it.
+        open("field_names", impl->fieldNamesTable);
+        impl->fieldNames.setTable(impl->fieldNamesTable);
+        impl->pending = {};
+        // Stores that hold a node but no number were written before it was kept: format 1. A
+        // newer format is left as it is (the transaction is not committed): this program could
+        // only misread it.
         const auto format = txn.get(impl->meta, kMetaFormatVersion);
-        const std::uint64_t held = format ? u64Of(format) : kStoreFormatVersion;
+        const std::uint64_t held = format ? u64Of(format) : txn.get(impl->meta, kMetaOrigin) ? 1 : kStoreFormatVersion;
         if (held > kStoreFormatVersion)
           return fail(fmt::format("数据目录 {} 由较新版本的 unionsync 建立（存储格式 {}，本程序只认识到格式 {}）：请升级本程序，数据未作任何改动 / "
                                   "the data directory {} was made by a newer unionsync (store format {}; this program knows up "
                                   "to {}): upgrade this program; nothing was changed",
                                   dir, held, kStoreFormatVersion, dir, held, kStoreFormatVersion));
-        if (!format) txn.put(impl->meta, kMetaFormatVersion, u64Value(kStoreFormatVersion));
+        impl->numberIndexes(txn);
+        if (held < 2) impl->convertFromFormat1(txn);
+        if (!format || held != kStoreFormatVersion) txn.put(impl->meta, kMetaFormatVersion, u64Value(kStoreFormatVersion));
         impl->buildFingerprintsIfMissing(txn);
         impl->recountIfStale(txn);
         impl->reindexIfStale(txn);
         txn.commit();
+        impl->publishNames();
         break;
       } catch (const LmdbError& e) {
         if (e.code() != MDB_MAP_FULL || attempt >= 8) throw;
@@ -985,12 +1027,13 @@ bool Store::contains(Kind kind, const RecordId& id) const {
 
 void Store::forEach(Kind kind, const std::function<bool(const Record&)>& visit) const {
   Txn txn = impl_->readTxn();
+  auto names = impl_->namesFor(txn);
   Cursor cursor(txn, impl_->records);
   std::string prefix(1, static_cast<char>(kind));
   for (bool ok = cursor.seek(prefix); ok && cursor.key()[0] == prefix[0]; ok = cursor.next()) {
     Record r;
     codec::decodeRecordKey(cursor.key(), r.kind, r.id);
-    r.fields = codec::decodeFields(cursor.value());
+    r.fields = codec::decodeFields(cursor.value(), names);
     if (!visit(r)) break;
   }
 }
@@ -1005,6 +1048,7 @@ void Store::forEachFields(Kind kind, std::span<const std::string_view> fields, c
   for (std::size_t i = 0; i < order.size(); ++i) sorted[i] = fields[order[i]];
   const std::string end = range.to ? codec::recordKey(kind, *range.to) : std::string();
   Txn txn = impl_->readTxn();
+  auto names = impl_->namesFor(txn);
   Cursor cursor(txn, impl_->records);
   for (bool ok = cursor.seek(codec::recordKey(kind, range.from)); ok && cursor.key()[0] == static_cast<char>(kind);
        ok = cursor.next()) {
@@ -1012,7 +1056,7 @@ void Store::forEachFields(Kind kind, std::span<const std::string_view> fields, c
     Kind k;
     RecordId id;
     codec::decodeRecordKey(cursor.key(), k, id);
-    codec::decodeSelectedFields(cursor.value(), sorted, decoded);
+    codec::decodeSelectedFields(cursor.value(), names, sorted, decoded);
     for (std::size_t i = 0; i < order.size(); ++i) values[order[i]] = decoded[i];
     if (!visit(id, values)) break;
   }
@@ -1027,9 +1071,11 @@ std::vector<RecordId> Store::lookup(const IndexQuery& query) const {
   std::vector<RecordId> ids;
   Txn txn = impl_->readTxn();
   Cursor cursor(txn, impl_->index);
-  std::string prefix = indexKey(query.kind, query.field, query.value, nullptr);
+  const std::string* tag = impl_->indexTag(query.kind, query.field);
+  if (!tag) return ids;  // not an indexed field: nothing is found under it
+  std::string prefix = indexKey(query.kind, *tag, query.value, nullptr);
   if (!query.prefix) prefix.push_back('\0');
-  const std::size_t valueStart = indexKey(query.kind, query.field, "", nullptr).size();
+  const std::size_t valueStart = indexKey(query.kind, *tag, "", nullptr).size();
   for (bool ok = cursor.seek(prefix); ok && ids.size() < query.limit; ok = cursor.next()) {
     std::string_view key = cursor.key();
     if (!key.starts_with(prefix)) break;
@@ -1222,7 +1268,7 @@ std::string Store::digest() const {
   for (bool ok = cursor.first(); ok; ok = cursor.next()) {
     feed(cursor.key());
     // Only what replicates: name, value and stamp (seq and base travel with the stamp).
-    for (const auto& [name, f] : codec::decodeFields(cursor.value())) {
+    for (const auto& [name, f] : impl_->decodeRecord(txn, cursor.value())) {
       feed(name);
       feed(f.value);
       feed(u64Value(f.stamp.hlc));
@@ -1360,7 +1406,7 @@ void Store::Impl::buildFingerprintsIfMissing(Txn& txn) {
   std::map<std::string, RangeSum> buckets;
   Cursor cursor(txn, records);
   for (bool ok = cursor.first(); ok; ok = cursor.next()) {
-    const Hash128 hash = recordHash(cursor.key(), codec::decodeFields(cursor.value()));
+    const Hash128 hash = recordHash(cursor.key(), decodeRecord(txn, cursor.value()));
     txn.put(fpHashes, cursor.key(), hashBytes(hash), MDB_APPEND);  // records come in key order
     buckets[bucketOf(cursor.key())].add(hash);
   }
@@ -1389,7 +1435,7 @@ void Store::Impl::recountIfStale(Txn& txn) {
   for (bool ok = cursor.first(); ok; ok = cursor.next()) {
     Record r;
     codec::decodeRecordKey(cursor.key(), r.kind, r.id);
-    r.fields = codec::decodeFields(cursor.value());
+    r.fields = decodeRecord(txn, cursor.value());
     deltas.clear();
     options.counters(r, deltas);
     for (const auto& [key, delta] : deltas) sums[key] = saturatingAdd(sums[key], delta);
@@ -1405,27 +1451,63 @@ void Store::Impl::reindexIfStale(Txn& txn) {
   // A store that holds no version was made before derived indexes existed.
   if (txn.get(meta, kMetaIndexVersion).value_or("") == options.indexVersion) return;
   noticeLongWork(txn, "建立查找索引（拼音）", "indexing for search (pinyin)");
-  for (const auto& indexed : options.indexedFields) {
-    if (!indexed.keysOf) continue;  // plain indexes never depend on the definition
-    const std::string prefix = indexKey(indexed.kind, indexed.indexName(), "", nullptr);
-    std::vector<std::string> stale;
+  rebuildIndexes(txn, [](const IndexedField& indexed) { return bool(indexed.keysOf); });  // plain ones never change
+  txn.put(meta, kMetaIndexVersion, options.indexVersion);
+}
+
+void Store::Impl::rebuildIndexes(Txn& txn, const std::function<bool(const IndexedField&)>& which) {
+  for (std::size_t i = 0; i < options.indexedFields.size(); ++i) {
+    const IndexedField& indexed = options.indexedFields[i];
+    if (!which(indexed)) continue;
+    const std::string prefix = indexKey(indexed.kind, indexTags[i], "", nullptr);
     {
       Cursor cursor(txn, index);
       for (bool ok = cursor.seek(prefix); ok && cursor.key().starts_with(prefix); ok = cursor.next())
-        stale.emplace_back(cursor.key());
+        pending.indexWrites.erase(cursor.key());
     }
-    for (const auto& key : stale) txn.del(index, key);
+    auto names = namesFor(txn);
     Cursor cursor(txn, records);
     const std::string kindPrefix(1, static_cast<char>(indexed.kind));
     for (bool ok = cursor.seek(kindPrefix); ok && cursor.key().starts_with(kindPrefix); ok = cursor.next()) {
       Record r;
       codec::decodeRecordKey(cursor.key(), r.kind, r.id);
-      r.fields = codec::decodeFields(cursor.value());
+      r.fields = codec::decodeFields(cursor.value(), names);
       for (const auto& key : indexKeysOf(indexed, r.get(indexed.field)))
-        txn.put(index, indexKey(r.kind, indexed.indexName(), key, &r.id), "");
+        pending.indexWrites.put(indexKey(r.kind, indexTags[i], key, &r.id), "");
     }
   }
-  txn.put(meta, kMetaIndexVersion, options.indexVersion);
+  pending.indexWrites.flush(txn, index);
+}
+
+void Store::Impl::numberIndexes(Txn& txn) {
+  auto names = namesFor(txn);
+  indexTags.clear();
+  for (const auto& indexed : options.indexedFields) {
+    std::string tag;
+    codec::putVarint(tag, names.numberOf(indexed.indexName()));
+    indexTags.push_back(std::move(tag));
+  }
+}
+
+const std::string* Store::Impl::indexTag(Kind kind, std::string_view name) const {
+  for (std::size_t i = 0; i < options.indexedFields.size(); ++i)
+    if (options.indexedFields[i].kind == kind && options.indexedFields[i].indexName() == name) return &indexTags[i];
+  return nullptr;
+}
+
+void Store::Impl::convertFromFormat1(Txn& txn) {
+  noticeLongWork(txn, "转换存储格式", "re-encoding (new store format)");
+  auto names = namesFor(txn);
+  {
+    SortedWrites converted;  // records come in key order: the puts walk the table once
+    Cursor cursor(txn, records);
+    for (bool ok = cursor.first(); ok; ok = cursor.next())
+      converted.put(cursor.key(), codec::encodeFields(codec::decodeFieldsFormat1(cursor.value()), names));
+    converted.flush(txn, records);
+  }
+  // Format 1 index keys spelled the index's name: none is kept, every index is built anew.
+  lmdb::check(mdb_drop(txn.get(), index, 0), "mdb_drop");
+  rebuildIndexes(txn, [](const IndexedField&) { return true; });
 }
 
 Fingerprint Store::fingerprint() const {
@@ -1526,7 +1608,7 @@ Fingerprint Store::fingerprintFromScratch() const {
   RangeSum sum;
   Cursor cursor(txn, impl_->records);
   for (bool ok = cursor.first(); ok; ok = cursor.next())
-    sum.add(recordHash(cursor.key(), codec::decodeFields(cursor.value())));
+    sum.add(recordHash(cursor.key(), impl_->decodeRecord(txn, cursor.value())));
   return fingerprintOf(sum);
 }
 // --- end of fingerprints ---

@@ -1,4 +1,5 @@
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 #include <thread>
 #include <atomic>
 #include <signal.h>
@@ -352,6 +353,45 @@ TEST_CASE("a map grown by another process is adopted (MDB_MAP_RESIZED) for reads
   CHECK(store->count(Kind::Member) == 41);
 }
 
+TEST_CASE("field names numbered by another process are read, and new ones get the next numbers") {
+  TempDir dir;
+  ManualClock clock(1'700'000'000'000);
+  SeededRandom random(33);
+  const StoreOptions options = testOptions();
+  const std::string path = dir.sub("node");
+  auto store = std::move(Store::create(path, "n", options, clock, random).value());
+  REQUIRE(store->write(Kind::Member, idOf(1), {{"name", "甲"}}).has_value());
+  // The child numbers two names this process has never seen.
+  int status = inChild([&] {
+    auto other = Store::open(path, options, clock);
+    if (!other) return 3;
+    return (*other)->write(Kind::Member, idOf(2), {{"name", "乙"}, {"child_field", "c"}, {"zz_field", "z"}}).has_value() ? 0 : 4;
+  });
+  REQUIRE(status == 0);
+  auto two = store->get(Kind::Member, idOf(2));
+  REQUIRE(two.has_value());
+  CHECK(two->get("child_field") == "c");
+  CHECK(two->get("zz_field") == "z");
+  // A name new to both: numbered after the child's, not over them.
+  REQUIRE(store->write(Kind::Member, idOf(3), {{"name", "丙"}, {"parent_field", "p"}}).has_value());
+  status = inChild([&] {
+    auto other = Store::open(path, options, clock);
+    if (!other) return 3;
+    auto three = (*other)->get(Kind::Member, idOf(3));
+    auto again = (*other)->get(Kind::Member, idOf(2));
+    return three && three->get("parent_field") == "p" && again && again->get("child_field") == "c" ? 0 : 5;
+  });
+  CHECK(status == 0);
+  const std::string_view wanted[] = {"child_field", "name"};
+  std::vector<std::string> seen;
+  store->forEachFields(Kind::Member, wanted, IdRange{}, [&](const RecordId&, std::span<const std::string_view> values) {
+    seen.push_back(fmt::format("{}|{}", values[0], values[1]));
+    return true;
+  });
+  CHECK(seen == std::vector<std::string>{"|甲", "c|乙", "|丙"});
+  CHECK(store->fingerprint() == store->fingerprintFromScratch());
+}
+
 TEST_CASE("a full disk is said as such, naming the data folder") {
   Node a(32);
   const std::string path = a.dir.sub("node");
@@ -399,8 +439,23 @@ TEST_CASE("record encoding round-trips fields with shared and distinct stamps an
   fields["b"] = FieldState{"二", Stamp{100, 7}, 3, Stamp{90, 8}};
   fields["c"] = FieldState{"", Stamp{120, 9}, 1, Stamp{100, 7}};
   fields["d"] = FieldState{std::string(300, 'x'), Stamp{120, 9}, 2, Stamp{}};
-  std::string encoded = codec::encodeFields(fields);
-  FieldMap decoded = codec::decodeFields(encoded);
+  // Numbers names in the order first met, as the store's table does.
+  struct Numbering final : codec::FieldNumbering {
+    std::vector<std::string> names;
+    std::uint64_t numberOf(std::string_view name) override {
+      auto it = std::find(names.begin(), names.end(), name);
+      if (it == names.end()) it = names.insert(names.end(), std::string(name));
+      return static_cast<std::uint64_t>(it - names.begin());
+    }
+    std::string_view nameOf(std::uint64_t number) override {
+      if (number >= names.size()) throw std::runtime_error("no such field number");
+      return names[number];
+    }
+  } numbering;
+  std::string encoded = codec::encodeFields(fields, numbering);
+  CHECK(numbering.names.size() == 4);
+  CHECK(encoded.find("二") != std::string::npos);
+  FieldMap decoded = codec::decodeFields(encoded, numbering);
   REQUIRE(decoded.size() == fields.size());
   for (const auto& [name, f] : fields) {
     CAPTURE(name);
@@ -409,7 +464,9 @@ TEST_CASE("record encoding round-trips fields with shared and distinct stamps an
     CHECK(decoded.at(name).seq == f.seq);
     CHECK(decoded.at(name).base == f.base);
   }
-  CHECK_THROWS(codec::decodeFields(std::string_view(encoded).substr(0, encoded.size() - 5)));
+  CHECK_THROWS(codec::decodeFields(std::string_view(encoded).substr(0, encoded.size() - 5), numbering));
+  numbering.names.pop_back();  // a number no name holds: damaged data, not a guess
+  CHECK_THROWS(codec::decodeFields(encoded, numbering));
 }
 
 TEST_CASE("forget drops a record with its index entries, counters, fingerprint and change entries; the vector stays") {
