@@ -66,6 +66,29 @@ Stamp getStamp(std::string_view& in) {
 constexpr std::uint8_t kSameStampAsPrevious = 1;
 constexpr std::uint8_t kNoBase = 2;
 
+namespace {
+
+// A name with a ':' is one entry of a map field (an activity's participant:<member id>): it is
+// spelled out, since numbering it would grow the name table with the records. Else the name's
+// number + 1 (0 says "spelled out").
+bool spelledOut(std::string_view name) { return name.find(':') != std::string_view::npos; }
+
+void putName(std::string& out, std::string_view name, FieldNumbering& names) {
+  if (spelledOut(name)) {
+    putVarint(out, 0);
+    putString(out, name);
+  } else {
+    putVarint(out, names.numberOf(name) + 1);
+  }
+}
+
+std::string_view getName(std::string_view& in, FieldNumbering& names) {
+  const std::uint64_t tag = getVarint(in);
+  return tag == 0 ? getString(in) : names.nameOf(tag - 1);
+}
+
+}  // namespace
+
 std::string encodeFields(const FieldMap& fields, FieldNumbering& names) {
   std::string out;
   putVarint(out, fields.size());
@@ -76,7 +99,7 @@ std::string encodeFields(const FieldMap& fields, FieldNumbering& names) {
     if (f.stamp == previousStamp && f.seq == previousSeq) flags |= kSameStampAsPrevious;
     if (f.base.isZero()) flags |= kNoBase;
     out.push_back(static_cast<char>(flags));
-    putVarint(out, names.numberOf(name));
+    putName(out, name, names);
     putString(out, f.value);
     if (!(flags & kSameStampAsPrevious)) {
       putStamp(out, f.stamp);
@@ -123,7 +146,7 @@ FieldMap decodeFieldsWith(std::string_view in, NameOf&& nameOf) {
 }  // namespace
 
 FieldMap decodeFields(std::string_view in, FieldNumbering& names) {
-  return decodeFieldsWith(in, [&](std::string_view& rest) { return names.nameOf(getVarint(rest)); });
+  return decodeFieldsWith(in, [&](std::string_view& rest) { return getName(rest, names); });
 }
 
 FieldMap decodeFieldsFormat1(std::string_view in) {
@@ -149,7 +172,7 @@ void decodeSelectedFields(std::string_view in, FieldNumbering& names, std::span<
     if (in.empty()) throw corrupt("stored record is truncated");
     const auto flags = static_cast<std::uint8_t>(in.front());
     in.remove_prefix(1);
-    const std::string_view name = names.nameOf(getVarint(in));
+    const std::string_view name = getName(in, names);
     const std::string_view value = getString(in);
     if (!(flags & kSameStampAsPrevious)) {
       getStamp(in);

@@ -32,7 +32,8 @@ class FieldNumbering {
   virtual std::string_view nameOf(std::uint64_t number) = 0;
 };
 
-// A record's fields, each with its name's number (store format 2).
+// A record's fields, each with its name's number (store format 2); names with a ':' (a map
+// field's entries) are spelled out instead.
 std::string encodeFields(const FieldMap& fields, FieldNumbering& names);
 FieldMap decodeFields(std::string_view in, FieldNumbering& names);
 // A record as store format 1 wrote it, names spelled out: read only to convert such a store.

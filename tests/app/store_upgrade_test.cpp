@@ -7,7 +7,9 @@
 #include <lmdb.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -33,23 +35,39 @@ std::string unpackFormat1Store(const TempDir& dir) {
   return node;
 }
 
-// The format number in the folder's meta table, read with LMDB itself.
-std::string heldFormat(const std::string& node) {
+// Reads the folder with LMDB itself: `read` gets a read transaction.
+void readRaw(const std::string& node, const std::function<void(MDB_txn*)>& read) {
   MDB_env* env = nullptr;
   REQUIRE(mdb_env_create(&env) == 0);
   mdb_env_set_maxdbs(env, 32);
   REQUIRE(mdb_env_open(env, node.c_str(), MDB_RDONLY, 0600) == 0);
   MDB_txn* txn = nullptr;
   REQUIRE(mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn) == 0);
-  MDB_dbi meta;
-  REQUIRE(mdb_dbi_open(txn, "meta", 0, &meta) == 0);
-  MDB_val key{std::strlen("format_version"), const_cast<char*>("format_version")}, value{};
-  std::string held = mdb_get(txn, meta, &key, &value) == 0
-                         ? std::string(static_cast<const char*>(value.mv_data), value.mv_size)
-                         : std::string("absent");
+  read(txn);
   mdb_txn_abort(txn);
   mdb_env_close(env);
+}
+
+// The format number in the folder's meta table.
+std::string heldFormat(const std::string& node) {
+  std::string held = "absent";
+  readRaw(node, [&](MDB_txn* txn) {
+    MDB_dbi meta;
+    REQUIRE(mdb_dbi_open(txn, "meta", 0, &meta) == 0);
+    MDB_val key{std::strlen("format_version"), const_cast<char*>("format_version")}, value{};
+    if (mdb_get(txn, meta, &key, &value) == 0) held = std::string(static_cast<const char*>(value.mv_data), value.mv_size);
+  });
   return held;
+}
+
+std::size_t numberedNames(const std::string& node) {
+  MDB_stat stat{};
+  readRaw(node, [&](MDB_txn* txn) {
+    MDB_dbi names;
+    REQUIRE(mdb_dbi_open(txn, "field_names", 0, &names) == 0);
+    REQUIRE(mdb_stat(txn, names, &stat) == 0);
+  });
+  return stat.ms_entries;
 }
 
 std::string bigEndian(std::uint64_t v) {
@@ -99,6 +117,9 @@ TEST_CASE("a store made by the format-1 program opens converted, once, with the 
     REQUIRE(n.set(Kind::Member, first.id, {{"mobile", "13912345678"}}).has_value());
   }
   CHECK(heldFormat(node) == bigEndian(kStoreFormatVersion));
+  // The schema's names and the index names; not one per activity participant (thousands here).
+  CHECK(numberedNames(node) > 20);
+  CHECK(numberedNames(node) < 200);
   notices.clear();
   auto again = Node::open(node, clock, random, options);
   REQUIRE(again.has_value());
