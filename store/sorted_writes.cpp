@@ -9,7 +9,9 @@ namespace unionsync {
 void SortedWrites::add(std::string_view key, std::string_view value, bool erase) {
   if (bytes_.size() + key.size() + value.size() > std::numeric_limits<std::uint32_t>::max())
     throw std::length_error("one write transaction collected more than 4 GiB of index writes");
-  writes_.push_back(Write{static_cast<std::uint32_t>(bytes_.size()), static_cast<std::uint32_t>(key.size()),
+  std::uint64_t head = 0;
+  for (std::size_t i = 0; i < 8; ++i) head = head << 8 | (i < key.size() ? static_cast<std::uint8_t>(key[i]) : 0u);
+  writes_.push_back(Write{head, static_cast<std::uint32_t>(bytes_.size()), static_cast<std::uint32_t>(key.size()),
                           static_cast<std::uint32_t>(value.size()), erase});
   bytes_.append(key);
   bytes_.append(value);
@@ -18,6 +20,9 @@ void SortedWrites::add(std::string_view key, std::string_view value, bool erase)
 void SortedWrites::flush(lmdb::Txn& txn, MDB_dbi dbi) {
   // Writes to one key keep the order they were collected in (offsets grow), so the last wins.
   std::sort(writes_.begin(), writes_.end(), [this](const Write& a, const Write& b) {
+    // Unequal heads order the keys as memcmp would (zero padding sorts a shorter key first,
+    // and a key's own zero bytes tie with padding, leaving those to the full comparison).
+    if (a.head != b.head) return a.head < b.head;
     const int order = keyOf(a).compare(keyOf(b));
     return order != 0 ? order < 0 : a.offset < b.offset;
   });

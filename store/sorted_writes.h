@@ -34,8 +34,10 @@ class SortedWrites {
 
  private:
   // Keys and values live one after the other in one buffer: a batch of a million writes is
-  // then two allocations, and sorting moves 16-byte entries, not strings.
+  // then two allocations, and sorting moves 24-byte entries, not strings.
   struct Write {
+    std::uint64_t head;    // the key's first 8 bytes, big-endian (zero-padded): most
+                           // comparisons end here, without reading bytes_
     std::uint32_t offset;  // of the key in bytes_; the value follows it
     std::uint32_t keySize;
     std::uint32_t valueSize;
