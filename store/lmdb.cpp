@@ -96,6 +96,23 @@ void Cursor::put(std::string_view key, std::string_view value) {
   check(mdb_cursor_put(cursor_, &k, &v, 0), "mdb_cursor_put");
 }
 
+void Cursor::putDuplicate(std::string_view key, std::string_view value) {
+  MDB_val k = val(key);
+  MDB_val v = val(value);
+  const int rc = mdb_cursor_put(cursor_, &k, &v, MDB_NODUPDATA);
+  if (rc != MDB_KEYEXIST) check(rc, "mdb_cursor_put");
+}
+
+bool Cursor::eraseDuplicate(std::string_view key, std::string_view value) {
+  MDB_val k = val(key);
+  MDB_val v = val(value);
+  int rc = mdb_cursor_get(cursor_, &k, &v, MDB_GET_BOTH);
+  if (rc == MDB_NOTFOUND) return false;
+  check(rc, "mdb_cursor_get");
+  check(mdb_cursor_del(cursor_, 0), "mdb_cursor_del");
+  return true;
+}
+
 bool Cursor::erase(std::string_view key) {
   MDB_val k = val(key);
   MDB_val v{};

@@ -96,6 +96,10 @@ class Cursor {
   void put(std::string_view key, std::string_view value);
   // Deletes `key`; false when it was absent. The cursor is left near it, as put does.
   bool erase(std::string_view key);
+  // In a table of sorted duplicates (MDB_DUPSORT): adds `value` under `key` (no error when held)
+  // and deletes that one value (false when it was absent).
+  void putDuplicate(std::string_view key, std::string_view value);
+  bool eraseDuplicate(std::string_view key, std::string_view value);
   std::string_view key() const { return view(key_); }
   std::string_view value() const { return view(value_); }
 

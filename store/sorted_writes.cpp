@@ -17,23 +17,32 @@ void SortedWrites::add(std::string_view key, std::string_view value, bool erase)
   bytes_.append(value);
 }
 
+int SortedWrites::compare(const Write& a, const Write& b) const {
+  // Unequal heads order the keys as memcmp would (zero padding sorts a shorter key first,
+  // and a key's own zero bytes tie with padding, leaving those to the full comparison).
+  if (a.head != b.head) return a.head < b.head ? -1 : 1;
+  if (const int order = keyOf(a).compare(keyOf(b)); order != 0 || !duplicates_) return order;
+  return valueOf(a).compare(valueOf(b));
+}
+
 void SortedWrites::flush(lmdb::Txn& txn, MDB_dbi dbi) {
   // Writes to one key keep the order they were collected in (offsets grow), so the last wins.
   std::sort(writes_.begin(), writes_.end(), [this](const Write& a, const Write& b) {
-    // Unequal heads order the keys as memcmp would (zero padding sorts a shorter key first,
-    // and a key's own zero bytes tie with padding, leaving those to the full comparison).
-    if (a.head != b.head) return a.head < b.head;
-    const int order = keyOf(a).compare(keyOf(b));
+    const int order = compare(a, b);
     return order != 0 ? order < 0 : a.offset < b.offset;
   });
   lmdb::Cursor cursor(txn, dbi);
   for (std::size_t i = 0; i < writes_.size(); ++i) {
     const Write& w = writes_[i];
-    if (i + 1 < writes_.size() && keyOf(writes_[i + 1]) == keyOf(w)) continue;
-    if (w.erase)
+    if (i + 1 < writes_.size() && compare(writes_[i + 1], w) == 0) continue;
+    if (duplicates_ && w.erase)
+      cursor.eraseDuplicate(keyOf(w), valueOf(w));
+    else if (duplicates_)
+      cursor.putDuplicate(keyOf(w), valueOf(w));
+    else if (w.erase)
       cursor.erase(keyOf(w));
     else
-      cursor.put(keyOf(w), {bytes_.data() + w.offset + w.keySize, w.valueSize});
+      cursor.put(keyOf(w), valueOf(w));
   }
   writes_.clear();
   bytes_.clear();

@@ -22,8 +22,16 @@ namespace unionsync {
 
 class SortedWrites {
  public:
+  // For a table of sorted duplicates (MDB_DUPSORT), a write is one (key, value) pair: put adds
+  // the value under the key, erase deletes that pair, and "the same key" below means the same
+  // pair.
+  enum class Table { Plain, Duplicates };
+  SortedWrites() = default;
+  explicit SortedWrites(Table table) : duplicates_(table == Table::Duplicates) {}
+
   void put(std::string_view key, std::string_view value) { add(key, value, false); }
   void erase(std::string_view key) { add(key, {}, true); }
+  void erase(std::string_view key, std::string_view value) { add(key, value, true); }
   bool empty() const { return writes_.empty(); }
 
   // Makes every collected write in key order through one cursor on `dbi`; of several writes
@@ -45,7 +53,11 @@ class SortedWrites {
   };
   void add(std::string_view key, std::string_view value, bool erase);
   std::string_view keyOf(const Write& w) const { return {bytes_.data() + w.offset, w.keySize}; }
+  std::string_view valueOf(const Write& w) const { return {bytes_.data() + w.offset + w.keySize, w.valueSize}; }
+  // The order writes are made in: by key (and value, for duplicates).
+  int compare(const Write& a, const Write& b) const;
 
+  bool duplicates_ = false;
   std::string bytes_;
   std::vector<Write> writes_;
 };

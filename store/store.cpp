@@ -73,20 +73,21 @@ std::string_view indexedPart(std::string_view value) {
   return value.substr(0, boundaryAtOrBefore(value, kMaxIndexedValue));
 }
 
-// kind, the index's tag (its name's number, a varint: no tag is a prefix of another), the
-// value (UTF-8 without NUL), then NUL and the record id.
-std::string indexKey(Kind kind, std::string_view tag, std::string_view fullValue, const RecordId* id) {
-  std::string_view value = indexedPart(fullValue);
+// The index table holds sorted duplicates: under the key (kind, the index's tag, the value)
+// the ids of the records with that value, 16 bytes each (MDB_DUPFIXED), so a value many
+// records share (their union, a surname's initials) is kept once. The tag is the index name's
+// number, a varint: no tag is a prefix of another.
+std::string indexKey(Kind kind, std::string_view tag, std::string_view fullValue) {
   std::string key;
   key.push_back(static_cast<char>(kind));
   key.append(tag);
-  key.append(value);
-  if (id) {
-    key.push_back('\0');
-    key.append(reinterpret_cast<const char*>(id->bytes.data()), 16);
-  }
+  key.append(indexedPart(fullValue));
   return key;
 }
+
+constexpr unsigned kIndexTableFlags = MDB_CREATE | MDB_DUPSORT | MDB_DUPFIXED;
+
+std::string_view idBytes(const RecordId& id) { return {reinterpret_cast<const char*>(id.bytes.data()), id.bytes.size()}; }
 
 std::string conflictKeyPrefix(Kind kind, const RecordId& id, std::string_view field) {
   std::string key = codec::recordKey(kind, id);
@@ -277,7 +278,7 @@ struct Store::Impl {
     // Index and fingerprint writes, made in key order by flushPending (sorted_writes.h).
     // Nothing reads these tables in a write transaction: a record's old hash is recomputed
     // from the record itself, and bucket sums are read here once and written at the end.
-    SortedWrites indexWrites, hashWrites;
+    SortedWrites indexWrites{SortedWrites::Table::Duplicates}, hashWrites;
     std::map<std::string, RangeSum> buckets;  // fp_buckets entries read or changed
     std::shared_ptr<FieldNames::Table> names;  // field names as this transaction numbers them
   } pending;
@@ -579,10 +580,10 @@ struct Store::Impl {
       const auto oldKeys = indexKeysOf(indexed, oldValue), newKeys = indexKeysOf(indexed, newValue);
       for (const auto& key : oldKeys)
         if (std::ranges::find(newKeys, key) == newKeys.end())
-          pending.indexWrites.erase(indexKey(after.kind, indexTags[i], key, &after.id));
+          pending.indexWrites.erase(indexKey(after.kind, indexTags[i], key), idBytes(after.id));
       for (const auto& key : newKeys)
         if (std::ranges::find(oldKeys, key) == oldKeys.end())
-          pending.indexWrites.put(indexKey(after.kind, indexTags[i], key, &after.id), "");
+          pending.indexWrites.put(indexKey(after.kind, indexTags[i], key), idBytes(after.id));
     }
   }
 
@@ -846,7 +847,6 @@ Result<std::unique_ptr<Store::Impl>> openEnv(const std::string& dir, StoreOption
         open("records", impl->records);
         open("changes", impl->changes);
         open("vv", impl->vv);
-        open("index", impl->index);
         open("counters", impl->counters);
         open("conflicts", impl->conflicts);
         open("parked", impl->parked);
@@ -866,6 +866,9 @@ Result<std::unique_ptr<Store::Impl>> openEnv(const std::string& dir, StoreOption
                                   "the data directory {} was made by a newer unionsync (store format {}; this program knows up "
                                   "to {}): upgrade this program; nothing was changed",
                                   dir, held, kStoreFormatVersion, dir, held, kStoreFormatVersion));
+        // Format 1's index table is plain; it is made anew by the conversion below.
+        lmdb::check(mdb_dbi_open(txn.get(), "index", held < 2 ? MDB_CREATE : kIndexTableFlags, &impl->index),
+                    "mdb_dbi_open");
         impl->numberIndexes(txn);
         if (held < 2) impl->convertFromFormat1(txn);
         if (!format || held != kStoreFormatVersion) txn.put(impl->meta, kMetaFormatVersion, u64Value(kStoreFormatVersion));
@@ -1073,16 +1076,13 @@ std::vector<RecordId> Store::lookup(const IndexQuery& query) const {
   Cursor cursor(txn, impl_->index);
   const std::string* tag = impl_->indexTag(query.kind, query.field);
   if (!tag) return ids;  // not an indexed field: nothing is found under it
-  std::string prefix = indexKey(query.kind, *tag, query.value, nullptr);
-  if (!query.prefix) prefix.push_back('\0');
-  const std::size_t valueStart = indexKey(query.kind, *tag, "", nullptr).size();
+  const std::string prefix = indexKey(query.kind, *tag, query.value);
   for (bool ok = cursor.seek(prefix); ok && ids.size() < query.limit; ok = cursor.next()) {
     std::string_view key = cursor.key();
-    if (!key.starts_with(prefix)) break;
-    // The id is the last 16 bytes; exact lookups must also match the value's full length.
-    if (!query.prefix && key.size() != valueStart + indexedPart(query.value).size() + 1 + 16) continue;
+    if (!key.starts_with(prefix) || (!query.prefix && key.size() != prefix.size())) break;
+    if (cursor.value().size() != 16) throw std::runtime_error("index entry holds an id that is not 16 bytes");
     RecordId id;
-    std::copy(key.end() - 16, key.end(), reinterpret_cast<char*>(id.bytes.data()));
+    std::copy(cursor.value().begin(), cursor.value().end(), reinterpret_cast<char*>(id.bytes.data()));
     ids.push_back(id);
   }
   return ids;
@@ -1459,11 +1459,11 @@ void Store::Impl::rebuildIndexes(Txn& txn, const std::function<bool(const Indexe
   for (std::size_t i = 0; i < options.indexedFields.size(); ++i) {
     const IndexedField& indexed = options.indexedFields[i];
     if (!which(indexed)) continue;
-    const std::string prefix = indexKey(indexed.kind, indexTags[i], "", nullptr);
+    const std::string prefix = indexKey(indexed.kind, indexTags[i], "");
     {
       Cursor cursor(txn, index);
       for (bool ok = cursor.seek(prefix); ok && cursor.key().starts_with(prefix); ok = cursor.next())
-        pending.indexWrites.erase(cursor.key());
+        pending.indexWrites.erase(cursor.key(), cursor.value());
     }
     auto names = namesFor(txn);
     Cursor cursor(txn, records);
@@ -1473,7 +1473,7 @@ void Store::Impl::rebuildIndexes(Txn& txn, const std::function<bool(const Indexe
       codec::decodeRecordKey(cursor.key(), r.kind, r.id);
       r.fields = codec::decodeFields(cursor.value(), names);
       for (const auto& key : indexKeysOf(indexed, r.get(indexed.field)))
-        pending.indexWrites.put(indexKey(r.kind, indexTags[i], key, &r.id), "");
+        pending.indexWrites.put(indexKey(r.kind, indexTags[i], key), idBytes(r.id));
     }
   }
   pending.indexWrites.flush(txn, index);
@@ -1505,8 +1505,10 @@ void Store::Impl::convertFromFormat1(Txn& txn) {
       converted.put(cursor.key(), codec::encodeFields(codec::decodeFieldsFormat1(cursor.value()), names));
     converted.flush(txn, records);
   }
-  // Format 1 index keys spelled the index's name: none is kept, every index is built anew.
-  lmdb::check(mdb_drop(txn.get(), index, 0), "mdb_drop");
+  // Format 1 kept one plain entry per (index name, value, id): the table is made anew with
+  // sorted duplicates, and every index is built in it.
+  lmdb::check(mdb_drop(txn.get(), index, 1), "mdb_drop");
+  lmdb::check(mdb_dbi_open(txn.get(), "index", kIndexTableFlags, &index), "mdb_dbi_open");
   rebuildIndexes(txn, [](const IndexedField&) { return true; });
 }
 

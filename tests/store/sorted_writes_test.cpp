@@ -8,6 +8,7 @@
 
 #include <map>
 #include <random>
+#include <set>
 #include <string>
 
 #include "store/lmdb.h"
@@ -27,6 +28,7 @@ struct Env {
   Env() {
     lmdb::check(mdb_env_create(&env), "create");
     lmdb::check(mdb_env_set_mapsize(env, std::size_t{256} << 20), "mapsize");
+    lmdb::check(mdb_env_set_maxdbs(env, 4), "maxdbs");
     lmdb::check(mdb_env_open(env, dir.path().c_str(), MDB_NOSYNC, 0600), "open");
     lmdb::Txn txn(env, true);
     lmdb::check(mdb_dbi_open(txn.get(), nullptr, 0, &dbi), "dbi");
@@ -78,6 +80,40 @@ TEST_CASE("sorted writes leave the table as the same writes made one by one") {
     CHECK(writes.empty());
     txn.commit();
     REQUIRE(env.contents() == model);
+  }
+}
+
+TEST_CASE("sorted writes of duplicates add and remove single (key, value) pairs, the last write of a pair winning") {
+  Env env;
+  {
+    lmdb::Txn txn(env.env, true);
+    lmdb::check(mdb_dbi_open(txn.get(), "dups", MDB_CREATE | MDB_DUPSORT | MDB_DUPFIXED, &env.dbi), "dbi");
+    txn.commit();
+  }
+  std::set<std::pair<std::string, std::string>> model;
+  std::mt19937 rng(11);
+  for (int round = 0; round < 4; ++round) {
+    lmdb::Txn txn(env.env, true);
+    SortedWrites writes(SortedWrites::Table::Duplicates);
+    for (int i = 0; i < 5000; ++i) {
+      // Few keys with many values each (a union's members), values of one fixed size.
+      const std::string key = fmt::format("org{}", rng() % 7);
+      const std::string value = fmt::format("{:016}", rng() % 900);
+      if (rng() % 3 == 0) {
+        writes.erase(key, value);
+        model.erase({key, value});
+      } else {
+        writes.put(key, value);
+        model.insert({key, value});
+      }
+    }
+    writes.flush(txn, env.dbi);
+    txn.commit();
+    std::set<std::pair<std::string, std::string>> held;
+    lmdb::Txn read(env.env, false);
+    lmdb::Cursor cursor(read, env.dbi);
+    for (bool ok = cursor.first(); ok; ok = cursor.next()) held.emplace(cursor.key(), cursor.value());
+    REQUIRE(held == model);
   }
 }
 
