@@ -3,7 +3,7 @@
 //
 // The numbers live in the table `field_names` (4-byte big-endian number -> name), dense from
 // 0, and never change once committed. Names with a ':' (the entries of a map field, such as an
-// activity's participant:<member id>) are not numbered: record_codec spells them out, so the
+// activity's p:<member id>) are not numbered: record_codec spells them out, so the
 // table holds the schema's names, not one per member. A name gets its number the first time a write
 // transaction stores it, so the schema (or a peer running a newer program) can add fields
 // without a migration. Several processes may open one store: a number another process

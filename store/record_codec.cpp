@@ -68,7 +68,7 @@ constexpr std::uint8_t kNoBase = 2;
 
 namespace {
 
-// A name with a ':' is one entry of a map field (an activity's participant:<member id>): it is
+// A name with a ':' is one entry of a map field (an activity's p:<member id>): it is
 // spelled out, since numbering it would grow the name table with the records. Else the name's
 // number + 1 (0 says "spelled out").
 bool spelledOut(std::string_view name) { return name.find(':') != std::string_view::npos; }

@@ -439,7 +439,7 @@ TEST_CASE("record encoding round-trips fields with shared and distinct stamps an
   fields["b"] = FieldState{"二", Stamp{100, 7}, 3, Stamp{90, 8}};
   fields["c"] = FieldState{"", Stamp{120, 9}, 1, Stamp{100, 7}};
   fields["d"] = FieldState{std::string(300, 'x'), Stamp{120, 9}, 2, Stamp{}};
-  fields["participant:00ff"] = FieldState{"1", Stamp{130, 9}, 4, Stamp{}};  // spelled out, not numbered
+  fields["p:00ff"] = FieldState{"1", Stamp{130, 9}, 4, Stamp{}};  // spelled out, not numbered
   // Numbers names in the order first met, as the store's table does.
   struct Numbering final : codec::FieldNumbering {
     std::vector<std::string> names;
@@ -455,7 +455,7 @@ TEST_CASE("record encoding round-trips fields with shared and distinct stamps an
   } numbering;
   std::string encoded = codec::encodeFields(fields, numbering);
   CHECK(numbering.names.size() == 4);
-  CHECK(encoded.find("participant:00ff") != std::string::npos);
+  CHECK(encoded.find("p:00ff") != std::string::npos);
   CHECK(encoded.find("二") != std::string::npos);
   FieldMap decoded = codec::decodeFields(encoded, numbering);
   REQUIRE(decoded.size() == fields.size());
