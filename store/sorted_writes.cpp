@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 #include <stdexcept>
+#include <thread>
 
 namespace unionsync {
 
@@ -25,12 +26,28 @@ int SortedWrites::compare(const Write& a, const Write& b) const {
   return valueOf(a).compare(valueOf(b));
 }
 
-void SortedWrites::flush(lmdb::Txn& txn, MDB_dbi dbi) {
+void SortedWrites::sort() {
   // Writes to one key keep the order they were collected in (offsets grow), so the last wins.
-  std::sort(writes_.begin(), writes_.end(), [this](const Write& a, const Write& b) {
+  auto before = [this](const Write& a, const Write& b) {
     const int order = compare(a, b);
     return order != 0 ? order < 0 : a.offset < b.offset;
-  });
+  };
+  // A large batch (an import's 100,000 rows make 700,000 index writes) is sorted in two halves
+  // on two threads, then merged: the sort was a fifth of the writer's time.
+  constexpr std::size_t kSortAloneBelow = 1 << 16;
+  if (writes_.size() < kSortAloneBelow) {
+    std::sort(writes_.begin(), writes_.end(), before);
+    return;
+  }
+  const auto middle = writes_.begin() + static_cast<std::ptrdiff_t>(writes_.size() / 2);
+  std::thread upper([&] { std::sort(middle, writes_.end(), before); });
+  std::sort(writes_.begin(), middle, before);
+  upper.join();
+  std::inplace_merge(writes_.begin(), middle, writes_.end(), before);
+}
+
+void SortedWrites::flush(lmdb::Txn& txn, MDB_dbi dbi) {
+  sort();
   lmdb::Cursor cursor(txn, dbi);
   for (std::size_t i = 0; i < writes_.size(); ++i) {
     const Write& w = writes_[i];
