@@ -224,7 +224,8 @@ struct Store::Impl {
   void buildFingerprintsIfMissing(Txn& txn);
   // Recounts every record when the counters were made by another counter function.
   void recountIfStale(Txn& txn);
-  void noticeLongWork(const Txn& txn, std::string_view zh, std::string_view en) const;
+  void noticeLongWork(const Txn& txn, std::string_view zh, std::string_view en);
+  std::set<std::string, std::less<>> noticed;  // the long works noticeLongWork has told of
   void reindexIfStale(Txn& txn);
   // Builds anew the indexes `which` accepts, from the records.
   void rebuildIndexes(Txn& txn, const std::function<bool(const IndexedField&)>& which);
@@ -1416,8 +1417,10 @@ void Store::Impl::buildFingerprintsIfMissing(Txn& txn) {
 
 constexpr std::string_view kMetaCountersVersion = "counters_version";
 
-void Store::Impl::noticeLongWork(const Txn& txn, std::string_view zh, std::string_view en) const {
+void Store::Impl::noticeLongWork(const Txn& txn, std::string_view zh, std::string_view en) {
   if (!options.notice) return;
+  // Said once, though the work starts again when the map fills up midway.
+  if (!noticed.emplace(zh).second) return;
   Cursor cursor(txn, records);
   if (!cursor.first()) return;  // nothing held: nothing long
   options.notice(fmt::format("数据目录由较早的版本建立：正在为已有记录{}，只做这一次，记录多时需要几分钟… / "
