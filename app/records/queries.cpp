@@ -20,20 +20,22 @@ std::vector<RecordId> searchPinyin(const Node& node, Kind kind, const std::strin
   return internal::storeOf(node).lookup({kind, pinyin::indexName(kindDef(kind).titleField), key, true, limit});
 }
 
-// Candidate ids for a search: for members their ID number, mobile, card number and name
-// prefix; for other kinds the title's prefix; then the pinyin of the name.
-std::vector<RecordId> searchCandidates(const Node& node, Kind kind, const std::string& text, std::size_t limit) {
-  std::vector<RecordId> ids;
-  auto add = [&](const std::vector<RecordId>& found) { ids.insert(ids.end(), found.begin(), found.end()); };
+// Candidate ids for a search, by source in this order: for members their ID number, mobile,
+// card number and name prefix; for other kinds the title's prefix; then the pinyin of the
+// name. Each source gives at most `limit` ids, the first in its index order.
+std::vector<std::vector<RecordId>> searchCandidates(const Node& node, Kind kind, const std::string& text,
+                                                    std::size_t limit) {
+  std::vector<std::vector<RecordId>> sources;
   if (kind == Kind::Member) {
-    if (auto id = node.memberIdFor(text); id && internal::storeOf(node).contains(Kind::Member, *id)) ids.push_back(*id);
+    if (auto id = node.memberIdFor(text); id && internal::storeOf(node).contains(Kind::Member, *id))
+      sources.push_back({*id});
     for (const char* field : {"mobile", "card_no", "id_number", "name"})
-      add(internal::storeOf(node).lookup({Kind::Member, field, text, true, limit}));
+      sources.push_back(internal::storeOf(node).lookup({Kind::Member, field, text, true, limit}));
   } else {
-    add(internal::storeOf(node).lookup({kind, std::string(kindDef(kind).titleField), text, true, limit}));
+    sources.push_back(internal::storeOf(node).lookup({kind, std::string(kindDef(kind).titleField), text, true, limit}));
   }
-  add(searchPinyin(node, kind, text, limit));
-  return ids;
+  sources.push_back(searchPinyin(node, kind, text, limit));
+  return sources;
 }
 
 }  // namespace
@@ -141,17 +143,27 @@ std::vector<Record> Node::list(const ListQuery& query) const {
   };
 
   if (!query.search.empty()) {
-    // Candidates beyond the first `limit` may be the ones that pass the filters; index
-    // entries are cheap, records are loaded only until `limit` have passed.
-    const std::size_t candidates = SIZE_MAX;
-    std::vector<RecordId> ids;
-    if (auto exact = RecordId::fromHex(query.search)) ids.push_back(*exact);
-    auto found = searchCandidates(*this, query.kind, query.search, candidates);
-    ids.insert(ids.end(), found.begin(), found.end());
-    std::set<RecordId> seen;
-    for (const auto& id : ids)
-      if (seen.insert(id).second && !take(id)) break;
-    return out;
+    // The first `limit` records that pass the filters, taking each source's candidates in
+    // order. A source is read `candidates` ids at a time: a single letter matches a tenth of a
+    // province, and reading every match made a search grow with the store. When a source's
+    // ids ran out before `limit` passed and it may hold more, all is read again with more.
+    for (std::size_t candidates = std::max<std::size_t>(4 * std::min<std::size_t>(limit, 1 << 20), 256);;
+         candidates = candidates > SIZE_MAX / 8 ? SIZE_MAX : candidates * 8) {
+      out.clear();
+      auto sources = searchCandidates(*this, query.kind, query.search, candidates);
+      if (auto exact = RecordId::fromHex(query.search)) sources.insert(sources.begin(), {*exact});
+      std::set<RecordId> seen;
+      bool cutShort = false;  // a source ran out at `candidates` ids before `limit` passed
+      for (const auto& ids : sources) {
+        for (const auto& id : ids)
+          if (seen.insert(id).second && !take(id)) return out;
+        if (ids.size() >= candidates) {
+          cutShort = true;
+          break;
+        }
+      }
+      if (!cutShort) return out;
+    }
   }
   if (query.member && findField(query.kind, "member")) {
     // A member's records through the member index (hardship files, assistance, events).

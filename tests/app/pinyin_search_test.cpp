@@ -158,3 +158,30 @@ TEST_CASE("pinyin: what a peer or a file may hold as a name gives bounded letter
   CHECK(hasKey("\xff\xfe\x80王\x01淼", "wm"));  // damaged bytes are skipped, the characters read
   CHECK(pinyin::queryKey("w\xffm").empty());    // a damaged query is not pinyin
 }
+
+TEST_CASE("search: when the first candidates are filtered out, more are read until the limit is met") {
+  TestNode t;
+  const RecordId org = t.addOrg("城关镇总工会", "乡镇总工会");
+  // 600 deleted members come before the live one in the name index ("王一" < "王二"): more
+  // than one reading of candidates, so "王" must read again. By pinyin the live one comes first
+  // ("wanger" < "wangyi"), which checks the order of a search that reads once.
+  for (int serial = 100; serial < 700; ++serial) {
+    auto id = t.node->add(Kind::Member, {{"name", "王一"}, {"id_number", idNumber(serial)}, {"org", org.hex()}});
+    REQUIRE(id.has_value());
+    REQUIRE(t.node->remove(Kind::Member, *id).has_value());
+  }
+  REQUIRE(t.node->add(Kind::Member, {{"name", "王二"}, {"id_number", idNumber(900)}, {"org", org.hex()}}).has_value());
+  for (const char* typed : {"王", "wang", "w"}) {
+    CAPTURE(typed);
+    const auto one = t.node->list(ListQuery{.kind = Kind::Member, .search = typed, .limit = 1});
+    REQUIRE(one.size() == 1);
+    CHECK(one[0].get("name") == "王二");
+    const auto deleted = t.node->list(ListQuery{.kind = Kind::Member, .search = typed, .onlyDeleted = true, .limit = 0});
+    CHECK(deleted.size() == 600);
+    const auto all = t.node->list(ListQuery{.kind = Kind::Member, .search = typed, .includeDeleted = true, .limit = 0});
+    const auto first300 = t.node->list(ListQuery{.kind = Kind::Member, .search = typed, .includeDeleted = true, .limit = 300});
+    REQUIRE(all.size() == 601);
+    REQUIRE(first300.size() == 300);
+    for (std::size_t i = 0; i < first300.size(); ++i) CHECK(first300[i].id == all[i].id);  // the same order
+  }
+}
