@@ -30,6 +30,7 @@ constexpr double kStoreCheckSeconds = 0.25;
 constexpr float kNavWidth = 172;
 constexpr float kStatusHeight = 30;
 constexpr std::size_t kDemoMembers = 2000;
+constexpr const char* kWindowTitle = "unionsync 工会会员管理";
 
 void glfwError(int code, const char* description) { std::fprintf(stderr, "GLFW %d: %s\n", code, description); }
 
@@ -68,7 +69,7 @@ std::expected<std::unique_ptr<GuiApp>, std::string> GuiApp::create(const GuiArgs
   if (!glfwInit())
     return std::unexpected(std::string("无法打开窗口：没有图形显示（DISPLAY）/ cannot open a window: no display (DISPLAY)"));
   glfwWindowHint(GLFW_RESIZABLE, screenshot ? GLFW_FALSE : GLFW_TRUE);
-  app->window_ = glfwCreateWindow(width, height, "unionsync 工会会员管理", nullptr, nullptr);
+  app->window_ = glfwCreateWindow(width, height, kWindowTitle, nullptr, nullptr);
   if (!app->window_) return std::unexpected(std::string("无法创建 OpenGL 窗口 / cannot create an OpenGL window"));
   glfwMakeContextCurrent(app->window_);
   glfwSwapInterval(screenshot || args.continuous ? 0 : 1);
@@ -118,7 +119,15 @@ GuiApp::~GuiApp() {
 }
 
 bool GuiApp::openNode() {
-  auto node = Node::open(args_.dataDir, clock_, random_, NodeOptions{.notice = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); }});
+  // Long one-time work on open (converting an older store: about a minute per million
+  // members) runs before the first frame: the title bar says so meanwhile.
+  auto notice = [this](const std::string& line) {
+    std::fprintf(stderr, "%s\n", line.c_str());
+    glfwSetWindowTitle(window_, "unionsync：正在整理数据目录（只做一次），请稍候… / preparing the data folder (once), please wait…");
+    glfwPollEvents();
+  };
+  auto node = Node::open(args_.dataDir, clock_, random_, NodeOptions{.notice = notice});
+  glfwSetWindowTitle(window_, kWindowTitle);
   if (!node) {
     welcome_.openError = node.error().message;
     return false;
