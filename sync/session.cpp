@@ -87,7 +87,8 @@ std::string Session::deploymentKeyHash(const std::string& key) {
 }
 
 Session::Session(Store& store, Clock& clock, SessionConfig config, bool initiator, SendFunction send)
-    : store_(store), clock_(clock), config_(config), initiator_(initiator), sendFn_(std::move(send)) {
+    : store_(store), clock_(clock), config_(config), initiator_(initiator), sendFn_(std::move(send)),
+      applyLimit_(std::max<std::size_t>(1, config_.applyMaxChanges)) {
   startedMs_ = clock_.nowMs();
   lastReceiveMs_ = startedMs_;
   lastSendMs_ = startedMs_;
@@ -442,7 +443,7 @@ void Session::onBatch(BatchMsg&& batch) {
                            std::make_move_iterator(batch.changes.end()));
   }
   pendingBatches_.push_back(batch.batchNo);
-  if (pendingChanges_.size() >= 8 * config_.batchMaxChanges) flushBatches();
+  if (pendingChanges_.size() >= applyLimit_) flushBatches();
 }
 
 void Session::flushBatches() {
@@ -453,12 +454,22 @@ void Session::flushBatches() {
   pendingBatches_.clear();
   if (state_ == SessionState::Closed) return;
   static const ApplyGate kNoRules;
+  const std::int64_t startMs = clock_.nowMs();
   auto applied = store_.apply(changes, rules_ ? rules_->gate() : kNoRules);
   if (!applied) {
     close(WireErrorCode::ApplyFailed, "无法写入收到的变更 / cannot apply received changes: " + applied.error().message, true);
     return;
   }
   noteApplied(*applied, numbers.size(), changes.size());
+  // The next transaction takes what this one's pace fits in applyTargetMs, never less than
+  // one batch (a commit's fixed cost makes a small one look slow: the limit then grows back
+  // within a transaction or two).
+  if (const std::int64_t tookMs = clock_.nowMs() - startMs; tookMs > 0) {
+    const std::size_t most = std::max<std::size_t>(1, config_.applyMaxChanges);
+    const auto fits = static_cast<std::size_t>(std::max<std::int64_t>(0, config_.applyTargetMs)) * changes.size() /
+                      static_cast<std::size_t>(tookMs);
+    applyLimit_ = std::clamp<std::size_t>(fits, std::min(config_.batchMaxChanges, most), most);
+  }
   // The peer holds what it sent us (its stream is in seq order per origin).
   for (const Change& c : changes) {
     auto& slot = peerVector_[c.origin];

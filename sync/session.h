@@ -11,7 +11,9 @@
 // 3. Each side streams what the other lacks: a *round* reads the local version vector S,
 //    sends ChangeBatch 1..n from Store::changesSince(peer vector) with up to `window`
 //    unacknowledged batches in flight (no round trip per batch), then CaughtUp{S}. The
-//    receiver applies each batch in one transaction (Store::apply) and acks it; on CaughtUp it
+//    receiver applies the batches that arrived together in one transaction (Store::apply; at
+//    most SessionConfig::applyMaxChanges and about applyTargetMs of work), then acks each
+//    one; on CaughtUp it
 //    calls Store::advanceVersionVector(S) and acks. Batches and CaughtUps share one number
 //    sequence per direction; a gap or reordering closes the session.
 // 4. Live: whenever the local vector is not covered by what the peer is known to hold (local
@@ -44,9 +46,17 @@ namespace unionsync {
 struct SessionConfig {
   std::size_t batchMaxChanges = 1000;
   std::size_t batchMaxBytes = 768 * 1024;  // encoded batches stay below 1 MiB
-  // Unacknowledged batches in flight: enough that the receiver finds several waiting and
-  // applies them in one transaction (one commit per few thousand changes, not per batch).
-  std::size_t window = 24;
+  // Received batches that arrived together are applied in one store transaction of at most
+  // this many changes: a commit's fixed cost (the syncs, the index pages it rewrites) is
+  // shared by more changes (docs/BENCHMARKS.md "Catch-up path").
+  std::size_t applyMaxChanges = 32000;
+  // ... and of about this much apply time at most, judged from the previous transaction's
+  // pace, so that acks reach the peer well within its timeoutMs on a slow disk or a large
+  // store.
+  std::int64_t applyTargetMs = 1500;
+  // Unacknowledged batches in flight: more than one transaction's worth, so the sender keeps
+  // streaming while the receiver applies.
+  std::size_t window = 48;
   std::int64_t heartbeatMs = 1000;
   std::int64_t timeoutMs = 6000;      // silence after which the peer is considered dead
   std::int64_t helloTimeoutMs = 8000;  // no Hello answer within this: unreachable
@@ -160,6 +170,7 @@ class Session {
   void onHello(HelloMsg&& hello);
   void handleFrame(std::string_view frame);
   void onBatch(BatchMsg&& batch);
+  // Applies the pending batches in one transaction and acks them; closes on a failed apply.
   void flushBatches();
   // Records entering the peer's scope (PeerRules::sendWhole) go in their own batches.
   void sendWholeRecords(const std::vector<Change>& sent);
@@ -213,6 +224,8 @@ class Session {
   std::uint64_t expectedInNo_ = 1;
   std::vector<Change> pendingChanges_;        // received batches not yet applied
   std::vector<std::uint64_t> pendingBatches_;
+  // Changes one transaction takes at most, from the last apply's pace (flushBatches).
+  std::size_t applyLimit_ = 0;
   SessionStats stats_;
   std::int64_t startedMs_ = 0;
   std::int64_t lastSendMs_ = 0;
