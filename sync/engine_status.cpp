@@ -23,6 +23,7 @@ void addStats(SessionStats& into, const SessionStats& s) {
   into.changesReceived += s.changesReceived;
   into.batchesSent += s.batchesSent;
   into.batchesReceived += s.batchesReceived;
+  into.transactions += s.transactions;
   into.bytesSent += s.bytesSent;
   into.bytesReceived += s.bytesReceived;
   into.fieldsWon += s.fieldsWon;

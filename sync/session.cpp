@@ -414,6 +414,7 @@ void Session::dropHandedOff() {
 
 void Session::noteApplied(const ApplyStats& applied, std::size_t batches, std::size_t changes) {
   stats_.batchesReceived += batches;
+  stats_.transactions += 1;
   stats_.changesReceived += changes;
   stats_.fieldsWon += applied.fieldsWon;
   stats_.conflicts += applied.conflicts;

@@ -78,6 +78,7 @@ struct SessionStats {
   std::uint64_t changesReceived = 0;
   std::uint64_t batchesSent = 0;
   std::uint64_t batchesReceived = 0;
+  std::uint64_t transactions = 0;  // store transactions that applied received batches
   std::uint64_t bytesSent = 0;
   std::uint64_t bytesReceived = 0;
   std::uint64_t fieldsWon = 0;

@@ -130,6 +130,7 @@ TEST_CASE("session apply: batches that arrive together share transactions of at 
   CHECK(h.b.caughtUpBothWays());
   CHECK(n.na.store->digest() == n.nb.store->digest());
   CHECK(h.b.stats().batchesReceived == 10);
+  CHECK(h.b.stats().transactions == 4);
   CHECK(h.b.stats().changesReceived == 1000);
 }
 
