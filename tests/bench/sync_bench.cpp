@@ -10,7 +10,14 @@
 // The ratio (b)/(a) is issue 9's figure; the rules' and the signatures' cost per call are
 // then timed directly.
 //
-//   sync_bench [--members N] [--no-fsync] [--dir DIR] [--verbose]
+// Then, in (a), the receiver's engine stops, the source writes N/10 new members, and the
+// receiver catches up again: lacking a tenth, it should take about a tenth of the full
+// catch-up's time (issue 12).
+//
+//   sync_bench [--members N] [--no-fsync] [--dir DIR] [--verbose] [--catch-up-only]
+//              [--apply-max N] [--window N]
+// --catch-up-only stops after (a)'s full catch-up (for a profiler: nothing else runs);
+// --apply-max and --window set SessionConfig::applyMaxChanges and window on both sides.
 #include <sys/resource.h>
 
 #include <fmt/format.h>
@@ -24,6 +31,7 @@
 #include "app/internal/store_access.h"
 #include "app/node.h"
 #include "app/records/member_identity.h"
+#include "app/records/received_check.h"
 #include "app/records/scoped_digest.h"
 #include "store/change_signature.h"
 #include "sync/certificate.h"
@@ -122,6 +130,7 @@ struct Context {
   std::string key;  // deployment key (member ids)
   const DistrictTree* tree = nullptr;
   double bulkSeconds = 0;  // the local write of the same members, for scale
+  SessionConfig session;
   Store::LocalWrite member(std::size_t i) const { return memberWrite(key, i, tree->communities[i % tree->communities.size()]); }
 };
 
@@ -132,6 +141,7 @@ EngineOptions engineOptions(const Context& ctx, Node& node, const char* who, std
     if (verbose) fmt::print(stderr, "[{}] {}\n", who, line);
   };
   o.federation = std::move(federation);
+  o.session = ctx.session;
   return o;
 }
 
@@ -141,11 +151,19 @@ struct CatchUp {
   PeerStatus receiverView;     // the receiver's status of the source
 };
 
-void printCatchUp(const Context& ctx, const CatchUp& c) {
-  fmt::print("full catch-up:        {:.2f} s  {:>9.0f} records/s  ({:.2f}x the local bulk write time; {:.1f} MB received, "
-             "{} changes received, {} batches, {} sessions)\n",
-             c.seconds, ctx.members / c.seconds, c.seconds / ctx.bulkSeconds, c.receiverView.total.bytesReceived / 1e6,
-             c.receiverView.total.changesReceived, c.receiverView.total.batchesReceived, c.receiverView.sessions);
+// What a catch-up brings, for its figures.
+struct Scale {
+  const char* label;
+  std::size_t members;
+  double bulkSeconds;  // the local write of those members
+};
+
+void printCatchUp(const CatchUp& c, const Scale& scale) {
+  fmt::print("{:<22}{:.2f} s  {:>9.0f} records/s  ({:.2f}x the local bulk write time; {:.1f} MB received, "
+             "{} changes received, {} batches in {} transactions, {} sessions)\n",
+             scale.label, c.seconds, scale.members / c.seconds, c.seconds / scale.bulkSeconds, c.receiverView.total.bytesReceived / 1e6,
+             c.receiverView.total.changesReceived, c.receiverView.total.batchesReceived, c.receiverView.total.transactions,
+             c.receiverView.sessions);
   if (c.receiverView.total.changesRefused || c.receiverView.total.changesParked)
     fmt::print("  REFUSED {} / parked {} changes: {}\n", c.receiverView.total.changesRefused,
                c.receiverView.total.changesParked, c.receiverView.total.lastRefusal);
@@ -163,7 +181,7 @@ void printCatchUp(const Context& ctx, const CatchUp& c) {
 // partial), until the first check ends. Verification starts only after the catch-up, so the
 // first time is the catch-up without it and the second with it. Prints the figures.
 std::optional<CatchUp> catchUp(Context& ctx, Node& receiver, const EngineOptions& options, const std::string& sourceKey,
-                               const VersionVector& target, std::unique_ptr<Engine>& engine) {
+                               const VersionVector& target, std::unique_ptr<Engine>& engine, const Scale& scale) {
   CatchUp out;
   auto t0 = Clock_::now();
   engine = Engine::start(internal::storeOf(receiver), ctx.clock, options).value();
@@ -189,7 +207,7 @@ std::optional<CatchUp> catchUp(Context& ctx, Node& receiver, const EngineOptions
     status = verified;
   }
   out.receiverView = *status->findPeer(sourceKey);
-  printCatchUp(ctx, out);
+  printCatchUp(out, scale);
   return out;
 }
 
@@ -265,13 +283,14 @@ void copyRecords(Node& from, Node& to, Kind kind) {
   });
 }
 
-// Writes the members locally (what an import does), in transactions of 20k; seconds taken.
-double bulkWrite(const Context& ctx, Node& node) {
+// Writes members [from, to) locally (what an import does), in transactions of 20k; seconds
+// taken.
+double bulkWrite(const Context& ctx, Node& node, std::size_t from, std::size_t to) {
   auto t0 = Clock_::now();
   constexpr std::size_t kChunk = 20000;
-  for (std::size_t first = 0; first < ctx.members; first += kChunk) {
+  for (std::size_t first = from; first < to; first += kChunk) {
     std::vector<Store::LocalWrite> writes;
-    for (std::size_t i = first; i < std::min(ctx.members, first + kChunk); ++i) writes.push_back(ctx.member(i));
+    for (std::size_t i = first; i < std::min(to, first + kChunk); ++i) writes.push_back(ctx.member(i));
     if (!internal::storeOf(node).writeMany(writes)) throw std::runtime_error("bulk write failed");
   }
   return seconds(t0, Clock_::now());
@@ -284,14 +303,19 @@ int main(int argc, char** argv) {
   Context ctx;
   ctx.members = 1'000'000;
   bool durable = true;
+  bool catchUpOnly = false;
   std::string base;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--members") && i + 1 < argc) ctx.members = std::stoull(argv[++i]);
     else if (!std::strcmp(argv[i], "--no-fsync")) durable = false;
     else if (!std::strcmp(argv[i], "--dir") && i + 1 < argc) base = argv[++i];
     else if (!std::strcmp(argv[i], "--verbose")) ctx.verbose = true;
+    else if (!std::strcmp(argv[i], "--catch-up-only")) catchUpOnly = true;
+    else if (!std::strcmp(argv[i], "--apply-max") && i + 1 < argc) ctx.session.applyMaxChanges = std::stoull(argv[++i]);
+    else if (!std::strcmp(argv[i], "--window") && i + 1 < argc) ctx.session.window = std::stoull(argv[++i]);
     else {
-      fmt::print("usage: sync_bench [--members N] [--no-fsync] [--dir DIR] [--verbose]\n");
+      fmt::print("usage: sync_bench [--members N] [--no-fsync] [--dir DIR] [--verbose] [--catch-up-only] "
+                 "[--apply-max N] [--window N]\n");
       return 2;
     }
   }
@@ -315,7 +339,7 @@ int main(int argc, char** argv) {
   fmt::print("sync_bench: {} members in {} community unions, fsync {}, load average {:.1f}\n", members,
              tree.communities.size(), durable ? "on" : "off", loadAverage());
   // 1. Local bulk write of the members (what an import does), outside any deployment.
-  ctx.bulkSeconds = bulkWrite(ctx, *a);
+  ctx.bulkSeconds = bulkWrite(ctx, *a, 0, ctx.members);
   fmt::print("local bulk write:     {:.2f} s  {:>9.0f} records/s\n", ctx.bulkSeconds, members / ctx.bulkSeconds);
 
   const auto idA = loadOrCreateIdentity(a->dataDir()).value();
@@ -336,13 +360,35 @@ int main(int argc, char** argv) {
   ea->trustChanged();
   const EngineOptions ob = engineOptions(ctx, *b, "B", nullptr);
   std::unique_ptr<Engine> eb;
-  const auto plain = catchUp(ctx, *b, ob, idA.publicKey, internal::storeOf(*a).versionVector(), eb);
+  const auto plain = catchUp(ctx, *b, ob, idA.publicKey, internal::storeOf(*a).versionVector(), eb,
+                             {"full catch-up:", members, ctx.bulkSeconds});
   if (!plain) return 1;
   const bool equal = internal::storeOf(*a).digest() == internal::storeOf(*b).digest() && internal::storeOf(*b).count(Kind::Member) == members;
   fmt::print("digests equal:        {} ({} members on B)\n", equal ? "yes" : "NO", internal::storeOf(*b).count(Kind::Member));
+  if (catchUpOnly) {
+    eb.reset();
+    ea.reset();
+    std::filesystem::remove_all(base);
+    return equal ? 0 : 1;
+  }
 
   // 3a. One changed member.
   oneChange(ctx, *a, *ea, endpointA, idA.publicKey, *b, ob, eb, 0);
+
+  // 3b. B lacks a tenth: N/10 new members written at A while B's engine is stopped.
+  eb.reset();
+  const std::size_t tenth = members / 10;
+  const double tenthBulk = bulkWrite(ctx, *a, members, members + tenth);
+  fmt::print("\nB lacks {} new members (local bulk write at A: {:.2f} s)\n", tenth, tenthBulk);
+  (void)TrustStore::open(b->dataDir()).value().trust(idA.publicKey, "甲", endpointA, 0);  // not the proxy's port
+  const auto partialCatchUp = catchUp(ctx, *b, ob, idA.publicKey, internal::storeOf(*a).versionVector(), eb,
+                                      {"catch-up of a tenth:", tenth, tenthBulk});
+  if (!partialCatchUp) return 1;
+  const bool tenthEqual = internal::storeOf(*a).digest() == internal::storeOf(*b).digest() &&
+                          internal::storeOf(*b).count(Kind::Member) == members + tenth;
+  fmt::print("digests equal:        {} ({} members on B); {:.3f}x the full catch-up's time for {:.3f}x its members\n",
+             tenthEqual ? "yes" : "NO", internal::storeOf(*b).count(Kind::Member), partialCatchUp->seconds / plain->seconds,
+             static_cast<double>(tenth) / static_cast<double>(members));
 
   // 4. Idle CPU of the two connected nodes (both engines live in this process).
   std::this_thread::sleep_for(std::chrono::seconds(1));
@@ -373,7 +419,7 @@ int main(int argc, char** argv) {
     fmt::print("grant failed: {}\n", granted ? "S did not become the root" : granted.error().message);
     return 1;
   }
-  const double signedBulk = bulkWrite(ctx, *sRoot);
+  const double signedBulk = bulkWrite(ctx, *sRoot, 0, ctx.members);
   fmt::print("local bulk write, signed: {:.2f} s  {:>9.0f} records/s  ({:.2f}x unsigned, {:+.1f} us per change)\n", signedBulk,
              members / signedBulk, signedBulk / ctx.bulkSeconds, (signedBulk - ctx.bulkSeconds) * 1e6 / static_cast<double>(members));
   copyRecords(*sRoot, *c, Kind::Certificate);
@@ -389,7 +435,8 @@ int main(int argc, char** argv) {
   (void)TrustStore::open(c->dataDir()).value().trust(idS.publicKey, "甲", endpointA2, 0);
   const EngineOptions oc = engineOptions(ctx, *c, "C", c->federation().policy());
   std::unique_ptr<Engine> ec;
-  const auto ruled = catchUp(ctx, *c, oc, idS.publicKey, internal::storeOf(*sRoot).versionVector(), ec);
+  const auto ruled = catchUp(ctx, *c, oc, idS.publicKey, internal::storeOf(*sRoot).versionVector(), ec,
+                             {"full catch-up:", members, ctx.bulkSeconds});
   if (!ruled) return 1;
   // A benchmark that silently measured the unrestricted path would be worse than none.
   const PeerStatus* cAtA = ea2->status()->findPeer(idC.publicKey);
@@ -445,22 +492,30 @@ int main(int argc, char** argv) {
   microsPerCall(sample, "A: refusal of C's change (C's scope: the top organization)", [&](const Record& r) {
     return rulesAforC->gate().refusal(change, std::nullopt, r, lookupA).empty();
   });
+  // The schema check every received change passes (app/records/received_check.h), here of
+  // the changes that created the members, as a receiver without them sees them.
+  const ReceivedValidator check = makeReceivedValidator([&] { return ctx.key; }, ctx.clock);
+  std::vector<Change> created;
+  for (Change& ch : storeA.changesSince({}, {}, sample.size() + 1000, SIZE_MAX).changes)
+    if (ch.kind == Kind::Member && created.size() < sample.size()) created.push_back(std::move(ch));
+  microsPerCall(created, "C: received-change check of a new member (validateReceived)", [&](const Change& ch) {
+    const ReceivedVerdict verdict = check(ch, std::nullopt, Record{ch.kind, ch.id, {}}, lookupC);
+    return verdict.refusal.empty() && !verdict.waitFor;
+  });
 
   // 6. Origin signatures per change: signing (each local write inside a deployment), and the
-  // check a receiver makes of a change whose sender does not answer for its origin.
+  // check a receiver makes of a change whose sender does not answer for its origin, over the
+  // members' changes (signed; the tree was copied in before the grant, unsigned).
   const auto signing = loadOrCreateSigningKey(sRoot->dataDir()).value();
-  std::vector<Change> signedChanges;  // the members' (the tree was copied in before the grant: unsigned)
-  for (Change& ch : storeA.changesSince({}, {}, sample.size() + 1000, SIZE_MAX).changes)
-    if (ch.kind == Kind::Member && signedChanges.size() < sample.size()) signedChanges.push_back(std::move(ch));
-  fmt::print("\norigin signatures per change, {} changes:\n", signedChanges.size());
-  microsPerCall(signedChanges, "sign: digest + Ed25519 signature", [&](const Change& ch) {
+  fmt::print("\norigin signatures per change, {} changes:\n", created.size());
+  microsPerCall(created, "sign: digest + Ed25519 signature", [&](const Change& ch) {
     return signChangeDigest(changeDigest(ch, {}), signing) != Signature{};
   });
-  microsPerCall(signedChanges, "verify: digest + Ed25519 check (relayed change)", [&](const Change& ch) {
+  microsPerCall(created, "verify: digest + Ed25519 check (relayed change)", [&](const Change& ch) {
     return ch.signature && changeSignatureVerifies(changeDigest(ch, ch.signature->absent), ch.signature->bytes, signing.publicKey);
   });
   fmt::print("load average at the end {:.1f}\n", loadAverage());
 
   std::filesystem::remove_all(base);
-  return equal && ruledEqual ? 0 : 1;
+  return equal && tenthEqual && ruledEqual ? 0 : 1;
 }
