@@ -125,6 +125,8 @@ struct Engine::Core {
   void sendToRouter(Link* link, std::string&& frame);
   void replyError(const std::string& rid, WireErrorCode code, const std::string& reason);
   void handleRouter();
+  // Hands frames [from, to) of one connection to its session (Session::receive: the caller
+  // ends with Session::endOfFrames).
   void handleRouterFrames(std::vector<std::pair<std::string, zmq::message_t>>& frames, std::size_t from,
                           std::size_t to);
   void reap();

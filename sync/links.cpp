@@ -14,6 +14,27 @@ namespace {
 
 constexpr std::size_t kMaxClosedRoutingIds = 4096;
 
+// Batches a session keeps back for frames still waiting are applied after this long anyway
+// (frames of other links on the shared router socket must not keep them waiting).
+constexpr std::int64_t kMaxKeptMs = 200;
+
+// A message is waiting on `socket` (ZMQ_EVENTS; false when the socket cannot say).
+bool readable(zmq::socket_t& socket) {
+  try {
+    return (socket.get(zmq::sockopt::events) & ZMQ_POLLIN) != 0;
+  } catch (const zmq::error_t&) {
+    return false;
+  }
+}
+
+// After a handler handed `session` the frames it read: the batches it keeps back share a
+// transaction with the frames still waiting (the poll returns at once for them), unless
+// none wait or they have waited kMaxKeptMs.
+void endOfFramesUnlessMoreWait(Session& session, bool moreWaiting, std::int64_t nowMs) {
+  const std::int64_t kept = session.keptSinceMs();
+  if (!moreWaiting || (kept > 0 && nowMs - kept >= kMaxKeptMs)) session.endOfFrames();
+}
+
 }  // namespace
 
 std::optional<MonitorEvent> readMonitorEvent(zmq::socket_t& monitor) {
@@ -88,6 +109,7 @@ void Engine::Core::openOutbound(PeerEntry& e) {
 
 void Engine::Core::handleDealer(Link& link) {
   const auto start = std::chrono::steady_clock::now();
+  bool drained = false;
   while (!link.session->closed() && !overBudget(start)) {
     // Take what has arrived, then hand it over at once: consecutive batches share a commit.
     std::vector<zmq::message_t> frames;
@@ -100,13 +122,17 @@ void Engine::Core::handleDealer(Link& link) {
       }
       frames.push_back(std::move(parts.front()));  // a DEALER peer frame is one part; drop extra parts
     }
-    if (frames.empty()) break;
+    if (frames.empty()) {
+      drained = true;
+      break;
+    }
     std::vector<std::string_view> views;
     views.reserve(frames.size());
     for (const auto& f : frames) views.emplace_back(static_cast<const char*>(f.data()), f.size());
-    link.session->onFrames(views);
+    link.session->receive(views);
     dirty = true;
   }
+  endOfFramesUnlessMoreWait(*link.session, !drained && readable(*link.dealer), clock.nowMs());
 }
 
 void Engine::Core::handleMonitor(Link& link) {
@@ -181,6 +207,7 @@ void Engine::Core::replyError(const std::string& rid, WireErrorCode code, const 
 
 void Engine::Core::handleRouter() {
   const auto start = std::chrono::steady_clock::now();
+  bool drained = false;
   while (!overBudget(start)) {
     std::vector<std::pair<std::string, zmq::message_t>> frames;  // (routing id, payload)
     while (frames.size() < kFramesPerWake) {
@@ -193,7 +220,10 @@ void Engine::Core::handleRouter() {
       if (parts.size() != 2) continue;  // a DEALER sends exactly one part
       frames.emplace_back(parts[0].to_string(), std::move(parts[1]));
     }
-    if (frames.empty()) return;
+    if (frames.empty()) {
+      drained = true;
+      break;
+    }
     dirty = true;
     // Consecutive frames of one connection are handled together.
     for (std::size_t i = 0; i < frames.size();) {
@@ -203,6 +233,9 @@ void Engine::Core::handleRouter() {
       i = j;
     }
   }
+  const bool moreWaiting = !drained && readable(*router);  // of any incoming link
+  for (auto& link : links)
+    if (!link->outbound) endOfFramesUnlessMoreWait(*link->session, moreWaiting, clock.nowMs());
 }
 
 void Engine::Core::handleRouterFrames(std::vector<std::pair<std::string, zmq::message_t>>& frames,
@@ -229,7 +262,7 @@ void Engine::Core::handleRouterFrames(std::vector<std::pair<std::string, zmq::me
   for (std::size_t k = from; k < to; ++k) {
     views.emplace_back(static_cast<const char*>(frames[k].second.data()), frames[k].second.size());
   }
-  if (!views.empty()) link->session->onFrames(views);
+  if (!views.empty()) link->session->receive(views);
 }
 
 void Engine::Core::reap() {

@@ -138,10 +138,18 @@ void Session::close(WireErrorCode code, std::string reason, bool notifyPeer) {
 void Session::onFrame(std::string_view frame) { onFrames({frame}); }
 
 void Session::onFrames(const std::vector<std::string_view>& frames) {
+  receive(frames);
+  endOfFrames();
+}
+
+void Session::receive(const std::vector<std::string_view>& frames) {
   for (std::string_view frame : frames) {
     if (state_ == SessionState::Closed) break;
     handleFrame(frame);
   }
+}
+
+void Session::endOfFrames() {
   flushBatches();
   maybeVerify();
 }
@@ -443,6 +451,7 @@ void Session::onBatch(BatchMsg&& batch) {
     pendingChanges_.insert(pendingChanges_.end(), std::make_move_iterator(batch.changes.begin()),
                            std::make_move_iterator(batch.changes.end()));
   }
+  if (pendingBatches_.empty()) keptSinceMs_ = lastReceiveMs_;
   pendingBatches_.push_back(batch.batchNo);
   if (pendingChanges_.size() >= applyLimit_) flushBatches();
 }
@@ -462,15 +471,7 @@ void Session::flushBatches() {
     return;
   }
   noteApplied(*applied, numbers.size(), changes.size());
-  // The next transaction takes what this one's pace fits in applyTargetMs, never less than
-  // one batch (a commit's fixed cost makes a small one look slow: the limit then grows back
-  // within a transaction or two).
-  if (const std::int64_t tookMs = clock_.nowMs() - startMs; tookMs > 0) {
-    const std::size_t most = std::max<std::size_t>(1, config_.applyMaxChanges);
-    const auto fits = static_cast<std::size_t>(std::max<std::int64_t>(0, config_.applyTargetMs)) * changes.size() /
-                      static_cast<std::size_t>(tookMs);
-    applyLimit_ = std::clamp<std::size_t>(fits, std::min(config_.batchMaxChanges, most), most);
-  }
+  adaptApplyLimit(changes.size(), clock_.nowMs() - startMs);
   // The peer holds what it sent us (its stream is in seq order per origin).
   for (const Change& c : changes) {
     auto& slot = peerVector_[c.origin];
@@ -479,6 +480,18 @@ void Session::flushBatches() {
     if (c.seq > shown) shown = c.seq;
   }
   for (std::uint64_t no : numbers) send(AckMsg{no});
+}
+
+void Session::adaptApplyLimit(std::size_t changes, std::int64_t tookMs) {
+  const std::size_t most = std::max<std::size_t>(1, config_.applyMaxChanges);
+  const std::size_t least = std::min(config_.batchMaxChanges, most);
+  const auto target = std::max<std::int64_t>(1, config_.applyTargetMs);
+  // A smaller transaction in time (the batches that had arrived) says nothing about the limit:
+  // a commit's fixed cost makes it look slow.
+  if (tookMs <= 0 || (changes < applyLimit_ && tookMs <= target)) return;
+  // What this transaction's pace fits in the target, never below one batch.
+  applyLimit_ = std::clamp<std::size_t>(static_cast<std::size_t>(target) * changes / static_cast<std::size_t>(tookMs),
+                                        least, most);
 }
 
 void Session::onCaughtUp(const CaughtUpMsg& caughtUp) {

@@ -50,13 +50,13 @@ struct SessionConfig {
   // this many changes: a commit's fixed cost (the syncs, the index pages it rewrites) is
   // shared by more changes (docs/BENCHMARKS.md "Catch-up path").
   std::size_t applyMaxChanges = 32000;
-  // ... and of about this much apply time at most, judged from the previous transaction's
-  // pace, so that acks reach the peer well within its timeoutMs on a slow disk or a large
-  // store.
+  // ... and of about this much apply time at most: the pace of the last transaction that
+  // reached the limit or took longer sets the limit (what fits in this time), so that acks
+  // reach the peer well within its timeoutMs on a slow disk or a large store.
   std::int64_t applyTargetMs = 1500;
-  // Unacknowledged batches in flight: more than one transaction's worth, so the sender keeps
-  // streaming while the receiver applies.
-  std::size_t window = 48;
+  // Unacknowledged batches in flight: two transactions' worth, so the sender keeps streaming
+  // while the receiver applies, and the receiver finds a whole transaction's worth waiting.
+  std::size_t window = 64;
   std::int64_t heartbeatMs = 1000;
   std::int64_t timeoutMs = 6000;      // silence after which the peer is considered dead
   std::int64_t helloTimeoutMs = 8000;  // no Hello answer within this: unreachable
@@ -125,6 +125,14 @@ class Session {
   // are applied in one store transaction (fewer commits while catching up) and then each is
   // acknowledged; the result is the same as handling them one by one.
   void onFrames(const std::vector<std::string_view>& frames);
+  // The same in parts, for a caller that reads frames while more keep arriving: receive()
+  // may keep the last change batches unapplied (decoded, not acknowledged) so that they share
+  // a transaction with those of the next call; endOfFrames() applies and acks what was kept.
+  // The caller calls endOfFrames() once no frame is waiting, before it waits for more.
+  void receive(const std::vector<std::string_view>& frames);
+  void endOfFrames();
+  // When the batches receive() keeps back began to wait (clock ms); 0 when none wait.
+  std::int64_t keptSinceMs() const { return pendingBatches_.empty() ? 0 : keptSinceMs_; }
   // Starts or continues streaming. `localVector` is the store's vector read just now (the
   // engine polls it); without it the session reads it when it needs it.
   void pump(const std::optional<VersionVector>& localVector = std::nullopt);
@@ -225,8 +233,11 @@ class Session {
   std::uint64_t expectedInNo_ = 1;
   std::vector<Change> pendingChanges_;        // received batches not yet applied
   std::vector<std::uint64_t> pendingBatches_;
-  // Changes one transaction takes at most, from the last apply's pace (flushBatches).
+  std::int64_t keptSinceMs_ = 0;              // when the first of pendingBatches_ arrived
+  // Changes one transaction takes at most (applyMaxChanges, lowered by slow transactions).
   std::size_t applyLimit_ = 0;
+  // Lowers or raises applyLimit_ after a transaction of `changes` that took `tookMs`.
+  void adaptApplyLimit(std::size_t changes, std::int64_t tookMs);
   SessionStats stats_;
   std::int64_t startedMs_ = 0;
   std::int64_t lastSendMs_ = 0;

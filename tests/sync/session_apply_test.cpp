@@ -19,12 +19,12 @@ namespace {
 // A clock that moves `stepMs` on every reading: the session sees each apply take that long.
 class SteppingClock : public Clock {
  public:
-  explicit SteppingClock(std::int64_t stepMs) : stepMs_(stepMs) {}
-  std::int64_t nowMs() override { return now_ += stepMs_; }
+  explicit SteppingClock(std::int64_t stepMs) : stepMs(stepMs) {}
+  std::int64_t nowMs() override { return now_ += stepMs; }
+  std::int64_t stepMs;
 
  private:
   std::int64_t now_ = SystemClock().nowMs();
-  std::int64_t stepMs_;
 };
 
 SessionConfig config(std::size_t applyMaxChanges) {
@@ -65,12 +65,14 @@ struct Harness {
     b.onFrame(take(toB));
     while (!toA.empty()) a.onFrame(take(toA));
   }
-  // Hands B every frame waiting for it in one call, as the engine does with what arrived.
-  void deliverTogether() {
+  // Hands B every frame waiting for it in one call, as the engine does with what arrived;
+  // `more`: through Session::receive, as when more frames are already waiting.
+  void deliverTogether(bool more = false) {
     std::vector<std::string> frames(toB.begin(), toB.end());
     toB.clear();
     std::vector<std::string_view> views(frames.begin(), frames.end());
-    b.onFrames(views);
+    if (more) b.receive(views);
+    else b.onFrames(views);
   }
   void deliverToA() {
     while (!toA.empty()) a.onFrame(take(toA));
@@ -185,5 +187,53 @@ TEST_CASE("session apply: a bad frame among those that arrived together: what ca
   next.handshake();
   next.runToEnd();
   CHECK(next.b.stats().changesReceived == 800);
+  CHECK(n.na.store->digest() == n.nb.store->digest());
+}
+
+TEST_CASE("session apply: a full transaction in time lets the limit grow back; a smaller one leaves it") {
+  Nodes n(3000);
+  SteppingClock clock(3000);
+  Harness h(n.na, n.nb, clock, config(1000));
+  h.handshake();
+  h.deliverTogether();  // 1000 took 3 s: the limit falls to 500
+  clock.stepMs = 10;
+  h.deliverToA();
+  h.deliverTogether();
+  REQUIRE(h.acks.size() == 20);
+  CHECK(h.acks[14].heldByB == 1500);  // 500, a full transaction in 10 ms: back to 1000
+  CHECK(h.acks[19].heldByB == 2000);  // the other 500, at the end of the call
+  h.deliverToA();
+  h.deliverTogether();
+  REQUIRE(h.acks.size() >= 30);
+  CHECK(h.acks[20].heldByB == 3000);  // 1000 at once: the smaller one changed nothing
+  CHECK(n.na.store->digest() == n.nb.store->digest());
+}
+
+TEST_CASE("session apply: batches kept back by receive() wait for the next frames, unacked, until endOfFrames()") {
+  Nodes n(1000);
+  Harness h(n.na, n.nb, n.clock, config(32000));
+  h.handshake();
+  // Half the window, kept: decoded, neither stored nor acked.
+  std::deque<std::string> later(h.toB.begin() + 6, h.toB.end());
+  h.toB.erase(h.toB.begin() + 6, h.toB.end());
+  h.deliverTogether(true);
+  CHECK(h.acks.empty());
+  CHECK(n.nb.store->count(Kind::Organization) == 0);
+  CHECK(h.b.keptSinceMs() > 0);
+  // Three more join them; endOfFrames() applies the eight in one transaction.
+  for (int i = 0; i < 3; ++i) h.toB.push_back(Harness::take(later));
+  h.deliverTogether(true);
+  CHECK(h.acks.empty());
+  h.b.endOfFrames();
+  REQUIRE(h.acks.size() == 8);
+  CHECK(h.acks.front().heldByB == 800);
+  CHECK(h.b.keptSinceMs() == 0);
+  CHECK(h.b.stats().transactions == 1);
+  // The rest ends with A's caught-up, which applies what was kept before it.
+  h.toB = std::move(later);
+  h.deliverTogether(true);
+  REQUIRE(h.acks.size() == 11);
+  CHECK(h.acks[9].heldByB == 1000);
+  CHECK(h.b.stats().transactions == 2);
   CHECK(n.na.store->digest() == n.nb.store->digest());
 }
