@@ -498,7 +498,7 @@ int main(int argc, char** argv) {
   std::vector<Change> created;
   for (Change& ch : storeA.changesSince({}, {}, sample.size() + 1000, SIZE_MAX).changes)
     if (ch.kind == Kind::Member && created.size() < sample.size()) created.push_back(std::move(ch));
-  microsPerCall(created, "C: received-change check of a new member (validateReceived)", [&](const Change& ch) {
+  microsPerCall(created, "C: validateReceived of a new member (schema check)", [&](const Change& ch) {
     const ReceivedVerdict verdict = check(ch, std::nullopt, Record{ch.kind, ch.id, {}}, lookupC);
     return verdict.refusal.empty() && !verdict.waitFor;
   });
