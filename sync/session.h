@@ -13,9 +13,9 @@
 //    unacknowledged batches in flight (no round trip per batch), then CaughtUp{S}. The
 //    receiver applies the batches that arrived together in one transaction (Store::apply; at
 //    most SessionConfig::applyMaxChanges and about applyTargetMs of work), then acks each
-//    one; on CaughtUp it
-//    calls Store::advanceVersionVector(S) and acks. Batches and CaughtUps share one number
-//    sequence per direction; a gap or reordering closes the session.
+//    one; on CaughtUp it calls Store::advanceVersionVector(S) and acks. Batches and
+//    CaughtUps share one number sequence per direction; a gap or reordering closes the
+//    session.
 // 4. Live: whenever the local vector is not covered by what the peer is known to hold (local
 //    writes, other processes' writes, changes relayed from a third node), a new round starts.
 // 5. Heartbeats every heartbeatMs when nothing else was sent; a peer silent for
