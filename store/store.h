@@ -237,7 +237,8 @@ class Store {
   void forEachFields(Kind kind, std::span<const std::string_view> fields, const IdRange& range,
                      const FieldsVisitor& visit) const;
   std::size_t count(Kind kind) const;
-  // Record ids whose indexed field matches, in (value, id) order.
+  // Record ids whose indexed field matches, in (value, id) order; none for a field the store
+  // does not index (StoreOptions::indexedFields).
   std::vector<RecordId> lookup(const IndexQuery& query) const;
   // Counter values of one organization (hex id).
   CounterMap counters(const std::string& orgHex) const;
