@@ -799,6 +799,8 @@ struct Store::Impl {
     txn.put(changes, changeKey(origin, seq), codec::recordKey(w.kind, w.id));
     storeRecord(txn, before, after, displaced);
     if (options.signLocal) {
+      // The digest's inputs behind one pointer: std::function keeps a one-pointer lambda
+      // without allocating, and an import makes a million of them.
       struct Parts {
         const Store::LocalWrite& w;
         Origin origin;

@@ -3,6 +3,8 @@
 #include "app/records/received_check.h"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <lmdb.h>
 
 #include <algorithm>
 #include <cctype>
@@ -490,4 +492,35 @@ TEST_CASE("received: valid changes in two different orders give equal digests") 
   CHECK(internal::storeOf(*backward.node).parkedCount() == 0);
   CHECK(internal::storeOf(*forward.node).digest() == internal::storeOf(*backward.node).digest());
   CHECK(internal::storeOf(*forward.node).count(Kind::Member) == 1);
+}
+
+TEST_CASE("received: a peer that sends a thousand made-up field names stores none of them, nor numbers them") {
+  Peers p;
+  // What the receiver's store numbers, read with LMDB itself once the node is closed.
+  auto numberedNames = [&] {
+    p.receiver.node.reset();
+    MDB_env* env = nullptr;
+    REQUIRE(mdb_env_create(&env) == 0);
+    mdb_env_set_maxdbs(env, 32);
+    REQUIRE(mdb_env_open(env, p.receiver.dir.sub("node").c_str(), MDB_RDONLY, 0600) == 0);
+    MDB_txn* txn = nullptr;
+    REQUIRE(mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn) == 0);
+    MDB_dbi names;
+    REQUIRE(mdb_dbi_open(txn, "field_names", 0, &names) == 0);
+    MDB_stat stat{};
+    REQUIRE(mdb_stat(txn, names, &stat) == 0);
+    mdb_txn_abort(txn);
+    mdb_env_close(env);
+    p.receiver.node = std::move(Node::open(p.receiver.dir.sub("node"), p.receiver.clock, p.receiver.random,
+                                           NodeOptions{.durable = false}).value());
+    return stat.ms_entries;
+  };
+  const std::size_t before = numberedNames();
+  std::vector<Change> lies;
+  for (std::uint64_t i = 0; i < 1000; ++i) lies.push_back(p.member({{fmt::format("made_up_{}", i), "x"}}, i + 1));
+  const ApplyStats stats = p.receive(lies);
+  CHECK(stats.refused == 1000);
+  CHECK(contains(firstRefusal(stats), "made_up_0"));
+  CHECK_FALSE(p.receiver.node->get(Kind::Member, p.memberId()).has_value());
+  CHECK(numberedNames() == before);
 }

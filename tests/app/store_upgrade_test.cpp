@@ -15,6 +15,7 @@
 
 #include "app/node.h"
 #include "store/format_version.h"
+#include "store/lmdb.h"
 #include "tests/support/temp_dir.h"
 
 using namespace unionsync;
@@ -72,7 +73,7 @@ std::size_t numberedNames(const std::string& node) {
 
 std::string bigEndian(std::uint64_t v) {
   std::string out;
-  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>(v >> shift));
+  lmdb::appendBigEndian(out, v);
   return out;
 }
 

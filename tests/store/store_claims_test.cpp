@@ -478,3 +478,21 @@ TEST_CASE("a store of a newer format is refused unchanged; one without a format 
   mdb_txn_abort(txn);
   mdb_env_close(env);
 }
+
+TEST_CASE("a field-name table with a gap is reported as damage, never read as other names") {
+  Node n(43);
+  REQUIRE(n.store->write(Kind::Member, idOf(1), {{"name", "张三"}, {"mobile", "13800138000"}}).has_value());
+  auto removeFirstName = [](MDB_txn* txn) {
+    MDB_dbi names;
+    REQUIRE(mdb_dbi_open(txn, "field_names", 0, &names) == 0);
+    const std::string first(4, '\0');  // number 0, big-endian
+    MDB_val key{first.size(), const_cast<char*>(first.data())};
+    REQUIRE(mdb_del(txn, names, &key, nullptr) == 0);
+  };
+  // Opening numbers the index names (and so reads the table), or the first read does.
+  auto reopenAndRead = [&] {
+    n.reopenAfter(removeFirstName);
+    (void)n.store->get(Kind::Member, idOf(1));
+  };
+  CHECK_THROWS_WITH_AS(reopenAndRead(), doctest::Contains("damaged"), std::runtime_error);
+}

@@ -269,19 +269,24 @@ TEST_CASE("applying a batch twice or in another order gives the same state") {
   CHECK(c.store->digest() == a.store->digest());
 }
 
+// A store in `dir`/node without fsync, whose map starts at `mapSize` bytes.
+std::unique_ptr<Store> storeWithMap(const TempDir& dir, std::size_t mapSize, Clock& clock, std::uint64_t seed) {
+  SeededRandom random(seed);
+  StoreOptions options;
+  options.durable = false;
+  options.initialMapSize = mapSize;
+  return std::move(Store::create(dir.sub("node"), "n", options, clock, random).value());
+}
+
 TEST_CASE("the map grows past the default 64 MiB when full instead of failing the write") {
   TempDir dir;
   ManualClock clock(1'700'000'000'000);
-  SeededRandom random(17);
-  StoreOptions options;
-  options.durable = false;
-  CHECK(options.initialMapSize == std::size_t{64} << 20);
-  auto store = Store::create(dir.sub("node"), "n", options, clock, random);
-  REQUIRE(store.has_value());
-  auto written = (*store)->writeMany(bulkWrites(3500, 20000));
+  CHECK(StoreOptions{}.initialMapSize == std::size_t{64} << 20);
+  auto store = storeWithMap(dir, StoreOptions{}.initialMapSize, clock, 17);
+  auto written = store->writeMany(bulkWrites(3500, 20000));
   REQUIRE_MESSAGE(written.has_value(), (written ? "" : written.error().message));
   CHECK(*written == 3500);
-  CHECK((*store)->count(Kind::Member) == 3500);
+  CHECK(store->count(Kind::Member) == 3500);
   // The data file cannot be larger than the map: it grew.
   CHECK(std::filesystem::file_size(dir.sub("node") + "/data.mdb") > (std::size_t{64} << 20));
 }
@@ -291,11 +296,7 @@ TEST_CASE("lastCommitId may be asked on another thread while writes grow the map
   // remapped meta pages and crashed (seen in store_bench and sync_bench at 1M members).
   TempDir dir;
   ManualClock clock(1'700'000'000'000);
-  SeededRandom random(19);
-  StoreOptions options;
-  options.durable = false;
-  options.initialMapSize = std::size_t{1} << 20;  // many resizes
-  auto store = std::move(Store::create(dir.sub("node"), "n", options, clock, random).value());
+  auto store = storeWithMap(dir, std::size_t{1} << 20, clock, 19);  // many resizes
   std::atomic<bool> done{false};
   std::uint64_t last = 0, seen = 0;
   std::thread poller([&] {
