@@ -1,6 +1,7 @@
 #include "store/sorted_writes.h"
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <thread>
@@ -24,6 +25,14 @@ int SortedWrites::compare(const Write& a, const Write& b) const {
   if (a.head != b.head) return a.head < b.head ? -1 : 1;
   if (const int order = keyOf(a).compare(keyOf(b)); order != 0 || !duplicates_) return order;
   return valueOf(a).compare(valueOf(b));
+}
+
+bool SortedWrites::sameTarget(const Write& a, const Write& b) const {
+  // A key and its value lie side by side in bytes_: for duplicates one comparison covers both.
+  if (a.head != b.head || a.keySize != b.keySize) return false;
+  if (!duplicates_) return keyOf(a) == keyOf(b);
+  return a.valueSize == b.valueSize &&
+         std::memcmp(bytes_.data() + a.offset, bytes_.data() + b.offset, a.keySize + a.valueSize) == 0;
 }
 
 void SortedWrites::sort() {
@@ -51,7 +60,7 @@ void SortedWrites::flush(lmdb::Txn& txn, MDB_dbi dbi) {
   lmdb::Cursor cursor(txn, dbi);
   for (std::size_t i = 0; i < writes_.size(); ++i) {
     const Write& w = writes_[i];
-    if (i + 1 < writes_.size() && compare(writes_[i + 1], w) == 0) continue;
+    if (i + 1 < writes_.size() && sameTarget(writes_[i + 1], w)) continue;
     if (duplicates_ && w.erase)
       cursor.eraseDuplicate(keyOf(w), valueOf(w));
     else if (duplicates_)

@@ -56,6 +56,8 @@ class SortedWrites {
   std::string_view valueOf(const Write& w) const { return {bytes_.data() + w.offset + w.keySize, w.valueSize}; }
   // The order writes are made in: by key (and value, for duplicates).
   int compare(const Write& a, const Write& b) const;
+  // Whether two writes are to the same key (the same pair, for duplicates): compare() == 0.
+  bool sameTarget(const Write& a, const Write& b) const;
   // Sorts writes_ into that order, writes to one key in the order they were collected.
   void sort();
 

@@ -141,6 +141,31 @@ TEST_CASE("local writes stamp fields, skip unchanged values and keep one index e
   CHECK(all.changes[0].seq == 2);
 }
 
+TEST_CASE("a field named twice in one write keeps the later value; writing empty to an absent field changes nothing") {
+  Node a(1);
+  REQUIRE(a.store->write(Kind::Member, idOf(1), {{"name", "张三"}, {"org", "o1"}, {"name", "张叁"}}).value());
+  auto r = a.store->get(Kind::Member, idOf(1));
+  REQUIRE(r.has_value());
+  CHECK(r->get("name") == "张叁");
+  CHECK(r->fields.size() == 2);
+  CHECK(a.store->lookup({Kind::Member, "name", "张三", false, 10}).empty());
+  CHECK(a.store->lookup({Kind::Member, "name", "张叁", false, 10}) == std::vector<RecordId>{idOf(1)});
+  // The change that carries the name is the one stored, with one field per name.
+  auto all = a.store->changesSince({}, {}, 100, 1 << 20);
+  REQUIRE(all.changes.size() == 1);
+  CHECK(all.changes[0].fields.size() == 2);
+
+  CHECK_FALSE(a.store->write(Kind::Member, idOf(1), {{"phone", ""}}).value());
+  CHECK_FALSE(a.store->get(Kind::Member, idOf(1))->fields.contains("phone"));
+  // Set, then cleared in the same write: stored empty, as a later clear would be.
+  a.clock.advance(10);
+  REQUIRE(a.store->write(Kind::Member, idOf(1), {{"org", "o2"}, {"org", "o1"}}).value());
+  r = a.store->get(Kind::Member, idOf(1));
+  CHECK(r->get("org") == "o1");
+  CHECK(r->fields.at("org").seq == 2);
+  CHECK(r->fields.at("org").base == r->fields.at("name").stamp);
+}
+
 TEST_CASE("index lookups by exact value and prefix") {
   Node a(2);
   REQUIRE(a.store->write(Kind::Member, idOf(1), {{"name", "王淼"}}).has_value());
