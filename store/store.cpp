@@ -857,6 +857,28 @@ struct Store::Impl {
 
 namespace {
 
+std::string damagedFile(const std::string& dir, std::string_view detail) {
+  return fmt::format("数据目录 {} 中的 data.mdb 已损坏或不是 unionsync 的数据文件，未作任何改动；请从备份恢复到新的数据目录"
+                     "（unionsync --data 新目录 restore 备份文件） / data.mdb in {} is damaged or not a unionsync data file "
+                     "({}); nothing was changed: restore a backup into a new data folder (unionsync --data NEW restore BACKUP)",
+                     dir, dir, detail);
+}
+
+// What is missing when data.mdb is shorter than the pages its own header says are in use (a
+// copy cut short, a disk that filled during one); empty when it is whole. Reading a page past
+// the end of the mapped file would kill the process (SIGBUS), so this is checked first.
+std::string truncation(MDB_env* env, const std::string& dir) {
+  MDB_envinfo info;
+  MDB_stat stat;
+  lmdb::check(mdb_env_info(env, &info), "mdb_env_info");
+  lmdb::check(mdb_env_stat(env, &stat), "mdb_env_stat");
+  const auto needed = (static_cast<std::uintmax_t>(info.me_last_pgno) + 1) * stat.ms_psize;
+  std::error_code ec;
+  const std::uintmax_t size = std::filesystem::file_size(std::filesystem::path(dir) / "data.mdb", ec);
+  if (ec || size >= needed) return {};
+  return fmt::format("{} of {} bytes", size, needed);
+}
+
 Result<std::unique_ptr<Store::Impl>> openEnv(const std::string& dir, StoreOptions options,
                                              Clock& clock) {
   auto impl = std::make_unique<Store::Impl>();
@@ -870,8 +892,13 @@ Result<std::unique_ptr<Store::Impl>> openEnv(const std::string& dir, StoreOption
     lmdb::check(mdb_env_set_mapsize(impl->env, impl->options.initialMapSize), "mdb_env_set_mapsize");
     unsigned flags = MDB_NOTLS | (impl->options.durable ? 0 : MDB_NOSYNC);
     int rc = mdb_env_open(impl->env, dir.c_str(), flags, 0600);
+    if (rc == MDB_INVALID || rc == MDB_VERSION_MISMATCH || rc == MDB_CORRUPTED) return fail(damagedFile(dir, mdb_strerror(rc)));
+    if (rc == EACCES)
+      return fail(fmt::format("没有权限读写数据目录 {}：请用建立它的用户运行 / no permission to read and write the data "
+                              "folder {}: run as the user who made it", dir, dir));
     if (rc != MDB_SUCCESS)
       return fail(fmt::format("无法打开数据目录 {} / cannot open data directory: {}", dir, mdb_strerror(rc)));
+    if (std::string cut = truncation(impl->env, dir); !cut.empty()) return fail(damagedFile(dir, cut));
     // The upkeep below (fingerprints, a recount, an index rebuild) may need more room than the
     // map has: grow it and start again, as writes do.
     for (int attempt = 0;; ++attempt) {

@@ -247,7 +247,15 @@ void registerNodeCommands(CLI::App& root, CliContext& ctx) {
                                          ec ? ec.message() : std::strerror(errno)));
       if (auto copied = copyOwnerOnly(opts->file, dataFile.string()); !copied) return reportFailure(copied.error());
       auto node = ctx.openNode();
-      if (!node) return reportFailure(node.error());
+      if (!node) {
+        // A backup cut short or not a store: leave the folder as empty as it was, and say
+        // that the file given is at fault, not the folder.
+        fs::remove(dataFile, ec);
+        fs::remove(fs::path(ctx.dataDir) / "lock.mdb", ec);
+        return reportFailure(fmt::format("{}\n备份文件 {} 无法恢复（原因见上），数据目录 {} 仍为空：请换一份备份 / the backup {} "
+                                         "cannot be restored (see above); the data folder {} is left empty: use another backup",
+                                         node.error().message, opts->file, ctx.dataDir, opts->file, ctx.dataDir));
+      }
       // A restored node must never reuse sequence numbers it issued after the backup.
       auto epoch = (*node)->startNewEpoch();
       if (!epoch) return reportFailure(epoch.error());
