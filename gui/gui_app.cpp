@@ -104,6 +104,7 @@ std::expected<std::unique_ptr<GuiApp>, std::string> GuiApp::create(const GuiArgs
 
 GuiApp::~GuiApp() {
   persistSettings();
+  opening_.reset();  // waits for Node::open: a conversion under way is not cut short
   creation_.reset();
   // Views and the context own worker threads that wake the event loop: stop them first.
   for (auto& view : views_) view.reset();
@@ -118,23 +119,48 @@ GuiApp::~GuiApp() {
   glfwTerminate();
 }
 
-bool GuiApp::openNode() {
-  // Long one-time work on open (converting an older store: about a minute per million
-  // members) runs before the first frame: the title bar says so meanwhile.
-  auto notice = [this](const std::string& line) {
-    std::fprintf(stderr, "%s\n", line.c_str());
+void GuiApp::openNode() {
+  // The node opens on a worker. Usually that takes milliseconds and the first frame waits for
+  // it; long one-time work on open (converting an older store: about a minute per million
+  // members) is announced by a notice, and the window then says so until the node is open.
+  auto slot = std::make_shared<OpeningSlot>();
+  opening_ = std::make_unique<Job>(
+      [this, slot](Job::Control&) {
+        auto notice = [slot](const std::string& line) {
+          std::fprintf(stderr, "%s\n", line.c_str());
+          slot->preparing = true;
+          glfwPostEmptyEvent();
+        };
+        auto node = Node::open(args_.dataDir, clock_, random_, NodeOptions{.notice = notice});
+        if (node)
+          slot->node = std::move(*node);
+        else
+          slot->error = node.error().message;
+      },
+      [] { glfwPostEmptyEvent(); });
+  openingSlot_ = slot;
+  while (!opening_->finished() && !slot->preparing) glfwWaitEventsTimeout(0.1);
+  finishOpening();
+}
+
+void GuiApp::finishOpening() {
+  if (!opening_) return;
+  if (!opening_->finished()) {
+    welcome_.preparing = true;
     glfwSetWindowTitle(window_, "unionsync：正在整理数据目录（只做一次），请稍候… / preparing the data folder (once), please wait…");
-    glfwPollEvents();
-  };
-  auto node = Node::open(args_.dataDir, clock_, random_, NodeOptions{.notice = notice});
-  glfwSetWindowTitle(window_, kWindowTitle);
-  if (!node) {
-    welcome_.openError = node.error().message;
-    return false;
+    return;
   }
-  node_ = std::move(*node);
+  const std::string failure = opening_->failure();  // an exception escaping Node::open
+  opening_.reset();
+  std::shared_ptr<OpeningSlot> slot = std::move(openingSlot_);
+  welcome_.preparing = false;
+  if (slot->preparing) glfwSetWindowTitle(window_, kWindowTitle);
+  if (!slot->node) {
+    welcome_.openError = slot->error.empty() ? failure : slot->error;
+    return;
+  }
+  node_ = std::move(slot->node);
   startContext();
-  return true;
 }
 
 void GuiApp::startContext() {
@@ -216,13 +242,13 @@ void GuiApp::pump() {
 }
 
 bool GuiApp::busy() const {
-  if (creation_) return true;
+  if (creation_ || opening_) return true;
   if (!ctx_) return false;
   return ctx_->tasks.pending() > 0 || ctx_->writer.pending() > 0 || ctx_->members.busy() || ctx_->members.loading();
 }
 
 bool GuiApp::ready() const {
-  if (!ctx_) return !creation_;
+  if (!ctx_) return !creation_ && !opening_;
   const GuiContext& ctx = *ctx_;
   if (ctx.loadFailed) return ctx.tasks.pending() == 0;
   return ctx.orgsLoaded && ctx.tasks.pending() == 0 && !ctx.members.busy() &&
@@ -411,6 +437,7 @@ bool GuiApp::frame() {
   lap(lastFrame_.waitMs);
   if (glfwWindowShouldClose(window_)) return false;
 
+  finishOpening();
   finishCreation();
   if (ctx_) {
     try {

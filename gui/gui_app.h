@@ -7,6 +7,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <expected>
 #include <memory>
 #include <string>
@@ -56,7 +57,11 @@ class GuiApp {
 
  private:
   GuiApp() = default;
-  bool openNode();
+  // Opens the node of args_.dataDir on a worker (opening_), waiting for it unless it
+  // announces long work; finishOpening takes the node (or the reason it did not open) once
+  // the worker is done, and meanwhile has the welcome screen say the folder is being prepared.
+  void openNode();
+  void finishOpening();
   void startContext();
   void pump();
   void checkStore();
@@ -84,6 +89,13 @@ class GuiApp {
   GuiSettings settings_;
   Tr tr_;  // language before a node (and its context) exists
   WelcomeState welcome_;
+  struct OpeningSlot {  // what the opening worker leaves
+    std::unique_ptr<Node> node;
+    std::string error;
+    std::atomic<bool> preparing{false};  // a notice said long one-time work is under way
+  };
+  std::unique_ptr<Job> opening_;
+  std::shared_ptr<OpeningSlot> openingSlot_;
   std::unique_ptr<Job> creation_;  // creating a node (with demo data) from the welcome screen
   std::shared_ptr<std::unique_ptr<Node>> creationSlot_;  // where the job leaves the node
   std::shared_ptr<std::string> creationError_ = std::make_shared<std::string>();

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # CI check of the desktop program: on a demo node (gui_bench --make-demo), every view in both
 # languages renders under a virtual X server, writes its screenshot and the screenshot is not
-# blank (png_check). Also the welcome screen of an empty folder.
-#   screenshot_test.sh UNIONSYNC_GUI PNG_CHECK GUI_BENCH WORK_DIR
+# blank (png_check). Also the welcome screen of an empty folder, and a store made by 0.1.0
+# (format 1), which the window converts while it opens.
+#   screenshot_test.sh UNIONSYNC_GUI PNG_CHECK GUI_BENCH WORK_DIR FORMAT1_TARBALL
 set -euo pipefail
-gui=$1 check=$2 bench=$3 work=$4
+gui=$1 check=$2 bench=$3 work=$4 format1=$5
 rm -rf "$work"
 mkdir -p "$work"
 "$bench" --make-demo "$work/node" --members 3000 >/dev/null
@@ -24,6 +25,15 @@ done
 png="$work/welcome.png"
 if ! run --data "$work/empty" --screenshot "$png" || ! "$check" "$png" || [ -e "$work/empty/data.mdb" ]; then
   echo "FAILED: welcome screen (or it created a node in screenshot mode)"
+  failed=1
+fi
+mkdir -p "$work/old"
+tar -xzf "$format1" -C "$work/old"
+png="$work/converted-members.png"
+if ! run --data "$work/old" --view members --lang zh --screenshot "$png" 2>"$work/converted.err" || ! "$check" "$png" ||
+  ! grep -q "转换存储格式" "$work/converted.err"; then
+  echo "FAILED: a format-1 store converted on open in the window"
+  cat "$work/converted.err"
   failed=1
 fi
 exit $failed

@@ -1,5 +1,6 @@
 // The first screen when the data folder holds no node: say so, and offer to create one
-// (with a demo district to learn on). Screenshot mode only shows the message.
+// (with a demo district to learn on). Screenshot mode only shows the message. Also what the
+// window shows while a node opens with long one-time work (an older store converted).
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
@@ -31,13 +32,26 @@ bool drawWelcome(WelcomeState& s, Tr& tr, GlyphSet& glyphs) {
   ImGui::Spacing();
 
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
-  ImGui::TextUnformatted(tr.format(T::WelcomeNoNode, s.dataDir).c_str());
-  // A folder with a store that still fails to open is a different problem: show the reason.
+  if (s.preparing) {
+    ImGui::TextUnformatted(tr.format(T::WelcomePreparing, s.dataDir).c_str());
+    ImGui::TextUnformatted(tr(T::WelcomePreparingWhy));
+    ImGui::TextColored(ui::mutedColor(), "%s", tr.format(T::WelcomePreparingFor, static_cast<int>(ImGui::GetTime())).c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::EndGroup();
+    return false;
+  }
+  // A folder with a store that fails to open is a different problem: show the reason, and
+  // no offer to create a node over it.
   std::error_code ec;
   if (!s.openError.empty() && std::filesystem::exists(s.dataDir + "/data.mdb", ec)) {
+    ImGui::TextUnformatted(tr.format(T::WelcomeCannotOpen, s.dataDir).c_str());
     glyphs.addText(s.openError);
     ImGui::TextColored(ui::errorColor(), "%s", tr.message(s.openError).c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::EndGroup();
+    return false;
   }
+  ImGui::TextUnformatted(tr.format(T::WelcomeNoNode, s.dataDir).c_str());
   ImGui::Spacing();
   if (s.screenshotMode) {
     ImGui::TextColored(ui::mutedColor(), "%s", tr(T::WelcomeScreenshotMode));

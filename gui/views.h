@@ -42,6 +42,7 @@ struct WelcomeState {
   std::string createError;
   bool screenshotMode = false;
   bool creating = false;            // the node is being created
+  bool preparing = false;           // the node is opening, with long one-time work
   ImFont* titleFont = nullptr;
   std::optional<float> progress;    // of the demo data
 };
