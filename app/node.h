@@ -184,7 +184,8 @@ class Node {
   std::optional<Record> get(Kind kind, const RecordId& id) const;
 
   // Finds a record from what a person types: a 32-hex id; for members an ID number or card
-  // number; for organizations an exact name. Fails naming what was not found or ambiguous.
+  // number; for organizations an exact name. Fails naming what was not found or ambiguous;
+  // for a name not found, with up to three held names that contain it or that it contains.
   Result<RecordId> resolve(Kind kind, std::string_view reference) const;
   // The member id an ID number maps to in this deployment (whether or not it is held).
   Result<RecordId> memberIdFor(std::string_view idNumber) const;
@@ -246,6 +247,9 @@ class Node {
   friend const Store& internal::storeOf(const Node& node);
   Node(std::string dataDir, std::unique_ptr<Store> store, std::shared_ptr<OwnRights> rights, Clock& clock,
        Random& random);
+  // Held names of `kind` (its title field) that contain `typed` or that it contains, for a
+  // reference not found: "A、B、C…", or empty.
+  std::string namesResembling(Kind kind, std::string_view typed) const;
   std::string dataDir_;
   std::unique_ptr<Store> store_;
   Clock& clock_;

@@ -331,6 +331,12 @@ bool equalsAsciiNoCase(sv a, sv b) {
          });
 }
 
+std::string asciiLower(sv s) {
+  std::string lower(s);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower;
+}
+
 std::optional<bool> parseBool(sv v) {
   static constexpr sv kTrue[] = {"1", "是", "Y", "y", "yes", "Yes", "true", "√"};
   static constexpr sv kFalse[] = {"0", "否", "N", "n", "no", "No", "false", "×"};
@@ -369,6 +375,20 @@ const FieldDef* fieldForHeader(Kind kind, std::string_view header) {
     if (std::find(f.aliases.begin(), f.aliases.end(), header) != f.aliases.end()) return &f;
   }
   return nullptr;
+}
+
+std::vector<const FieldDef*> fieldsResembling(Kind kind, std::string_view typed) {
+  const std::string wanted = asciiLower(trim(typed));
+  std::vector<const FieldDef*> near;
+  if (wanted.empty()) return near;
+  auto resembles = [&](std::string_view candidate) {
+    const std::string lower = asciiLower(candidate);
+    return !lower.empty() && (lower.find(wanted) != std::string::npos || wanted.find(lower) != std::string::npos);
+  };
+  for (const auto& f : kindDef(kind).fields)
+    if (resembles(f.name) || resembles(f.zh) || resembles(f.en) || std::ranges::any_of(f.aliases, resembles))
+      near.push_back(&f);
+  return near;
 }
 
 Result<std::string> normalizeValue(const FieldDef& field, std::string_view raw, std::string_view today) {

@@ -86,6 +86,9 @@ const FieldDef* findField(Kind kind, std::string_view name);
 // Matches a spreadsheet header against field names, Chinese labels and aliases (trimmed,
 // case-insensitive for ASCII). Empty when nothing matches.
 const FieldDef* fieldForHeader(Kind kind, std::string_view header);
+// For a header or field name that matched nothing: the fields whose name, label or an alias
+// contains it or is contained in it (ASCII case-insensitive), in schema order; may be empty.
+std::vector<const FieldDef*> fieldsResembling(Kind kind, std::string_view typed);
 
 // Checks and normalizes one value for storage. An empty value is accepted (returns "") unless
 // the field is required; reference existence is checked by the caller, which knows the data.

@@ -30,6 +30,21 @@ constexpr KindCommand kKindCommands[] = {{Kind::Organization, "org"},
                                          {Kind::Congress, "congress"},
                                          {Kind::Funds, "funds"}};
 
+// "会员没有字段“身份证”，是否指：身份证号（id_number）/ …", or where to find the fields.
+std::string unknownField(Kind kind, const std::string& typed) {
+  std::string zh, en;
+  for (const FieldDef* f : fieldsResembling(kind, typed)) {
+    zh += fmt::format("{}{}（{}）", zh.empty() ? "" : "、", f->zh, f->name);
+    en += fmt::format("{}{} ({})", en.empty() ? "" : ", ", f->name, f->zh);
+  }
+  const KindDef& def = kindDef(kind);
+  if (zh.empty())
+    return fmt::format("{}没有字段“{}”，字段列表见 add --help / {} has no field \"{}\": add --help lists the fields", def.zh,
+                       typed, def.en, typed);
+  return fmt::format("{}没有字段“{}”，是否指：{} / {} has no field \"{}\": did you mean {}?", def.zh, typed, zh, def.en,
+                     typed, en);
+}
+
 // Parses "field=value" words. Field names may be the schema name or the Chinese label;
 // references may name the record instead of giving its id.
 Result<FieldValues> parseAssignments(const Node& node, Kind kind, const std::vector<std::string>& words) {
@@ -39,9 +54,7 @@ Result<FieldValues> parseAssignments(const Node& node, Kind kind, const std::vec
     if (eq == std::string::npos)
       return fail(fmt::format("“{}”应写成 字段=值 / \"{}\" must be field=value", word, word));
     const FieldDef* field = fieldForHeader(kind, word.substr(0, eq));
-    if (!field)
-      return fail(fmt::format("{}没有字段“{}” / {} has no field \"{}\"", kindDef(kind).zh, word.substr(0, eq),
-                              kindDef(kind).en, word.substr(0, eq)));
+    if (!field) return fail(unknownField(kind, word.substr(0, eq)));
     std::string value = word.substr(eq + 1);
     if (field->type == FieldType::Ref && !value.empty() && !RecordId::fromHex(value)) {
       auto ref = node.resolve(field->refKind, value);

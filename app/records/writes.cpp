@@ -139,6 +139,28 @@ Result<void> Node::restore(Kind kind, const RecordId& id) {
 
 std::optional<Record> Node::get(Kind kind, const RecordId& id) const { return store_->get(kind, id); }
 
+std::string Node::namesResembling(Kind kind, std::string_view typed) const {
+  // A failed lookup only, and unions and employers number thousands, not millions: a scan.
+  // One character is too little to guess from; "嘉禾区总工会" finds "江州市嘉禾区总工会", and
+  // "江州市嘉禾区" finds the unions whose names start so.
+  const std::string_view title = kindDef(kind).titleField;
+  const FieldDef* field = findField(kind, title);
+  if (!field || field->type != FieldType::Text || typed.size() < 4) return {};
+  constexpr std::size_t kShown = 3;
+  std::vector<std::string> names;
+  const std::string_view fields[] = {title, kDeletedField};
+  store_->forEachFields(kind, fields, {}, [&](const RecordId&, std::span<const std::string_view> values) {
+    const std::string_view name = values[0];
+    if (values[1] != "1" && !name.empty() && (name.find(typed) != std::string_view::npos || typed.find(name) != std::string_view::npos))
+      names.emplace_back(name);
+    return names.size() <= kShown;
+  });
+  std::string list;
+  for (std::size_t i = 0; i < std::min(names.size(), kShown); ++i) list += (i ? "、" : "") + names[i];
+  if (names.size() > kShown) list += "…";
+  return list;
+}
+
 Result<RecordId> Node::resolve(Kind kind, std::string_view reference) const {
   if (auto id = RecordId::fromHex(reference)) {
     if (store_->contains(kind, *id)) return *id;
@@ -167,8 +189,13 @@ Result<RecordId> Node::resolve(Kind kind, std::string_view reference) const {
     std::erase_if(found, [&](const RecordId& id) { return store_->get(kind, id)->deleted(); });
   }
   if (found.size() == 1) return found.front();
-  if (found.empty())
+  if (found.empty()) {
+    const std::string near = kind == Kind::Member ? std::string() : namesResembling(kind, reference);
+    if (!near.empty())
+      return fail(fmt::format("找不到{}“{}”，是否指：{} / no {} matches \"{}\"; did you mean: {}", kindDef(kind).zh, reference,
+                              near, kindDef(kind).en, reference, near));
     return fail(fmt::format("找不到{}“{}” / no {} matches \"{}\"", kindDef(kind).zh, reference, kindDef(kind).en, reference));
+  }
   return fail(fmt::format("有多个{}叫“{}”，请用编号 / several {} records match \"{}\": use the id",
                           kindDef(kind).zh, reference, kindDef(kind).en, reference));
 }

@@ -226,6 +226,20 @@ TEST_CASE("resolve finds organizations by exact name and members by ID number") 
   CHECK_FALSE(f.node->resolve(Kind::Organization, "不存在的工会").has_value());
 }
 
+TEST_CASE("a union name not found is answered with held names that contain it or that it contains") {
+  Fixture f;
+  auto message = [&](std::string_view typed) { return f.node->resolve(Kind::Organization, typed).error().message; };
+  // Part of a name, and a name with more around it.
+  CHECK(message("星光电子").find("是否指：星光电子有限公司工会") != std::string::npos);
+  CHECK(message("城关街道总工会办公室").find("是否指：城关街道总工会") != std::string::npos);
+  // Nothing alike, or one character: no guess.
+  CHECK(message("青松").find("是否指") == std::string::npos);
+  CHECK(message("工").find("是否指") == std::string::npos);
+  // A deleted union is not offered.
+  REQUIRE(f.node->remove(Kind::Organization, f.enterprise).has_value());
+  CHECK(message("星光电子").find("是否指") == std::string::npos);
+}
+
 TEST_CASE("stats sum numerators and denominators over the subtree") {
   Fixture f;
   // Street: two employers, one covered by the enterprise union (100 employees, 40 migrant).

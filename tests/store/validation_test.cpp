@@ -397,3 +397,16 @@ TEST_CASE("schema: a reference in upper case is stored in lower case") {
   CHECK(normalizeValue(org, std::string(32, 'A'), kToday).value() == std::string(32, 'a'));
   CHECK(contains(errorOf(normalizeValue(org, "not-an-id", kToday)), "记录编号"));
 }
+
+TEST_CASE("a field name that matches nothing is answered with the fields that resemble it") {
+  auto names = [](std::string_view typed) {
+    std::vector<std::string_view> found;
+    for (const FieldDef* f : fieldsResembling(Kind::Member, typed)) found.push_back(f->name);
+    return found;
+  };
+  CHECK(names("身份证") == std::vector<std::string_view>{"id_number"});  // part of an alias
+  CHECK(names("  ID_Num ") == std::vector<std::string_view>{"id_number"});  // case and spaces
+  CHECK(names("所属工会名称") == std::vector<std::string_view>{"org"});  // a label with more around it
+  CHECK(names("xyz").empty());
+  CHECK(names("").empty());
+}
