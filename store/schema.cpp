@@ -432,6 +432,12 @@ Result<std::string> normalizeValue(const FieldDef& field, std::string_view raw, 
     case FieldType::Choice: {
       for (auto choice : field.choices)
         if (choice == value) return std::string(choice);
+      // "男性" / "女性", as many forms write them, for the choices 男 / 女.
+      if (value.ends_with("性"))
+        for (auto choice : field.choices)
+          if (value.size() == choice.size() + std::string_view("性").size() && value.starts_with(choice) &&
+              (choice == "男" || choice == "女"))
+            return std::string(choice);
       std::string list;
       for (auto choice : field.choices) list += (list.empty() ? "" : "、") + std::string(choice);
       return fail(withLabel(field, fmt::format("应为以下之一：{} / must be one of the listed values", list)));

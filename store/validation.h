@@ -27,7 +27,8 @@ struct IdNumberInfo {
 // and appending the computed check character. Fails on a wrong length, a non-digit, a
 // wrong check character, or a birth date (digits 7-14) that does not exist, is after
 // `today` or is before 1800-01-01. (1800, not 1900: the standard's own example
-// 440524188001010014 is born in 1880.) Digit 17 odd means male.
+// 440524188001010014 is born in 1880.) Digit 17 odd means male. Full-width characters are
+// read as ASCII; spaces between groups of digits are dropped when 18 or 15 characters remain.
 // Precondition: `today` is YYYY-MM-DD.
 Result<IdNumberInfo> parseIdNumber(std::string_view text, std::string_view today);
 

@@ -1,5 +1,6 @@
 #include "app/internal/store_access.h"
 #include "app/io/member_import.h"
+#include "app/search/name_hints.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -55,15 +56,33 @@ class OrgNames {
       return fail(fmt::format("找不到编号为{}的工会 / no union with this id", text));
     }
     auto it = byName_.find(text);
-    if (it == byName_.end()) return fail(fmt::format("找不到名为“{}”的工会 / no union named \"{}\"", text, text));
+    if (it == byName_.end()) {
+      const std::string near = hintsFor(text);
+      if (!near.empty())
+        return fail(fmt::format("找不到名为“{}”的工会，是否指：{} / no union named \"{}\"; did you mean: {}", text, near, text, near));
+      return fail(fmt::format("找不到名为“{}”的工会 / no union named \"{}\"", text, text));
+    }
     if (it->second.empty())
       return fail(fmt::format("有多个工会名为“{}”，请填写工会编号 / several unions are named \"{}\": use the id", text, text));
     return it->second;
   }
 
  private:
+  // Once per distinct name: a file may name the same missing union on every row.
+  const std::string& hintsFor(std::string_view text) const {
+    auto [it, first] = hints_.try_emplace(std::string(text));
+    if (first) {
+      NameHints hints(text);
+      for (const auto& held : byName_)
+        if (!hints.offer(held.first)) break;
+      it->second = hints.list();
+    }
+    return it->second;
+  }
+
   std::map<std::string, std::string, std::less<>> byName_;
   std::set<std::string, std::less<>> ids_;
+  mutable std::map<std::string, std::string, std::less<>> hints_;
 };
 
 // --- rows ----------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "app/node.h"
+#include "app/search/name_hints.h"
 #include "app/records/field_values.h"
 #include "app/records/member_identity.h"
 #include "app/records/member_rules.h"
@@ -141,24 +142,15 @@ std::optional<Record> Node::get(Kind kind, const RecordId& id) const { return st
 
 std::string Node::namesResembling(Kind kind, std::string_view typed) const {
   // A failed lookup only, and unions and employers number thousands, not millions: a scan.
-  // One character is too little to guess from; "嘉禾区总工会" finds "江州市嘉禾区总工会", and
-  // "江州市嘉禾区" finds the unions whose names start so.
   const std::string_view title = kindDef(kind).titleField;
   const FieldDef* field = findField(kind, title);
-  if (!field || field->type != FieldType::Text || typed.size() < 4) return {};
-  constexpr std::size_t kShown = 3;
-  std::vector<std::string> names;
+  NameHints hints(typed);
+  if (!field || field->type != FieldType::Text || !hints.wanted()) return {};
   const std::string_view fields[] = {title, kDeletedField};
   store_->forEachFields(kind, fields, {}, [&](const RecordId&, std::span<const std::string_view> values) {
-    const std::string_view name = values[0];
-    if (values[1] != "1" && !name.empty() && (name.find(typed) != std::string_view::npos || typed.find(name) != std::string_view::npos))
-      names.emplace_back(name);
-    return names.size() <= kShown;
+    return values[1] == "1" || hints.offer(values[0]);
   });
-  std::string list;
-  for (std::size_t i = 0; i < std::min(names.size(), kShown); ++i) list += (i ? "、" : "") + names[i];
-  if (names.size() > kShown) list += "…";
-  return list;
+  return hints.list();
 }
 
 Result<RecordId> Node::resolve(Kind kind, std::string_view reference) const {

@@ -175,6 +175,29 @@ TEST_CASE("UTF-8 with BOM and English field names; a title row above the header"
   CHECK(zhang->get("mobile") == "13800000001");
 }
 
+TEST_CASE("ID numbers typed in groups and 男性/女性 import; a union named in part is answered with its full name") {
+  ImportFixture f;
+  // idLi without its check character grouped 6-8-4, then the rest.
+  const std::string grouped = f.idLi.substr(0, 6) + " " + f.idLi.substr(6, 8) + " " + f.idLi.substr(14);
+  const std::string path = f.writeRoster("members.csv",
+                                         {
+                                             "姓名,身份证号,所属工会,性别",
+                                             "李娜," + grouped + ",幸福街道总工会,女性",
+                                             "张伟," + f.idZhang + ",阳光社区,男性",
+                                         });
+  ImportReport report = f.import(path);
+  CHECK(report.created == 1);
+  CHECK(report.rejected == 1);
+  auto li = f.t.member(f.idLi);
+  REQUIRE(li);
+  CHECK(li->get("id_number") == f.idLi);
+  CHECK(li->get("gender") == "女");
+  auto lines = reportByLine(report.reportPath);
+  REQUIRE(lines.contains("3"));
+  CHECK(lines["3"].first == "所属工会");
+  CHECK(lines["3"].second.find("找不到名为“阳光社区”的工会，是否指：阳光社区联合工会") != std::string::npos);
+}
+
 TEST_CASE("importing again updates members instead of duplicating them") {
   ImportFixture f;
   const std::string header = "姓名,证件号码,所属工会,手机,单位";

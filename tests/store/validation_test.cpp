@@ -61,6 +61,20 @@ TEST_CASE("ID number: lower case x, surrounding spaces and full-width digits are
   CHECK(parseIdNumber("  11010519491231002X\t", kToday).value().normalized == "11010519491231002X");
   CHECK(parseIdNumber("\u3000１１０１０５１９４９１２３１００２Ｘ", kToday).value().normalized ==
         "11010519491231002X");
+  // Digits typed in groups.
+  CHECK(parseIdNumber("110105 19491231 002X", kToday).value().normalized == "11010519491231002X");
+  CHECK(parseIdNumber("110105\u300019491231002X", kToday).value().normalized == "11010519491231002X");
+  CHECK_FALSE(parseIdNumber("110105 19491231 002", kToday).has_value());
+}
+
+TEST_CASE("gender: 男性 and 女性 are read as 男 and 女; anything else is refused") {
+  const FieldDef& gender = *findField(Kind::Member, "gender");
+  CHECK(normalizeValue(gender, "男性", kToday).value() == "男");
+  CHECK(normalizeValue(gender, " 女性 ", kToday).value() == "女");
+  CHECK(normalizeValue(gender, "女", kToday).value() == "女");
+  CHECK_FALSE(normalizeValue(gender, "中性", kToday).has_value());
+  CHECK_FALSE(normalizeValue(gender, "性", kToday).has_value());
+  CHECK_FALSE(normalizeValue(gender, "男性别", kToday).has_value());
 }
 
 TEST_CASE("ID number: a legacy 15-digit number is upgraded to 18 digits") {
