@@ -857,6 +857,11 @@ struct Store::Impl {
 
 namespace {
 
+std::string noPermission(const std::string& dir) {
+  return fmt::format("没有权限读写数据目录 {}：请用建立它的用户运行 / no permission to read and write the data folder {}: "
+                     "run as the user who made it", dir, dir);
+}
+
 std::string damagedFile(const std::string& dir, std::string_view detail) {
   return fmt::format("数据目录 {} 中的 data.mdb 已损坏或不是 unionsync 的数据文件，未作任何改动；请从备份恢复到新的数据目录"
                      "（unionsync --data 新目录 restore 备份文件） / data.mdb in {} is damaged or not a unionsync data file "
@@ -893,9 +898,7 @@ Result<std::unique_ptr<Store::Impl>> openEnv(const std::string& dir, StoreOption
     unsigned flags = MDB_NOTLS | (impl->options.durable ? 0 : MDB_NOSYNC);
     int rc = mdb_env_open(impl->env, dir.c_str(), flags, 0600);
     if (rc == MDB_INVALID || rc == MDB_VERSION_MISMATCH || rc == MDB_CORRUPTED) return fail(damagedFile(dir, mdb_strerror(rc)));
-    if (rc == EACCES)
-      return fail(fmt::format("没有权限读写数据目录 {}：请用建立它的用户运行 / no permission to read and write the data "
-                              "folder {}: run as the user who made it", dir, dir));
+    if (rc == EACCES) return fail(noPermission(dir));
     if (rc != MDB_SUCCESS)
       return fail(fmt::format("无法打开数据目录 {} / cannot open data directory: {}", dir, mdb_strerror(rc)));
     if (std::string cut = truncation(impl->env, dir); !cut.empty()) return fail(damagedFile(dir, cut));
@@ -967,7 +970,10 @@ Store::~Store() = default;
 
 Result<std::unique_ptr<Store>> Store::open(const std::string& dir, StoreOptions options,
                                            Clock& clock) {
-  if (!std::filesystem::exists(std::filesystem::path(dir) / "data.mdb"))
+  std::error_code ec;
+  const bool held = std::filesystem::exists(std::filesystem::path(dir) / "data.mdb", ec);
+  if (ec == std::errc::permission_denied) return fail(noPermission(dir));
+  if (!held)
     return fail(fmt::format("{} 中没有节点，请先运行 init / no node in {}: run `unionsync --data {} init --name NAME` first",
                             dir, dir, dir));
   auto impl = openEnv(dir, std::move(options), clock);
@@ -983,7 +989,9 @@ Result<std::unique_ptr<Store>> Store::create(const std::string& dir, const std::
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return fail(fmt::format("无法创建目录 {} / cannot create directory: {}", dir, ec.message()));
-  if (std::filesystem::exists(std::filesystem::path(dir) / "data.mdb")) {
+  const bool held = std::filesystem::exists(std::filesystem::path(dir) / "data.mdb", ec);
+  if (ec == std::errc::permission_denied) return fail(noPermission(dir));
+  if (held) {
     auto existing = openEnv(dir, options, clock);
     if (!existing) return std::unexpected(existing.error());
     Txn txn((*existing)->env, false);
