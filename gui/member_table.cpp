@@ -10,6 +10,7 @@
 #include <chrono>
 #include <numeric>
 #include <span>
+#include <unordered_map>
 
 #include "app/model/records.h"
 #include "app/search/pinyin.h"
@@ -142,12 +143,12 @@ class SnapshotBuilder {
     std::vector<std::uint32_t> nameOf(part.names_.size());
     for (std::size_t i = 0; i < nameOf.size(); ++i) {
       const StrRef text = part.names_[i].text;
-      auto [it, inserted] = nameIds_.try_emplace(std::string(part.text(text)), static_cast<std::uint32_t>(s_->names_.size()));
+      const auto [id, inserted] = nameIds_.insert(part.text(text));
       if (inserted) {
-        keyless_.push_back(it->second);
+        keyless_.push_back(id);
         s_->names_.push_back({shift(text), {}});
       }
-      nameOf[i] = it->second;
+      nameOf[i] = id;
     }
     std::vector<std::uint32_t> orgOf(part.orgIds_.size());
     for (std::size_t i = 0; i < orgOf.size(); ++i) orgOf[i] = org(part.orgIds_[i].hex());
@@ -199,33 +200,29 @@ class SnapshotBuilder {
   // Names repeat (王伟, 李娜): each distinct name is stored, and its glyphs found, once;
   // its pinyin keys are `keys` when known, else made by finish().
   void setName(MemberRow& row, std::string_view name, std::optional<std::string_view> keys = std::nullopt) {
-    auto it = nameIds_.find(name);
-    if (it == nameIds_.end()) {
-      const auto id = static_cast<std::uint32_t>(s_->names_.size());
+    const auto [id, inserted] = nameIds_.insert(name);
+    if (inserted) {
       const StrRef text = put(name);
       s_->names_.push_back({text, keys ? put(*keys) : StrRef{}});
       if (!keys) keyless_.push_back(id);
       s_->glyphs_.addText(name);
-      it = nameIds_.emplace(std::string(name), id).first;
     }
-    row.nameId = it->second;
-    row.name = s_->names_[it->second].text;
+    row.nameId = id;
+    row.name = s_->names_[id].text;
   }
 
   // Employers repeat even more than names: each is stored, and its glyphs found, once.
   StrRef employer(std::string_view text) {
-    if (auto it = employerIds_.find(text); it != employerIds_.end()) return employers_[it->second];
-    employerIds_.emplace(std::string(text), static_cast<std::uint32_t>(employers_.size()));
+    const auto [id, inserted] = employerIds_.insert(text);
+    if (!inserted) return employers_[id];
     s_->glyphs_.addText(text);
     return employers_.emplace_back(put(text));
   }
 
   std::uint32_t org(std::string_view hex) {
     if (hex.empty()) return kNoOrg;
-    if (auto it = s_->orgIndex_.find(hex); it != s_->orgIndex_.end()) return it->second;
-    const auto index = static_cast<std::uint32_t>(s_->orgIds_.size());
-    s_->orgIndex_.emplace(std::string(hex), index);
-    s_->orgIds_.push_back(RecordId::fromHex(hex).value_or(RecordId{}));
+    const auto [index, inserted] = s_->orgIndex_.insert(hex);
+    if (inserted) s_->orgIds_.push_back(RecordId::fromHex(hex).value_or(RecordId{}));
     return index;
   }
 
@@ -233,9 +230,9 @@ class SnapshotBuilder {
   // Looked up once: findField compares names one by one.
   const FieldDef& status_ = *findField(Kind::Member, "status");
   const FieldDef& gender_ = *findField(Kind::Member, "gender");
-  MemberSnapshot::TextIndex nameIds_;
+  TextIds nameIds_;                     // numbered as names_
   std::vector<std::uint32_t> keyless_;  // names whose keys finish() makes
-  MemberSnapshot::TextIndex employerIds_;
+  TextIds employerIds_;                 // numbered as employers_
   std::vector<StrRef> employers_;
   double keysMs_ = 0;
 };
@@ -393,8 +390,7 @@ std::optional<std::size_t> MemberSnapshot::find(const RecordId& id) const {
 }
 
 std::uint32_t MemberSnapshot::orgIndex(const RecordId& org) const {
-  auto it = orgIndex_.find(org.hex());
-  return it == orgIndex_.end() ? kNoOrg : it->second;
+  return orgIndex_.find(org.hex());
 }
 
 // --- search ---------------------------------------------------------------------------------

@@ -22,11 +22,11 @@
 #include <string>
 #include <string_view>
 #include <thread>
-#include <unordered_map>
 #include <vector>
 
 #include "app/node.h"
 #include "gui/glyph_set.h"
+#include "gui/text_ids.h"
 
 namespace unionsync::gui {
 
@@ -55,7 +55,7 @@ struct StrRef {
   std::uint32_t size = 0;
 };
 
-inline constexpr std::uint32_t kNoOrg = UINT32_MAX;
+inline constexpr std::uint32_t kNoOrg = TextIds::kNone;  // orgIndex() when not found
 
 struct MemberRow {
   RecordId id;
@@ -135,14 +135,7 @@ class MemberSnapshot {
   std::vector<Name> names_;
   std::string pool_;
   std::vector<RecordId> orgIds_;
-  // Looked up by string_view, so reading a row allocates no key. Not noexcept on purpose:
-  // libstdc++ then keeps each key's hash, instead of hashing keys again while walking a bucket.
-  struct TextHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
-  };
-  using TextIndex = std::unordered_map<std::string, std::uint32_t, TextHash, std::equal_to<>>;
-  TextIndex orgIndex_;  // hex -> index
+  TextIds orgIndex_;  // hex -> index into orgIds_
   GlyphSet glyphs_;
   VersionVector version_;
   std::uint64_t serial_ = 0;

@@ -200,6 +200,26 @@ TEST_CASE("masking") {
   CHECK_FALSE(makeSearchKey("王1").digitsOnly);
 }
 
+TEST_CASE("distinct texts are numbered in the order first seen, across the table's growth") {
+  TextIds ids;
+  CHECK(ids.find("王伟") == TextIds::kNone);
+  CHECK(ids.insert("王伟") == std::pair<std::uint32_t, bool>{0, true});
+  CHECK(ids.insert("") == std::pair<std::uint32_t, bool>{1, true});
+  CHECK(ids.insert("王伟") == std::pair<std::uint32_t, bool>{0, false});
+  CHECK(ids.find("") == 1);
+  CHECK(ids.find("王") == TextIds::kNone);  // a prefix is another text
+  // Enough texts to move every slot several times; each keeps its number and its text.
+  for (int i = 0; i < 5000; ++i) ids.insert("单位" + std::to_string(i));
+  REQUIRE(ids.size() == 5002);
+  for (int i = 0; i < 5000; i += 7) {
+    const std::string text = "单位" + std::to_string(i);
+    CHECK(ids.find(text) == static_cast<std::uint32_t>(i + 2));
+    CHECK(ids.text(static_cast<std::uint32_t>(i + 2)) == text);
+  }
+  CHECK(ids.text(0) == "王伟");
+  CHECK(ids.find("单位5000") == TextIds::kNone);
+}
+
 TEST_CASE("the node names the members written since a version, or none past the limit") {
   TableFixture f;
   const VersionVector before = f.node->versionVector();
