@@ -133,9 +133,9 @@ class SnapshotBuilder {
     s_->rows_.push_back(row);
   }
 
-  // Appends every row of `part`, a snapshot of ids above all of this one's: its pool is
-  // taken whole, its names and organizations are matched to this one's.
-  void append(const MemberSnapshot& part) {
+  // Appends the rows of `part` in `ranges` (row index ranges, in this order), ids above all of
+  // this one's: its pool is taken whole, its names and organizations are matched to this one's.
+  void append(const MemberSnapshot& part, std::span<const std::pair<std::size_t, std::size_t>> ranges) {
     const auto base = static_cast<std::uint32_t>(s_->pool_.size());
     s_->pool_.append(part.pool_);
     auto shift = [base](StrRef r) { return StrRef{r.offset + base, r.size}; };
@@ -152,16 +152,17 @@ class SnapshotBuilder {
     }
     std::vector<std::uint32_t> orgOf(part.orgIds_.size());
     for (std::size_t i = 0; i < orgOf.size(); ++i) orgOf[i] = org(part.orgIds_[i].hex());
-    for (MemberRow row : part.rows_) {
-      row.nameId = nameOf[row.nameId];
-      row.name = s_->names_[row.nameId].text;
-      row.idNumber = shift(row.idNumber);
-      row.mobile = shift(row.mobile);
-      row.cardNo = shift(row.cardNo);
-      row.employer = shift(row.employer);
-      if (row.org != kNoOrg) row.org = orgOf[row.org];
-      s_->rows_.push_back(row);
-    }
+    for (auto [begin, end] : ranges)
+      for (MemberRow row : std::span(part.rows_).subspan(begin, end - begin)) {
+        row.nameId = nameOf[row.nameId];
+        row.name = s_->names_[row.nameId].text;
+        row.idNumber = shift(row.idNumber);
+        row.mobile = shift(row.mobile);
+        row.cardNo = shift(row.cardNo);
+        row.employer = shift(row.employer);
+        if (row.org != kNoOrg) row.org = orgOf[row.org];
+        s_->rows_.push_back(row);
+      }
     s_->glyphs_.merge(part.glyphs_);
   }
 
@@ -242,12 +243,20 @@ namespace {
 // Below this many members one thread reads them all: threads would cost more than they save.
 constexpr std::size_t kRowsPerPart = 50'000;
 
-// Where part `p` of `parts` starts: ids are random, so equal slices of the first byte hold
-// about equal numbers of members.
-RecordId partStart(unsigned p, unsigned parts) {
-  RecordId id;
-  id.bytes[0] = static_cast<std::uint8_t>(256 * p / parts);
-  return id;
+// The first byte of the ids part `p` of `parts` starts at: ids are random, so equal slices of
+// the first byte hold about equal numbers of members. Each value of the first byte is a
+// chunk: the unit a part that is done early takes over from the part below it.
+unsigned partStart(unsigned p, unsigned parts) { return 256 * p / parts; }
+
+// The ids whose first byte is in [from, to).
+IdRange chunkRange(unsigned from, unsigned to) {
+  IdRange range;
+  range.from.bytes[0] = static_cast<std::uint8_t>(from);
+  if (to < 256) {
+    range.to.emplace();
+    range.to->bytes[0] = static_cast<std::uint8_t>(to);
+  }
+  return range;
 }
 
 }  // namespace
@@ -267,9 +276,11 @@ std::shared_ptr<const MemberSnapshot> MemberSnapshot::load(const Node& node, con
   builders.reserve(parts);
   for (unsigned p = 0; p < parts; ++p) {
     builders.emplace_back(std::make_shared<MemberSnapshot>());
-    // Ids are spread evenly but not exactly: a little room saves a reallocation.
-    const std::size_t rows = expected / parts + expected / parts / 16 + 16;
-    builders.back().reserve(rows, rows * 64);
+    // Room for every member in each part: a part may take over most of another's chunks, and
+    // part 0 becomes the whole. Only pages written to take memory, so the room costs nothing,
+    // while growing would copy (at the join: 30 ms for 1M members).
+    const std::size_t rows = expected + expected / 16 + 16;
+    builders.back().reserve(rows, rows * 72);
   }
   std::atomic<std::size_t> rowsRead{0};
   std::atomic<bool> stop{false};
@@ -280,13 +291,25 @@ std::shared_ptr<const MemberSnapshot> MemberSnapshot::load(const Node& node, con
   // ICU's transliterators take ~0.1 s to load on first use: loaded while the parts are read
   // (after the first rows, which must not wait), the pinyin keys at the end need not wait.
   std::jthread warmPinyin;
+  // A part reads its own chunks upwards until it meets one the part above took, then takes
+  // chunks from the top of the part below, downwards, until it meets that part: so the part
+  // that paused for the first frame (part 0) is not left to finish alone. Each chunk is read
+  // whole by whoever claimed it first.
+  std::array<std::atomic<bool>, 256> claimed{};
+  // Per part, the row ranges of the chunks it took from below, in the order taken (downwards).
+  std::vector<std::vector<std::pair<std::size_t, std::size_t>>> taken(parts);
   // Part 0 runs on the calling thread, which makes every callback from it.
   auto readPart = [&](unsigned p) {
     constexpr std::size_t kBatch = 4096;
     std::size_t rows = 0;
     try {
-      const IdRange range{partStart(p, parts), p + 1 < parts ? std::optional(partStart(p + 1, parts)) : std::nullopt};
-      node.forEachFields(Kind::Member, kRowFields, range, [&](const RecordId& id, std::span<const std::string_view> v) {
+      unsigned chunk = 256;  // of the last row read
+      auto visit = [&](const RecordId& id, std::span<const std::string_view> v) {
+        if (id.bytes[0] != chunk) {
+          chunk = id.bytes[0];
+          // Claimed by the part above: this part's own chunks are done.
+          if (claimed[chunk].exchange(true)) return false;
+        }
         builders[p].add(id, v);
         ++rows;
         if (p == 0 && rows == options.firstRows && options.firstRowsReady) {
@@ -302,7 +325,15 @@ std::shared_ptr<const MemberSnapshot> MemberSnapshot::load(const Node& node, con
         const std::size_t total = rowsRead += kBatch;
         if (p == 0 && options.progress && !options.progress(total)) stop = true;
         return !stop;
-      });
+      };
+      node.forEachFields(Kind::Member, kRowFields, chunkRange(partStart(p, parts), partStart(p + 1, parts)), visit);
+      for (unsigned below = partStart(p, parts); p > 0 && below > partStart(p - 1, parts) && !stop; --below) {
+        chunk = below - 1;
+        if (claimed[chunk].exchange(true)) break;
+        const std::size_t from = builders[p].snapshot().size();
+        node.forEachFields(Kind::Member, kRowFields, chunkRange(chunk, chunk + 1), visit);
+        taken[p].emplace_back(from, builders[p].snapshot().size());
+      }
     } catch (...) {
       errors[p] = std::current_exception();
       stop = true;
@@ -319,6 +350,11 @@ std::shared_ptr<const MemberSnapshot> MemberSnapshot::load(const Node& node, con
   if (stop) return nullptr;
   if (options.progress && !options.progress(rowsRead)) return nullptr;
   stats.readMs = msBetween(started, Steady::now());
+  if (options.everyRowRead) {
+    GlyphSet glyphs;
+    for (const SnapshotBuilder& b : builders) glyphs.merge(b.snapshot().glyphs());
+    options.everyRowRead(glyphs);
+  }
 
   const auto joining = Steady::now();
   std::size_t rows = 0, pool = 0;
@@ -329,7 +365,13 @@ std::shared_ptr<const MemberSnapshot> MemberSnapshot::load(const Node& node, con
   }
   SnapshotBuilder& whole = builders[0];
   whole.reserve(rows, pool);
-  for (unsigned p = 1; p < parts; ++p) whole.append(builders[p].snapshot());
+  for (unsigned p = 1; p < parts; ++p) {
+    // In id order: the chunks taken from below (the last taken lowest), then the part's own.
+    std::vector<std::pair<std::size_t, std::size_t>> ranges(taken[p].rbegin(), taken[p].rend());
+    for (auto [begin, end] : ranges) stats.rowsTaken += end - begin;
+    ranges.emplace_back(0, taken[p].empty() ? builders[p].snapshot().size() : taken[p].front().first);
+    whole.append(builders[p].snapshot(), ranges);
+  }
   stats.joinMs = msBetween(joining, Steady::now());
   auto snapshot = whole.finish(parts);
   stats.pinyinMs = whole.keysMs();
@@ -721,6 +763,10 @@ void MemberTableModel::storeChanged() {
 bool MemberTableModel::poll() {
   std::lock_guard lock(mutex_);
   if (preview_.snapshot && ++previewPolls_ == 1) changed_.notify_all();  // the frame that drew it is done
+  if (finishedGlyphs_) {
+    glyphs_ = std::move(*finishedGlyphs_);
+    finishedGlyphs_.reset();
+  }
   if (finished_) {
     view_ = std::move(*finished_);
     finished_.reset();
@@ -769,9 +815,9 @@ void MemberTableModel::run() {
         MemberSnapshot::LoadOptions load;
         load.firstRows = firstRows_;
         load.progress = [&](std::size_t rows) {
-          // The progress bar moves in steps of a quarter million: enough to see it move.
-          constexpr std::size_t kStep = 1 << 18;
-          if (rows / kStep != rowsLoaded_.exchange(rows) / kStep && wake_) wake_();
+          // Not announced by a wake: the event loop draws a loading progress bar at its own pace,
+          // and each wake cost a few frames drawn back to back, on the cores the load needs.
+          rowsLoaded_ = rows;
           std::lock_guard lock(mutex_);
           return !stop_;
         };
@@ -796,10 +842,24 @@ void MemberTableModel::run() {
           // not for long, in case no frame comes (a hidden window, a test).
           changed_.wait_for(lock, std::chrono::milliseconds(300), [&] { return stop_ || previewPolls_ >= 1; });
         };
+        load.everyRowRead = [&](const GlyphSet& glyphs) {
+          {
+            std::lock_guard lock(mutex_);
+            finishedGlyphs_ = glyphs;
+          }
+          // At once: a frame notes them, the next rebuilds the font (~60 ms for 1M members)
+          // while this thread joins the parts.
+          if (wake_) wake_();
+        };
         snapshot = MemberSnapshot::load(node_, load);
         if (!snapshot) return;  // stopped while loading
         std::lock_guard lock(mutex_);
         finishedPreview_.reset();
+        // The query and the organizations often changed during the load (the scope is chosen
+        // once the tree is read): answer the latest, not a first one that a second must follow.
+        query = pendingQuery_;
+        generation = requested_;
+        orgs = pendingOrgs_;
       } else if (refresh) {
         if (auto next = snapshot->refreshed(node_)) snapshot = std::move(next);
         else if (generation == answered_) continue;  // nothing changed and nothing asked

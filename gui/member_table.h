@@ -73,7 +73,8 @@ class MemberSnapshot {
  public:
   struct LoadOptions {
     // The id range is split into this many parts, read and built on as many threads and then
-    // joined; 0: one per core (at most 4), one for a small store.
+    // joined; 0: one per core (at most 4), one for a small store. A part done early reads on
+    // into the part below's range, from its top (the first rows' part waits for a frame).
     unsigned parts = 0;
     // Called on the calling thread every few thousand rows with the rows read so far (all
     // parts); when it returns false the load stops and returns nullptr.
@@ -84,6 +85,10 @@ class MemberSnapshot {
     // shown long before the whole list. Not called unless the first part holds more members.
     std::function<void(std::shared_ptr<const MemberSnapshot>)> firstRowsReady;
     std::size_t firstRows = 2048;
+    // Called once, on the calling thread, when every member is read and before the parts are
+    // joined, with every character of their names and employers: the font can take them in
+    // while the list is being finished.
+    std::function<void(const GlyphSet&)> everyRowRead;
   };
   // Where a load's time went, for gui_bench.
   struct LoadStats {
@@ -92,6 +97,7 @@ class MemberSnapshot {
     double readMs = 0;       // load start -> every part read and built (store scan + rows)
     double joinMs = 0;       // then joining the parts into one snapshot
     double pinyinMs = 0;     // then making the distinct names' pinyin keys, over `parts` threads
+    std::size_t rowsTaken = 0;  // rows a part read in chunks of the part below, done early
   };
   // Reads every member (deleted ones included): the fields the table shows, nothing copied
   // twice (Node::forEachFields). Throws, as the node does, only on data it cannot decode.
@@ -231,7 +237,9 @@ class MemberQueryEngine {
 
 // Keeps a MemberView current on its own thread. The UI thread calls setQuery / setOrgTree /
 // storeChanged (cheap, never blocking on work) and poll() once per frame; `wake` is called
-// from the worker when a new view or progress is ready (to wake an idle event loop). The
+// from the worker when a new view, the preview or glyphs() are ready (to wake an idle event
+// loop), not for progress: while loading() the loop must poll at its own pace to move a
+// progress bar. The
 // first load shows its first rows (preview()) within milliseconds, then pauses until a frame
 // has drawn them (at most 0.3 s), so the program's first frames do not share the cores with
 // it, and reads the rest over the cores.
@@ -259,6 +267,10 @@ class MemberTableModel {
   // Empty otherwise. Only a view of part of the list: nothing but the table should use it.
   const MemberView& preview() const { return preview_; }
   const MemberQuery& query() const { return query_; }
+  // Once the first load has read every member (shortly before the whole list is ready): every
+  // character of their names and employers, so the font can take them in meanwhile. Empty
+  // before; not updated by later refreshes (their snapshots' glyphs() have those).
+  const GlyphSet& glyphs() const { return glyphs_; }
   // True until the whole list is loaded; rowsLoaded counts progress.
   bool loading() const { return !view_.snapshot; }
   std::size_t rowsLoaded() const { return rowsLoaded_.load(); }
@@ -277,6 +289,7 @@ class MemberTableModel {
   MemberQuery query_;  // UI thread's latest request
   MemberView view_;    // UI thread's current view
   MemberView preview_;
+  GlyphSet glyphs_;
 
   mutable std::mutex mutex_;
   std::condition_variable changed_;
@@ -287,6 +300,7 @@ class MemberTableModel {
   std::shared_ptr<const OrgTree> pendingOrgs_;
   std::optional<MemberView> finished_;
   std::optional<MemberView> finishedPreview_;
+  std::optional<GlyphSet> finishedGlyphs_;
   int previewPolls_ = 0;  // polls since the preview was taken
   std::string error_;
   bool stop_ = false;

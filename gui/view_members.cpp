@@ -38,6 +38,9 @@ class MembersView final : public View {
     ctx.members.setQuery(MemberQuery{MemberFilter{search_, status_, static_cast<MigrantFilter>(migrant_), ctx.scope, recycle_},
                                      sort_});
     if (const std::string error = ctx.members.error(); !error.empty()) ui::errorText(ctx, ctx.tr.message(error));
+    // The font takes in the whole list's characters while the list is being finished, not in
+    // the frame after it arrives.
+    if (ctx.members.loading()) ctx.glyphs.merge(ctx.members.glyphs());
     if (!shown(ctx).snapshot) {
       loadingProgress(ctx);
       return;

@@ -74,6 +74,31 @@ TEST_CASE("a load split over threads gives the same snapshot as one read") {
   CHECK(view.rows.size() == LoadFixture::kMembers / 5);
 }
 
+TEST_CASE("a part done early reads on into the part below's chunks, and the snapshot is the same") {
+  LoadFixture f;
+  const auto one = MemberSnapshot::load(*f.node, {.parts = 1});
+  CHECK(one->loadStats().rowsTaken == 0);
+  // Part 0 stops after its first row as it does for the first frame; part 1 meanwhile reads
+  // its own half and goes on downwards into part 0's.
+  GlyphSet glyphs;
+  int glyphCalls = 0;
+  const auto split = MemberSnapshot::load(*f.node, {.parts = 2,
+                                                    .firstRowsReady = [](auto) { std::this_thread::sleep_for(std::chrono::milliseconds(300)); },
+                                                    .firstRows = 1,
+                                                    .everyRowRead = [&](const GlyphSet& g) {
+                                                      glyphs = g;
+                                                      ++glyphCalls;
+                                                    }});
+  CHECK(split->loadStats().rowsTaken > 0);
+  CHECK(dump(*split) == dump(*one));
+  CHECK(split->names().size() == 5);
+  // Every character of the names and employers, before the join.
+  CHECK(glyphCalls == 1);
+  CHECK(glyphs.contains(U'伟'));
+  CHECK(glyphs.contains(U'星'));
+  CHECK(glyphs.astral().size() == 1);
+}
+
 TEST_CASE("the first rows come before the whole list, and a load stops when asked") {
   LoadFixture f;
   std::shared_ptr<const MemberSnapshot> first;
@@ -116,12 +141,15 @@ TEST_CASE("the model shows the first rows while loading, then the whole list wit
   REQUIRE(model.preview().snapshot != nullptr);
   CHECK(model.preview().snapshot->size() == 10);
   CHECK(model.preview().rows.size() == 10);
+  CHECK(model.glyphs().size() == 0);  // not every member is read yet
   // A member written during the load: the scan may miss it, the refresh after it may not.
   const RecordId late = f.member(99, "新来的", f.enterprise);
   model.storeChanged();
   resume.release();
   REQUIRE(waitFor(model, [&] { return !model.loading() && !model.busy(); }));
   CHECK(model.preview().snapshot == nullptr);
+  CHECK(model.glyphs().contains(U'伟'));
+  CHECK(model.glyphs().astral().size() == 1);
   CHECK(model.view().rows.size() == LoadFixture::kMembers + 1);
   CHECK(model.view().snapshot->find(late).has_value());
 }
