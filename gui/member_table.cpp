@@ -531,32 +531,54 @@ MemberQueryEngine::~MemberQueryEngine() = default;
 
 namespace {
 
+// The first eight bytes of a sort key as a number that compares like them (zero-padded):
+// most comparisons of two keys end there. Empty texts get the largest, so they sort last: no
+// key starts with eight 0xFF bytes (ICU's do not, UTF-8 text cannot).
+std::uint64_t keyPrefix(std::string_view key, bool emptyText) {
+  if (emptyText) return UINT64_MAX;
+  std::uint64_t prefix = 0;
+  for (std::size_t i = 0; i < 8; ++i) prefix = prefix << 8 | (i < key.size() ? static_cast<unsigned char>(key[i]) : 0u);
+  return prefix;
+}
+
 // Rank of each row's text among the distinct texts of the column; empty texts rank last.
-// Distinct values are far fewer than rows (names repeat), so only they are collated.
+// Distinct values are far fewer than rows (names repeat), so only they are collated; when the
+// texts are known to be distinct already (the snapshot's names) they are not looked up.
 template <typename Text, typename Key>
-std::vector<std::uint32_t> textRanks(std::size_t rows, Text text, Key sortKey) {
-  std::unordered_map<std::string_view, std::uint32_t> distinctIndex;
+std::vector<std::uint32_t> textRanks(std::size_t rows, Text text, Key sortKey, bool distinctTexts = false) {
   std::vector<std::string_view> distinct;
   std::vector<std::uint32_t> valueOf(rows);
-  for (std::size_t i = 0; i < rows; ++i) {
-    auto [it, inserted] = distinctIndex.try_emplace(text(i), static_cast<std::uint32_t>(distinct.size()));
-    if (inserted) distinct.push_back(it->first);
-    valueOf[i] = it->second;
+  if (distinctTexts) {
+    distinct.reserve(rows);
+    for (std::size_t i = 0; i < rows; ++i) distinct.push_back(text(i));
+    std::iota(valueOf.begin(), valueOf.end(), 0u);
+  } else {
+    std::unordered_map<std::string_view, std::uint32_t> distinctIndex;
+    for (std::size_t i = 0; i < rows; ++i) {
+      auto [it, inserted] = distinctIndex.try_emplace(text(i), static_cast<std::uint32_t>(distinct.size()));
+      if (inserted) distinct.push_back(it->first);
+      valueOf[i] = it->second;
+    }
   }
   std::vector<std::string> keys(distinct.size());
+  struct Entry {
+    std::uint64_t prefix;
+    std::uint32_t index;
+  };
+  std::vector<Entry> byKey(distinct.size());
   // Collation keys cost a few microseconds each: split over the cores when there are many.
   forSlices(distinct.size(), threadsFor(distinct.size()), [&](std::size_t slice, std::size_t begin, std::size_t end) {
-    for (std::size_t d = begin; d < end; ++d) keys[d] = sortKey(distinct[d], slice);
+    for (std::size_t d = begin; d < end; ++d) {
+      keys[d] = sortKey(distinct[d], slice);
+      byKey[d] = {keyPrefix(keys[d], distinct[d].empty()), static_cast<std::uint32_t>(d)};
+    }
   });
-  std::vector<std::uint32_t> byKey(distinct.size());
-  std::iota(byKey.begin(), byKey.end(), 0u);
-  std::ranges::sort(byKey, [&](std::uint32_t a, std::uint32_t b) {
-    const bool emptyA = distinct[a].empty(), emptyB = distinct[b].empty();
-    if (emptyA != emptyB) return emptyB;
-    return keys[a] < keys[b];
+  std::ranges::sort(byKey, [&](const Entry& a, const Entry& b) {
+    if (a.prefix != b.prefix) return a.prefix < b.prefix;
+    return keys[a.index] < keys[b.index];
   });
   std::vector<std::uint32_t> rankOf(distinct.size());
-  for (std::size_t r = 0; r < byKey.size(); ++r) rankOf[byKey[r]] = static_cast<std::uint32_t>(r);
+  for (std::size_t r = 0; r < byKey.size(); ++r) rankOf[byKey[r].index] = static_cast<std::uint32_t>(r);
   for (auto& v : valueOf) v = rankOf[v];
   return valueOf;
 }
@@ -616,14 +638,17 @@ const std::vector<std::uint32_t>& MemberQueryEngine::order(const MemberSnapshot&
   auto small = [&](auto field) {
     key.resize(n);
     // Missing values (0) sort after every present one.
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::uint32_t v = field(s.row(i));
-      key[i] = v == 0 ? UINT32_MAX : v;
-    }
+    forSlices(n, threadsFor(n), [&](std::size_t, std::size_t begin, std::size_t end) {
+      for (std::size_t i = begin; i < end; ++i) {
+        const std::uint32_t v = field(s.row(i));
+        key[i] = v == 0 ? UINT32_MAX : v;
+      }
+    });
   };
   switch (column) {
     case MemberColumn::Name: {
-      const auto nameRank = textRanks(s.names().size(), [&](std::size_t i) { return s.text(s.names()[i].text); }, collated);
+      const auto nameRank =
+          textRanks(s.names().size(), [&](std::size_t i) { return s.text(s.names()[i].text); }, collated, true);
       small([&](const MemberRow& r) { return nameRank[r.nameId] + 1; });
       break;
     }

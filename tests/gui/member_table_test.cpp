@@ -68,6 +68,16 @@ TEST_CASE("names sort in pinyin order, other columns by value, missing values la
   // 城关街道 (cheng) < 示范区 (shi) < 星光电子 (xing)
   CHECK(names(v).front() == "李䶮");
   CHECK(names(v)[1] == "张三");
+  // Texts compared past their first eight bytes (ID numbers share a long prefix); the three
+  // members without a mobile come last.
+  v = f.run(engine, {.sort = {MemberColumn::IdNumber, true}});
+  std::vector<std::string> ids;
+  for (auto i : v.rows) ids.push_back(v.snapshot->value(v.snapshot->row(i), MemberColumn::IdNumber));
+  CHECK(ids.size() == 5);
+  CHECK(std::ranges::is_sorted(ids));
+  CHECK(ids.front().substr(0, 8) == ids.back().substr(0, 8));
+  const auto byMobile = names(f.run(engine, {.sort = {MemberColumn::Mobile, true}}));
+  CHECK(std::vector<std::string>(byMobile.begin(), byMobile.begin() + 2) == std::vector<std::string>{"王伟", "李䶮"});
 }
 
 TEST_CASE("search matches name prefix, card number, ID number and mobile, including their last digits") {
