@@ -239,10 +239,10 @@ class MemberQueryEngine {
 // storeChanged (cheap, never blocking on work) and poll() once per frame; `wake` is called
 // from the worker when a new view, the preview or glyphs() are ready (to wake an idle event
 // loop), not for progress: while loading() the loop must poll at its own pace to move a
-// progress bar. The
-// first load shows its first rows (preview()) within milliseconds, then pauses until a frame
-// has drawn them (at most 0.3 s), so the program's first frames do not share the cores with
-// it, and reads the rest over the cores.
+// progress bar. The first load shows its first rows (preview()) within milliseconds; the part
+// that read them then pauses until a frame has drawn them (at most 0.3 s), so the program's
+// first frames do not share every core with the load, while the other parts read on (the one
+// above it on into its rest).
 class MemberTableModel {
  public:
   // `firstRows`: how many members the preview holds (tests make it small).
