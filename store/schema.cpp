@@ -312,18 +312,6 @@ constexpr KindDef kSystemKinds[] = {
 // from the 1880s).
 constexpr sv kEarliestDate = "1800-01-01";
 
-// Trims ASCII whitespace and the full-width space U+3000 that Chinese input methods leave.
-sv trim(sv s) {
-  auto isSpace = [](sv t) { return !t.empty() && (t[0] == ' ' || t[0] == '\t' || t[0] == '\r' || t[0] == '\n'); };
-  constexpr sv kFullWidthSpace = "\xE3\x80\x80";
-  for (;;) {
-    if (isSpace(s)) s.remove_prefix(1);
-    else if (s.starts_with(kFullWidthSpace)) s.remove_prefix(kFullWidthSpace.size());
-    else if (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
-    else if (s.ends_with(kFullWidthSpace)) s.remove_suffix(kFullWidthSpace.size());
-    else return s;
-  }
-}
 
 bool equalsAsciiNoCase(sv a, sv b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -351,6 +339,18 @@ std::string withLabel(const FieldDef& f, const std::string& message) {
 
 }  // namespace
 
+std::string_view trimSpaces(std::string_view s) {
+  auto isSpace = [](sv t) { return !t.empty() && (t[0] == ' ' || t[0] == '\t' || t[0] == '\r' || t[0] == '\n'); };
+  constexpr sv kFullWidthSpace = "\xE3\x80\x80";
+  for (;;) {
+    if (isSpace(s)) s.remove_prefix(1);
+    else if (s.starts_with(kFullWidthSpace)) s.remove_prefix(kFullWidthSpace.size());
+    else if (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
+    else if (s.ends_with(kFullWidthSpace)) s.remove_suffix(kFullWidthSpace.size());
+    else return s;
+  }
+}
+
 std::span<const KindDef> allKinds() { return kKinds; }
 std::span<const KindDef> systemKinds() { return kSystemKinds; }
 
@@ -369,7 +369,7 @@ const FieldDef* findField(Kind kind, std::string_view name) {
 }
 
 const FieldDef* fieldForHeader(Kind kind, std::string_view header) {
-  header = trim(header);
+  header = trimSpaces(header);
   for (const auto& f : kindDef(kind).fields) {
     if (equalsAsciiNoCase(f.name, header) || f.zh == header || equalsAsciiNoCase(f.en, header)) return &f;
     if (std::find(f.aliases.begin(), f.aliases.end(), header) != f.aliases.end()) return &f;
@@ -378,7 +378,7 @@ const FieldDef* fieldForHeader(Kind kind, std::string_view header) {
 }
 
 std::vector<const FieldDef*> fieldsResembling(Kind kind, std::string_view typed) {
-  const std::string wanted = asciiLower(trim(typed));
+  const std::string wanted = asciiLower(trimSpaces(typed));
   std::vector<const FieldDef*> near;
   if (wanted.empty()) return near;
   auto resembles = [&](std::string_view candidate) {
@@ -392,7 +392,7 @@ std::vector<const FieldDef*> fieldsResembling(Kind kind, std::string_view typed)
 }
 
 Result<std::string> normalizeValue(const FieldDef& field, std::string_view raw, std::string_view today) {
-  std::string_view value = trim(raw);
+  std::string_view value = trimSpaces(raw);
   if (value.empty()) {
     if (field.required) return fail(withLabel(field, "必填 / required"));
     return std::string();

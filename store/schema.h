@@ -85,6 +85,9 @@ const KindDef& kindDef(Kind kind);
 const FieldDef* findField(Kind kind, std::string_view name);
 // Matches a spreadsheet header against field names, Chinese labels and aliases (trimmed,
 // case-insensitive for ASCII). Empty when nothing matches.
+// `s` without leading and trailing ASCII whitespace and full-width spaces (U+3000), which
+// Chinese input methods and copied cells leave.
+std::string_view trimSpaces(std::string_view s);
 const FieldDef* fieldForHeader(Kind kind, std::string_view header);
 // For a header or field name that matched nothing: the fields whose name, label or an alias
 // contains it or is contained in it (ASCII case-insensitive), in schema order; may be empty.

@@ -112,7 +112,10 @@ OrgTree Node::orgTree() const {
   return tree;
 }
 
-std::vector<Record> Node::list(const ListQuery& query) const {
+std::vector<Record> Node::list(const ListQuery& typed) const {
+  // " 王 " pasted from a cell searches for 王.
+  ListQuery query = typed;
+  query.search = std::string(trimSpaces(query.search));
   std::vector<Record> out;
   const std::size_t limit = query.limit == 0 ? SIZE_MAX : query.limit;
   std::set<RecordId> orgs;

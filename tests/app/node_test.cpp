@@ -212,6 +212,9 @@ TEST_CASE("listing by organization covers the subtree; search finds by name pref
   CHECK(f.node->list({.kind = Kind::Member, .org = f.district}).size() == 2);
   CHECK(f.node->list({.kind = Kind::Member, .org = f.enterprise}).size() == 1);
   CHECK(f.node->list({.kind = Kind::Member, .search = "王"}).size() == 2);
+  // Spaces around it, as a pasted cell or an input method leaves them.
+  CHECK(f.node->list({.kind = Kind::Member, .search = " 王\u3000"}).size() == 2);
+  CHECK(f.node->list({.kind = Kind::Member, .search = " 13800000001 "}).front().id == a);
   CHECK(f.node->list({.kind = Kind::Member, .search = "1380000"}).front().id == a);
   CHECK(f.node->list({.kind = Kind::Member, .search = "440524188001010014"}).front().id == b);
   CHECK(f.node->list({.kind = Kind::Organization, .org = f.street}).size() == 2);
