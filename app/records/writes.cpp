@@ -153,7 +153,8 @@ std::string Node::namesResembling(Kind kind, std::string_view typed) const {
   return hints.list();
 }
 
-Result<RecordId> Node::resolve(Kind kind, std::string_view reference) const {
+Result<RecordId> Node::resolve(Kind kind, std::string_view typed) const {
+  const std::string_view reference = trimSpaces(typed);  // " 城关街道总工会" as a cell was copied
   if (auto id = RecordId::fromHex(reference)) {
     if (store_->contains(kind, *id)) return *id;
     return fail(fmt::format("找不到{} {} / no such {}", kindDef(kind).zh, reference, kindDef(kind).en));

@@ -224,6 +224,8 @@ TEST_CASE("resolve finds organizations by exact name and members by ID number") 
   Fixture f;
   auto m = f.addMember("11010519491231002X", "王淼", f.enterprise).value();
   CHECK(f.node->resolve(Kind::Organization, "城关街道总工会").value() == f.street);
+  CHECK(f.node->resolve(Kind::Organization, " 城关街道总工会\u3000").value() == f.street);
+  CHECK(f.node->resolve(Kind::Member, " 11010519491231002X ").value() == m);
   CHECK(f.node->resolve(Kind::Member, "11010519491231002X").value() == m);
   CHECK(f.node->resolve(Kind::Member, m.hex()).value() == m);
   CHECK_FALSE(f.node->resolve(Kind::Organization, "不存在的工会").has_value());
