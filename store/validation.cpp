@@ -287,6 +287,13 @@ Result<IdNumberInfo> parseIdNumber(std::string_view text, std::string_view today
   if (!birthDate) return std::unexpected(std::move(birthDate.error()));
   const char check = idNumberCheckChar(first17);
   if (!legacy && (id[17] == 'x' ? 'X' : id[17]) != check) {
+    // An 18-digit number typed into a spreadsheet as a number keeps 15 digits: "…000".
+    if (id.ends_with("000"))
+      return fail(std::string("身份证号校验位错误，应为") + check +
+                  "；末三位是 000，多半是表格把号码存成了数字：请把该列设为文本格式后重新填写 / ID number check character "
+                  "is wrong, expected " + check +
+                  "; it ends in 000, most likely a spreadsheet stored it as a number: format the column as text and type "
+                  "the numbers again");
     return fail(std::string("身份证号校验位错误，应为") + check +
                 " / ID number check character is wrong, expected " + check);
   }

@@ -1,4 +1,5 @@
 #include "app/io/import_source.h"
+#include "app/io/lost_digits.h"
 
 #include <fmt/format.h>
 
@@ -70,6 +71,11 @@ struct ImportRows::Impl {
     auto row = csv->next();
     if (!row) return fail(fmt::format("文件不是有效的CSV，未导入任何数据 / the file is not valid CSV, nothing was imported: {}",
                                       row.error().message));
+    problems.clear();
+    if (*row && columns)
+      for (std::size_t c = 0; c < (*row)->fields.size() && c < columns->fields.size(); ++c)
+        if (auto problem = scientificNotationProblem((*row)->fields[c], columns->fields[c]); !problem.empty())
+          problems.push_back({columns->headers[c], std::move(problem), static_cast<int>(c)});
     return row;
   }
 

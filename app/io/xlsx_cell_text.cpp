@@ -1,4 +1,5 @@
 #include "app/io/xlsx_cell_text.h"
+#include "app/io/lost_digits.h"
 
 #include <fmt/format.h>
 
@@ -55,14 +56,7 @@ SheetCellText xlsxCellText(const XlsxCell& cell, const FieldDef* field, bool dat
     if (auto date = serialDate(date1904 ? v + 1462 : v)) return {*date, {}};
   SheetCellText out{shownNumber(v), {}};
   if (!field || numeric(field) || std::fabs(v) < kExactDigits || v != std::floor(v)) return out;
-  // A member is referred to by ID number (会员, 身份证号 columns of union work records).
-  if (field->type == FieldType::IdNumber || (field->type == FieldType::Ref && field->refKind == Kind::Member))
-    out.problem = "证件号码在表格里存成了数字，末几位已丢失；请把该列设为文本格式后重新填写 / the ID number was stored as a number and "
-                  "lost its last digits; format the column as text and type them again";
-  else
-    out.problem = fmt::format("{}在表格里存成了数字，超过15位的部分已丢失；请把该列设为文本格式后重新填写 / {} was stored as a number "
-                              "and lost its digits past the 15th; format the column as text and type them again",
-                              field->zh, field->en);
+  out.problem = lostDigitsProblem(*field);
   return out;
 }
 

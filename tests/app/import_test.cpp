@@ -198,6 +198,31 @@ TEST_CASE("ID numbers typed in groups and 男性/女性 import; a union named in
   CHECK(lines["3"].second.find("找不到名为“阳光社区”的工会，是否指：阳光社区联合工会") != std::string::npos);
 }
 
+TEST_CASE("a CSV saved by Excel with numbers in scientific notation or cut to 15 digits says so") {
+  ImportFixture f;
+  const std::string cut = f.idLi.substr(0, 15) + "000";  // Excel's 15 digits
+  const std::string path = f.writeRoster("members.csv",
+                                         {
+                                             "姓名,身份证号,所属工会,手机",
+                                             "李娜,1.10105E+17,幸福街道总工会,13800000001",
+                                             "张伟," + f.idZhang + ",幸福街道总工会,1.38E+10",
+                                             "王芳," + cut + ",幸福街道总工会,13800000003",
+                                             // Text that only looks alike is judged as text.
+                                             "赵敏," + f.idWu + ",幸福街道总工会,1.38E10",
+                                         });
+  ImportReport report = f.import(path);
+  CHECK(report.created == 0);
+  CHECK(report.rejected == 4);
+  auto lines = reportByLine(report.reportPath);
+  CHECK(lines["2"].first == "身份证号");
+  CHECK(lines["2"].second.find("科学计数法（1.10105E+17）") != std::string::npos);
+  CHECK(lines["2"].second.find("实为") == std::string::npos);  // not the length complaint as well
+  CHECK(lines["3"].first == "手机");
+  CHECK(lines["3"].second.find("手机被 Excel 存成了数字，以科学计数法（1.38E+10）") != std::string::npos);
+  if (cut != f.idLi) CHECK(lines["4"].second.find("末三位是 000") != std::string::npos);
+  CHECK(lines["5"].second.find("科学计数法") == std::string::npos);
+}
+
 TEST_CASE("importing again updates members instead of duplicating them") {
   ImportFixture f;
   const std::string header = "姓名,证件号码,所属工会,手机,单位";
