@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "app/cli/cli_commands.h"
+#include "app/cli/cli_unknown_command.h"
 #include "app/data_dir.h"
 #include "app/node.h"
 #include "app/version.h"
@@ -34,7 +35,14 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    if (std::string unknown = unknownCommandMessage(app, argc, argv); !unknown.empty()) {
+      std::cerr << "unionsync: " << unknown << "\n";
+      return e.get_exit_code();
+    }
+    // CLI11 says what is wrong in English only: say in Chinese too where to look.
+    std::cerr << "unionsync: 命令行有误，用 --help 查看用法 / bad command line: " << e.what() << " (see --help)\n";
+    return e.get_exit_code();
   }
   if (!ctx.run) {
     std::cerr << "unionsync: 缺少子命令 / a subcommand is missing; see --help\n";
