@@ -16,9 +16,10 @@ class NameHints {
   explicit NameHints(std::string_view typed, std::size_t shown = 3);
   // Whether any name can be offered at all (false: the caller may skip its scan).
   bool wanted() const { return wanted_; }
-  // Offers one held name. False once more than `shown` were taken: the scan may stop.
+  // Offers one held name. False once enough were taken to rank from: the scan may stop.
   bool offer(std::string_view name);
-  // "A、B、C" (with "…" when there were more), or empty when none resembled.
+  // The `shown` likeliest, "A、B、C" (with "…" when there were more): names that start with
+  // what was typed first, then the shortest. Empty when none resembled.
   std::string list() const;
 
  private:

@@ -237,6 +237,9 @@ TEST_CASE("a union name not found is answered with held names that contain it or
   // Part of a name, and a name with more around it.
   CHECK(message("星光电子").find("是否指：星光电子有限公司工会") != std::string::npos);
   CHECK(message("城关街道总工会办公室").find("是否指：城关街道总工会") != std::string::npos);
+  // The likeliest first: names starting so, then the shorter.
+  CHECK(message("总工会").find("是否指：示范区总工会、城关街道总工会 /") != std::string::npos);
+  CHECK(message("星光").find("是否指：星光电子有限公司工会 /") != std::string::npos);
   // Nothing alike, or one character: no guess.
   CHECK(message("青松").find("是否指") == std::string::npos);
   CHECK(message("工").find("是否指") == std::string::npos);
