@@ -79,8 +79,10 @@ Fingerprint fingerprintOf(const RangeSum& sum) {
 }
 
 Hash128 recordHash(std::string_view recordKey, const FieldMap& fields) {
-  // Length-prefixed, field by field, exactly as Store::digest() feeds them.
-  std::string buffer;
+  // Length-prefixed, field by field, exactly as Store::digest() feeds them. The buffer is the
+  // thread's own and keeps its capacity: an import hashes a million records.
+  thread_local std::string buffer;
+  buffer.clear();
   auto feed = [&](std::string_view bytes) {
     codec::putVarint(buffer, bytes.size());
     buffer.append(bytes);

@@ -11,12 +11,21 @@ namespace unionsync {
 void SortedWrites::add(std::string_view key, std::string_view value, bool erase) {
   if (bytes_.size() + key.size() + value.size() > std::numeric_limits<std::uint32_t>::max())
     throw std::length_error("one write transaction collected more than 4 GiB of index writes");
+  // LMDB keys are at most 511 bytes; the values here are ids and hashes.
+  if (key.size() > std::numeric_limits<std::uint16_t>::max() || value.size() > std::numeric_limits<std::uint16_t>::max())
+    throw std::length_error("an index write of more than 64 KiB");
   std::uint64_t head = 0;
   for (std::size_t i = 0; i < 8; ++i) head = head << 8 | (i < key.size() ? static_cast<std::uint8_t>(key[i]) : 0u);
-  writes_.push_back(Write{head, static_cast<std::uint32_t>(bytes_.size()), static_cast<std::uint32_t>(key.size()),
-                          static_cast<std::uint32_t>(value.size()), erase});
+  const std::uint32_t offset = static_cast<std::uint32_t>(bytes_.size());
   bytes_.append(key);
   bytes_.append(value);
+  // FNV-1a over what names the target (the key; for duplicates the value too), while it is
+  // in the cache.
+  std::uint32_t check = 2166136261u;
+  const std::size_t end = duplicates_ ? bytes_.size() : offset + key.size();
+  for (std::size_t i = offset; i < end; ++i) check = (check ^ static_cast<std::uint8_t>(bytes_[i])) * 16777619u;
+  writes_.push_back(Write{head, offset, check, static_cast<std::uint16_t>(key.size()), static_cast<std::uint16_t>(value.size()),
+                          erase});
 }
 
 int SortedWrites::compare(const Write& a, const Write& b) const {
@@ -29,7 +38,7 @@ int SortedWrites::compare(const Write& a, const Write& b) const {
 
 bool SortedWrites::sameTarget(const Write& a, const Write& b) const {
   // A key and its value lie side by side in bytes_: for duplicates one comparison covers both.
-  if (a.head != b.head || a.keySize != b.keySize) return false;
+  if (a.head != b.head || a.check != b.check || a.keySize != b.keySize) return false;
   if (!duplicates_) return keyOf(a) == keyOf(b);
   return a.valueSize == b.valueSize &&
          std::memcmp(bytes_.data() + a.offset, bytes_.data() + b.offset, a.keySize + a.valueSize) == 0;

@@ -47,8 +47,11 @@ class SortedWrites {
     std::uint64_t head;    // the key's first 8 bytes, big-endian (zero-padded): most
                            // comparisons end here, without reading bytes_
     std::uint32_t offset;  // of the key in bytes_; the value follows it
-    std::uint32_t keySize;
-    std::uint32_t valueSize;
+    std::uint32_t check;   // a hash of the key (and value, for duplicates): unequal means
+                           // another target, so sameTarget rarely reads bytes_ (a cache
+                           // miss in a large batch)
+    std::uint16_t keySize;
+    std::uint16_t valueSize;
     bool erase;
   };
   void add(std::string_view key, std::string_view value, bool erase);
