@@ -269,8 +269,11 @@ Result<IdNumberInfo> parseIdNumber(std::string_view text, std::string_view today
   // Spaces typed to group the digits ("110105 19491231 002X") are not part of the number;
   // a space where a digit should be ("110105 9491231002X") is reported where it is.
   std::string id = cleanInput(text);
-  if (std::string grouped = id; std::erase(grouped, ' ') > 0 && (grouped.size() == 18 || grouped.size() == 15))
-    id = std::move(grouped);
+  if (id.find(' ') != std::string::npos) {
+    std::string grouped = id;
+    std::erase(grouped, ' ');
+    if (grouped.size() == 18 || grouped.size() == 15) id = std::move(grouped);
+  }
   const auto chars = characters(id);
   if (chars.empty()) return fail("身份证号为空 / ID number is empty");
   if (chars.size() != 18 && chars.size() != 15) {
