@@ -45,6 +45,7 @@ constexpr sv kContractScopes[] = {"单独", "区域", "行业"};
 // --- header aliases offices use ---------------------------------------------------------------
 constexpr sv kAliasName[] = {"姓名", "名字"};
 constexpr sv kAliasGender[] = {"性别"};
+constexpr std::pair<sv, sv> kGenderForms[] = {{"男性", "男"}, {"女性", "女"}};
 constexpr sv kAliasEthnicity[] = {"民族"};
 constexpr sv kAliasIdType[] = {"证件类型"};
 constexpr sv kAliasIdNumber[] = {"身份证号", "身份证号码", "证件号码", "证件号", "公民身份号码"};
@@ -140,7 +141,7 @@ constexpr FieldDef kEmployerFields[] = {
 
 constexpr FieldDef kMemberFields[] = {
     {.name = "name", .type = FieldType::Text, .zh = "姓名", .en = "Name", .required = true, .aliases = kAliasName, .indexed = true, .maxLength = 60},
-    {.name = "gender", .type = FieldType::Choice, .zh = "性别", .en = "Gender", .choices = kGenders, .aliases = kAliasGender},
+    {.name = "gender", .type = FieldType::Choice, .zh = "性别", .en = "Gender", .choices = kGenders, .choiceAliases = kGenderForms, .aliases = kAliasGender},
     {.name = "ethnicity", .type = FieldType::Text, .zh = "民族", .en = "Ethnicity", .aliases = kAliasEthnicity, .maxLength = 30},
     {.name = "id_type", .type = FieldType::Choice, .zh = "证件类型", .en = "ID type", .choices = kIdTypes, .aliases = kAliasIdType},
     {.name = "id_number", .type = FieldType::IdNumber, .zh = "证件号码", .en = "ID number", .required = true, .aliases = kAliasIdNumber, .indexed = true},
@@ -312,7 +313,6 @@ constexpr KindDef kSystemKinds[] = {
 // from the 1880s).
 constexpr sv kEarliestDate = "1800-01-01";
 
-
 bool equalsAsciiNoCase(sv a, sv b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
@@ -432,12 +432,8 @@ Result<std::string> normalizeValue(const FieldDef& field, std::string_view raw, 
     case FieldType::Choice: {
       for (auto choice : field.choices)
         if (choice == value) return std::string(choice);
-      // "男性" / "女性", as many forms write them, for the choices 男 / 女.
-      if (value.ends_with("性"))
-        for (auto choice : field.choices)
-          if (value.size() == choice.size() + std::string_view("性").size() && value.starts_with(choice) &&
-              (choice == "男" || choice == "女"))
-            return std::string(choice);
+      for (const auto& [form, choice] : field.choiceAliases)
+        if (form == value) return std::string(choice);
       std::string list;
       for (auto choice : field.choices) list += (list.empty() ? "" : "、") + std::string(choice);
       return fail(withLabel(field, fmt::format("应为以下之一：{} / must be one of the listed values", list)));

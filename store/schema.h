@@ -7,6 +7,7 @@
 #pragma once
 
 #include <span>
+#include <utility>
 #include <string>
 #include <string_view>
 
@@ -35,6 +36,8 @@ struct FieldDef {
   std::string_view en;
   bool required = false;
   std::span<const std::string_view> choices = {};
+  // Other ways forms write a choice (男性 for 男), read as that choice.
+  std::span<const std::pair<std::string_view, std::string_view>> choiceAliases = {};
   Kind refKind = Kind::Organization;
   // Other header names offices use for this column in their spreadsheets.
   std::span<const std::string_view> aliases = {};
